@@ -1,0 +1,1 @@
+"""Core's HTTP API under /api/v1 (API.md "Core")."""

@@ -1,0 +1,183 @@
+"""Bureau administration: staff accounts, plugins, the audit log, the outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, get, patch, post
+from litestar.params import Parameter
+
+from core.audit import verify_chain
+from core.auth.accounts import create_staff_user, set_active
+from core.db import fetch, fetch_one
+from core.errors import NotFound
+from core.notifications import retry_failed
+from core.pagination import page, page_params
+from core.plugin_state import set_enabled
+from core.tables import Account, Notification
+
+ADMIN = {"permission": "core.admin"}
+
+
+class NewStaffUser(msgspec.Struct):
+    username: str
+    password: str
+    roles: list[str]
+    office_code: str | None = None
+    display_name: str = ""
+
+
+class StaffUserOut(msgspec.Struct):
+    id: int
+    username: str
+    roles: list[str]
+    office_code: str | None
+    active: bool
+
+
+class PluginOut(msgspec.Struct):
+    name: str
+    title: str
+    title_en: str
+    version: str
+    enabled: bool
+
+
+class PluginSwitch(msgspec.Struct):
+    enabled: bool
+
+
+class AccountSwitch(msgspec.Struct):
+    active: bool
+
+
+class VerifyOut(msgspec.Struct):
+    ok: bool
+    checked: int
+    first_bad_id: int | None
+    reason: str
+
+
+@post("/admin/users", opt=ADMIN, status_code=201, tags=["admin"])
+async def create_user(data: NewStaffUser) -> StaffUserOut:
+    account = await create_staff_user(
+        data.username, data.password, data.roles, data.office_code, data.display_name
+    )
+    return StaffUserOut(account.id, account.username, account.roles, account.office_code, True)
+
+
+@get("/admin/users", opt=ADMIN, tags=["admin"])
+async def list_users(
+    kind: str = "staff",
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    params = page_params(limit, offset)
+    query = Account.select(
+        Account.id, Account.username, Account.kind, Account.roles, Account.office_code,
+        Account.org_uscc, Account.active, Account.display_name,
+    ).where(Account.kind == kind)
+    rows = await query.order_by(Account.id).limit(params.limit).offset(params.offset)
+    total = await Account.count().where(Account.kind == kind)
+    return page(rows, total)
+
+
+@patch("/admin/users/{account_id:int}", opt=ADMIN, tags=["admin"])
+async def switch_user(account_id: int, data: AccountSwitch) -> dict[str, Any]:
+    if not await Account.exists().where(Account.id == account_id):
+        raise NotFound()
+    await set_active(account_id, data.active)
+    return {"id": account_id, "active": data.active}
+
+
+@get("/admin/plugins", opt=ADMIN, tags=["admin"])
+async def list_plugins(request: Request) -> list[PluginOut]:
+    host = request.app.state.host
+    enabled = await host.enabled(fresh=True)
+    return [
+        PluginOut(m.name, m.title, m.title_en, m.version, m.name in enabled) for m in host.metas
+    ]
+
+
+@patch("/admin/plugins/{name:str}", opt=ADMIN, tags=["admin"])
+async def switch_plugin(name: str, data: PluginSwitch, request: Request) -> PluginOut:
+    host = request.app.state.host
+    await set_enabled(name, data.enabled)
+    meta = host.meta(name)
+    return PluginOut(meta.name, meta.title, meta.title_en, meta.version, data.enabled)
+
+
+@get("/admin/audit", opt=ADMIN, tags=["admin"])
+async def list_audit(
+    actor: str | None = None,
+    action: str | None = None,
+    entity: str | None = None,
+    since: dt.date | None = None,
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    params = page_params(limit, offset)
+    clauses, args = [], []
+    for column, value in (("actor", actor), ("action", action), ("entity", entity)):
+        if value:
+            # ``action`` also matches a namespace prefix: ``marriage.`` finds all of a plugin's.
+            if column == "action" and value.endswith("."):
+                clauses.append("action LIKE {}")
+                args.append(value + "%")
+            else:
+                clauses.append(f"{column} = {{}}")
+                args.append(value)
+    if since:
+        clauses.append("at >= {}")
+        args.append(dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8))
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    rows = await fetch(
+        "SELECT id, at, actor, action, entity, entity_id, summary FROM audit_event "
+        f"{where} ORDER BY seq DESC LIMIT {{}} OFFSET {{}}",
+        *args,
+        params.limit,
+        params.offset,
+    )
+    total = await fetch_one(f"SELECT COUNT(*) AS n FROM audit_event {where}", *args)
+    return page(rows, int(total["n"]) if total else 0)
+
+
+@get("/admin/audit/verify", opt=ADMIN, tags=["admin"])
+async def verify_audit() -> VerifyOut:
+    report = await verify_chain()
+    return VerifyOut(report.ok, report.checked, report.first_bad_id, report.reason)
+
+
+@get("/admin/notifications", opt=ADMIN, tags=["admin"])
+async def list_notifications(
+    status: str | None = None,
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    params = page_params(limit, offset)
+    query = Notification.select()
+    count = Notification.count()
+    if status:
+        query = query.where(Notification.status == status)
+        count = count.where(Notification.status == status)
+    rows = await query.order_by(Notification.id, ascending=False).limit(params.limit).offset(
+        params.offset
+    )
+    return page(rows, await count)
+
+
+@post("/admin/notifications/{notification_id:int}/retry", opt=ADMIN, tags=["admin"])
+async def retry_notification(notification_id: int) -> dict[str, Any]:
+    await retry_failed(notification_id)
+    row = await Notification.select().where(Notification.id == notification_id).first()
+    if row is None:
+        raise NotFound()
+    return row
+
+
+ROUTES = [
+    create_user, list_users, switch_user, list_plugins, switch_plugin, list_audit, verify_audit,
+    list_notifications, retry_notification,
+]

@@ -1,0 +1,97 @@
+"""The person registry and the social-assistance roster over HTTP."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, get, patch, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+
+from core import audit
+from core.clock import today
+from core.errors import DomainError
+from core.identity import mask_id_number
+from core.people.roster import import_roster
+from core.people.service import (
+    get_person,
+    move_hukou,
+    record_death,
+    roster_entries,
+    valid_division,
+    valid_id_number,
+)
+
+MAX_ROSTER_BYTES = 20 * 1024 * 1024
+
+
+class PersonPatch(msgspec.Struct):
+    hukou_division: str | None = None
+    deceased_on: dt.date | None = None
+
+
+class RosterUpload(msgspec.Struct):
+    file: UploadFile
+
+
+async def person_body(id_number: str) -> dict[str, Any]:
+    person = await get_person(id_number)
+    entries = await roster_entries(id_number)
+    return {
+        "id_number": person.id_number,
+        "name": person.name,
+        "sex": person.sex,
+        "birth_date": person.birth_date,
+        "hukou_division": person.hukou_division,
+        "residence_permit_division": person.residence_permit_division,
+        "marital_status": person.marital_status,
+        "deceased_on": person.deceased_on,
+        "assistance": [
+            {"category": e.category, "valid_from": e.valid_from, "valid_to": e.valid_to}
+            for e in entries
+        ],
+    }
+
+
+@get("/people/{id_number:str}", opt={"permission": "core.people.read"}, tags=["people"])
+async def read_person(id_number: str) -> dict[str, Any]:
+    number = valid_id_number(id_number)
+    body = await person_body(number)
+    await audit.record(
+        "core.person.read",
+        entity="person",
+        entity_id=mask_id_number(number),
+        summary=f"查看个人完整信息 {mask_id_number(number)}",
+    )
+    return body
+
+
+@patch("/people/{id_number:str}", opt={"permission": "core.people.write"}, tags=["people"])
+async def update_person(id_number: str, data: PersonPatch) -> dict[str, Any]:
+    number = valid_id_number(id_number)
+    if data.hukou_division is None and data.deceased_on is None:
+        raise DomainError("BAD_REQUEST", "Nothing to change / 没有要修改的内容", status_code=400)
+    await get_person(number)
+    if data.hukou_division is not None:
+        await move_hukou(number, valid_division(data.hukou_division, "hukou_division"), await today())
+    if data.deceased_on is not None:
+        await record_death(number, data.deceased_on, source="clerk")
+    return await person_body(number)
+
+
+@post("/rosters/import", opt={"permission": "core.roster.import"}, tags=["people"])
+async def upload_roster(
+    request: Request,
+    data: RosterUpload = Body(media_type=RequestEncodingType.MULTI_PART),
+) -> dict[str, Any]:
+    content = await data.file.read()
+    if len(content) > MAX_ROSTER_BYTES:
+        raise DomainError("FILE_TOO_LARGE", "Roster file over 20 MiB / 名册文件超过 20 MiB")
+    result = await import_roster(content, data.file.filename or "roster.csv")
+    return {"imported": result.imported, "updated": result.updated, "rejected": result.rejected}
+
+
+ROUTES = [read_person, update_person, upload_roster]

@@ -1,0 +1,122 @@
+"""The application factory: ``create_app()`` builds a Litestar app from settings and plugins.
+
+Nothing heavy happens at import time. Every route of every installed plugin is mounted at
+start-up; the access guard answers 404 for a disabled plugin, 401/403 for a caller without
+the handler's declared permission.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from litestar import Litestar, Router
+from litestar.config.compression import CompressionConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+
+from core import db
+from core.auth.guards import ACCESS_KEYS, access_guard
+from core.auth.middleware import IdentityMiddleware, add_security_headers
+from core.errors import EXCEPTION_HANDLERS
+from core.jobs import job_loop
+from core.plugins import PluginConfigError, PluginHost, get_host, set_host
+from core.settings import Settings, get_settings
+from core.web.rendering import build_environment
+
+ROOT = Path(__file__).resolve().parent.parent
+MAX_BODY = 25 * 1024 * 1024
+
+
+def _routers(host: PluginHost) -> list[object]:
+    routers: list[object] = []
+    for name, routes in host.routes().items():
+        if name == "core":
+            routers.append(Router("/api/v1", route_handlers=list(routes.api)))
+            routers.extend(routes.public)
+            continue
+        mount = host.plugins[name].meta.mount
+        plugin_opt = {"plugin": name}
+        if routes.api:
+            routers.append(Router(f"/api/v1/{mount}", route_handlers=list(routes.api), opt=plugin_opt))
+        if routes.pages:
+            routers.append(Router(f"/{mount}", route_handlers=list(routes.pages), opt=plugin_opt))
+        if routes.public:
+            routers.append(Router("/", route_handlers=list(routes.public), opt=plugin_opt))
+    return routers
+
+
+def _static_dirs(host: PluginHost) -> list[Path]:
+    dirs = [ROOT / "static"]
+    for loaded in host.plugins.values():
+        candidate = Path(loaded.module.__file__).resolve().parent / "static"
+        if candidate.is_dir():
+            dirs.append(candidate)
+    return dirs
+
+
+def _check_every_route_declares_access(app: Litestar) -> None:
+    """Fail start-up when a handler would be reachable by omission."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if handler.opt.get("static") or any(key in handler.opt for key in ACCESS_KEYS):
+                continue
+            if handler.http_methods == {"OPTIONS"}:  # Litestar's generated preflight answer
+                continue
+            raise PluginConfigError(
+                f"route {route.path} ({handler.handler_name}) declares no permission, "
+                "auth=True or public=True"
+            )
+
+
+def create_app(settings: Settings | None = None, host: PluginHost | None = None) -> Litestar:
+    settings = settings or get_settings()
+    db.use_database(settings.database_url)
+    host = host or get_host()
+    set_host(host)
+    db.bind_new_tables()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        await db.start()
+        jobs = asyncio.create_task(job_loop(host)) if app.state.run_jobs else None
+        try:
+            yield
+        finally:
+            if jobs is not None:
+                jobs.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await jobs
+            await db.stop()
+
+    static = create_static_files_router(
+        path="/static",
+        directories=_static_dirs(host),
+        opt={"static": True, "public": True},
+        include_in_schema=False,
+    )
+    app = Litestar(
+        route_handlers=[*_routers(host), static],
+        guards=[access_guard],
+        middleware=[IdentityMiddleware()],
+        exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
+        before_send=[add_security_headers],
+        lifespan=[lifespan],
+        openapi_config=OpenAPIConfig(
+            title="Minzheng 民政 API",
+            version="1.0.0",
+            description="Public services of the Jianghai District civil-affairs bureau.",
+            openapi_router=Router("/schema", route_handlers=[], opt={"public": True}),
+        ),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        request_max_body_size=MAX_BODY,
+        debug=False,
+    )
+    _check_every_route_declares_access(app)
+    app.state.host = host
+    app.state.settings = settings
+    app.state.jinja = build_environment(host)
+    app.state.run_jobs = not settings.is_test
+    return app

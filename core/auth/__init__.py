@@ -1,0 +1,1 @@
+"""Accounts, passwords, tokens and sessions, permission guards, rate limits."""

@@ -1,0 +1,176 @@
+"""Creating accounts and signing in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from core import audit
+from core.auth.identity import STAFF_ROLES
+from core.auth.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from core.auth.ratelimit import rate_store
+from core.auth.tokens import TokenKind, issue_token
+from core.db import write_transaction
+from core.errors import Conflict, DomainError, RateLimited
+from core.identity import InvalidIdNumber, mask_id_number, normalize_id_number
+from core.people.service import ensure_person
+from core.tables import Account
+
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW = 15 * 60
+USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
+
+
+class InvalidCredentials(DomainError):
+    status_code = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            "INVALID_CREDENTIALS", "Wrong username or password / 用户名或密码错误"
+        )
+
+
+def _check_password(password: object) -> str:
+    problem = password_problem(password)
+    if problem:
+        raise DomainError("WEAK_PASSWORD", problem)
+    return str(password)
+
+
+async def _insert_account(account: Account) -> Account:
+    if await Account.exists().where(Account.username == account.username):
+        raise Conflict("USERNAME_TAKEN", "Username already exists / 用户名已存在")
+    await account.save()
+    return account
+
+
+async def create_staff_user(
+    username: str, password: str, roles: Sequence[str], office_code: str | None = None,
+    display_name: str = "",
+) -> Account:
+    if not USERNAME.match(username or ""):
+        raise DomainError(
+            "INVALID_USERNAME", "3–64 letters, digits, . _ - / 用户名须为 3–64 位字母、数字或 ._-"
+        )
+    bad = [r for r in roles if r not in STAFF_ROLES]
+    if not roles or bad:
+        raise DomainError(
+            "INVALID_ROLE", f"Roles must be among {', '.join(STAFF_ROLES)} / 角色无效: {bad}"
+        )
+    if "clerk" in roles and not office_code:
+        raise DomainError("OFFICE_REQUIRED", "A clerk is bound to an office / 窗口人员须绑定办公点")
+    async with write_transaction():
+        account = await _insert_account(
+            Account(
+                username=username,
+                password_hash=hash_password(_check_password(password)),
+                kind="staff",
+                roles=sorted(set(roles)),
+                office_code=office_code,
+                display_name=display_name or username,
+            )
+        )
+        await audit.record(
+            "core.user.created",
+            entity="account",
+            entity_id=account.id,
+            summary=f"创建工作人员账号 {username}（{', '.join(sorted(set(roles)))}）",
+        )
+    return account
+
+
+async def register_citizen(id_number: object, name: str, phone: str, password: str) -> Account:
+    try:
+        number = normalize_id_number(id_number)
+    except InvalidIdNumber as exc:
+        raise DomainError("INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}")
+    name = (name or "").strip()
+    if not name or len(name) > 64:
+        raise DomainError("INVALID_NAME", "Name is required / 请填写姓名")
+    async with write_transaction():
+        if await Account.exists().where(Account.username == number):
+            raise Conflict("ALREADY_REGISTERED", "This identity number is registered / 该身份证号已注册")
+        await ensure_person(number, name)
+        account = await _insert_account(
+            Account(
+                username=number,
+                password_hash=hash_password(_check_password(password)),
+                kind="citizen",
+                roles=["citizen"],
+                display_name=name,
+                phone=(phone or "").strip()[:32],
+            )
+        )
+        await audit.record(
+            "core.citizen.registered",
+            entity="account",
+            entity_id=account.id,
+            summary=f"公众注册 {mask_id_number(number)}",
+        )
+    return account
+
+
+async def create_org_account(username: str, password: str, uscc: str, display_name: str) -> Account:
+    if not USERNAME.match(username or ""):
+        raise DomainError("INVALID_USERNAME", "3–64 letters, digits, . _ - / 用户名格式无效")
+    async with write_transaction():
+        account = await _insert_account(
+            Account(
+                username=username,
+                password_hash=hash_password(_check_password(password)),
+                kind="org",
+                roles=["org"],
+                org_uscc=uscc,
+                display_name=display_name,
+            )
+        )
+        await audit.record(
+            "core.org_account.created",
+            entity="account",
+            entity_id=account.id,
+            summary=f"创建社会组织账号 {username}（{uscc}）",
+        )
+    return account
+
+
+async def authenticate(
+    username: object, password: object, kind: TokenKind
+) -> tuple[dict, str, dt.datetime]:
+    """Check the password and issue a token; 5 failures in 15 minutes lock the username."""
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise DomainError("BAD_REQUEST", "username and password are required", status_code=400)
+    username = username.strip()
+    if len(username) == 18:
+        username = username.upper()
+    store = rate_store()
+    failure_key = f"login-failure:{username.lower()}"
+    wait = await store.retry_after(failure_key, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW)
+    if wait is not None:
+        raise RateLimited(wait)
+    row = await Account.select().where(Account.username == username).first()
+    ok = verify_password(row["password_hash"] if row else DUMMY_HASH, password)
+    if row is None or not ok or not row["active"]:
+        await store.add(failure_key)
+        await audit.record(
+            "core.login.failed", entity="account", entity_id=row["id"] if row else "",
+            summary=f"登录失败 {mask_id_number(username) if len(username) == 18 else username}",
+            actor="anonymous",
+        )
+        raise InvalidCredentials()
+    raw, expires_at = await issue_token(row["id"], kind)
+    return row, raw, expires_at
+
+
+async def set_active(account_id: int, active: bool) -> None:
+    from core.auth.tokens import revoke_all_for
+
+    async with write_transaction():
+        await Account.update({Account.active: active}).where(Account.id == account_id)
+        if not active:
+            await revoke_all_for(account_id)
+        await audit.record(
+            "core.user.activated" if active else "core.user.deactivated",
+            entity="account",
+            entity_id=account_id,
+        )

@@ -1,0 +1,48 @@
+"""The one guard on every route, and object-level helpers.
+
+Every handler declares in ``opt`` exactly how it is reached: ``permission="<name>"``,
+``auth=True`` (any signed-in user) or ``public=True``. Start-up refuses a handler that declares
+none of them, so no route is ever open by omission. Plugin routes also carry ``plugin=<name>``:
+while that plugin is disabled they answer 404 before anything else is checked.
+"""
+
+from __future__ import annotations
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+
+from core.auth.identity import CurrentUser
+from core.errors import Forbidden, NotFound, Unauthenticated
+
+ACCESS_KEYS = ("permission", "auth", "public")
+
+
+async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    plugin = handler.opt.get("plugin")
+    if plugin and not await connection.app.state.host.is_enabled(plugin):
+        raise NotFound()
+    if handler.opt.get("public") or connection.scope.get("method") == "OPTIONS":
+        return
+    user: CurrentUser | None = connection.scope.get("user")
+    if user is None:
+        raise Unauthenticated()
+    permission = handler.opt.get("permission")
+    if permission and not user.has(permission):
+        raise Forbidden()
+
+
+def current_user(connection: ASGIConnection) -> CurrentUser | None:
+    return connection.scope.get("user")
+
+
+def require_user(connection: ASGIConnection) -> CurrentUser:
+    user = current_user(connection)
+    if user is None:
+        raise Unauthenticated()
+    return user
+
+
+def ensure_visible(visible: bool) -> None:
+    """Object-level check: a record the caller may not see does not exist for them (404)."""
+    if not visible:
+        raise NotFound()

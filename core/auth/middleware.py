@@ -1,0 +1,101 @@
+"""Per-request identity, CSRF for cookie sessions, and security headers.
+
+Sets ``scope["user"]`` to a ``CurrentUser`` or ``None`` (never raises for anonymous requests:
+the permission guard decides). Bearer tokens come from ``Authorization``; browser sessions from
+the ``mz_session`` cookie, and then every unsafe method must carry the session's CSRF token in the
+``X-CSRF-Token`` header or the ``_csrf`` form field.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import TYPE_CHECKING
+
+from litestar import Request
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.middleware import ASGIMiddleware
+
+from core.auth.tokens import csrf_token_for, resolve_token, user_from_row
+from core.context import current_actor, current_ip
+from core.errors import DomainError
+
+if TYPE_CHECKING:
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+SESSION_COOKIE = "mz_session"
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+SECURITY_HEADERS = {
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "content-security-policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+    ),
+    "permissions-policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else ""
+
+
+class IdentityMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        request: Request = Request(scope, receive)
+        user = None
+        raw = None
+        header = request.headers.get("authorization", "")
+        if header.lower().startswith("bearer "):
+            raw = header[7:].strip()
+            row = await resolve_token(raw, "api") if raw else None
+            via_session = False
+        else:
+            raw = request.cookies.get(SESSION_COOKIE)
+            row = await resolve_token(raw, "session") if raw else None
+            via_session = True
+        if row is not None:
+            host = scope["app"].state.host
+            permissions = host.permissions_for_roles(row["roles"] or ())
+            user = user_from_row(row, permissions, via_session=via_session)
+        scope["user"] = user
+        scope["auth"] = raw if user else None
+        actor_token = current_actor.set(user.username if user else "anonymous")
+        ip_token = current_ip.set(client_ip(scope))
+        try:
+            if user is not None and user.via_session and scope["method"] in UNSAFE:
+                await _check_csrf(request, raw or "")
+            await next_app(scope, receive, send)
+        finally:
+            current_actor.reset(actor_token)
+            current_ip.reset(ip_token)
+
+
+async def _check_csrf(request: Request, raw_session: str) -> None:
+    expected = csrf_token_for(raw_session)
+    supplied = request.headers.get("x-csrf-token")
+    if supplied is None:
+        content_type = request.headers.get("content-type", "")
+        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            supplied = form.get("_csrf")
+    if not supplied or not hmac.compare_digest(str(supplied), expected):
+        raise DomainError(
+            "CSRF_FAILED",
+            "Form expired or forged; reload the page / 表单已失效，请刷新页面后重试",
+            status_code=403,
+        )
+
+
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """App-level ``before_send`` hook: every response, errors included, gets these headers."""
+    if message["type"] == "http.response.start":
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in SECURITY_HEADERS.items():
+            if name not in headers:
+                headers[name] = value

@@ -1,0 +1,86 @@
+"""Opaque bearer tokens and browser sessions.
+
+The client holds 32 random bytes; the database holds only their SHA-256, the owner, the expiry
+and the revocation time. Logging out revokes; so does deactivating the account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from typing import Literal
+
+from core.auth.identity import CurrentUser
+from core.settings import get_settings
+from core.tables import Account, AuthToken
+
+TokenKind = Literal["api", "session"]
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def issue_token(account_id: int, kind: TokenKind) -> tuple[str, dt.datetime]:
+    raw = secrets.token_urlsafe(32)
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=get_settings().token_ttl_hours)
+    await AuthToken.insert(
+        AuthToken(token_hash=token_digest(raw), account=account_id, kind=kind, expires_at=expires_at)
+    )
+    return raw, expires_at
+
+
+async def revoke_token(raw: str) -> None:
+    await AuthToken.update({AuthToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
+        (AuthToken.token_hash == token_digest(raw)) & AuthToken.revoked_at.is_null()
+    )
+
+
+async def revoke_all_for(account_id: int) -> None:
+    await AuthToken.update({AuthToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
+        (AuthToken.account == account_id) & AuthToken.revoked_at.is_null()
+    )
+
+
+async def resolve_token(raw: str, kind: TokenKind) -> dict | None:
+    """The active account row behind a live token of ``kind``, or None."""
+    row = await (
+        AuthToken.select(
+            AuthToken.expires_at,
+            AuthToken.revoked_at,
+            *AuthToken.account.all_columns(exclude=[AuthToken.account.password_hash]),
+        )
+        .where((AuthToken.token_hash == token_digest(raw)) & (AuthToken.kind == kind))
+        .first()
+    )
+    if row is None or row["revoked_at"] is not None:
+        return None
+    if row["expires_at"] <= dt.datetime.now(dt.UTC) or not row["account.active"]:
+        return None
+    return {key.removeprefix("account."): value for key, value in row.items()}
+
+
+def csrf_token_for(raw_session: str) -> str:
+    """The CSRF token of a browser session: an HMAC of it, so nothing extra is stored."""
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, b"csrf:" + raw_session.encode(), hashlib.sha256).hexdigest()
+
+
+def user_from_row(row: dict, permissions: frozenset[str], *, via_session: bool) -> CurrentUser:
+    return CurrentUser(
+        id=row["id"],
+        username=row["username"],
+        kind=row["kind"],
+        roles=tuple(row["roles"] or ()),
+        permissions=permissions,
+        display_name=row.get("display_name") or "",
+        office_code=row.get("office_code"),
+        org_uscc=row.get("org_uscc"),
+        via_session=via_session,
+    )
+
+
+async def find_account(username: str) -> dict | None:
+    return await Account.select().where(Account.username == username).first()

@@ -1,0 +1,106 @@
+"""The core's own contributions, registered like any plugin (the core eats its own cooking)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core.contributions import (
+    AuditEventType,
+    MenuItem,
+    OutgoingMessage,
+    Permission,
+    PluginRoutes,
+    ScheduledJob,
+)
+from core.hookspecs import hookimpl
+
+
+@hookimpl
+def minzheng_permissions() -> list[Permission]:
+    return [
+        Permission("core.admin", "Administer the bureau's system / 系统管理", ("admin",)),
+        Permission("core.people.read", "Read full personal records / 查看个人信息",
+                   ("admin", "clerk", "reviewer")),
+        Permission("core.people.write", "Record deaths and hukou moves / 登记死亡与户籍迁移",
+                   ("clerk",)),
+        Permission("core.roster.import", "Import assistance rosters / 导入救助名册", ("admin",)),
+        Permission("core.stats.read", "Read the plan's indicators / 查看规划指标",
+                   ("admin", "reviewer")),
+        Permission("core.search", "Global search / 全局搜索", ("admin", "clerk", "reviewer")),
+    ]
+
+
+@hookimpl
+def minzheng_audit_event_types() -> list[AuditEventType]:
+    names = {
+        "core.user.created": "创建工作人员账号",
+        "core.user.activated": "启用账号",
+        "core.user.deactivated": "停用账号",
+        "core.citizen.registered": "公众注册",
+        "core.org_account.created": "创建社会组织账号",
+        "core.login.failed": "登录失败",
+        "core.plugin.enabled": "启用模块",
+        "core.plugin.disabled": "停用模块",
+        "core.person.read": "查看个人完整信息",
+        "core.person.died": "登记死亡",
+        "core.person.moved": "户籍迁移",
+        "core.roster.imported": "导入救助名册",
+        "core.certificate.voided": "作废证书",
+        "core.clock.set": "设置测试时钟",
+        "core.clock.reset": "重置测试时钟",
+        "core.backup.restored": "恢复备份",
+    }
+    return [AuditEventType(name, label) for name, label in names.items()]
+
+
+@hookimpl
+def minzheng_menu_items(user: object) -> list[MenuItem]:
+    return [
+        MenuItem("首页", "Home", "/", 0),
+        MenuItem("规划指标", "Indicators", "/admin/dashboard", 900, "core.stats.read"),
+        MenuItem("系统管理", "Administration", "/admin", 950, "core.admin"),
+    ]
+
+
+async def _deliver(today: dt.date) -> str:
+    from core.notifications import deliver_due
+
+    sent, failed = await deliver_due()
+    return f"sent {sent}, failed {failed}"
+
+
+async def _purge_rate_events(today: dt.date) -> str:
+    from core.auth.ratelimit import purge_old_events
+
+    return f"purged {await purge_old_events()}"
+
+
+@hookimpl
+def minzheng_scheduled_jobs() -> list[ScheduledJob]:
+    return [
+        ScheduledJob("core.deliver_notifications", 30, _deliver),
+        ScheduledJob("core.purge_rate_events", 3600, _purge_rate_events),
+    ]
+
+
+@hookimpl(trylast=True)
+async def minzheng_send_notification(message: OutgoingMessage) -> bool:
+    """Default sender: the outbox itself is the delivery (admin pages list the messages)."""
+    return True
+
+
+@hookimpl
+def minzheng_route_handlers() -> PluginRoutes:
+    from core.api import admin, auth, people, stats, testing, verify
+    from core.settings import get_settings
+    from core.web import pages
+
+    api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *verify.API_ROUTES]
+    if get_settings().is_test:
+        api += testing.ROUTES
+    return PluginRoutes(api=api, pages=[], public=[*verify.PUBLIC_ROUTES, *pages.ROUTES])
+
+
+@hookimpl
+def minzheng_piccolo_apps() -> list[str]:
+    return ["core.piccolo_app"]

@@ -1,0 +1,1 @@
+"""Certificates and statements as PDF."""

@@ -1,0 +1,144 @@
+"""Plain data that plugins hand to the core through hooks.
+
+Every contribution is a frozen dataclass. Ordering is an explicit field (``order``), never the
+order pluggy happens to call implementations in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class PluginMeta:
+    """What a plugin says about itself (its module's ``PLUGIN_META``)."""
+
+    name: str
+    """Slug: ``marriage``, ``funeral``, ``disability``, ``social_orgs``."""
+    title: str
+    """Chinese title shown to users (婚姻登记)."""
+    title_en: str
+    version: str
+    mount: str
+    """URL segment: API under ``/api/v1/<mount>``, pages under ``/<mount>``."""
+    description: str = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PluginRoutes:
+    """Route handlers (controllers, routers or functions) a plugin mounts."""
+
+    api: Sequence[Any] = ()
+    """Mounted under ``/api/v1/<mount>``."""
+    pages: Sequence[Any] = ()
+    """Mounted under ``/<mount>``."""
+    public: Sequence[Any] = ()
+    """Mounted at the root, for the rare page outside the plugin's prefix."""
+
+
+@dataclass(frozen=True)
+class Permission:
+    name: str
+    """Namespaced: ``marriage.register``."""
+    description: str
+    default_roles: tuple[str, ...]
+    """Roles granted this permission: admin, clerk, reviewer, citizen, org."""
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    label: str
+    label_en: str
+    href: str
+    order: int
+    permission: str | None = None
+    """Shown only to users holding it; ``None`` means everyone, signed in or not."""
+    plugin: str = "core"
+
+
+@dataclass(frozen=True)
+class AuditEventType:
+    name: str
+    """Namespaced action: ``marriage.registration.created``."""
+    label: str
+
+
+@dataclass(frozen=True)
+class CertificateTemplate:
+    kind: str
+    """``marriage``, ``divorce``, ``org_grade`` …; stored on each certificate."""
+    title: str
+    render: Callable[[dict[str, Any]], bytes]
+    """Renders the stored certificate content (``Certificate.content`` plus ``number``,
+    ``verify_url``) to PDF bytes."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    name_en: str
+    unit: str
+    """``%``, ``件``, ``元``, ``个/万人`` …"""
+    value: float | int | None
+    target: float | int | None = None
+    comparison: Literal[">=", "<=", "none"] = ">="
+    definition: str = ""
+    plugin: str = "core"
+    order: int = 100
+    series: Sequence[tuple[str, float]] = field(default_factory=tuple)
+    """Optional points for a chart: (label, value), e.g. per month."""
+
+    @property
+    def met(self) -> bool | None:
+        if self.target is None or self.value is None or self.comparison == "none":
+            return None
+        if self.comparison == ">=":
+            return self.value >= self.target
+        return self.value <= self.target
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    name: str
+    """Namespaced: ``marriage.mark_no_shows``."""
+    every_seconds: int
+    run: Callable[[dt.date], Awaitable[str | None]]
+    """Called with the application's today; returns a short status line."""
+    plugin: str = "core"
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    kind: str
+    title: str
+    subtitle: str
+    href: str
+    plugin: str = "core"
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class OutgoingMessage:
+    id: int
+    recipient: str
+    channel: str
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class CliCommand:
+    """A ``minzheng`` sub-command contributed by a plugin: ``minzheng <name> …``."""
+
+    name: str
+    help: str
+    configure: Callable[[Any], None]
+    """Adds arguments to the argparse sub-parser."""
+    run: Callable[[Any], Awaitable[int]]
+    """Runs with the parsed arguments after the database is configured; returns the exit code."""
+    plugin: str = "core"

@@ -1,0 +1,143 @@
+"""The database: one Piccolo engine chosen by ``MINZHENG_DATABASE_URL``, and transactions.
+
+All tables of core and the plugins are bound to the engine returned by ``use_database`` so that
+the application, the CLI and the tests switch engines in one place. Writers that read before they
+write open ``write_transaction()``: ``BEGIN IMMEDIATE`` on SQLite (one writer at a time, no lock
+upgrade deadlocks), an ordinary transaction on PostgreSQL where rows are locked by the statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.querystring import QueryString
+from piccolo.table import Table
+
+from core.sqlite_pool import PooledSQLiteEngine
+
+_engine: Engine | None = None
+_engine_url: str | None = None
+
+
+def engine_from_url(url: str) -> Engine:
+    """An engine for ``sqlite:///path`` or ``postgresql://…``; anything else is a config error."""
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        if path in ("", ":memory:"):
+            raise ValueError("in-memory SQLite is not supported: each connection would be empty")
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return PooledSQLiteEngine(path=path)
+    scheme = urlsplit(url).scheme
+    if scheme in ("postgresql", "postgres"):
+        return PostgresEngine(config={"dsn": url})
+    raise ValueError(f"unsupported MINZHENG_DATABASE_URL scheme {scheme!r}")
+
+
+def _all_tables(base: type[Table] = Table) -> list[type[Table]]:
+    found: list[type[Table]] = []
+    for sub in base.__subclasses__():
+        found.append(sub)
+        found.extend(_all_tables(sub))
+    return found
+
+
+def use_database(url: str) -> Engine:
+    """Make ``url`` the database of this process: bind every known table and Piccolo's finder."""
+    global _engine, _engine_url
+    import core.piccolo_conf as conf
+
+    if _engine is not None and _engine_url == url:
+        engine = _engine
+    else:
+        engine = engine_from_url(url)
+    conf.DB = engine
+    for table in _all_tables():
+        table._meta.db = engine
+    _engine, _engine_url = engine, url
+    return engine
+
+
+def engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("database not configured: call core.db.use_database() first")
+    return _engine
+
+
+def bind_new_tables() -> None:
+    """Bind tables imported after ``use_database`` (plugins load lazily)."""
+    if _engine is not None:
+        for table in _all_tables():
+            table._meta.db = _engine
+
+
+def is_sqlite() -> bool:
+    return isinstance(engine(), SQLiteEngine)
+
+
+@asynccontextmanager
+async def write_transaction() -> AsyncIterator[None]:
+    """A transaction for read-then-write work; nests inside an outer transaction."""
+    db = engine()
+    if isinstance(db, SQLiteEngine):
+        async with db.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with db.transaction():
+            yield
+
+
+async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """Run parameterised SQL (``{}`` placeholders, never string formatting) and return rows."""
+    return await engine().run_querystring(QueryString(sql, *args))
+
+
+async def fetch_one(sql: str, *args: Any) -> dict[str, Any] | None:
+    rows = await fetch(sql, *args)
+    return rows[0] if rows else None
+
+
+async def execute(sql: str, *args: Any) -> list[dict[str, Any]]:
+    return await fetch(sql, *args)
+
+
+async def start() -> None:
+    """Open connection pools (PostgreSQL) at application start-up."""
+    db = engine()
+    if isinstance(db, PostgresEngine) and db.pool is None:
+        await db.start_connection_pool(min_size=2, max_size=20)
+
+
+async def stop() -> None:
+    db = engine()
+    if isinstance(db, PostgresEngine) and db.pool is not None:
+        await db.close_connection_pool()
+        db.pool = None
+    elif isinstance(db, PooledSQLiteEngine):
+        await db.close_pool()
+
+
+def app_tables() -> list[type[Table]]:
+    """Tables of core and every installed plugin (what migrations create), in registry order."""
+    from piccolo.conf.apps import Finder
+
+    return list(Finder().get_table_classes())
+
+
+async def wipe_all_data() -> None:
+    """Empty every application table and re-seed the audit head. For tests and demo resets only."""
+    tables = [t for t in app_tables() if t._meta.tablename != "migration"]
+    names = [t._meta.tablename for t in tables]
+    if is_sqlite():
+        async with write_transaction():
+            for name in names:
+                await fetch(f"DELETE FROM {name}")  # noqa: S608 (names from our own registry)
+    else:
+        await fetch(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
+    await fetch("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, '')")

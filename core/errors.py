@@ -1,0 +1,150 @@
+"""The contract's error body ``{status_code, code, detail}`` and the exceptions that produce it.
+
+Services raise ``DomainError`` (or a subclass) with a contract code; the exception handlers here
+map it, Litestar's own HTTP/validation errors and anything unexpected to one shape.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+log = logging.getLogger("minzheng.errors")
+
+_DEFAULT_CODES = {
+    400: "BAD_REQUEST",
+    401: "UNAUTHENTICATED",
+    403: "FORBIDDEN",
+    404: "NOT_FOUND",
+    405: "METHOD_NOT_ALLOWED",
+    409: "CONFLICT",
+    413: "PAYLOAD_TOO_LARGE",
+    415: "UNSUPPORTED_MEDIA_TYPE",
+    422: "UNPROCESSABLE",
+    429: "RATE_LIMITED",
+}
+
+
+class DomainError(Exception):
+    """A refusal with a contract error code; 422 unless the rule is a conflict or a lookup."""
+
+    status_code = 422
+
+    def __init__(
+        self,
+        code: str,
+        detail: str,
+        *,
+        status_code: int | None = None,
+        extra: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+        if status_code is not None:
+            self.status_code = status_code
+        self.extra = extra
+        self.headers = headers or {}
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+    def __init__(self, detail: str = "Not found / 未找到") -> None:
+        super().__init__("NOT_FOUND", detail)
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+    def __init__(self, detail: str = "Not allowed / 无权操作") -> None:
+        super().__init__("FORBIDDEN", detail)
+
+
+class Unauthenticated(DomainError):
+    status_code = 401
+
+    def __init__(self, detail: str = "Authentication required / 请先登录") -> None:
+        super().__init__("UNAUTHENTICATED", detail)
+
+
+class RateLimited(DomainError):
+    status_code = 429
+
+    def __init__(self, retry_after: int) -> None:
+        retry_after = max(1, int(retry_after))
+        super().__init__(
+            "RATE_LIMITED",
+            f"Too many requests; retry in {retry_after} s / 请求过于频繁，请 {retry_after} 秒后再试",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
+def error_body(status_code: int, code: str, detail: str, extra: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"status_code": status_code, "code": code, "detail": detail}
+    if extra is not None:
+        body["extra"] = extra
+    return body
+
+
+def _wants_html(request: Request) -> bool:
+    path = request.url.path
+    if path.startswith(("/api/", "/schema")):
+        return False
+    accept = request.headers.get("accept", "")
+    return "text/html" in accept and "application/json" not in accept
+
+
+def _respond(request: Request, status: int, code: str, detail: str, extra: Any, headers: dict) -> Response:
+    if _wants_html(request):
+        from core.web.pages import render_error_page
+
+        return render_error_page(request, status, code, detail, headers)
+    return Response(error_body(status, code, detail, extra), status_code=status, headers=headers)
+
+
+def domain_error_handler(request: Request, exc: DomainError) -> Response:
+    return _respond(request, exc.status_code, exc.code, exc.detail, exc.extra, exc.headers)
+
+
+def http_exception_handler(request: Request, exc: HTTPException) -> Response:
+    status = exc.status_code
+    extra = None
+    if isinstance(exc, ValidationException) or status == 400:
+        status, code = 400, "BAD_REQUEST"
+        extra = exc.extra if isinstance(exc.extra, list | dict) else None
+    else:
+        code = _DEFAULT_CODES.get(status, "ERROR")
+    detail = exc.detail
+    if isinstance(exc, NotFoundException):
+        detail = "Not found / 未找到"
+    headers = dict(exc.headers or {})
+    return _respond(request, status, code, str(detail), extra, headers)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _respond(
+        request,
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        "INTERNAL_ERROR",
+        "Internal error; it has been logged / 系统内部错误，已记录",
+        None,
+        {},
+    )
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_handler,
+    HTTPException: http_exception_handler,
+    Exception: internal_error_handler,
+}

@@ -1,0 +1,73 @@
+"""Resident identity numbers (居民身份证号码, GB 11643-1999).
+
+Validation uses ``python-stdnum``; this module adds what the services need from a number
+(sex, birth date, age on the day of an act) and how it is shown in lists (masked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
+Sex = Literal["male", "female"]
+
+
+class InvalidIdNumber(ValueError):
+    """The text is not a valid 18-character resident identity number."""
+
+
+def normalize_id_number(value: object) -> str:
+    """Return the canonical (upper-case, 18-character) number or raise ``InvalidIdNumber``."""
+    if not isinstance(value, str):
+        raise InvalidIdNumber("identity number must be a string")
+    text = value.strip().upper()
+    if len(text) != 18:
+        raise InvalidIdNumber("identity number must have 18 characters")
+    try:
+        return ric.validate(text)
+    except (ValidationError, ValueError) as exc:
+        raise InvalidIdNumber(str(exc)) from exc
+
+
+def is_valid_id_number(value: object) -> bool:
+    try:
+        normalize_id_number(value)
+    except InvalidIdNumber:
+        return False
+    return True
+
+
+def birth_date_of(id_number: str) -> dt.date:
+    return ric.get_birth_date(id_number)
+
+
+def sex_of(id_number: str) -> Sex:
+    """Odd sequence digit (17th character) is male, even is female."""
+    return "male" if int(id_number[16]) % 2 == 1 else "female"
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Age in full years on ``day`` (a birthday counts on the day itself; 29 Feb → 1 Mar)."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def mask_id_number(id_number: str) -> str:
+    """``440704********123X``: the address code and the last four characters stay visible."""
+    if len(id_number) < 10:
+        return "*" * len(id_number)
+    return id_number[:6] + "*" * (len(id_number) - 10) + id_number[-4:]
+
+
+def mask_name(name: str) -> str:
+    """``张*明`` for three characters, ``张*`` for two: the surname and (if any) last character."""
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]

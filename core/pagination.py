@@ -1,0 +1,33 @@
+"""``?limit=&offset=`` for collections that grow without bound (API.md Conventions)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import DomainError
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    offset: int
+
+
+def page_params(limit: int | None, offset: int | None) -> PageParams:
+    limit = DEFAULT_LIMIT if limit is None else limit
+    offset = 0 if offset is None else offset
+    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+        raise DomainError(
+            "BAD_REQUEST",
+            f"limit must be 1..{MAX_LIMIT} and offset ≥ 0 / 分页参数无效",
+            status_code=400,
+        )
+    return PageParams(limit, offset)
+
+
+def page(items: list[Any], total: int) -> dict[str, Any]:
+    return {"items": items, "total": total}

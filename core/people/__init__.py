@@ -1,0 +1,1 @@
+"""The shared registry of people and the social-assistance roster."""

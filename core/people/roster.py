@@ -1,0 +1,182 @@
+"""Importing a social-assistance roster (CSV or XLSX, as the bureau receives it).
+
+Columns: ``id_number,name,category,valid_from,valid_to``. Every bad row is rejected with its row
+number (the spreadsheet's, header = row 1) and an error code, while the good rows import. An
+entry is identified by (id_number, category, valid_from): importing it again updates its end date.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import audit
+from core.db import write_transaction
+from core.errors import DomainError
+from core.identity import InvalidIdNumber, birth_date_of, normalize_id_number, sex_of
+from core.people.records import ROSTER_CATEGORIES
+from core.tables import Assistance, Person
+
+COLUMNS = ("id_number", "name", "category", "valid_from", "valid_to")
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    row: int
+    id_number: str
+    name: str
+    category: str
+    valid_from: dt.date
+    valid_to: dt.date | None
+
+
+@dataclass
+class ImportResult:
+    imported: int = 0
+    updated: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _cell_date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-")
+    return dt.date.fromisoformat(text)
+
+
+def _read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
+    if filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        except Exception as exc:  # openpyxl raises many types for a damaged file
+            raise DomainError("INVALID_FILE", f"Not a readable XLSX file / 无法读取该表格: {exc}")
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(values)
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise DomainError("INVALID_FILE", "File is neither UTF-8 nor GB18030 text") from exc
+    for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
+        yield number, values
+
+
+def parse_roster(data: bytes, filename: str) -> tuple[list[RosterRow], list[dict[str, Any]]]:
+    """Good rows and rejections ``{row, code}``; a wrong header rejects the whole file."""
+    rows = _read_rows(data, filename)
+    header = next(rows, None)
+    names = [str(h or "").strip().lower() for h in (header[1] if header else [])]
+    if names[: len(COLUMNS)] != list(COLUMNS):
+        raise DomainError(
+            "INVALID_HEADER",
+            f"First row must be {','.join(COLUMNS)} / 首行须为 {','.join(COLUMNS)}",
+        )
+    good: list[RosterRow] = []
+    rejected: list[dict[str, Any]] = []
+    for number, values in rows:
+        values = list(values) + [None] * (len(COLUMNS) - len(values))
+        if all(v is None or str(v).strip() == "" for v in values[: len(COLUMNS)]):
+            continue
+        raw_id, name, category, valid_from, valid_to = values[: len(COLUMNS)]
+        try:
+            id_number = normalize_id_number(str(raw_id or ""))
+        except InvalidIdNumber:
+            rejected.append({"row": number, "code": "INVALID_ID_NUMBER"})
+            continue
+        name = str(name or "").strip()
+        if not name or len(name) > 64:
+            rejected.append({"row": number, "code": "INVALID_NAME"})
+            continue
+        category = str(category or "").strip().lower()
+        if category not in ROSTER_CATEGORIES:
+            rejected.append({"row": number, "code": "INVALID_CATEGORY"})
+            continue
+        try:
+            start, end = _cell_date(valid_from), _cell_date(valid_to)
+        except ValueError:
+            rejected.append({"row": number, "code": "INVALID_DATE"})
+            continue
+        if start is None or (end is not None and end < start):
+            rejected.append({"row": number, "code": "INVALID_PERIOD"})
+            continue
+        good.append(RosterRow(number, id_number, name, category, start, end))
+    return good, rejected
+
+
+async def import_roster(
+    data: bytes, filename: str, progress: Callable[[int, int], None] | None = None
+) -> ImportResult:
+    good, rejected = parse_roster(data, filename)
+    result = ImportResult(rejected=rejected)
+    for start in range(0, len(good), BATCH):
+        batch = good[start : start + BATCH]
+        async with write_transaction():
+            await _import_batch(batch, result)
+        if progress:
+            progress(min(start + BATCH, len(good)), len(good))
+    await audit.record(
+        "core.roster.imported",
+        entity="roster",
+        entity_id=filename[:64],
+        summary=f"导入救助名册：新增 {result.imported}，更新 {result.updated}，拒绝 {len(rejected)}",
+        details={"imported": result.imported, "updated": result.updated, "rejected": rejected[:200]},
+    )
+    return result
+
+
+async def _import_batch(batch: list[RosterRow], result: ImportResult) -> None:
+    ids = sorted({r.id_number for r in batch})
+    known = {
+        p["id_number"]
+        for p in await Person.select(Person.id_number).where(Person.id_number.is_in(ids))
+    }
+    new_people = {}
+    for r in batch:
+        if r.id_number not in known and r.id_number not in new_people:
+            new_people[r.id_number] = Person(
+                id_number=r.id_number,
+                name=r.name,
+                sex=sex_of(r.id_number),
+                birth_date=birth_date_of(r.id_number),
+            )
+    if new_people:
+        await Person.insert(*new_people.values())
+    existing = {
+        (a["id_number"], a["category"], a["valid_from"]): a
+        for a in await Assistance.select().where(Assistance.id_number.is_in(ids))
+    }
+    inserts = []
+    for r in batch:
+        key = (r.id_number, r.category, r.valid_from)
+        found = existing.get(key)
+        if found is None:
+            inserts.append(
+                Assistance(
+                    id_number=r.id_number, category=r.category,
+                    valid_from=r.valid_from, valid_to=r.valid_to,
+                )
+            )
+            existing[key] = {"id": None, "valid_to": r.valid_to}
+            result.imported += 1
+        else:
+            if found["valid_to"] != r.valid_to and found["id"] is not None:
+                await Assistance.update({Assistance.valid_to: r.valid_to}).where(
+                    Assistance.id == found["id"]
+                )
+            result.updated += 1
+    if inserts:
+        await Assistance.insert(*inserts)

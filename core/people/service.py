@@ -1,0 +1,141 @@
+"""The person registry: find or create people, record deaths and hukou moves.
+
+A death or a move is announced to every enabled plugin through the hooks, inside the same
+transaction, so a plugin's reaction and the change itself are committed together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from core import audit
+from core.clock import today
+from core.db import write_transaction
+from core.errors import DomainError, NotFound
+from core.identity import (
+    InvalidIdNumber,
+    birth_date_of,
+    mask_id_number,
+    normalize_id_number,
+    sex_of,
+)
+from core.people.records import PersonRecord, RosterEntry
+from core.tables import Assistance, Person
+
+DIVISION_LENGTH = 6
+
+
+def valid_id_number(value: object) -> str:
+    """The normalized number, or 422 ``INVALID_ID_NUMBER``."""
+    try:
+        return normalize_id_number(value)
+    except InvalidIdNumber as exc:
+        raise DomainError("INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}")
+
+
+def valid_division(value: object, field: str) -> str:
+    if not isinstance(value, str) or len(value) != DIVISION_LENGTH or not value.isdigit():
+        raise DomainError(
+            "INVALID_DIVISION", f"{field} must be a 6-digit division code / {field} 须为6位行政区划代码"
+        )
+    return value
+
+
+async def find_person(id_number: str) -> PersonRecord | None:
+    row = await Person.select().where(Person.id_number == id_number).first()
+    return PersonRecord.from_row(row) if row else None
+
+
+async def get_person(id_number: str) -> PersonRecord:
+    person = await find_person(id_number)
+    if person is None:
+        raise NotFound("No such person / 查无此人")
+    return person
+
+
+async def ensure_person(
+    id_number: str,
+    name: str,
+    *,
+    hukou_division: str | None = None,
+    residence_permit_division: str | None = None,
+) -> PersonRecord:
+    """Find the person or create them from the number; fills a missing name or division."""
+    row = await Person.select().where(Person.id_number == id_number).first()
+    if row is None:
+        await Person.insert(
+            Person(
+                id_number=id_number,
+                name=name,
+                sex=sex_of(id_number),
+                birth_date=birth_date_of(id_number),
+                hukou_division=hukou_division,
+                residence_permit_division=residence_permit_division,
+            )
+        )
+    else:
+        changes = {}
+        if hukou_division and not row["hukou_division"]:
+            changes[Person.hukou_division] = hukou_division
+        if residence_permit_division:
+            changes[Person.residence_permit_division] = residence_permit_division
+        if changes:
+            await Person.update(changes).where(Person.id_number == id_number)
+    return await get_person(id_number)
+
+
+async def roster_entries(id_number: str) -> list[RosterEntry]:
+    rows = await Assistance.select().where(Assistance.id_number == id_number).order_by(
+        Assistance.valid_from
+    )
+    return [RosterEntry(r["category"], r["valid_from"], r["valid_to"]) for r in rows]
+
+
+async def set_marital_status(id_number: str, status: str) -> None:
+    await Person.update({Person.marital_status: status}).where(Person.id_number == id_number)
+
+
+async def record_death(id_number: str, died_on: dt.date, *, source: str) -> PersonRecord:
+    """Mark the person deceased and tell every enabled plugin. Call inside a write transaction."""
+    from core.plugins import get_host
+
+    if died_on > await today():
+        raise DomainError("DIED_IN_FUTURE", "Date of death is in the future / 死亡日期晚于今天")
+    async with write_transaction():
+        person = await get_person(id_number)
+        if person.deceased_on is not None and person.deceased_on == died_on:
+            return person
+        await Person.update(
+            {Person.deceased_on: died_on, Person.updated_at: dt.datetime.now(dt.UTC)}
+        ).where(Person.id_number == id_number)
+        person = await get_person(id_number)
+        await get_host().person_died(person, died_on)
+        await audit.record(
+            "core.person.died",
+            entity="person",
+            entity_id=mask_id_number(id_number),
+            summary=f"登记死亡 {mask_id_number(id_number)} 于 {died_on.isoformat()}（{source}）",
+        )
+    return person
+
+
+async def move_hukou(id_number: str, new_division: str, on: dt.date) -> PersonRecord:
+    from core.plugins import get_host
+
+    async with write_transaction():
+        person = await get_person(id_number)
+        old = person.hukou_division
+        if old == new_division:
+            return person
+        await Person.update(
+            {Person.hukou_division: new_division, Person.updated_at: dt.datetime.now(dt.UTC)}
+        ).where(Person.id_number == id_number)
+        person = await get_person(id_number)
+        await get_host().person_moved(person, old, new_division, on)
+        await audit.record(
+            "core.person.moved",
+            entity="person",
+            entity_id=mask_id_number(id_number),
+            summary=f"户籍迁移 {mask_id_number(id_number)}: {old or '-'} → {new_division}",
+        )
+    return person

@@ -1,0 +1,258 @@
+"""The plugin host: a typed wrapper over pluggy with one method per hook.
+
+Installed plugins are the explicit ``BUILTIN_PLUGINS`` list plus the ``minzheng.plugins``
+entry-point group. Which of them are enabled lives in the database (``plugin_state``); every
+process re-reads that set at most ``ENABLED_TTL`` seconds after it changed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import importlib
+import inspect
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+from core import hookspecs
+from core.contributions import (
+    AuditEventType,
+    CertificateTemplate,
+    CliCommand,
+    Indicator,
+    MenuItem,
+    OutgoingMessage,
+    Permission,
+    PluginMeta,
+    PluginRoutes,
+    ScheduledJob,
+    SearchResult,
+)
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from core.auth.identity import CurrentUser
+    from core.people.records import PersonRecord
+
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "plugins.marriage.plugin",
+    "plugins.funeral.plugin",
+    "plugins.disability.plugin",
+    "plugins.social_orgs.plugin",
+)
+CORE_PLUGIN = "core.builtin"
+ENTRY_POINT_GROUP = "minzheng.plugins"
+ENABLED_TTL = 0.5
+
+
+class PluginConfigError(RuntimeError):
+    """Start-up refused: a duplicate contribution, a misspelled hook, a plugin without metadata."""
+
+
+@dataclass(frozen=True)
+class LoadedPlugin:
+    meta: PluginMeta
+    module: ModuleType
+
+
+async def _resolve(value: Any) -> Any:
+    return await value if inspect.isawaitable(value) else value
+
+
+def _flatten(results: Iterable[Any]) -> list[Any]:
+    flat: list[Any] = []
+    for item in results:
+        if item is None:
+            continue
+        if isinstance(item, list | tuple):
+            flat.extend(item)
+        else:
+            flat.append(item)
+    return flat
+
+
+def _unique(items: Sequence[Any], key: str, what: str) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for item in items:
+        name = getattr(item, key)
+        if name in seen:
+            raise PluginConfigError(f"duplicate {what} {name!r} contributed twice")
+        seen[name] = item
+    return seen
+
+
+class PluginHost:
+    def __init__(
+        self,
+        plugin_modules: Sequence[str] = BUILTIN_PLUGINS,
+        *,
+        load_entry_points: bool = True,
+    ) -> None:
+        self.pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self.pm.add_hookspecs(hookspecs)
+        self.plugins: dict[str, LoadedPlugin] = {}
+        self._enabled: frozenset[str] = frozenset()
+        self._enabled_at = 0.0
+        self._lock = asyncio.Lock()
+
+        self.pm.register(importlib.import_module(CORE_PLUGIN), name="core")
+        modules = [importlib.import_module(name) for name in plugin_modules]
+        if load_entry_points:
+            modules += [ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)]
+        for module in modules:
+            self._register(module)
+        self.pm.check_pending()
+
+        self.permissions: dict[str, Permission] = _unique(
+            _flatten(self.pm.hook.minzheng_permissions()), "name", "permission"
+        )
+        self.audit_event_types: dict[str, AuditEventType] = _unique(
+            _flatten(self.pm.hook.minzheng_audit_event_types()), "name", "audit event type"
+        )
+        self.certificate_templates: dict[str, CertificateTemplate] = _unique(
+            _flatten(self.pm.hook.minzheng_certificate_templates()), "kind", "certificate kind"
+        )
+        self.jobs: dict[str, ScheduledJob] = _unique(
+            _flatten(self.pm.hook.minzheng_scheduled_jobs()), "name", "scheduled job"
+        )
+
+    def _register(self, module: ModuleType) -> None:
+        meta = getattr(module, "PLUGIN_META", None)
+        if not isinstance(meta, PluginMeta):
+            raise PluginConfigError(f"{module.__name__} has no PLUGIN_META")
+        if meta.name in self.plugins or meta.name == "core":
+            raise PluginConfigError(f"plugin name {meta.name!r} registered twice")
+        self.pm.register(module, name=meta.name)
+        self.plugins[meta.name] = LoadedPlugin(meta=meta, module=module)
+
+    # -- metadata and registration hooks ----------------------------------------------------
+
+    @property
+    def metas(self) -> list[PluginMeta]:
+        return sorted((p.meta for p in self.plugins.values()), key=lambda m: (m.order, m.name))
+
+    def meta(self, name: str) -> PluginMeta | None:
+        loaded = self.plugins.get(name)
+        return loaded.meta if loaded else None
+
+    def routes(self) -> dict[str, PluginRoutes]:
+        """Route handlers per plugin name (``core`` included)."""
+        out: dict[str, PluginRoutes] = {}
+        for name in ["core", *self.plugins]:
+            plugin = self.pm.get_plugin(name)
+            impl = getattr(plugin, "minzheng_route_handlers", None)
+            if impl is not None:
+                out[name] = impl()
+        return out
+
+    def piccolo_apps(self) -> list[str]:
+        return _flatten(self.pm.hook.minzheng_piccolo_apps())
+
+    def cli_commands(self) -> dict[str, CliCommand]:
+        return _unique(_flatten(self.pm.hook.minzheng_cli_commands()), "name", "CLI command")
+
+    async def load_demo(self, today: dt.date) -> list[str]:
+        """Run every ``minzheng_load_demo`` in plugin order (core first), not pluggy's order."""
+        impls = {i.plugin_name: i for i in self.pm.hook.minzheng_load_demo.get_hookimpls()}
+        lines = []
+        for name in ["core", *(m.name for m in self.metas)]:
+            if name in impls:
+                line = await _resolve(impls[name].function(today=today))
+                if line:
+                    lines.append(f"{name}: {line}")
+        return lines
+
+    def configure_jinja(self, env: Environment) -> None:
+        self.pm.hook.minzheng_jinja_environment(env=env)
+
+    def permissions_for_roles(self, roles: Iterable[str]) -> frozenset[str]:
+        wanted = set(roles)
+        return frozenset(
+            name for name, perm in self.permissions.items() if wanted & set(perm.default_roles)
+        )
+
+    # -- enabled set ------------------------------------------------------------------------
+
+    async def enabled(self, *, fresh: bool = False) -> frozenset[str]:
+        """Names of enabled plugins, re-read from the database at most ENABLED_TTL s old."""
+        if fresh or time.monotonic() - self._enabled_at > ENABLED_TTL:
+            async with self._lock:
+                if fresh or time.monotonic() - self._enabled_at > ENABLED_TTL:
+                    from core.plugin_state import read_enabled
+
+                    self._enabled = await read_enabled(self.plugins)
+                    self._enabled_at = time.monotonic()
+        return self._enabled
+
+    async def is_enabled(self, name: str) -> bool:
+        return name == "core" or name in await self.enabled()
+
+    async def _caller(self, hook_name: str) -> Any:
+        enabled = await self.enabled()
+        disabled = [
+            self.pm.get_plugin(name) for name in self.plugins if name not in enabled
+        ]
+        return self.pm.subset_hook_caller(hook_name, remove_plugins=disabled)
+
+    async def _broadcast(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        caller = await self._caller(hook_name)
+        return [await _resolve(result) for result in caller(**kwargs)]
+
+    # -- broadcast hooks --------------------------------------------------------------------
+
+    async def menu_items(self, user: CurrentUser | None) -> list[MenuItem]:
+        items = _flatten(await self._broadcast("minzheng_menu_items", user=user))
+        allowed = user.permissions if user else frozenset()
+        visible = [i for i in items if i.permission is None or i.permission in allowed]
+        return sorted(visible, key=lambda i: (i.order, i.href))
+
+    async def indicators(self, year: int) -> list[Indicator]:
+        items = _flatten(await self._broadcast("minzheng_indicators", year=year))
+        return sorted(items, key=lambda i: (i.order, i.key))
+
+    async def person_died(self, person: PersonRecord, died_on: dt.date) -> None:
+        await self._broadcast("minzheng_person_died", person=person, died_on=died_on)
+
+    async def person_moved(
+        self, person: PersonRecord, old: str | None, new: str, on: dt.date
+    ) -> None:
+        await self._broadcast("minzheng_person_moved", person=person, old=old, new=new, on=on)
+
+    async def search(self, query: str, user: CurrentUser) -> list[SearchResult]:
+        items = _flatten(await self._broadcast("minzheng_search", query=query, user=user))
+        return sorted(items, key=lambda r: (r.order, r.kind, r.title))
+
+    async def send_notification(self, message: OutgoingMessage) -> bool:
+        caller = await self._caller("minzheng_send_notification")
+        return bool(await _resolve(caller(message=message)))
+
+    async def plugin_switched(self, name: str, enabled: bool) -> None:
+        for result in self.pm.hook.minzheng_plugin_switched(name=name, enabled=enabled):
+            await _resolve(result)
+
+    async def enabled_jobs(self) -> list[ScheduledJob]:
+        enabled = await self.enabled()
+        return [j for j in self.jobs.values() if j.plugin == "core" or j.plugin in enabled]
+
+
+_host: PluginHost | None = None
+
+
+def get_host() -> PluginHost:
+    """The process's plugin host, built on first use (never at import time)."""
+    global _host
+    if _host is None:
+        _host = PluginHost()
+    return _host
+
+
+def set_host(host: PluginHost | None) -> None:
+    global _host
+    _host = host

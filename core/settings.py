@@ -1,0 +1,98 @@
+"""Settings read from the environment (API.md "Configuration").
+
+One frozen dataclass, one docstring per field; ``get_settings()`` caches it per process.
+Nothing here is a secret constant: the key comes from the environment or is generated once
+into the data directory with mode 0600.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Environment = Literal["production", "development", "test"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("var")
+    """Where generated keys, backups and the default SQLite file live (MINZHENG_DATA_DIR)."""
+
+    database_url: str = ""
+    """``sqlite:///path.db`` or ``postgresql://user:pw@host:port/db`` (MINZHENG_DATABASE_URL)."""
+
+    env: Environment = "development"
+    """``production``, ``development`` or ``test`` (MINZHENG_ENV); the test clock exists only in test."""
+
+    public_url: str = "http://127.0.0.1:8000"
+    """Base URL printed in certificate QR codes (MINZHENG_PUBLIC_URL)."""
+
+    redis_url: str | None = None
+    """Optional shared store for rate limits across processes (MINZHENG_REDIS_URL)."""
+
+    address_rate_limit: int = 60
+    """Requests per minute per client address on login, sign-up and booking; 0 turns it off."""
+
+    population: int = 280_000
+    """Registered residents of the district, the denominator of per-10,000 indicators
+    (MINZHENG_POPULATION)."""
+
+    district_division: str = "440704"
+    """The bureau's own 6-digit division code (MINZHENG_DISTRICT_DIVISION)."""
+
+    token_ttl_hours: int = 12
+    """Lifetime of bearer tokens and browser sessions."""
+
+    secret_key: str = field(default="", repr=False)
+    """Signs sessions and certificate check codes (MINZHENG_SECRET_KEY or data_dir/secret.key)."""
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_test(self) -> bool:
+        return self.env == "test"
+
+
+def _load_or_create_secret(data_dir: Path) -> str:
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``environ`` (default: the process environment)."""
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("MINZHENG_DATA_DIR", "var"))
+    mode = env.get("MINZHENG_ENV", "development")
+    if mode not in ("production", "development", "test"):
+        raise ValueError(f"MINZHENG_ENV must be production, development or test, not {mode!r}")
+    database_url = env.get("MINZHENG_DATABASE_URL") or f"sqlite:///{data_dir / 'minzheng.db'}"
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        env=mode,  # type: ignore[arg-type]
+        public_url=env.get("MINZHENG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        redis_url=env.get("MINZHENG_REDIS_URL") or None,
+        address_rate_limit=int(env.get("MINZHENG_ADDRESS_RATE_LIMIT", "60")),
+        population=int(env.get("MINZHENG_POPULATION", "280000")),
+        district_division=env.get("MINZHENG_DISTRICT_DIVISION", "440704"),
+        token_ttl_hours=int(env.get("MINZHENG_TOKEN_TTL_HOURS", "12")),
+        secret_key=env.get("MINZHENG_SECRET_KEY") or _load_or_create_secret(data_dir),
+    )
+
+
+@cache
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,178 @@
+"""Core tables: accounts and tokens, audit chain, people and roster, plugins' state,
+certificates and serials, notifications, rate-limit events, the test clock and job leases."""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Array,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+
+class Account(Table, tablename="account"):
+    """A person who signs in: staff (roles admin/clerk/reviewer), a citizen or an organization."""
+
+    username = Varchar(length=64, unique=True)
+    password_hash = Varchar(length=200)
+    kind = Varchar(length=16)  # staff | citizen | org
+    roles = Array(Varchar(length=32))
+    display_name = Varchar(length=100, default="")
+    phone = Varchar(length=32, default="")
+    office_code = Varchar(length=32, null=True, default=None)
+    org_uscc = Varchar(length=18, null=True, default=None)
+    active = Boolean(default=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class AuthToken(Table, tablename="auth_token"):
+    """An opaque bearer token or browser session; only its SHA-256 is stored."""
+
+    token_hash = Varchar(length=64, unique=True)
+    account = ForeignKey(references=Account)
+    kind = Varchar(length=16)  # api | session
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz()
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class RateEvent(Table, tablename="rate_event"):
+    """One counted event (a failed login, a booking attempt) for sliding-window limits."""
+
+    key = Varchar(length=160, index=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class AuditHead(Table, tablename="audit_head"):
+    """The single row locked by every audit writer: the chain's last sequence number and hash."""
+
+    seq = BigInt(default=0)
+    last_hash = Varchar(length=64, default="")
+
+
+class AuditEvent(Table, tablename="audit_event"):
+    """Append-only, hash-chained record of every state change and every full-record read."""
+
+    seq = BigInt(unique=True)
+    at = Timestamptz()
+    actor = Varchar(length=64, index=True)
+    action = Varchar(length=96, index=True)
+    entity = Varchar(length=64, index=True)
+    entity_id = Varchar(length=64, default="")
+    summary = Text(default="")
+    details = JSON(default="{}")
+    ip = Varchar(length=64, default="")
+    prev_hash = Varchar(length=64)
+    hash = Varchar(length=64)
+
+
+class Person(Table, tablename="person"):
+    """The shared registry of people, keyed by resident identity number."""
+
+    id_number = Varchar(length=18, unique=True)
+    name = Varchar(length=64)
+    sex = Varchar(length=8)
+    birth_date = Date()
+    hukou_division = Varchar(length=6, null=True, default=None)
+    residence_permit_division = Varchar(length=6, null=True, default=None)
+    marital_status = Varchar(length=16, default="unmarried")
+    deceased_on = Date(null=True, default=None)
+    phone = Varchar(length=32, default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Assistance(Table, tablename="assistance"):
+    """A social-assistance roster entry (低保, 特困, 低收入, 重点优抚对象) with its validity."""
+
+    id_number = Varchar(length=18, index=True)
+    category = Varchar(length=16)
+    valid_from = Date()
+    valid_to = Date(null=True, default=None)
+    imported_at = Timestamptz(default=TimestamptzNow())
+
+
+class PluginState(Table, tablename="plugin_state"):
+    name = Varchar(length=32, unique=True)
+    enabled = Boolean(default=True)
+    changed_at = Timestamptz(default=TimestamptzNow())
+
+
+class Certificate(Table, tablename="certificate"):
+    """Every certificate issued by any plugin; ``content`` re-renders the same PDF."""
+
+    number = Varchar(length=40, unique=True)
+    kind = Varchar(length=32)
+    plugin = Varchar(length=32)
+    title = Varchar(length=64)
+    holder_names = Array(Varchar(length=64))
+    holder_ids = Array(Varchar(length=32))
+    issued_on = Date()
+    status = Varchar(length=16, default="valid")  # valid | void
+    void_reason = Varchar(length=200, default="")
+    replaced_by = Varchar(length=40, null=True, default=None)
+    content = JSON(default="{}")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class SerialCounter(Table, tablename="serial_counter"):
+    """Last serial handed out per key (``J440704-2026``), advanced by one conditional UPDATE."""
+
+    key = Varchar(length=64, unique=True)
+    value = BigInt(default=0)
+
+
+class Notification(Table, tablename="notification"):
+    """The outbox: every message any plugin sends, kept until delivered and afterwards."""
+
+    recipient = Varchar(length=128, index=True)
+    channel = Varchar(length=16, default="sms")
+    subject = Varchar(length=200)
+    body = Text()
+    plugin = Varchar(length=32, default="core")
+    status = Varchar(length=16, default="pending", index=True)  # pending | sent | failed
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow())
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)
+
+
+class ClockOverride(Table, tablename="clock_override"):
+    """Only read when MINZHENG_ENV=test: the date the whole application believes it is."""
+
+    today = Date()
+
+
+class JobLease(Table, tablename="job_lease"):
+    """Which process may run a scheduled job now, so several app processes never run it twice."""
+
+    name = Varchar(length=96, unique=True)
+    locked_until = Timestamptz(default=TimestamptzNow())
+    last_run_at = Timestamptz(null=True, default=None)
+    last_status = Varchar(length=200, default="")
+
+
+CORE_TABLES: list[type[Table]] = [
+    Account,
+    AuthToken,
+    RateEvent,
+    AuditHead,
+    AuditEvent,
+    Person,
+    Assistance,
+    PluginState,
+    Certificate,
+    SerialCounter,
+    Notification,
+    ClockOverride,
+    JobLease,
+]

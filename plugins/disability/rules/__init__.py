@@ -1,0 +1,88 @@
+"""The two disability subsidies (残疾人两项补贴, 国发〔2015〕52号): pure rules.
+
+Money is integer fen per month, months are ``"YYYY-MM"``; nothing here does I/O.
+See DOMAIN.md "The two disability subsidies".
+"""
+
+from plugins.disability.rules.card import (
+    CATEGORY_NAMES_ZH,
+    GRADES,
+    DisabilityCard,
+    check_card,
+    parse_card,
+)
+from plugins.disability.rules.eligibility import (
+    DEFAULT_SUBSIDY_POLICY,
+    Eligibility,
+    Reason,
+    SubsidyPolicy,
+    eligibility,
+    granted_subsidies,
+    subsidy_policy_in_force,
+)
+from plugins.disability.rules.errors import DisabilityRuleError
+from plugins.disability.rules.indicators import coverage
+from plugins.disability.rules.months import (
+    month_of,
+    month_range,
+    next_month,
+    parse_month,
+    previous_month,
+)
+from plugins.disability.rules.payroll import (
+    STOP_REASONS,
+    PayrollLine,
+    StopReason,
+    SubsidyGrant,
+    apply_stop,
+    due_lines,
+    stop_month_after,
+    subsidies_stopped_by,
+)
+from plugins.disability.rules.review import next_review_on, review_due
+from plugins.disability.rules.standards import (
+    DEFAULT_STANDARDS,
+    SUBSIDIES,
+    SUBSIDY_NAMES_ZH,
+    Standard,
+    Subsidy,
+    standard_for,
+)
+
+__all__ = [
+    "CATEGORY_NAMES_ZH",
+    "DEFAULT_STANDARDS",
+    "DEFAULT_SUBSIDY_POLICY",
+    "GRADES",
+    "STOP_REASONS",
+    "SUBSIDIES",
+    "SUBSIDY_NAMES_ZH",
+    "DisabilityCard",
+    "DisabilityRuleError",
+    "Eligibility",
+    "PayrollLine",
+    "Reason",
+    "Standard",
+    "StopReason",
+    "Subsidy",
+    "SubsidyGrant",
+    "SubsidyPolicy",
+    "apply_stop",
+    "check_card",
+    "coverage",
+    "due_lines",
+    "eligibility",
+    "granted_subsidies",
+    "month_of",
+    "month_range",
+    "next_month",
+    "next_review_on",
+    "parse_card",
+    "parse_month",
+    "previous_month",
+    "review_due",
+    "standard_for",
+    "stop_month_after",
+    "subsidies_stopped_by",
+    "subsidy_policy_in_force",
+]

@@ -1,0 +1,169 @@
+"""Appointment booking: open days, the slots to publish, and who may book (DOMAIN.md
+"Appointment booking").
+
+Open days are working days of the mainland calendar (``core.workdays``: public holidays closed,
+adjusted working days open) plus the admin's open dates, minus the admin's closed dates. For a
+year ``chinese-calendar`` does not cover, Monday–Friday is assumed and the admin is warned.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from core.identity import InvalidIdNumber, normalize_id_number
+from core.workdays import calendar_covers, is_working_day
+
+# Mainland China has kept UTC+8 all year since 1991; slot times are local times.
+CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
+
+NO_SHOW_LIMIT = 3
+NO_SHOW_WINDOW_DAYS = 180
+NO_SHOW_BLOCK_DAYS = 30
+
+BookingRefusal = Literal["BOOKING_BLOCKED", "INVALID_ID_NUMBER", "SAME_PERSON", "SLOT_IN_PAST"]
+
+
+@dataclass(frozen=True)
+class SlotTemplate:
+    """One slot of the office's daily pattern, published for every open day."""
+
+    start: dt.time
+    end: dt.time
+    capacity: int
+
+    def __post_init__(self) -> None:
+        if self.start >= self.end:
+            raise ValueError(f"slot must end after it starts: {self.start}–{self.end}")
+        if self.capacity < 1:
+            raise ValueError(f"slot capacity must be at least 1: {self.capacity}")
+
+
+@dataclass(frozen=True)
+class PlannedSlot:
+    day: dt.date
+    start: dt.time
+    end: dt.time
+    capacity: int
+
+
+@dataclass(frozen=True)
+class OpenDays:
+    """Open days in a range, and the years in it that the holiday table does not cover (for
+    those, Monday–Friday was assumed: show the admin a warning)."""
+
+    days: tuple[dt.date, ...]
+    uncovered_years: tuple[int, ...]
+
+
+def open_days(
+    from_date: dt.date,
+    to_date: dt.date,
+    open_dates: Iterable[dt.date] = (),
+    closed_dates: Iterable[dt.date] = (),
+) -> OpenDays:
+    """Days from ``from_date`` to ``to_date`` (both included) on which the office is open."""
+    opened, closed = frozenset(open_dates), frozenset(closed_dates)
+    days = []
+    day = from_date
+    while day <= to_date:
+        if is_working_day(day, open_dates=opened, closed_dates=closed):
+            days.append(day)
+        day += dt.timedelta(days=1)
+    years = range(from_date.year, to_date.year + 1) if from_date <= to_date else range(0)
+    return OpenDays(tuple(days), tuple(year for year in years if not calendar_covers(year)))
+
+
+def slot_plan(
+    pattern: Sequence[SlotTemplate],
+    today: dt.date,
+    horizon_days: int,
+    open_dates: Iterable[dt.date] = (),
+    closed_dates: Iterable[dt.date] = (),
+) -> list[PlannedSlot]:
+    """Every slot of ``pattern`` on every open day from ``today`` to ``today + horizon_days``.
+
+    Raises ``ValueError`` for a negative horizon or slots that overlap in time.
+    """
+    if horizon_days < 0:
+        raise ValueError("horizon_days must not be negative")
+    ordered = sorted(pattern, key=lambda slot: slot.start)
+    for earlier, later in itertools.pairwise(ordered):
+        if later.start < earlier.end:
+            raise ValueError(
+                f"slots overlap: {earlier.start:%H:%M}–{earlier.end:%H:%M} "
+                f"and {later.start:%H:%M}–{later.end:%H:%M}"
+            )
+    window = open_days(today, today + dt.timedelta(days=horizon_days), open_dates, closed_dates)
+    return [
+        PlannedSlot(day, slot.start, slot.end, slot.capacity)
+        for day in window.days
+        for slot in ordered
+    ]
+
+
+def slot_in_past(slot_date: dt.date, slot_start: dt.time, now: dt.datetime) -> bool:
+    """A slot can no longer be booked once it has started (China time); ``now`` must be aware."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return dt.datetime.combine(slot_date, slot_start, tzinfo=CHINA_TIME) <= now
+
+
+def booking_refusal(
+    booker_id_number: str,
+    partner_id_number: str,
+    slot_date: dt.date,
+    slot_start: dt.time,
+    now: dt.datetime,
+    blocked_until: dt.date | None = None,
+) -> BookingRefusal | None:
+    """The first reason a citizen's booking request is refused, or None.
+
+    ``booker_id_number`` is the account's (already valid) number; ``partner_id_number`` is as
+    typed. Order: ``BOOKING_BLOCKED`` (no-show block covers today, China time; first so a blocked
+    citizen is not asked to fix a form they cannot submit), ``INVALID_ID_NUMBER`` (partner's
+    number), ``SAME_PERSON`` (partner is the booker), ``SLOT_IN_PAST``. Capacity and one active
+    booking per person are enforced by the database (``SLOT_FULL``, ``ALREADY_BOOKED``).
+    """
+    if blocked_until is not None and now.astimezone(CHINA_TIME).date() <= blocked_until:
+        return "BOOKING_BLOCKED"
+    try:
+        partner = normalize_id_number(partner_id_number)
+    except InvalidIdNumber:
+        return "INVALID_ID_NUMBER"
+    if partner == booker_id_number:
+        return "SAME_PERSON"
+    if slot_in_past(slot_date, slot_start, now):
+        return "SLOT_IN_PAST"
+    return None
+
+
+def booking_block_until(
+    no_show_dates: Iterable[dt.date], today: dt.date, counted_after: dt.date | None = None
+) -> dt.date | None:
+    """Last day online booking is blocked for no-shows, or None when booking is open today.
+
+    The rule, exactly: going through the no-shows in date order, a no-show that makes three
+    counted no-shows within 180 days (the third no later than 180 days after the first, counted
+    as 民法典 第201条) blocks booking from its own day through the 30th day after it; those three
+    are then used up, so the next block needs three new no-shows. No-shows on or before
+    ``counted_after`` (the day an admin lifted a block), or after ``today``, are not counted.
+    """
+    window: list[dt.date] = []
+    block_ends: dt.date | None = None
+    for day in sorted(no_show_dates):
+        if day > today:
+            break
+        if counted_after is not None and day <= counted_after:
+            continue
+        window = [
+            earlier for earlier in window if day <= earlier + dt.timedelta(days=NO_SHOW_WINDOW_DAYS)
+        ]
+        window.append(day)
+        if len(window) >= NO_SHOW_LIMIT:
+            block_ends = day + dt.timedelta(days=NO_SHOW_BLOCK_DAYS)
+            window = []
+    return block_ends if block_ends is not None and today <= block_ends else None

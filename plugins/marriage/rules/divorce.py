@@ -1,0 +1,98 @@
+"""Divorce by agreement with a cooling-off period (离婚冷静期), DOMAIN.md "Marriage registration" 7.
+
+民法典 第1077条 and 民发〔2020〕116号: day 0 is the day the application is accepted. The cooling-off
+period is 30 days from day 0; the registration period is the 30 days after cooling-off ends.
+Periods are counted as 第201条/第203条 say (``core.workdays.period_end``): from the next day, and
+a last day that is not a working day moves to the next working day.
+
+A period's last day runs until 24:00 (第203条), so on the day cooling-off ends a spouse may still
+withdraw and the divorce cannot be registered yet; registration is possible from the next day
+through ``register_by`` inclusive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+from core.workdays import period_end
+from plugins.marriage.rules.eligibility import Party, is_dead_on
+from plugins.marriage.rules.status import RegistrationRef, is_latest_registration
+
+COOLING_OFF_DAYS = 30
+REGISTRATION_PERIOD_DAYS = 30
+
+# ``cooling_off`` is the stored status of an open application through both periods (API.md).
+DivorceStatus = Literal["cooling_off", "withdrawn", "registered", "expired"]
+WithdrawRefusal = Literal["NOT_A_PARTY", "NOT_IN_COOLING_OFF"]
+DivorceRegisterRefusal = Literal["APPLICATION_CLOSED", "COOLING_OFF", "EXPIRED"]
+
+
+class DivorceDates(NamedTuple):
+    cooling_off_ends: dt.date
+    register_by: dt.date
+
+
+@dataclass(frozen=True)
+class DivorceApplication:
+    status: DivorceStatus
+    cooling_off_ends: dt.date
+    register_by: dt.date
+    spouse_id_numbers: tuple[str, str]
+
+
+def divorce_dates(applied_on: dt.date) -> DivorceDates:
+    """Last day of cooling-off and last day to register, for an application accepted that day."""
+    cooling_off_ends = period_end(applied_on, COOLING_OFF_DAYS)
+    return DivorceDates(cooling_off_ends, period_end(cooling_off_ends, REGISTRATION_PERIOD_DAYS))
+
+
+def divorce_application_refusal(
+    marriage: RegistrationRef, spouse_a: Party, spouse_b: Party, applied_on: dt.date
+) -> Literal["NOT_MARRIED"] | None:
+    """``NOT_MARRIED`` unless the marriage is still in effect on ``applied_on``: both spouses alive
+    and that marriage registration is still each one's latest record."""
+    for party in (spouse_a, spouse_b):
+        if is_dead_on(party, applied_on) or not is_latest_registration(
+            party.marital_records, marriage
+        ):
+            return "NOT_MARRIED"
+    return None
+
+
+def current_divorce_status(application: DivorceApplication, today: dt.date) -> DivorceStatus:
+    """The stored status, except that an open application past ``register_by`` has expired and is
+    deemed withdrawn (for the deadline sweep and for display)."""
+    if application.status == "cooling_off" and today > application.register_by:
+        return "expired"
+    return application.status
+
+
+def withdraw_refusal(
+    application: DivorceApplication, id_number: str, today: dt.date
+) -> WithdrawRefusal | None:
+    """Either spouse may withdraw while cooling-off lasts, its last day included."""
+    if id_number not in application.spouse_id_numbers:
+        return "NOT_A_PARTY"
+    if application.status != "cooling_off" or today > application.cooling_off_ends:
+        return "NOT_IN_COOLING_OFF"
+    return None
+
+
+def register_refusal(
+    application: DivorceApplication, today: dt.date
+) -> DivorceRegisterRefusal | None:
+    """The divorce may be registered from the day after cooling-off ends through ``register_by``.
+
+    ``APPLICATION_CLOSED`` for an application already withdrawn or registered; ``EXPIRED`` once
+    ``register_by`` has passed (the application is then deemed withdrawn); ``COOLING_OFF`` before.
+    """
+    status = current_divorce_status(application, today)
+    if status == "expired":
+        return "EXPIRED"
+    if status != "cooling_off":
+        return "APPLICATION_CLOSED"
+    if today <= application.cooling_off_ends:
+        return "COOLING_OFF"
+    return None

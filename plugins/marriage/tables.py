@@ -1,0 +1,5 @@
+"""Tables of the marriage plugin."""
+
+from piccolo.table import Table
+
+TABLES: list[type[Table]] = []

@@ -1,0 +1,101 @@
+"""Pure rules of the social-organizations service (社会团体, 社会服务机构, 基金会).
+
+No I/O: dates, codes, reports and scores in; decisions out. See DOMAIN.md "Social organizations".
+"""
+
+from .abnormal_list import abnormal_years, is_abnormal, proposed_for_deregistration
+from .annual_reports import (
+    INSPECTION_RESULT_LABELS,
+    PARTY_ORGANIZATION_LABELS,
+    REPORT_FIELD_LABELS,
+    REPORT_FIELDS,
+    InspectionResult,
+    PartyOrganization,
+    invalid_fields,
+    is_late,
+    missing_fields,
+    report_deadline,
+    report_due,
+    require_complete,
+)
+from .errors import (
+    IncompleteReport,
+    InvalidEvaluationPolicy,
+    InvalidScores,
+    InvalidUscc,
+    NotEnoughInspectors,
+    SocialOrgRuleError,
+)
+from .evaluation import (
+    CERTIFICATE_GRADES,
+    DEFAULT_INDICATORS,
+    DEFAULT_THRESHOLDS,
+    GRADES,
+    Grade,
+    Indicator,
+    check_policy,
+    gets_certificate,
+    grade_for,
+    grade_validity,
+    is_eligible_for_evaluation,
+    public_notice_end,
+    score_total,
+)
+from .indicators import (
+    ORGS_PER_10K_TARGET,
+    PASSING_RESULTS,
+    filing_rate,
+    orgs_per_10k_residents,
+    pass_rate,
+)
+from .spot_checks import SpotCheckAssignment, draw_spot_check, spot_check_size
+from .uscc import KIND_DIGITS, KIND_LABELS, OrgKind, normalize_uscc
+
+__all__ = [
+    "CERTIFICATE_GRADES",
+    "DEFAULT_INDICATORS",
+    "DEFAULT_THRESHOLDS",
+    "GRADES",
+    "INSPECTION_RESULT_LABELS",
+    "KIND_DIGITS",
+    "KIND_LABELS",
+    "ORGS_PER_10K_TARGET",
+    "PARTY_ORGANIZATION_LABELS",
+    "PASSING_RESULTS",
+    "REPORT_FIELDS",
+    "REPORT_FIELD_LABELS",
+    "Grade",
+    "IncompleteReport",
+    "Indicator",
+    "InspectionResult",
+    "InvalidEvaluationPolicy",
+    "InvalidScores",
+    "InvalidUscc",
+    "NotEnoughInspectors",
+    "OrgKind",
+    "PartyOrganization",
+    "SocialOrgRuleError",
+    "SpotCheckAssignment",
+    "abnormal_years",
+    "check_policy",
+    "draw_spot_check",
+    "filing_rate",
+    "gets_certificate",
+    "grade_for",
+    "grade_validity",
+    "invalid_fields",
+    "is_abnormal",
+    "is_eligible_for_evaluation",
+    "is_late",
+    "missing_fields",
+    "normalize_uscc",
+    "orgs_per_10k_residents",
+    "pass_rate",
+    "proposed_for_deregistration",
+    "public_notice_end",
+    "report_deadline",
+    "report_due",
+    "require_complete",
+    "score_total",
+    "spot_check_size",
+]
