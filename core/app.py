@@ -40,7 +40,9 @@ def _routers(host: PluginHost) -> list[object]:
         mount = host.plugins[name].meta.mount
         plugin_opt = {"plugin": name}
         if routes.api:
-            routers.append(Router(f"/api/v1/{mount}", route_handlers=list(routes.api), opt=plugin_opt))
+            routers.append(
+                Router(f"/api/v1/{mount}", route_handlers=list(routes.api), opt=plugin_opt)
+            )
         if routes.pages:
             routers.append(Router(f"/{mount}", route_handlers=list(routes.pages), opt=plugin_opt))
         if routes.public:

@@ -33,7 +33,9 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 def _require(tool: str) -> str:
     found = shutil.which(tool)
     if not found:
-        raise DomainError("TOOL_MISSING", f"{tool} is not installed (apt-get install postgresql-client)")
+        raise DomainError(
+            "TOOL_MISSING", f"{tool} is not installed (apt-get install postgresql-client)"
+        )
     return found
 
 
@@ -63,8 +65,13 @@ async def restore(database_url: str, source: Path) -> None:
         await asyncio.to_thread(_copy_sqlite, source, _sqlite_path(database_url))
     else:
         await _run(
-            _require("pg_restore"), "--clean", "--if-exists", "--no-owner",
-            "--dbname", database_url, str(source),
+            _require("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--dbname",
+            database_url,
+            str(source),
         )
     await audit.record(
         "core.backup.restored", entity="database", summary=f"从备份恢复 {source.name}"

@@ -19,13 +19,18 @@ from core.hookspecs import hookimpl
 def minzheng_permissions() -> list[Permission]:
     return [
         Permission("core.admin", "Administer the bureau's system / 系统管理", ("admin",)),
-        Permission("core.people.read", "Read full personal records / 查看个人信息",
-                   ("admin", "clerk", "reviewer")),
-        Permission("core.people.write", "Record deaths and hukou moves / 登记死亡与户籍迁移",
-                   ("clerk",)),
+        Permission(
+            "core.people.read",
+            "Read full personal records / 查看个人信息",
+            ("admin", "clerk", "reviewer"),
+        ),
+        Permission(
+            "core.people.write", "Record deaths and hukou moves / 登记死亡与户籍迁移", ("clerk",)
+        ),
         Permission("core.roster.import", "Import assistance rosters / 导入救助名册", ("admin",)),
-        Permission("core.stats.read", "Read the plan's indicators / 查看规划指标",
-                   ("admin", "reviewer")),
+        Permission(
+            "core.stats.read", "Read the plan's indicators / 查看规划指标", ("admin", "reviewer")
+        ),
         Permission("core.search", "Global search / 全局搜索", ("admin", "clerk", "reviewer")),
     ]
 

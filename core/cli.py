@@ -185,8 +185,9 @@ def build_parser(plugin_commands: dict[str, Any]) -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="create or upgrade the schema (idempotent)")
     create = sub.add_parser("createuser", help="create a staff user")
     create.add_argument("name")
-    create.add_argument("--role", action="append", required=True,
-                        choices=["admin", "clerk", "reviewer"])
+    create.add_argument(
+        "--role", action="append", required=True, choices=["admin", "clerk", "reviewer"]
+    )
     create.add_argument("--office")
     create.add_argument("--password-stdin", action="store_true")
     sub.add_parser("demo", help="migrate and load the demo data set")

@@ -53,10 +53,8 @@ def use_database(url: str) -> Engine:
     global _engine, _engine_url
     import core.piccolo_conf as conf
 
-    if _engine is not None and _engine_url == url:
-        engine = _engine
-    else:
-        engine = engine_from_url(url)
+    reuse = _engine is not None and _engine_url == url
+    engine = _engine if reuse else engine_from_url(url)
     conf.DB = engine
     for table in _all_tables():
         table._meta.db = engine

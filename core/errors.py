@@ -84,7 +84,8 @@ class RateLimited(DomainError):
         retry_after = max(1, int(retry_after))
         super().__init__(
             "RATE_LIMITED",
-            f"Too many requests; retry in {retry_after} s / 请求过于频繁，请 {retry_after} 秒后再试",
+            f"Too many requests; retry in {retry_after} s / "
+            f"请求过于频繁，请 {retry_after} 秒后再试",
             headers={"Retry-After": str(retry_after)},
         )
 
@@ -104,7 +105,9 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept and "application/json" not in accept
 
 
-def _respond(request: Request, status: int, code: str, detail: str, extra: Any, headers: dict) -> Response:
+def _respond(
+    request: Request, status: int, code: str, detail: str, extra: Any, headers: dict
+) -> Response:
     if _wants_html(request):
         from core.web.pages import render_error_page
 

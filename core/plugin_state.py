@@ -27,9 +27,7 @@ async def set_enabled(name: str, enabled: bool) -> None:
     async with write_transaction():
         exists = await PluginState.exists().where(PluginState.name == name)
         if exists:
-            await PluginState.update({PluginState.enabled: enabled}).where(
-                PluginState.name == name
-            )
+            await PluginState.update({PluginState.enabled: enabled}).where(PluginState.name == name)
         else:
             await PluginState.insert(PluginState(name=name, enabled=enabled))
         await audit.record(

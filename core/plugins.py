@@ -196,9 +196,7 @@ class PluginHost:
 
     async def _caller(self, hook_name: str) -> Any:
         enabled = await self.enabled()
-        disabled = [
-            self.pm.get_plugin(name) for name in self.plugins if name not in enabled
-        ]
+        disabled = [self.pm.get_plugin(name) for name in self.plugins if name not in enabled]
         return self.pm.subset_hook_caller(hook_name, remove_plugins=disabled)
 
     async def _broadcast(self, hook_name: str, **kwargs: Any) -> list[Any]:

@@ -18,7 +18,8 @@ async def next_serial(key: str) -> int:
         )
         if row is None:
             await fetch(
-                "INSERT INTO serial_counter (key, value) VALUES ({}, 0) ON CONFLICT (key) DO NOTHING",
+                "INSERT INTO serial_counter (key, value) VALUES ({}, 0) "
+                "ON CONFLICT (key) DO NOTHING",
                 key,
             )
             row = await fetch_one(

@@ -26,7 +26,7 @@ class Settings:
     """``sqlite:///path.db`` or ``postgresql://user:pw@host:port/db`` (MINZHENG_DATABASE_URL)."""
 
     env: Environment = "development"
-    """``production``, ``development`` or ``test`` (MINZHENG_ENV); the test clock exists only in test."""
+    """``production``, ``development`` or ``test`` (MINZHENG_ENV); test enables the test clock."""
 
     public_url: str = "http://127.0.0.1:8000"
     """Base URL printed in certificate QR codes (MINZHENG_PUBLIC_URL)."""

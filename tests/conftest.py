@@ -30,7 +30,9 @@ os.environ.update(
 os.environ.pop("MINZHENG_REDIS_URL", None)
 os.environ.pop("MINZHENG_DATABASE_URL", None)
 
-PG_ADMIN_URL = os.environ.get("MINZHENG_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "MINZHENG_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -43,7 +45,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "engine_name" in metafunc.fixturenames:
-        engines = [e.strip() for e in metafunc.config.getoption("--engines").split(",") if e.strip()]
+        engines = [
+            e.strip() for e in metafunc.config.getoption("--engines").split(",") if e.strip()
+        ]
         metafunc.parametrize("engine_name", engines, scope="session")
 
 
@@ -127,7 +131,7 @@ async def db(database_url: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture(scope="session")
-async def app(database_url: str):  # noqa: ANN201
+async def app(database_url: str):
     from core.app import create_app
     from core.settings import get_settings
 
@@ -136,8 +140,228 @@ async def app(database_url: str):  # noqa: ANN201
 
 
 @pytest.fixture
-async def client(app, db) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
+async def client(app, db) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client speaking to the real app in this event loop, on an empty database."""
     transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
         yield c
+
+
+# -------------------------------------------------------------------------------------------------
+# A real server process and a real browser (pages people use are checked in Chromium).
+# -------------------------------------------------------------------------------------------------
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = os.environ.get("MINZHENG_CHROMIUM", "/usr/bin/chromium")
+
+
+class LiveServer:
+    """``minzheng serve`` in a subprocess on its own SQLite (or given) database."""
+
+    def __init__(self, url: str, admin: tuple[str, str], process, env: dict[str, str]) -> None:
+        self.url = url
+        self.admin_username, self.admin_password = admin
+        self.process = process
+        self.env = env
+
+    def cli(self, *args: str, stdin: str | None = None) -> str:
+        import subprocess
+        import sys
+
+        result = subprocess.run(
+            [sys.executable, "-m", "core.cli", *args],
+            input=stdin,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"minzheng {' '.join(args)} failed: {result.stderr[-2000:]}")
+        return result.stdout
+
+    async def admin_token(self) -> str:
+        async with httpx.AsyncClient(base_url=self.url) as http:
+            r = await http.post(
+                "/api/v1/auth/token",
+                json={"username": self.admin_username, "password": self.admin_password},
+            )
+            r.raise_for_status()
+            return r.json()["token"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_live_server(workers: int = 1, database_url: str | None = None) -> LiveServer:
+    import secrets
+    import subprocess
+    import sys
+    import time
+
+    data_dir = tempfile.mkdtemp(prefix="minzheng-live-")
+    port = _free_port()
+    env = {
+        **os.environ,
+        "MINZHENG_ENV": "test",
+        "MINZHENG_DATA_DIR": data_dir,
+        "MINZHENG_DATABASE_URL": database_url or f"sqlite:///{data_dir}/live.db",
+        "MINZHENG_PUBLIC_URL": f"http://127.0.0.1:{port}",
+        "MINZHENG_ADDRESS_RATE_LIMIT": "0",
+        "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+    }
+    password = secrets.token_urlsafe(12)
+    server = LiveServer(f"http://127.0.0.1:{port}", ("e2e-admin", password), None, env)
+    server.cli("migrate")
+    server.cli(
+        "createuser", "e2e-admin", "--role", "admin", "--password-stdin", stdin=password + "\n"
+    )
+    log = open(Path(data_dir) / "server.log", "w")  # noqa: SIM115 (closed with the process)
+    server.process = subprocess.Popen(
+        [sys.executable, "-m", "core.cli", "serve", "--port", str(port), "--workers", str(workers)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(server.url + "/", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        if server.process.poll() is not None:
+            break
+        time.sleep(0.2)
+    server.process.kill()
+    raise RuntimeError(
+        f"server did not start: {(Path(data_dir) / 'server.log').read_text()[-3000:]}"
+    )
+
+
+def stop_live_server(server: LiveServer) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except Exception:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def live_server() -> AsyncIterator[LiveServer]:
+    server = start_live_server()
+    yield server
+    stop_live_server(server)
+
+
+@pytest.fixture(scope="session")
+async def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield instance
+        await instance.close()
+
+
+@pytest.fixture
+async def page(browser, request):
+    """A fresh browser context (phone-sized when the test is marked ``phone``); a screenshot is
+    saved to test-artifacts/ after the test."""
+    phone = request.node.get_closest_marker("phone") is not None
+    context = await browser.new_context(
+        viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
+        locale="zh-CN",
+    )
+    tab = await context.new_page()
+    yield tab
+    ARTIFACTS.mkdir(exist_ok=True)
+    await tab.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    await context.close()
+
+
+# -------------------------------------------------------------------------------------------------
+# People and accounts for HTTP tests.
+# -------------------------------------------------------------------------------------------------
+
+
+def make_id_number(birth, sex: str = "male", division: str = "110105", seq: int = 1) -> str:
+    """A valid 18-character identity number (GB 11643-1999) for ``birth`` and ``sex``."""
+    from stdnum.cn import ric
+
+    sequence = seq * 2 % 1000
+    if sex == "male":
+        sequence = (sequence + 1) % 1000
+    body = f"{division}{birth:%Y%m%d}{sequence:03d}"
+    return body + ric.calc_check_digit(body)
+
+
+@pytest.fixture
+def id_number():
+    """``id_number(date(1990, 5, 1), "female", seq=3)`` → a valid, distinct identity number."""
+    return make_id_number
+
+
+@pytest.fixture
+def staff(client):
+    """``await staff("clerk", office_code="JH01")`` → Authorization headers of a new staff user."""
+    from core.auth.accounts import create_staff_user
+
+    counter = iter(range(1, 10_000))
+
+    async def make(
+        *roles: str, office_code: str | None = None, username: str | None = None
+    ) -> dict:
+        name = username or f"{'-'.join(roles)}{next(counter)}"
+        await create_staff_user(name, "staff-password-1", list(roles), office_code)
+        r = await client.post(
+            "/api/v1/auth/token", json={"username": name, "password": "staff-password-1"}
+        )
+        assert r.status_code in (200, 201), r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    return make
+
+
+@pytest.fixture
+def citizen(client):
+    """``await citizen(id_number, "王芳")`` → Authorization headers of a newly signed-up citizen."""
+
+    async def make(number: str, name: str = "张三") -> dict:
+        r = await client.post(
+            "/api/v1/citizens",
+            json={
+                "id_number": number,
+                "name": name,
+                "phone": "13800000000",
+                "password": "citizen-password-1",
+            },
+        )
+        assert r.status_code == 201, r.text
+        r = await client.post(
+            "/api/v1/auth/token", json={"username": number, "password": "citizen-password-1"}
+        )
+        assert r.status_code in (200, 201), r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    return make

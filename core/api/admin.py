@@ -76,8 +76,14 @@ async def list_users(
 ) -> dict[str, Any]:
     params = page_params(limit, offset)
     query = Account.select(
-        Account.id, Account.username, Account.kind, Account.roles, Account.office_code,
-        Account.org_uscc, Account.active, Account.display_name,
+        Account.id,
+        Account.username,
+        Account.kind,
+        Account.roles,
+        Account.office_code,
+        Account.org_uscc,
+        Account.active,
+        Account.display_name,
     ).where(Account.kind == kind)
     rows = await query.order_by(Account.id).limit(params.limit).offset(params.offset)
     total = await Account.count().where(Account.kind == kind)
@@ -133,14 +139,15 @@ async def list_audit(
         clauses.append("at >= {}")
         args.append(dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8))
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    # ``where`` holds only fixed column names; every value is a bound parameter.
     rows = await fetch(
-        "SELECT id, at, actor, action, entity, entity_id, summary FROM audit_event "
+        "SELECT id, at, actor, action, entity, entity_id, summary FROM audit_event "  # noqa: S608
         f"{where} ORDER BY seq DESC LIMIT {{}} OFFSET {{}}",
         *args,
         params.limit,
         params.offset,
     )
-    total = await fetch_one(f"SELECT COUNT(*) AS n FROM audit_event {where}", *args)
+    total = await fetch_one(f"SELECT COUNT(*) AS n FROM audit_event {where}", *args)  # noqa: S608
     return page(rows, int(total["n"]) if total else 0)
 
 
@@ -162,8 +169,10 @@ async def list_notifications(
     if status:
         query = query.where(Notification.status == status)
         count = count.where(Notification.status == status)
-    rows = await query.order_by(Notification.id, ascending=False).limit(params.limit).offset(
-        params.offset
+    rows = (
+        await query.order_by(Notification.id, ascending=False)
+        .limit(params.limit)
+        .offset(params.offset)
     )
     return page(rows, await count)
 
@@ -178,6 +187,13 @@ async def retry_notification(notification_id: int) -> dict[str, Any]:
 
 
 ROUTES = [
-    create_user, list_users, switch_user, list_plugins, switch_plugin, list_audit, verify_audit,
-    list_notifications, retry_notification,
+    create_user,
+    list_users,
+    switch_user,
+    list_plugins,
+    switch_plugin,
+    list_audit,
+    verify_audit,
+    list_notifications,
+    retry_notification,
 ]

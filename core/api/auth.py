@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+
 import msgspec
 from litestar import Request, Response, get, post
 
 from core.auth.accounts import authenticate, register_citizen
-from core.auth.ratelimit import enforce_address
-from core.auth.tokens import revoke_token
 from core.auth.guards import require_user
 from core.auth.middleware import client_ip
+from core.auth.ratelimit import enforce_address
+from core.auth.tokens import revoke_token
 
 
 class TokenRequest(msgspec.Struct):
@@ -51,7 +52,13 @@ class CitizenCreated(msgspec.Struct):
     kind: str
 
 
-@post("/auth/token", opt={"public": True}, tags=["auth"], summary="Sign in, get a bearer token")
+@post(
+    "/auth/token",
+    opt={"public": True},
+    status_code=200,
+    tags=["auth"],
+    summary="Sign in, get a bearer token",
+)
 async def create_token(data: TokenRequest, request: Request) -> TokenResponse:
     await enforce_address(client_ip(request.scope), "login")
     row, raw, expires_at = await authenticate(data.username, data.password, "api")
@@ -70,8 +77,13 @@ async def logout(request: Request) -> Response[None]:
 async def me(request: Request) -> Me:
     user = require_user(request)
     return Me(
-        user.username, list(user.roles), user.kind, user.display_name, user.office_code,
-        user.org_uscc, sorted(user.permissions),
+        user.username,
+        list(user.roles),
+        user.kind,
+        user.display_name,
+        user.office_code,
+        user.org_uscc,
+        sorted(user.permissions),
     )
 
 

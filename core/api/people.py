@@ -76,7 +76,9 @@ async def update_person(id_number: str, data: PersonPatch) -> dict[str, Any]:
         raise DomainError("BAD_REQUEST", "Nothing to change / 没有要修改的内容", status_code=400)
     await get_person(number)
     if data.hukou_division is not None:
-        await move_hukou(number, valid_division(data.hukou_division, "hukou_division"), await today())
+        await move_hukou(
+            number, valid_division(data.hukou_division, "hukou_division"), await today()
+        )
     if data.deceased_on is not None:
         await record_death(number, data.deceased_on, source="clerk")
     return await person_body(number)

@@ -26,9 +26,7 @@ class InvalidCredentials(DomainError):
     status_code = 401
 
     def __init__(self) -> None:
-        super().__init__(
-            "INVALID_CREDENTIALS", "Wrong username or password / 用户名或密码错误"
-        )
+        super().__init__("INVALID_CREDENTIALS", "Wrong username or password / 用户名或密码错误")
 
 
 def _check_password(password: object) -> str:
@@ -46,7 +44,10 @@ async def _insert_account(account: Account) -> Account:
 
 
 async def create_staff_user(
-    username: str, password: str, roles: Sequence[str], office_code: str | None = None,
+    username: str,
+    password: str,
+    roles: Sequence[str],
+    office_code: str | None = None,
     display_name: str = "",
 ) -> Account:
     if not USERNAME.match(username or ""):
@@ -84,13 +85,17 @@ async def register_citizen(id_number: object, name: str, phone: str, password: s
     try:
         number = normalize_id_number(id_number)
     except InvalidIdNumber as exc:
-        raise DomainError("INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}")
+        raise DomainError(
+            "INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}"
+        ) from None
     name = (name or "").strip()
     if not name or len(name) > 64:
         raise DomainError("INVALID_NAME", "Name is required / 请填写姓名")
     async with write_transaction():
         if await Account.exists().where(Account.username == number):
-            raise Conflict("ALREADY_REGISTERED", "This identity number is registered / 该身份证号已注册")
+            raise Conflict(
+                "ALREADY_REGISTERED", "This identity number is registered / 该身份证号已注册"
+            )
         await ensure_person(number, name)
         account = await _insert_account(
             Account(
@@ -153,7 +158,9 @@ async def authenticate(
     if row is None or not ok or not row["active"]:
         await store.add(failure_key)
         await audit.record(
-            "core.login.failed", entity="account", entity_id=row["id"] if row else "",
+            "core.login.failed",
+            entity="account",
+            entity_id=row["id"] if row else "",
             summary=f"登录失败 {mask_id_number(username) if len(username) == 18 else username}",
             actor="anonymous",
         )

@@ -27,7 +27,9 @@ async def issue_token(account_id: int, kind: TokenKind) -> tuple[str, dt.datetim
     raw = secrets.token_urlsafe(32)
     expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=get_settings().token_ttl_hours)
     await AuthToken.insert(
-        AuthToken(token_hash=token_digest(raw), account=account_id, kind=kind, expires_at=expires_at)
+        AuthToken(
+            token_hash=token_digest(raw), account=account_id, kind=kind, expires_at=expires_at
+        )
     )
     return raw, expires_at
 

@@ -105,7 +105,9 @@ async def get_certificate(number: str) -> dict[str, Any]:
     row = await Certificate.select().where(Certificate.number == number).first()
     if row is None:
         raise NotFound("No such certificate / 查无此证书")
-    row["content"] = json.loads(row["content"] or "{}") if isinstance(row["content"], str) else row["content"]
+    row["content"] = (
+        json.loads(row["content"] or "{}") if isinstance(row["content"], str) else row["content"]
+    )
     return row
 
 

@@ -60,7 +60,9 @@ def _read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
         except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise DomainError("INVALID_FILE", f"Not a readable XLSX file / 无法读取该表格: {exc}")
+            raise DomainError(
+                "INVALID_FILE", f"Not a readable XLSX file / 无法读取该表格: {exc}"
+            ) from None
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             yield number, list(values)
         return
@@ -132,8 +134,14 @@ async def import_roster(
         "core.roster.imported",
         entity="roster",
         entity_id=filename[:64],
-        summary=f"导入救助名册：新增 {result.imported}，更新 {result.updated}，拒绝 {len(rejected)}",
-        details={"imported": result.imported, "updated": result.updated, "rejected": rejected[:200]},
+        summary=(
+            f"导入救助名册：新增 {result.imported}，更新 {result.updated}，拒绝 {len(rejected)}"
+        ),
+        details={
+            "imported": result.imported,
+            "updated": result.updated,
+            "rejected": rejected[:200],
+        },
     )
     return result
 
@@ -166,8 +174,10 @@ async def _import_batch(batch: list[RosterRow], result: ImportResult) -> None:
         if found is None:
             inserts.append(
                 Assistance(
-                    id_number=r.id_number, category=r.category,
-                    valid_from=r.valid_from, valid_to=r.valid_to,
+                    id_number=r.id_number,
+                    category=r.category,
+                    valid_from=r.valid_from,
+                    valid_to=r.valid_to,
                 )
             )
             existing[key] = {"id": None, "valid_to": r.valid_to}

@@ -30,13 +30,16 @@ def valid_id_number(value: object) -> str:
     try:
         return normalize_id_number(value)
     except InvalidIdNumber as exc:
-        raise DomainError("INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}")
+        raise DomainError(
+            "INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}"
+        ) from None
 
 
 def valid_division(value: object, field: str) -> str:
     if not isinstance(value, str) or len(value) != DIVISION_LENGTH or not value.isdigit():
         raise DomainError(
-            "INVALID_DIVISION", f"{field} must be a 6-digit division code / {field} 须为6位行政区划代码"
+            "INVALID_DIVISION",
+            f"{field} must be a 6-digit division code / {field} 须为6位行政区划代码",
         )
     return value
 
@@ -85,8 +88,10 @@ async def ensure_person(
 
 
 async def roster_entries(id_number: str) -> list[RosterEntry]:
-    rows = await Assistance.select().where(Assistance.id_number == id_number).order_by(
-        Assistance.valid_from
+    rows = (
+        await Assistance.select()
+        .where(Assistance.id_number == id_number)
+        .order_by(Assistance.valid_from)
     )
     return [RosterEntry(r["category"], r["valid_from"], r["valid_to"]) for r in rows]
 

@@ -46,7 +46,7 @@ async def login_submit(
     target = _safe_next(data.get("next"))
     try:
         await enforce_address(client_ip(request.scope), "login")
-        row, raw, expires_at = await authenticate(
+        _, raw, expires_at = await authenticate(
             data.get("username", ""), data.get("password", ""), "session"
         )
     except DomainError as exc:
@@ -91,11 +91,22 @@ def render_error_page(
     lang = request_language(request)
     env = request.app.state.jinja
     html = env.get_template("error.html").render(
-        request=request, user=request.scope.get("user"), lang=lang, gettext=gettext_for(lang),
-        _=gettext_for(lang), status=status, code=code, detail=detail, menu=[], services=[],
-        csrf_token="", path=request.url.path,
+        request=request,
+        user=request.scope.get("user"),
+        lang=lang,
+        gettext=gettext_for(lang),
+        _=gettext_for(lang),
+        status=status,
+        code=code,
+        detail=detail,
+        menu=[],
+        services=[],
+        csrf_token="",
+        path=request.url.path,
     )
-    return Response(html, status_code=status, media_type="text/html; charset=utf-8", headers=headers)
+    return Response(
+        html, status_code=status, media_type="text/html; charset=utf-8", headers=headers
+    )
 
 
 ROUTES = [home, login_page, login_submit, logout_submit]
