@@ -102,6 +102,8 @@ async def database_url(engine_name: str) -> AsyncIterator[str]:
         name = None
     elif engine_name == "postgres":
         reason = await _pg_reachable()
+        if reason and os.environ.get("MINZHENG_REQUIRE_POSTGRES"):
+            pytest.fail(f"MINZHENG_REQUIRE_POSTGRES is set but {reason}")
         if reason:
             pytest.skip(reason)
         name = f"minzheng_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
