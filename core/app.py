@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
@@ -20,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from core import db
 from core.auth.guards import ACCESS_KEYS, access_guard
 from core.auth.middleware import IdentityMiddleware, add_security_headers
+from core.contributions import PluginRoutes
 from core.errors import EXCEPTION_HANDLERS
 from core.jobs import job_loop
 from core.plugins import PluginConfigError, PluginHost, get_host, set_host
@@ -30,9 +32,40 @@ ROOT = Path(__file__).resolve().parent.parent
 MAX_BODY = 25 * 1024 * 1024
 
 
-def _routers(host: PluginHost) -> list[object]:
+def _check_unique_routes(host: PluginHost, by_plugin: dict[str, PluginRoutes]) -> None:
+    """Refuse two handlers for one path and method: Litestar would silently keep only one."""
+    owners: dict[tuple[str, str], str] = {}
+    for name, routes in by_plugin.items():
+        mount = "" if name == "core" else host.plugins[name].meta.mount
+        api_prefix = "/api/v1" if name == "core" else f"/api/v1/{mount}"
+        groups = ((api_prefix, routes.api), (f"/{mount}", routes.pages), ("/", routes.public))
+        for prefix, values in groups:
+            for value in values:
+                probe = Router(prefix, route_handlers=[value])
+                for path, methods in probe.route_handler_method_map.items():
+                    for method in set(methods) - {"OPTIONS"}:
+                        key = (path.rstrip("/") or "/", method)
+                        if key in owners:
+                            raise PluginConfigError(
+                                f"{method} {key[0]} is routed twice (by {owners[key]} and {name})"
+                            )
+                        owners[key] = name
+
+
+def _without_test_only(routes: PluginRoutes) -> PluginRoutes:
+    def keep(values: Sequence[Any]) -> list[Any]:
+        return [v for v in values if not getattr(v, "opt", {}).get("test_only")]
+
+    return PluginRoutes(api=keep(routes.api), pages=keep(routes.pages), public=keep(routes.public))
+
+
+def _routers(host: PluginHost, settings: Settings) -> list[object]:
+    by_plugin = host.routes()
+    if not settings.is_test:  # the test clock and its kind exist only in MINZHENG_ENV=test
+        by_plugin = {name: _without_test_only(routes) for name, routes in by_plugin.items()}
+    _check_unique_routes(host, by_plugin)
     routers: list[object] = []
-    for name, routes in host.routes().items():
+    for name, routes in by_plugin.items():
         if name == "core":
             routers.append(Router("/api/v1", route_handlers=list(routes.api)))
             routers.extend(routes.public)
@@ -100,7 +133,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
         include_in_schema=False,
     )
     app = Litestar(
-        route_handlers=[*_routers(host), static],
+        route_handlers=[*_routers(host, settings), static],
         guards=[access_guard],
         middleware=[IdentityMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from core.contributions import (
     AuditEventType,
@@ -11,8 +12,12 @@ from core.contributions import (
     Permission,
     PluginRoutes,
     ScheduledJob,
+    SearchResult,
 )
 from core.hookspecs import hookimpl
+
+if TYPE_CHECKING:
+    from core.auth.identity import CurrentUser
 
 
 @hookimpl
@@ -51,6 +56,9 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "core.person.moved": "户籍迁移",
         "core.roster.imported": "导入救助名册",
         "core.certificate.voided": "作废证书",
+        "core.notification.retried": "重发通知",
+        "core.login.succeeded": "登录",
+        "core.logout": "退出登录",
         "core.clock.set": "设置测试时钟",
         "core.clock.reset": "重置测试时钟",
         "core.backup.restored": "恢复备份",
@@ -95,15 +103,23 @@ async def minzheng_send_notification(message: OutgoingMessage) -> bool:
 
 
 @hookimpl
-def minzheng_route_handlers() -> PluginRoutes:
-    from core.api import admin, auth, people, stats, testing, verify
-    from core.settings import get_settings
-    from core.web import pages
+async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
+    from core.search import core_results
 
-    api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *verify.API_ROUTES]
-    if get_settings().is_test:
-        api += testing.ROUTES
-    return PluginRoutes(api=api, pages=[], public=[*verify.PUBLIC_ROUTES, *pages.ROUTES])
+    return await core_results(query, user)
+
+
+@hookimpl
+def minzheng_route_handlers() -> PluginRoutes:
+    from core.api import admin, auth, people, search, stats, testing, verify
+    from core.web import dashboard, pages
+    from core.web import search as search_pages
+
+    api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *search.ROUTES]
+    api += verify.API_ROUTES
+    api += testing.ROUTES  # marked test_only: create_app drops them unless MINZHENG_ENV=test
+    public = [*verify.PUBLIC_ROUTES, *pages.ROUTES, *dashboard.ROUTES, *search_pages.ROUTES]
+    return PluginRoutes(api=api, pages=[], public=public)
 
 
 @hookimpl

@@ -92,8 +92,10 @@ async def write_transaction() -> AsyncIterator[None]:
 
 
 async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
-    """Run parameterised SQL (``{}`` placeholders, never string formatting) and return rows."""
-    return await engine().run_querystring(QueryString(sql, *args))
+    """Run parameterised SQL (``{}`` placeholders, never string formatting) and return rows as
+    plain dicts (asyncpg's records would not serialise in a response)."""
+    rows = await engine().run_querystring(QueryString(sql, *args))
+    return [row if isinstance(row, dict) else dict(row) for row in rows or []]
 
 
 async def fetch_one(sql: str, *args: Any) -> dict[str, Any] | None:
@@ -129,13 +131,16 @@ def app_tables() -> list[type[Table]]:
 
 
 async def wipe_all_data() -> None:
-    """Empty every application table and re-seed the audit head. For tests and demo resets only."""
+    """Empty every application table and re-seed the audit head. For tests and demo resets only.
+
+    Rows are deleted referencing tables first, in one transaction: on these small tables that
+    takes milliseconds where PostgreSQL's TRUNCATE takes a tenth of a second or more.
+    """
+    from piccolo.table import sort_table_classes
+
     tables = [t for t in app_tables() if t._meta.tablename != "migration"]
-    names = [t._meta.tablename for t in tables]
-    if is_sqlite():
-        async with write_transaction():
-            for name in names:
-                await fetch(f"DELETE FROM {name}")  # noqa: S608 (names from our own registry)
-    else:
-        await fetch(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
-    await fetch("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, '')")
+    async with write_transaction():
+        for table in reversed(sort_table_classes(tables)):
+            name = table._meta.tablename
+            await fetch(f"DELETE FROM {name}")  # noqa: S608 (names from our own registry)
+        await fetch("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, '')")

@@ -35,7 +35,7 @@ DIVISIONS = ("440704", "440703", "440705", "440781", "440783")
 def demo_id_number(rng: random.Random, birth: dt.date, male: bool, division: str) -> str:
     sequence = rng.randrange(0, 500) * 2 + (1 if male else 0)
     body = f"{division}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum ignores the last character
 
 
 def demo_name(rng: random.Random) -> str:
@@ -79,8 +79,11 @@ async def _roster(day: dt.date) -> int:
             continue
         people.append(
             Person(
-                id_number=number, name=demo_name(rng), sex="male" if male else "female",
-                birth_date=birth, hukou_division=rng.choice(DIVISIONS[:1] * 4 + DIVISIONS[1:]),
+                id_number=number,
+                name=demo_name(rng),
+                sex="male" if male else "female",
+                birth_date=birth,
+                hukou_division=rng.choice(DIVISIONS[:1] * 4 + DIVISIONS[1:]),
             )
         )
         if rng.random() < 0.35:
@@ -88,7 +91,9 @@ async def _roster(day: dt.date) -> int:
             ended = rng.random() < 0.15
             entries.append(
                 Assistance(
-                    id_number=number, category=rng.choice(categories), valid_from=start,
+                    id_number=number,
+                    category=rng.choice(categories),
+                    valid_from=start,
                     valid_to=day - dt.timedelta(days=rng.randint(1, 50)) if ended else None,
                 )
             )

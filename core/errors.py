@@ -6,14 +6,17 @@ map it, Litestar's own HTTP/validation errors and anything unexpected to one sha
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
+from asyncpg.exceptions import DataError as PostgresDataError
+from asyncpg.exceptions._base import DataError as ClientDataError
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
-log = logging.getLogger("minzheng.errors")
+from core.logs import get_logger, mask_id_numbers_in
+
+log = get_logger("minzheng.errors")
 
 _DEFAULT_CODES = {
     400: "BAD_REQUEST",
@@ -134,8 +137,27 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
     return _respond(request, status, code, str(detail), extra, headers)
 
 
+def bad_input_handler(request: Request, exc: Exception) -> Response:
+    """The database refused a value a caller sent (a NUL character, a number beyond 64 bits,
+    text longer than its column): bad input, not a server fault."""
+    log.warning(
+        "database refused input on %s %s: %s",
+        request.method,
+        mask_id_numbers_in(request.url.path),
+        type(exc).__name__,
+    )
+    return _respond(
+        request,
+        400,
+        "BAD_REQUEST",
+        "Invalid characters or a value out of range / 输入含无效字符或数值超出范围",
+        None,
+        {},
+    )
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    log.exception("unhandled error on %s %s", request.method, mask_id_numbers_in(request.url.path))
     return _respond(
         request,
         HTTP_500_INTERNAL_SERVER_ERROR,
@@ -149,5 +171,8 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_handler,
     HTTPException: http_exception_handler,
+    PostgresDataError: bad_input_handler,
+    ClientDataError: bad_input_handler,
+    OverflowError: bad_input_handler,
     Exception: internal_error_handler,
 }

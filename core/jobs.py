@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 
 from core.clock import today
 from core.contributions import ScheduledJob
 from core.db import fetch, fetch_one
+from core.logs import get_logger
 from core.plugins import PluginHost
 
-log = logging.getLogger("minzheng.jobs")
+log = get_logger("minzheng.jobs")
 TICK_SECONDS = 15
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core import audit
 from core.contributions import OutgoingMessage
+from core.db import write_transaction
 from core.tables import Notification
 
 MAX_ATTEMPTS = 6
@@ -85,10 +87,25 @@ async def deliver_due(now: dt.datetime | None = None) -> tuple[int, int]:
     return sent, failed
 
 
-async def retry_failed(notification_id: int) -> None:
-    await Notification.update(
-        {
-            Notification.status: "pending",
-            Notification.next_attempt_at: dt.datetime.now(dt.UTC),
-        }
-    ).where((Notification.id == notification_id) & (Notification.status == "failed"))
+async def retry_failed(notification_id: int) -> bool:
+    """Put a failed message back in the queue for one more attempt (audited); False when the
+    message is not ``failed``."""
+    async with write_transaction():
+        rows = (
+            await Notification.update(
+                {
+                    Notification.status: "pending",
+                    Notification.next_attempt_at: dt.datetime.now(dt.UTC),
+                }
+            )
+            .where((Notification.id == notification_id) & (Notification.status == "failed"))
+            .returning(Notification.id)
+        )
+        if rows:
+            await audit.record(
+                "core.notification.retried",
+                entity="notification",
+                entity_id=notification_id,
+                summary=f"重发通知 #{notification_id}",
+            )
+    return bool(rows)

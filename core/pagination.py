@@ -9,6 +9,8 @@ from core.errors import DomainError
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
+MAX_OFFSET = 1_000_000_000
+"""Beyond any real collection; larger values would overflow the databases' 64-bit integers."""
 
 
 @dataclass(frozen=True)
@@ -20,10 +22,10 @@ class PageParams:
 def page_params(limit: int | None, offset: int | None) -> PageParams:
     limit = DEFAULT_LIMIT if limit is None else limit
     offset = 0 if offset is None else offset
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
         raise DomainError(
             "BAD_REQUEST",
-            f"limit must be 1..{MAX_LIMIT} and offset ≥ 0 / 分页参数无效",
+            f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET} / 分页参数无效",
             status_code=400,
         )
     return PageParams(limit, offset)

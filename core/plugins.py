@@ -108,8 +108,40 @@ class PluginHost:
             modules += [ep.load() for ep in entry_points(group=ENTRY_POINT_GROUP)]
         for module in modules:
             self._register(module)
-        self.pm.check_pending()
+        self._check_hooks()
+        self._collect()
 
+    def _register(self, module: ModuleType) -> None:
+        meta = getattr(module, "PLUGIN_META", None)
+        if not isinstance(meta, PluginMeta):
+            raise PluginConfigError(f"{module.__name__} has no PLUGIN_META")
+        if meta.name in self.plugins or meta.name == "core":
+            raise PluginConfigError(f"plugin name {meta.name!r} registered twice")
+        mounts = {p.meta.mount: name for name, p in self.plugins.items()}
+        if meta.mount in mounts:
+            raise PluginConfigError(
+                f"plugins {mounts[meta.mount]!r} and {meta.name!r} both mount /{meta.mount}"
+            )
+        known = set(hookspecs.documented_hooks())
+        for attribute in dir(module):
+            if attribute.startswith("minzheng_") and attribute not in known:
+                raise PluginConfigError(
+                    f"{module.__name__}.{attribute} is not a hook of core/hookspecs.py "
+                    "(misspelled?)"
+                )
+            if attribute in known and self.pm.parse_hookimpl_opts(module, attribute) is None:
+                raise PluginConfigError(f"{module.__name__}.{attribute} lacks @hookimpl")
+        self.pm.register(module, name=meta.name)
+        self.plugins[meta.name] = LoadedPlugin(meta=meta, module=module)
+
+    def _check_hooks(self) -> None:
+        try:
+            self.pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            raise PluginConfigError(f"unknown hook: {exc}") from exc
+
+    def _collect(self) -> None:
+        """Gather the registration hooks' contributions; a duplicate name stops start-up."""
         self.permissions: dict[str, Permission] = _unique(
             _flatten(self.pm.hook.minzheng_permissions()), "name", "permission"
         )
@@ -123,14 +155,25 @@ class PluginHost:
             _flatten(self.pm.hook.minzheng_scheduled_jobs()), "name", "scheduled job"
         )
 
-    def _register(self, module: ModuleType) -> None:
-        meta = getattr(module, "PLUGIN_META", None)
-        if not isinstance(meta, PluginMeta):
-            raise PluginConfigError(f"{module.__name__} has no PLUGIN_META")
-        if meta.name in self.plugins or meta.name == "core":
-            raise PluginConfigError(f"plugin name {meta.name!r} registered twice")
-        self.pm.register(module, name=meta.name)
-        self.plugins[meta.name] = LoadedPlugin(meta=meta, module=module)
+    def register_plugin(self, module: ModuleType) -> None:
+        """Install one more plugin into a running host (tests, tools), with the same checks as
+        at start-up. Its hooks take part from now on; its routes are mounted only by an app
+        created afterwards."""
+        self._register(module)
+        try:
+            self._check_hooks()
+            self._collect()
+        except Exception:
+            self.unregister_plugin(module.PLUGIN_META.name)
+            raise
+        self._enabled_at = 0.0
+
+    def unregister_plugin(self, name: str) -> None:
+        """Undo ``register_plugin``."""
+        self.pm.unregister(name=name)
+        self.plugins.pop(name, None)
+        self._collect()
+        self._enabled_at = 0.0
 
     # -- metadata and registration hooks ----------------------------------------------------
 
@@ -153,7 +196,11 @@ class PluginHost:
         return out
 
     def piccolo_apps(self) -> list[str]:
-        return _flatten(self.pm.hook.minzheng_piccolo_apps())
+        """Core's app first, then each plugin's in plugin order (not pluggy's reverse order), so
+        that migrations run after those of the tables they may refer to."""
+        impls = {i.plugin_name: i for i in self.pm.hook.minzheng_piccolo_apps.get_hookimpls()}
+        names = ["core", *(m.name for m in self.metas)]
+        return _flatten(impls[name].function() for name in names if name in impls)
 
     def cli_commands(self) -> dict[str, CliCommand]:
         return _unique(_flatten(self.pm.hook.minzheng_cli_commands()), "name", "CLI command")
@@ -201,7 +248,18 @@ class PluginHost:
 
     async def _broadcast(self, hook_name: str, **kwargs: Any) -> list[Any]:
         caller = await self._caller(hook_name)
-        return [await _resolve(result) for result in caller(**kwargs)]
+        results = caller(**kwargs)
+        resolved: list[Any] = []
+        try:
+            for result in results:
+                resolved.append(await _resolve(result))
+        except BaseException:
+            # One plugin refused: the others' reactions are not started (the change is undone).
+            for pending in results[len(resolved) + 1 :]:
+                if inspect.iscoroutine(pending):
+                    pending.close()
+            raise
+        return resolved
 
     # -- broadcast hooks --------------------------------------------------------------------
 
@@ -228,8 +286,16 @@ class PluginHost:
         return sorted(items, key=lambda r: (r.order, r.kind, r.title))
 
     async def send_notification(self, message: OutgoingMessage) -> bool:
+        """The first sender whose (awaited) answer is not None decides. pluggy's own
+        ``firstresult`` would stop at the first *coroutine*, so an async sender that passes
+        (returns None) would hide every sender after it, the default one included."""
         caller = await self._caller("minzheng_send_notification")
-        return bool(await _resolve(caller(message=message)))
+        for impl in reversed(caller.get_hookimpls()):  # pluggy's call order
+            arguments = {"message": message}
+            result = await _resolve(impl.function(**{k: arguments[k] for k in impl.argnames}))
+            if result is not None:
+                return bool(result)
+        return False
 
     async def plugin_switched(self, name: str, enabled: bool) -> None:
         for result in self.pm.hook.minzheng_plugin_switched(name=name, enabled=enabled):

@@ -60,14 +60,30 @@ class Settings:
 
 
 def _load_or_create_secret(data_dir: Path) -> str:
+    """The key in ``data_dir/secret.key``, generated on first use.
+
+    Several processes may start at once (``serve --workers N``): each writes its candidate to a
+    private temporary file and hard-links it into place, which succeeds for exactly one of them;
+    the others read the winner's. Nobody ever sees a half-written key.
+    """
     path = data_dir / "secret.key"
-    if path.exists():
-        return path.read_text().strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(key)
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        candidate = data_dir / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            os.link(candidate, path)
+        except FileExistsError:
+            pass  # another process won the race; use its key
+        finally:
+            candidate.unlink()
+    key = path.read_text().strip()
+    if not key:
+        raise ValueError(
+            f"{path} is empty: delete it to generate a new key, or set MINZHENG_SECRET_KEY"
+        )
     return key
 
 

@@ -13,6 +13,7 @@ from litestar.params import Body
 
 from core import audit
 from core.clock import today
+from core.db import write_transaction
 from core.errors import DomainError
 from core.identity import mask_id_number
 from core.people.roster import import_roster
@@ -56,9 +57,8 @@ async def person_body(id_number: str) -> dict[str, Any]:
     }
 
 
-@get("/people/{id_number:str}", opt={"permission": "core.people.read"}, tags=["people"])
-async def read_person(id_number: str) -> dict[str, Any]:
-    number = valid_id_number(id_number)
+async def open_person(number: str) -> dict[str, Any]:
+    """The full record, its reading written to the audit log (the API and the search page)."""
     body = await person_body(number)
     await audit.record(
         "core.person.read",
@@ -69,18 +69,27 @@ async def read_person(id_number: str) -> dict[str, Any]:
     return body
 
 
+@get("/people/{id_number:str}", opt={"permission": "core.people.read"}, tags=["people"])
+async def read_person(id_number: str) -> dict[str, Any]:
+    return await open_person(valid_id_number(id_number))
+
+
 @patch("/people/{id_number:str}", opt={"permission": "core.people.write"}, tags=["people"])
 async def update_person(id_number: str, data: PersonPatch) -> dict[str, Any]:
     number = valid_id_number(id_number)
     if data.hukou_division is None and data.deceased_on is None:
         raise DomainError("BAD_REQUEST", "Nothing to change / 没有要修改的内容", status_code=400)
-    await get_person(number)
-    if data.hukou_division is not None:
-        await move_hukou(
-            number, valid_division(data.hukou_division, "hukou_division"), await today()
-        )
-    if data.deceased_on is not None:
-        await record_death(number, data.deceased_on, source="clerk")
+    division = (
+        valid_division(data.hukou_division, "hukou_division")
+        if data.hukou_division is not None
+        else None
+    )
+    async with write_transaction():  # both changes, and every plugin's reaction, or none
+        await get_person(number)
+        if division is not None:
+            await move_hukou(number, division, await today())
+        if data.deceased_on is not None:
+            await record_death(number, data.deceased_on, source="clerk")
     return await person_body(number)
 
 

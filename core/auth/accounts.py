@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Sequence
 
 from core import audit
-from core.auth.identity import STAFF_ROLES
-from core.auth.passwords import DUMMY_HASH, hash_password, password_problem, verify_password
+from core.auth.identity import STAFF_ROLES, audit_actor
+from core.auth.passwords import dummy_hash, hash_password, password_problem, verify_password
 from core.auth.ratelimit import rate_store
 from core.auth.tokens import TokenKind, issue_token
 from core.db import write_transaction
@@ -20,6 +21,7 @@ from core.tables import Account
 LOGIN_FAILURE_LIMIT = 5
 LOGIN_FAILURE_WINDOW = 15 * 60
 USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
+ID_NUMBER_SHAPE = re.compile(r"^[0-9]{17}[0-9Xx]$")
 
 
 class InvalidCredentials(DomainError):
@@ -89,7 +91,7 @@ async def register_citizen(id_number: object, name: str, phone: str, password: s
             "INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}"
         ) from None
     name = (name or "").strip()
-    if not name or len(name) > 64:
+    if not name or len(name) > 64 or not name.isprintable():
         raise DomainError("INVALID_NAME", "Name is required / 请填写姓名")
     async with write_transaction():
         if await Account.exists().where(Account.username == number):
@@ -146,26 +148,40 @@ async def authenticate(
     if not isinstance(username, str) or not isinstance(password, str):
         raise DomainError("BAD_REQUEST", "username and password are required", status_code=400)
     username = username.strip()
-    if len(username) == 18:
-        username = username.upper()
+    if ID_NUMBER_SHAPE.match(username):
+        username = username.upper()  # citizens sign in with their number, X in either case
     store = rate_store()
-    failure_key = f"login-failure:{username.lower()}"
+    # Names longer than any account's still count against a (bounded) key of their own.
+    key_name = (
+        username.lower() if len(username) <= 64 else hashlib.sha256(username.encode()).hexdigest()
+    )
+    failure_key = f"login-failure:{key_name}"
     wait = await store.retry_after(failure_key, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW)
     if wait is not None:
         raise RateLimited(wait)
     row = await Account.select().where(Account.username == username).first()
-    ok = verify_password(row["password_hash"] if row else DUMMY_HASH, password)
+    ok = verify_password(row["password_hash"] if row else dummy_hash(), password)
     if row is None or not ok or not row["active"]:
         await store.add(failure_key)
+        shown = mask_id_number(username) if len(username) == 18 else username[:64]
         await audit.record(
             "core.login.failed",
             entity="account",
             entity_id=row["id"] if row else "",
-            summary=f"登录失败 {mask_id_number(username) if len(username) == 18 else username}",
+            summary=f"登录失败 {shown}",
             actor="anonymous",
         )
         raise InvalidCredentials()
-    raw, expires_at = await issue_token(row["id"], kind)
+    async with write_transaction():
+        raw, expires_at = await issue_token(row["id"], kind)
+        actor = audit_actor(row["username"], row["id"])
+        await audit.record(
+            "core.login.succeeded",
+            entity="account",
+            entity_id=row["id"],
+            summary=f"登录 {actor}（{'浏览器' if kind == 'session' else 'API'}）",
+            actor=actor,
+        )
     return row, raw, expires_at
 
 

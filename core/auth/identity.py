@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
+from core.identity import mask_id_number
+
 AccountKind = Literal["staff", "citizen", "org"]
 STAFF_ROLES = ("admin", "clerk", "reviewer")
+_ID_NUMBER_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+
+
+def audit_actor(username: str, account_id: int) -> str:
+    """How an account is named in the audit log. A citizen's username is their identity number,
+    which the log never holds in full: ``440704********123X#17`` (masked, plus the account id so
+    that one citizen's events can still be told apart)."""
+    if _ID_NUMBER_SHAPE.match(username):
+        return f"{mask_id_number(username)}#{account_id}"
+    return username
 
 
 @dataclass(frozen=True)
@@ -31,3 +44,7 @@ class CurrentUser:
     @property
     def is_staff(self) -> bool:
         return self.kind == "staff"
+
+    @property
+    def audit_name(self) -> str:
+        return audit_actor(self.username, self.id)

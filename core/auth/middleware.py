@@ -65,7 +65,7 @@ class IdentityMiddleware(ASGIMiddleware):
             user = user_from_row(row, permissions, via_session=via_session)
         scope["user"] = user
         scope["auth"] = raw if user else None
-        actor_token = current_actor.set(user.username if user else "anonymous")
+        actor_token = current_actor.set(user.audit_name if user else "anonymous")
         ip_token = current_ip.set(client_ip(scope))
         try:
             if user is not None and user.via_session and scope["method"] in UNSAFE:
@@ -84,7 +84,8 @@ async def _check_csrf(request: Request, raw_session: str) -> None:
         if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
             supplied = form.get("_csrf")
-    if not supplied or not hmac.compare_digest(str(supplied), expected):
+    given = str(supplied or "").encode("utf-8", "surrogatepass")
+    if not given or not hmac.compare_digest(given, expected.encode()):
         raise DomainError(
             "CSRF_FAILED",
             "Form expired or forged; reload the page / 表单已失效，请刷新页面后重试",

@@ -20,8 +20,17 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-# Verifying against this when the username is unknown keeps response time from revealing it.
-DUMMY_HASH = hash_password("not-a-real-password")
+_dummy: dict[str, str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash to verify against when the username is unknown, so that the response time does
+    not reveal it. Made on first use (not at import: the CLI should start fast) with the
+    hasher's current parameters."""
+    key = f"{_hasher.time_cost}:{_hasher.memory_cost}:{_hasher.parallelism}"
+    if key not in _dummy:
+        _dummy[key] = hash_password("not-a-real-password")
+    return _dummy[key]
 
 
 def password_problem(password: object) -> str | None:
@@ -31,3 +40,10 @@ def password_problem(password: object) -> str | None:
     if len(password) > 256:
         return "Password too long / 密码过长"
     return None
+
+
+def __getattr__(name: str) -> str:
+    # ``DUMMY_HASH`` stays importable (tests build accounts with it) without hashing at import.
+    if name == "DUMMY_HASH":
+        return dummy_hash()
+    raise AttributeError(name)

@@ -12,7 +12,9 @@ import hmac
 import secrets
 from typing import Literal
 
+from core import audit
 from core.auth.identity import CurrentUser
+from core.db import write_transaction
 from core.settings import get_settings
 from core.tables import Account, AuthToken
 
@@ -35,9 +37,17 @@ async def issue_token(account_id: int, kind: TokenKind) -> tuple[str, dt.datetim
 
 
 async def revoke_token(raw: str) -> None:
-    await AuthToken.update({AuthToken.revoked_at: dt.datetime.now(dt.UTC)}).where(
-        (AuthToken.token_hash == token_digest(raw)) & AuthToken.revoked_at.is_null()
-    )
+    """Log out: revoke this token, audited in the same transaction."""
+    async with write_transaction():
+        rows = (
+            await AuthToken.update({AuthToken.revoked_at: dt.datetime.now(dt.UTC)})
+            .where((AuthToken.token_hash == token_digest(raw)) & AuthToken.revoked_at.is_null())
+            .returning(AuthToken.account)
+        )
+        if rows:
+            await audit.record(
+                "core.logout", entity="account", entity_id=rows[0]["account"], summary="退出登录"
+            )
 
 
 async def revoke_all_for(account_id: int) -> None:

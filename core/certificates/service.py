@@ -123,7 +123,10 @@ class Verification:
 
 async def verify_certificate(number: str, check: str | None) -> Verification:
     """Valid only when the number exists, is not void and the check code matches."""
-    genuine = bool(check) and hmac.compare_digest(str(check), check_code(number))
+    # Compared as bytes: ``compare_digest`` refuses non-ASCII text, and ``c`` is anyone's input.
+    genuine = bool(check) and hmac.compare_digest(
+        str(check).encode("utf-8", "surrogatepass"), check_code(number).encode()
+    )
     row = await Certificate.select().where(Certificate.number == number).first()
     if row is None or not genuine:
         return Verification(False, None, None, [], number)

@@ -100,7 +100,7 @@ def parse_roster(data: bytes, filename: str) -> tuple[list[RosterRow], list[dict
             rejected.append({"row": number, "code": "INVALID_ID_NUMBER"})
             continue
         name = str(name or "").strip()
-        if not name or len(name) > 64:
+        if not name or len(name) > 64 or not name.isprintable():
             rejected.append({"row": number, "code": "INVALID_NAME"})
             continue
         category = str(category or "").strip().lower()
@@ -122,28 +122,47 @@ def parse_roster(data: bytes, filename: str) -> tuple[list[RosterRow], list[dict
 async def import_roster(
     data: bytes, filename: str, progress: Callable[[int, int], None] | None = None
 ) -> ImportResult:
+    """Import in batches; each batch and its audit event commit together, so an interrupted
+    import leaves the committed batches recorded and the rest untouched."""
     good, rejected = parse_roster(data, filename)
     result = ImportResult(rejected=rejected)
-    for start in range(0, len(good), BATCH):
-        batch = good[start : start + BATCH]
+    batches = [good[start : start + BATCH] for start in range(0, len(good), BATCH)] or [[]]
+    done = 0
+    for number, batch in enumerate(batches, start=1):
         async with write_transaction():
+            imported, updated = result.imported, result.updated
             await _import_batch(batch, result)
+            await _record_batch(
+                filename,
+                number,
+                len(batches),
+                result.imported - imported,
+                result.updated - updated,
+                rejected if number == 1 else [],
+            )
+        done += len(batch)
         if progress:
-            progress(min(start + BATCH, len(good)), len(good))
+            progress(done, len(good))
+    return result
+
+
+async def _record_batch(
+    filename: str, number: int, of: int, imported: int, updated: int, rejected: list[dict]
+) -> None:
+    part = f"（第 {number}/{of} 批）" if of > 1 else ""
     await audit.record(
         "core.roster.imported",
         entity="roster",
         entity_id=filename[:64],
-        summary=(
-            f"导入救助名册：新增 {result.imported}，更新 {result.updated}，拒绝 {len(rejected)}"
-        ),
+        summary=f"导入救助名册{part}：新增 {imported}，更新 {updated}，拒绝 {len(rejected)}",
         details={
-            "imported": result.imported,
-            "updated": result.updated,
+            "batch": number,
+            "batches": of,
+            "imported": imported,
+            "updated": updated,
             "rejected": rejected[:200],
         },
     )
-    return result
 
 
 async def _import_batch(batch: list[RosterRow], result: ImportResult) -> None:

@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from core.contributions import PluginMeta, PluginRoutes
+import datetime as dt
+
+from core.auth.identity import CurrentUser
+from core.contributions import (
+    AuditEventType,
+    CliCommand,
+    Indicator,
+    MenuItem,
+    Permission,
+    PluginMeta,
+    PluginRoutes,
+    ScheduledJob,
+    SearchResult,
+)
 from core.hookspecs import hookimpl
+from core.people.records import PersonRecord
 
 PLUGIN_META = PluginMeta(
     name="disability",
@@ -11,8 +25,10 @@ PLUGIN_META = PluginMeta(
     title_en="Disability subsidies",
     version="0.1.0",
     mount="disability",
+    description="困难残疾人生活补贴和重度残疾人护理补贴：申请、审核、发放",
     order=30,
 )
+SLUG = PLUGIN_META.name
 
 
 @hookimpl
@@ -22,4 +38,157 @@ def minzheng_piccolo_apps() -> list[str]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    return PluginRoutes()
+    from plugins.disability.api import ROUTES
+    from plugins.disability.pages import PAGES
+
+    return PluginRoutes(api=ROUTES, pages=PAGES)
+
+
+@hookimpl
+def minzheng_permissions() -> list[Permission]:
+    return [
+        Permission(
+            "disability.apply", "Apply for the two subsidies / 申请两项补贴", ("clerk", "citizen")
+        ),
+        Permission(
+            "disability.application.read",
+            "Read subsidy applications (citizens: their own) / 查看两项补贴申请",
+            ("clerk", "reviewer", "citizen"),
+        ),
+        Permission("disability.street_review", "Street review / 街道审核", ("clerk",)),
+        Permission("disability.approve", "District approval / 区级审批", ("reviewer",)),
+        Permission(
+            "disability.beneficiaries", "Read beneficiaries / 查看受益人", ("clerk", "reviewer")
+        ),
+        Permission(
+            "disability.beneficiary.manage",
+            "Record re-assessed grades and annual reviews / 登记等级变更和年度复核",
+            ("clerk", "reviewer"),
+        ),
+        Permission("disability.stop", "Stop payment (fraud, request) / 停发补贴", ("reviewer",)),
+        Permission("disability.payroll", "Run and export the payroll / 补贴发放", ("reviewer",)),
+        Permission(
+            "disability.settings", "Set standards and policy / 设定补贴标准和政策", ("admin",)
+        ),
+    ]
+
+
+@hookimpl
+def minzheng_audit_event_types() -> list[AuditEventType]:
+    names = {
+        "disability.standard.set": "设定两项补贴标准",
+        "disability.policy.set": "设定两项补贴扩面政策",
+        "disability.application.submitted": "受理两项补贴申请",
+        "disability.application.read": "查看两项补贴申请",
+        "disability.application.street_approved": "两项补贴街道审核通过",
+        "disability.application.street_rejected": "两项补贴街道审核不通过",
+        "disability.application.approved": "两项补贴区级审批通过",
+        "disability.application.rejected": "两项补贴区级审批不通过",
+        "disability.beneficiary.stopped": "两项补贴停发",
+        "disability.beneficiary.regraded": "残疾等级变更",
+        "disability.beneficiary.reviewed": "两项补贴年度复核",
+        "disability.beneficiary.review_reminded": "发送两项补贴年度复核提醒",
+        "disability.payroll.completed": "两项补贴发放",
+        "disability.payroll.exported": "导出两项补贴银行发放文件",
+    }
+    return [AuditEventType(name, label) for name, label in names.items()]
+
+
+@hookimpl
+def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
+    return [
+        MenuItem(
+            "两项补贴申请",
+            "Disability subsidy application",
+            "/disability/apply",
+            300,
+            "disability.apply",
+            SLUG,
+        ),
+        MenuItem(
+            "两项补贴审核",
+            "Disability subsidy reviews",
+            "/disability/applications",
+            301,
+            "disability.application.read",
+            SLUG,
+        ),
+        MenuItem(
+            "两项补贴受益人",
+            "Subsidy beneficiaries",
+            "/disability/beneficiaries",
+            302,
+            "disability.beneficiaries",
+            SLUG,
+        ),
+        MenuItem(
+            "两项补贴发放",
+            "Subsidy payroll",
+            "/disability/payroll",
+            303,
+            "disability.payroll",
+            SLUG,
+        ),
+        MenuItem(
+            "两项补贴标准",
+            "Subsidy standards",
+            "/disability/standards",
+            304,
+            "disability.settings",
+            SLUG,
+        ),
+    ]
+
+
+@hookimpl
+def minzheng_cli_commands() -> list[CliCommand]:
+    from plugins.disability.cli import PAYROLL_COMMAND
+
+    return [PAYROLL_COMMAND]
+
+
+@hookimpl
+def minzheng_scheduled_jobs() -> list[ScheduledJob]:
+    from plugins.disability.services.jobs import remind_reviews, stop_deceased
+
+    return [
+        ScheduledJob("disability.stop_deceased", 3600, stop_deceased, SLUG),
+        ScheduledJob("disability.review_reminders", 6 * 3600, remind_reviews, SLUG),
+    ]
+
+
+@hookimpl
+async def minzheng_indicators(year: int) -> list[Indicator]:
+    from plugins.disability.services.indicators import subsidy_indicators
+
+    return await subsidy_indicators(year)
+
+
+@hookimpl
+async def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
+    from plugins.disability.services.stops import on_person_died
+
+    await on_person_died(person, died_on)
+
+
+@hookimpl
+async def minzheng_person_moved(
+    person: PersonRecord, old: str | None, new: str, on: dt.date
+) -> None:
+    from plugins.disability.services.stops import on_person_moved
+
+    await on_person_moved(person, new, on)
+
+
+@hookimpl
+async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
+    from plugins.disability.services.search import search_applications
+
+    return await search_applications(query, user)
+
+
+@hookimpl
+async def minzheng_load_demo(today: dt.date) -> str | None:
+    from plugins.disability.services.demo import load_demo
+
+    return await load_demo(today)

@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
-from core.contributions import PluginMeta, PluginRoutes
+import datetime as dt
+
+from core.auth.identity import CurrentUser
+from core.contributions import (
+    AuditEventType,
+    CertificateTemplate,
+    Indicator,
+    MenuItem,
+    Permission,
+    PluginMeta,
+    PluginRoutes,
+    ScheduledJob,
+    SearchResult,
+)
 from core.hookspecs import hookimpl
 
+SLUG = "social_orgs"
+
 PLUGIN_META = PluginMeta(
-    name="social_orgs",
+    name=SLUG,
     title="社会组织管理",
     title_en="Social organizations",
     version="0.1.0",
     mount="orgs",
+    description="登记、年度报告、年检、异常名录、双随机抽查、等级评估",
     order=40,
 )
 
@@ -22,4 +38,123 @@ def minzheng_piccolo_apps() -> list[str]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    return PluginRoutes()
+    from .api import evaluations, oversight, registry, reports
+    from .pages import oversight as oversight_pages
+    from .pages import portal, public, staff
+
+    # Fixed paths first: ``/abnormal`` must never be taken for an organization's code.
+    api_routes = [*oversight.ROUTES, *evaluations.ROUTES, *reports.ROUTES, *registry.ROUTES]
+    page_routes = [*portal.ROUTES, *staff.ROUTES, *oversight_pages.ROUTES, *public.ROUTES]
+    return PluginRoutes(api=api_routes, pages=page_routes)
+
+
+@hookimpl
+def minzheng_permissions() -> list[Permission]:
+    return [
+        Permission("social_orgs.register", "登记社会组织、开设组织账号 / Register", ("clerk",)),
+        Permission("social_orgs.report.file", "填报本组织年度报告 / File reports", ("org",)),
+        Permission(
+            "social_orgs.report.read",
+            "查阅社会组织年度报告 / Read annual reports",
+            ("admin", "clerk", "reviewer"),
+        ),
+        Permission("social_orgs.inspect", "年检、退回更正 / Inspect and return", ("clerk",)),
+        Permission(
+            "social_orgs.abnormal.read",
+            "查阅活动异常名录 / Read the abnormal list",
+            ("admin", "clerk", "reviewer"),
+        ),
+        Permission(
+            "social_orgs.deregistration.decide",
+            "决定撤销登记建议 / Decide deregistration proposals",
+            ("reviewer",),
+        ),
+        Permission("social_orgs.spot_check.draw", "双随机抽查 / Draw spot checks", ("reviewer",)),
+        Permission("social_orgs.evaluate", "等级评估 / Graded evaluation", ("reviewer",)),
+        Permission(
+            "social_orgs.policy.edit", "修改评估等级分数线 / Edit grade thresholds", ("admin",)
+        ),
+    ]
+
+
+@hookimpl
+def minzheng_audit_event_types() -> list[AuditEventType]:
+    names = {
+        "social_orgs.org.registered": "登记社会组织",
+        "social_orgs.report.saved": "保存年度报告草稿",
+        "social_orgs.report.submitted": "提交年度报告",
+        "social_orgs.report.resubmitted": "更正后重新提交年度报告",
+        "social_orgs.report.returned": "退回年度报告更正",
+        "social_orgs.report.inspected": "年检结论",
+        "social_orgs.deregistration.confirmed": "确认撤销登记",
+        "social_orgs.deregistration.rejected": "不予撤销登记",
+        "social_orgs.spot_check.drawn": "双随机抽查摇号",
+        "social_orgs.policy.changed": "修改评估等级分数线",
+        "social_orgs.evaluation.created": "评估结果公示",
+        "social_orgs.evaluation.announced": "评估结果公告",
+        "social_orgs.certificate.issued": "签发评估等级证书",
+        "social_orgs.demo.loaded": "载入社会组织演示数据",
+    }
+    return [AuditEventType(name, label) for name, label in names.items()]
+
+
+@hookimpl
+def minzheng_certificate_templates() -> list[CertificateTemplate]:
+    from .certificates import TEMPLATES
+
+    return TEMPLATES
+
+
+async def _send_reminders(today: dt.date) -> str:
+    from .services.enforcement import send_reminders
+
+    return f"reminders sent: {await send_reminders(today)}"
+
+
+async def _announce_evaluations(today: dt.date) -> str:
+    from .services.evaluations import announce_due
+
+    return f"evaluations announced: {await announce_due(today)}"
+
+
+@hookimpl
+def minzheng_scheduled_jobs() -> list[ScheduledJob]:
+    return [
+        ScheduledJob("social_orgs.send_reminders", 3600, _send_reminders, plugin=SLUG),
+        ScheduledJob("social_orgs.announce_evaluations", 3600, _announce_evaluations, plugin=SLUG),
+    ]
+
+
+@hookimpl
+def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
+    items = [
+        ("社会组织", "Social organizations", "/orgs/", 400, None),
+        ("年度报告", "Annual reports", "/orgs/portal", 401, "social_orgs.report.file"),
+        ("社会组织登记", "Org registry", "/orgs/registry", 402, "social_orgs.register"),
+        ("年检", "Inspections", "/orgs/inspections", 403, "social_orgs.inspect"),
+        ("异常名录", "Abnormal list", "/orgs/abnormal", 404, "social_orgs.abnormal.read"),
+        ("双随机抽查", "Spot checks", "/orgs/spot-checks", 405, "social_orgs.spot_check.draw"),
+        ("等级评估", "Evaluations", "/orgs/evaluations", 406, "social_orgs.evaluate"),
+    ]
+    return [MenuItem(zh, en, href, order, perm, plugin=SLUG) for zh, en, href, order, perm in items]
+
+
+@hookimpl
+async def minzheng_indicators(year: int) -> list[Indicator]:
+    from .services.stats import indicators
+
+    return await indicators(year)
+
+
+@hookimpl
+async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
+    from .services.registry import search
+
+    return await search(query, user)
+
+
+@hookimpl
+async def minzheng_load_demo(today: dt.date) -> str | None:
+    from .demo import load_demo
+
+    return await load_demo(today)

@@ -18,11 +18,14 @@ from plugins.disability.rules.eligibility import (
     SubsidyPolicy,
     eligibility,
     granted_subsidies,
+    nursing_possible,
+    residence_refusal,
     subsidy_policy_in_force,
 )
 from plugins.disability.rules.errors import DisabilityRuleError
 from plugins.disability.rules.indicators import coverage
 from plugins.disability.rules.months import (
+    month_bounds,
     month_of,
     month_range,
     next_month,
@@ -37,9 +40,11 @@ from plugins.disability.rules.payroll import (
     apply_stop,
     due_lines,
     stop_month_after,
+    subsidies_ended_by_grade,
     subsidies_stopped_by,
 )
 from plugins.disability.rules.review import next_review_on, review_due
+from plugins.disability.rules.roster import RosterSpan, categories_in_month
 from plugins.disability.rules.standards import (
     DEFAULT_STANDARDS,
     SUBSIDIES,
@@ -62,27 +67,33 @@ __all__ = [
     "Eligibility",
     "PayrollLine",
     "Reason",
+    "RosterSpan",
     "Standard",
     "StopReason",
     "Subsidy",
     "SubsidyGrant",
     "SubsidyPolicy",
     "apply_stop",
+    "categories_in_month",
     "check_card",
     "coverage",
     "due_lines",
     "eligibility",
     "granted_subsidies",
+    "month_bounds",
     "month_of",
     "month_range",
     "next_month",
     "next_review_on",
+    "nursing_possible",
     "parse_card",
     "parse_month",
     "previous_month",
+    "residence_refusal",
     "review_due",
     "standard_for",
     "stop_month_after",
+    "subsidies_ended_by_grade",
     "subsidies_stopped_by",
     "subsidy_policy_in_force",
 ]

@@ -112,6 +112,11 @@ def _nursing(grade: int, category: int, policy: SubsidyPolicy) -> tuple[bool, Re
     )
 
 
+def nursing_possible(grade: int, category: int, policy: SubsidyPolicy) -> bool:
+    """Whether the grade (and, under the extension, the category) allows the nursing subsidy."""
+    return _nursing(grade, category, policy)[0]
+
+
 def eligibility(
     grade: int,
     category: int,
@@ -139,6 +144,23 @@ def eligibility(
     living, living_reason = _living(roster_categories_in_month, orphan_support, policy)
     nursing, nursing_reason = _nursing(grade, category, policy)
     return Eligibility(living=living, nursing=nursing, reasons=(living_reason, nursing_reason))
+
+
+def residence_refusal(
+    hukou_division: str | None, district_division: str, deceased: bool
+) -> Reason | None:
+    """Why the district cannot take the application at all: the person died, or their hukou is
+    known to be in another division (the subsidies are paid where the hukou is). An unknown
+    hukou is not a refusal: the clerk checks the household register at the window."""
+    if deceased:
+        return Reason("DECEASED", "申请人已死亡", "the applicant has died")
+    if hukou_division and hukou_division != district_division:
+        return Reason(
+            "HUKOU_OUTSIDE_DISTRICT",
+            f"户籍不在本区（{hukou_division}）",
+            f"the hukou is not in this district ({hukou_division})",
+        )
+    return None
 
 
 def granted_subsidies(result: Eligibility, requested: Iterable[Subsidy]) -> frozenset[Subsidy]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 
@@ -20,6 +21,13 @@ def parse_month(text: str) -> dt.date:
 
 def month_of(day: dt.date) -> str:
     return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_bounds(month: str) -> tuple[dt.date, dt.date]:
+    """The first and the last day of ``month``."""
+    first = parse_month(month)
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    return first, last
 
 
 def next_month(month: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from plugins.disability.rules.eligibility import Eligibility
+from plugins.disability.rules.eligibility import Eligibility, SubsidyPolicy, nursing_possible
 from plugins.disability.rules.months import (
     month_of,
     month_range,
@@ -73,6 +73,20 @@ def subsidies_stopped_by(
             raise ValueError("a grade change needs the eligibility under the new grade")
         return held_set - still_eligible.subsidies
     return held_set
+
+
+def subsidies_ended_by_grade(
+    held: Iterable[Subsidy], new_grade: int, category: int, policy: SubsidyPolicy
+) -> frozenset[Subsidy]:
+    """Which of the ``held`` subsidies a re-assessed grade ends.
+
+    Only the nursing subsidy depends on the grade (the living subsidy is for any grade and is
+    checked against the roster every month), so only it can end here.
+    """
+    held_set = frozenset(held)
+    if "nursing" in held_set and not nursing_possible(new_grade, category, policy):
+        return frozenset({"nursing"})
+    return frozenset()
 
 
 def apply_stop(

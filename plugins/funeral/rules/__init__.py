@@ -12,9 +12,16 @@ from plugins.funeral.rules.decision import (
     WaivedItem,
     WaiverDecision,
     decide_waiver,
+    eligibility,
 )
 from plugins.funeral.rules.errors import FuneralRuleError
-from plugins.funeral.rules.indicators import CategoryFigures, YearFigures, waiver_figures
+from plugins.funeral.rules.indicators import (
+    CategoryFigures,
+    MonthFigures,
+    YearFigures,
+    monthly_figures,
+    waiver_figures,
+)
 from plugins.funeral.rules.policy import (
     CATEGORY_NAMES_ZH,
     CATEGORY_PRIORITY,
@@ -44,6 +51,7 @@ __all__ = [
     "FeeItem",
     "FuneralRuleError",
     "LineKind",
+    "MonthFigures",
     "Reason",
     "RosterEntry",
     "SettlementLine",
@@ -56,7 +64,9 @@ __all__ = [
     "YearFigures",
     "category_rank",
     "decide_waiver",
+    "eligibility",
     "month_of",
+    "monthly_figures",
     "policy_in_force",
     "settlement",
     "waiver_figures",

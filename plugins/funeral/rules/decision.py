@@ -118,6 +118,28 @@ def _rejection(policy: WaiverPolicy, died_on: dt.date, entries: list[RosterEntry
     )
 
 
+def eligibility(
+    policy: WaiverPolicy,
+    died_on: dt.date,
+    roster_entries: Iterable[RosterEntry],
+    is_local_resident: bool,
+    unidentified_police_certified: bool,
+) -> tuple[str | None, Reason]:
+    """The category that makes the deceased eligible on the day of death (None: not eligible),
+    with the reason shown to the clerk. Used alone to preview a case before fees are known."""
+    entries = list(roster_entries)
+    category = _eligible_category(
+        policy, died_on, entries, is_local_resident, unidentified_police_certified
+    )
+    if category is None:
+        return None, _rejection(policy, died_on, entries)
+    return category, Reason(
+        "ELIGIBLE",
+        f"死亡当日属于减免对象：{CATEGORY_NAMES_ZH.get(category, category)}",
+        f"eligible on the day of death: {category}",
+    )
+
+
 def decide_waiver(
     policy: WaiverPolicy,
     died_on: dt.date,
@@ -141,9 +163,8 @@ def decide_waiver(
             "DIED_IN_FUTURE", f"死亡日期晚于今天 / died_on {died_on} is after today"
         )
     claimed = _checked_items(policy, items)
-    entries = list(roster_entries)
-    category = _eligible_category(
-        policy, died_on, entries, is_local_resident, unidentified_police_certified
+    category, verdict = eligibility(
+        policy, died_on, roster_entries, is_local_resident, unidentified_police_certified
     )
     approved = category is not None
     lines: list[WaivedItem] = []
@@ -153,14 +174,6 @@ def decide_waiver(
         lines.append(WaivedItem(item.code, item.name, fee_fen, units, waived, fee_fen - waived))
         if approved and waived < fee_fen:
             capped.append(_capped_reason(item))
-    if category is None:
-        verdict = _rejection(policy, died_on, entries)
-    else:
-        verdict = Reason(
-            "ELIGIBLE",
-            f"死亡当日属于减免对象：{CATEGORY_NAMES_ZH.get(category, category)}",
-            f"eligible on the day of death: {category}",
-        )
     return WaiverDecision(
         status="approved" if approved else "rejected",
         category=category,

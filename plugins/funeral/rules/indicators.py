@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from plugins.funeral.rules.policy import category_rank
-from plugins.funeral.rules.settlement import WaiverRecord
+from plugins.funeral.rules.settlement import WaiverRecord, month_of
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,31 @@ class YearFigures:
     by_category: tuple[CategoryFigures, ...]
 
 
+@dataclass(frozen=True)
+class MonthFigures:
+    month: str
+    cases: int
+    waived_fen: int
+
+
+def _stands_in_year(record: WaiverRecord, year: int) -> bool:
+    return (
+        record.status == "approved" and record.voided_on is None and record.recorded_on.year == year
+    )
+
+
+def monthly_figures(records: Iterable[WaiverRecord], year: int) -> tuple[MonthFigures, ...]:
+    """The waivers ``waiver_figures`` counts, month by month: all twelve months of ``year``,
+    zeros included, so a chart shows the quiet months too."""
+    months = {f"{year:04d}-{m:02d}": [0, 0] for m in range(1, 13)}
+    for record in records:
+        if _stands_in_year(record, year):
+            figures = months[month_of(record.recorded_on)]
+            figures[0] += 1
+            figures[1] += record.waived_fen
+    return tuple(MonthFigures(month, *figures) for month, figures in months.items())
+
+
 def waiver_figures(records: Iterable[WaiverRecord], year: int) -> YearFigures:
     """Approved, not voided waivers recorded in ``year``, in total and per category.
 
@@ -34,9 +59,7 @@ def waiver_figures(records: Iterable[WaiverRecord], year: int) -> YearFigures:
     """
     per_category: dict[str | None, list[int]] = {}
     for record in records:
-        if record.status != "approved" or record.voided_on is not None:
-            continue
-        if record.recorded_on.year != year:
+        if not _stands_in_year(record, year):
             continue
         figures = per_category.setdefault(record.category, [0, 0])
         figures[0] += 1

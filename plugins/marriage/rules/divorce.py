@@ -23,8 +23,9 @@ from plugins.marriage.rules.status import RegistrationRef, is_latest_registratio
 COOLING_OFF_DAYS = 30
 REGISTRATION_PERIOD_DAYS = 30
 
-# ``cooling_off`` is the stored status of an open application through both periods (API.md).
-DivorceStatus = Literal["cooling_off", "withdrawn", "registered", "expired"]
+# ``cooling_off`` is the stored status of an open application through both periods (API.md);
+# ``closed`` ends one the registry cannot finish (a spouse died, the marriage ended otherwise).
+DivorceStatus = Literal["cooling_off", "withdrawn", "registered", "expired", "closed"]
 WithdrawRefusal = Literal["NOT_A_PARTY", "NOT_IN_COOLING_OFF"]
 DivorceRegisterRefusal = Literal["APPLICATION_CLOSED", "COOLING_OFF", "EXPIRED"]
 

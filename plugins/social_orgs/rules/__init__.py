@@ -48,6 +48,7 @@ from .indicators import (
     orgs_per_10k_residents,
     pass_rate,
 )
+from .reminders import REMINDER_DAYS, reminder_due
 from .spot_checks import SpotCheckAssignment, draw_spot_check, spot_check_size
 from .uscc import KIND_DIGITS, KIND_LABELS, OrgKind, normalize_uscc
 
@@ -62,6 +63,7 @@ __all__ = [
     "ORGS_PER_10K_TARGET",
     "PARTY_ORGANIZATION_LABELS",
     "PASSING_RESULTS",
+    "REMINDER_DAYS",
     "REPORT_FIELDS",
     "REPORT_FIELD_LABELS",
     "Grade",
@@ -93,6 +95,7 @@ __all__ = [
     "pass_rate",
     "proposed_for_deregistration",
     "public_notice_end",
+    "reminder_due",
     "report_deadline",
     "report_due",
     "require_complete",

@@ -78,29 +78,48 @@ def check_policy(indicators: Sequence[Indicator], thresholds: Mapping[Grade, int
 
 
 def score_total(
-    scores: Mapping[str, object], indicators: Sequence[Indicator] = DEFAULT_INDICATORS
+    scores: Mapping[str, object],
+    indicators: Sequence[Indicator] = DEFAULT_INDICATORS,
+    *,
+    complete: bool = True,
 ) -> int:
     """Sum of the points, or ``InvalidScores`` (``INVALID_SCORES``) listing every problem:
-    an unknown or unscored indicator, points that are not a whole number, negative or over
-    the indicator's maximum."""
-    known = {indicator.key for indicator in indicators}
-    problems = [f"未知指标 / unknown indicator: {key}" for key in sorted(set(scores) - known)]
+    points that are not a whole number, negative or over the indicator's maximum.
+
+    ``complete`` (a full score sheet) also refuses an unknown or unscored indicator. Without it
+    the sheet may break the points down differently (the three kinds of organization are scored
+    on different indicator systems): other indicators are accepted, an unscored one counts as
+    zero, and only the total is capped at 1000.
+    """
+    known = {indicator.key: indicator for indicator in indicators}
+    problems: list[str] = []
+    if complete:
+        problems += [
+            f"未知指标 / unknown indicator: {key}" for key in sorted(set(scores) - set(known))
+        ]
+    elif not scores:
+        problems.append("未填写任何评分 / no scores given")
     total = 0
-    for indicator in indicators:
-        name = f"{indicator.label}（{indicator.key}）"
-        points = scores.get(indicator.key)
+    others = [] if complete else sorted(set(scores) - set(known))
+    for key in [*known, *others]:
+        indicator = known.get(key)
+        name = f"{indicator.label}（{key}）" if indicator else key
+        points = scores.get(key)
         if points is None:
-            problems.append(f"{name}未评分 / not scored")
+            if complete:
+                problems.append(f"{name}未评分 / not scored")
         elif not isinstance(points, int) or isinstance(points, bool):
             problems.append(f"{name}须为整数分 / points must be a whole number")
         elif points < 0:
             problems.append(f"{name}不能为负 / points cannot be negative")
-        elif points > indicator.max_points:
+        elif indicator is not None and points > indicator.max_points:
             problems.append(
                 f"{name}超过满分{indicator.max_points} / over the maximum {indicator.max_points}"
             )
         else:
             total += points
+    if not problems and total > MAX_TOTAL:
+        problems.append(f"总分超过{MAX_TOTAL} / total over {MAX_TOTAL}")
     if problems:
         raise InvalidScores(problems)
     return total

@@ -15,6 +15,8 @@ from plugins.funeral.rules import (
     WaiverPolicy,
     WaiverRecord,
     decide_waiver,
+    eligibility,
+    monthly_figures,
     policy_in_force,
     settlement,
     waiver_figures,
@@ -381,3 +383,25 @@ def test_claims_over_all_months_net_to_the_standing_waivers(records) -> None:
     claimed = sum(line.waived_fen for m in months for line in settlement(records, m))
     standing = sum(r.waived_fen for r in records if r.voided_on is None)
     assert claimed == standing
+
+
+def test_eligibility_alone_matches_the_decision() -> None:
+    # The clerk's preview before fees are known says what the saved decision will say.
+    roster = [("low_income", dt.date(2020, 1, 1), dt.date(2025, 3, 9)), ("youfu", DIED, None)]
+    category, reason = eligibility(DEFAULT_POLICY, DIED, roster, False, False)
+    assert (category, reason) == (decide(roster).category, decide(roster).reasons[0])
+    assert category == "youfu"
+    ended = [("dibao", dt.date(2020, 1, 1), DIED - dt.timedelta(days=1))]
+    assert eligibility(DEFAULT_POLICY, DIED, ended, False, False)[1].code == (
+        "ROSTER_NOT_VALID_ON_DEATH_DAY"
+    )
+
+
+@given(records=records_st())
+def test_monthly_figures_add_up_to_the_year(records) -> None:
+    # The indicator's chart (one point per month) sums to the indicator's value.
+    months = monthly_figures(records, 2025)
+    year = waiver_figures(records, 2025)
+    assert [m.month for m in months] == [f"2025-{n:02d}" for n in range(1, 13)]
+    assert sum(m.cases for m in months) == year.cases
+    assert sum(m.waived_fen for m in months) == year.waived_fen

@@ -1,0 +1,307 @@
+"""The bureau's administration pages: services on/off, staff accounts, audit log, outbox.
+
+Every handler needs ``core.admin``; forms post back here with the session's ``_csrf`` and
+redirect (303) to the list with a one-time message, so a refresh never repeats an action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import anyio
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from core import clock
+from core.audit import verify_chain
+from core.auth.accounts import create_staff_user, set_active
+from core.auth.identity import STAFF_ROLES
+from core.certificates.fonts import font_status
+from core.errors import DomainError, NotFound
+from core.i18n import gettext_for
+from core.notifications import retry_failed
+from core.plugin_state import set_enabled
+from core.settings import get_settings
+from core.tables import Account, AuditEvent, Notification
+from core.web.flash import set_flash
+from core.web.forms import N_, field_errors, read_form
+from core.web.paging import Pager
+from core.web.rendering import render_page, request_language
+
+ADMIN = {"permission": "core.admin"}
+OUTBOX_STATUSES = ("pending", "sent", "failed")
+USER_ERRORS = {
+    "INVALID_USERNAME": (
+        "username",
+        N_("Use 3 to 64 letters, digits, dots, underscores or hyphens."),
+    ),
+    "USERNAME_TAKEN": ("username", N_("This username is taken already.")),
+    "WEAK_PASSWORD": ("password", N_("Choose a password of at least 8 characters.")),
+    "INVALID_ROLE": ("roles", N_("Choose at least one role.")),
+    "OFFICE_REQUIRED": ("office_code", N_("A clerk works at an office: enter its code.")),
+}
+
+
+def _done(request: Request, target: str, message: str, kind: str = "ok") -> Response:
+    """Redirect after a form, carrying ``message`` translated into the page's language."""
+    text = gettext_for(request_language(request))(message)
+    return set_flash(Redirect(target, status_code=303), text, kind)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------------------- hub
+
+
+@get("/admin", opt=ADMIN, include_in_schema=False)
+async def admin_hub(request: Request) -> Response:
+    host = request.app.state.host
+    enabled = await host.enabled()
+    settings = get_settings()
+    counts = {
+        "plugins_enabled": len(enabled),
+        "plugins_total": len(host.plugins),
+        "staff_active": await Account.count().where(
+            (Account.kind == "staff") & (Account.active == True)  # noqa: E712 (SQL, not Python)
+        ),
+        "pending": await Notification.count().where(Notification.status == "pending"),
+        "failed": await Notification.count().where(Notification.status == "failed"),
+        "audit": await AuditEvent.count(),
+    }
+    fonts = await anyio.to_thread.run_sync(font_status)
+    return await render_page(
+        request,
+        "admin/index.html",
+        {
+            "counts": counts,
+            "fonts": fonts,
+            "engine": "SQLite" if settings.is_sqlite else "PostgreSQL",
+            "public_url": settings.public_url,
+        },
+    )
+
+
+# --------------------------------------------------------------------------------- plugins
+
+
+@get("/admin/plugins", opt=ADMIN, include_in_schema=False)
+async def plugins_page(request: Request) -> Response:
+    host = request.app.state.host
+    enabled = await host.enabled(fresh=True)
+    rows = [(meta, meta.name in enabled) for meta in host.metas]
+    return await render_page(request, "admin/plugins.html", {"plugins": rows})
+
+
+@post("/admin/plugins/{name:str}", opt=ADMIN, include_in_schema=False)
+async def plugins_switch(request: Request, name: str) -> Response:
+    form = await read_form(request)
+    if form.get("enabled") not in ("0", "1"):
+        message = N_("Choose to switch the service on or off.")
+        return _done(request, "/admin/plugins", message, "bad")
+    turn_on = form.get("enabled") == "1"
+    await set_enabled(name, turn_on)
+    message = N_("The service is switched on.") if turn_on else N_("The service is switched off.")
+    return _done(request, "/admin/plugins", message)
+
+
+# ----------------------------------------------------------------------------------- users
+
+
+async def _users_page(
+    request: Request, errors: dict[str, str], form: dict[str, Any], status_code: int = 200
+) -> Response:
+    total = await Account.count().where(Account.kind == "staff")
+    pager = Pager.for_request(request.url.path, request.query_params, total)
+    rows = (
+        await Account.select(
+            Account.id,
+            Account.username,
+            Account.display_name,
+            Account.roles,
+            Account.office_code,
+            Account.active,
+            Account.created_at,
+        )
+        .where(Account.kind == "staff")
+        .order_by(Account.id)
+        .limit(pager.per_page)
+        .offset(pager.offset)
+    )
+    return await render_page(
+        request,
+        "admin/users.html",
+        {"users": rows, "pager": pager, "errors": errors, "form": form, "roles": STAFF_ROLES},
+        status_code=status_code,
+    )
+
+
+@get("/admin/users", opt=ADMIN, include_in_schema=False)
+async def users_page(request: Request) -> Response:
+    return await _users_page(request, {}, {})
+
+
+@post("/admin/users", opt=ADMIN, include_in_schema=False)
+async def users_create(request: Request) -> Response:
+    form = await read_form(request)
+    kept = {
+        "username": form.get("username"),
+        "display_name": form.get("display_name"),
+        "office_code": form.get("office_code"),
+        "roles": form.getall("roles"),
+    }
+    try:
+        await create_staff_user(
+            kept["username"],
+            form.raw("password"),
+            kept["roles"],
+            kept["office_code"] or None,
+            kept["display_name"],
+        )
+    except DomainError as exc:
+        errors = field_errors(exc, USER_ERRORS, request_language(request))
+        return await _users_page(request, errors, kept, status_code=exc.status_code)
+    return _done(request, "/admin/users", N_("The staff account has been created."))
+
+
+@post("/admin/users/{account_id:int}/active", opt=ADMIN, include_in_schema=False)
+async def users_switch(request: Request, account_id: int) -> Response:
+    form = await read_form(request)
+    activate = form.get("active") == "1"
+    if not await Account.exists().where(Account.id == account_id):
+        raise NotFound()
+    if not activate and request.scope["user"].id == account_id:
+        return _done(request, "/admin/users", N_("You cannot deactivate your own account."), "bad")
+    await set_active(account_id, activate)
+    message = N_("The account is active.") if activate else N_("The account is deactivated.")
+    return _done(request, "/admin/users", message)
+
+
+# ----------------------------------------------------------------------------------- audit
+
+
+def _audit_filters(params: Any) -> tuple[dict[str, str], list[Any], dict[str, str]]:
+    """The filter form's values, the matching WHERE clauses, and errors next to bad fields."""
+    names = ("actor", "action", "entity", "since")
+    values = {name: str(params.get(name, "")).replace("\x00", "").strip()[:96] for name in names}
+    clauses: list[Any] = []
+    errors: dict[str, str] = {}
+    if values["actor"]:
+        clauses.append(AuditEvent.actor == values["actor"])
+    if values["action"]:
+        clauses.append(AuditEvent.action.like(values["action"] + "%"))
+    if values["entity"]:
+        clauses.append(AuditEvent.entity == values["entity"])
+    if values["since"]:
+        try:
+            since = dt.date.fromisoformat(values["since"])
+        except ValueError:
+            errors["since"] = N_("Enter a date such as 2025-01-31.")
+        else:
+            midnight = dt.datetime.combine(since, dt.time(), clock.CHINA)  # Jiangmen's day
+            clauses.append(AuditEvent.at >= midnight.astimezone(dt.UTC))
+    return values, clauses, errors
+
+
+@get("/admin/audit", opt=ADMIN, include_in_schema=False)
+async def audit_page(request: Request) -> Response:
+    host = request.app.state.host
+    _ = gettext_for(request_language(request))
+    values, clauses, errors = _audit_filters(request.query_params)
+    total = await AuditEvent.count().where(*clauses)
+    pager = Pager.for_request(request.url.path, request.query_params, total)
+    query = AuditEvent.select(
+        AuditEvent.seq,
+        AuditEvent.at,
+        AuditEvent.actor,
+        AuditEvent.action,
+        AuditEvent.entity,
+        AuditEvent.entity_id,
+        AuditEvent.summary,
+    )
+    if clauses:
+        query = query.where(*clauses)
+    rows = (
+        await query.order_by(AuditEvent.seq, ascending=False)
+        .limit(pager.per_page)
+        .offset(pager.offset)
+    )
+    report = await verify_chain() if request.query_params.get("verify") else None
+    bad_seq = None
+    if report is not None and report.first_bad_id is not None:
+        bad = (
+            await AuditEvent.select(AuditEvent.seq)
+            .where(AuditEvent.id == report.first_bad_id)
+            .first()
+        )
+        bad_seq = bad["seq"] if bad else None
+    return await render_page(
+        request,
+        "admin/audit.html",
+        {
+            "events": rows,
+            "pager": pager,
+            "filters": values,
+            "errors": {field: _(message) for field, message in errors.items()},
+            "labels": {name: t.label for name, t in host.audit_event_types.items()},
+            "report": report,
+            "bad_seq": bad_seq,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------- outbox
+
+
+@get("/admin/outbox", opt=ADMIN, include_in_schema=False)
+async def outbox_page(request: Request) -> Response:
+    status = request.query_params.get("status", "")
+    clauses = [Notification.status == status] if status in OUTBOX_STATUSES else []
+    total = await Notification.count().where(*clauses)
+    pager = Pager.for_request(request.url.path, request.query_params, total)
+    query = Notification.select()
+    if clauses:
+        query = query.where(*clauses)
+    rows = (
+        await query.order_by(Notification.id, ascending=False)
+        .limit(pager.per_page)
+        .offset(pager.offset)
+    )
+    return await render_page(
+        request,
+        "admin/outbox.html",
+        {
+            "messages": rows,
+            "pager": pager,
+            "status": status if status in OUTBOX_STATUSES else "",
+            "statuses": OUTBOX_STATUSES,
+        },
+    )
+
+
+@post("/admin/outbox/{notification_id:int}/retry", opt=ADMIN, include_in_schema=False)
+async def outbox_retry(request: Request, notification_id: int) -> Response:
+    row = (
+        await Notification.select(Notification.status)
+        .where(Notification.id == notification_id)
+        .first()
+    )
+    if row is None:
+        raise NotFound()
+    if row["status"] != "failed":
+        return _done(
+            request, "/admin/outbox", N_("Only a message that failed can be sent again."), "warn"
+        )
+    await retry_failed(notification_id)
+    return _done(request, "/admin/outbox", N_("The message will be sent again."))
+
+
+ROUTES = [
+    admin_hub,
+    plugins_page,
+    plugins_switch,
+    users_page,
+    users_create,
+    users_switch,
+    audit_page,
+    outbox_page,
+    outbox_retry,
+]

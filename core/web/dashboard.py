@@ -1,0 +1,279 @@
+"""The bureau's dashboard (``/admin/dashboard``): the plan's indicator table with met and unmet
+marks, a chart for every indicator that brings a series, and the table as CSV or XLSX.
+
+Everything comes from the enabled services' ``minzheng_indicators``; a service switched off
+takes its rows and charts with it. Admins and reviewers (``core.stats.read``) see it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Request, Response, get
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from core import clock
+from core.contributions import Indicator, PluginMeta
+from core.i18n import bilingual, gettext_for, has_chinese
+from core.web.charts import format_value
+from core.web.forms import N_
+from core.web.rendering import render_page, request_language
+
+STATS = {"permission": "core.stats.read"}
+PLAN_FIRST_YEAR, PLAN_LAST_YEAR = 2021, 2025  # the 14th five-year plan (十四五)
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+YEAR = re.compile(r"^\d{4}$")
+UNITS_EN = {
+    "件": "cases",
+    "元": "yuan",
+    "个": "",
+    "个/万人": "per 10,000 residents",
+    "人": "people",
+}
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+COMPARISONS = {">=": "≥", "<=": "≤"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXPORT_HEADERS = (
+    N_("Key"),
+    N_("Indicator"),
+    N_("Unit"),
+    N_("Value"),
+    N_("Target"),
+    N_("Met"),
+    N_("Definition"),
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the indicator table, in the page's language."""
+
+    key: str
+    name: str
+    unit: str
+    value: float | int | None
+    value_text: str
+    target_text: str
+    met: bool | None
+    definition: str
+    plugin: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    key: str
+    title: str
+    unit: str
+    kind: str
+    """``line`` (a rate over time), ``bar`` (counts or amounts over time) or ``hbar``
+    (categories such as grades or assistance categories)."""
+    series: list[tuple[str, float]]
+
+
+@dataclass(frozen=True)
+class Section:
+    plugin: str
+    title: str
+    charts: list[Chart]
+
+
+def unit_in(unit: str, lang: str) -> str:
+    return UNITS_EN.get(unit, unit) if lang == "en" else unit
+
+
+def with_unit(number: float | int | None, unit: str) -> str:
+    if number is None:
+        return "—"
+    text = format_value(number)
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def text_in(text: str, lang: str) -> str:
+    """The page-language half of a ``中文 / English`` text; Chinese-only text stays off English
+    pages."""
+    shown = bilingual(text, lang)
+    return "" if lang == "en" and has_chinese(shown) else shown
+
+
+def table_row(indicator: Indicator, lang: str) -> Row:
+    unit = unit_in(indicator.unit, lang)
+    target = ""
+    if indicator.target is not None and indicator.comparison in COMPARISONS:
+        target = f"{COMPARISONS[indicator.comparison]} {with_unit(indicator.target, unit)}"
+    return Row(
+        key=indicator.key,
+        name=indicator.name if lang == "zh" else indicator.name_en,
+        unit=unit,
+        value=indicator.value,
+        value_text=with_unit(indicator.value, unit),
+        target_text=target,
+        met=indicator.met,
+        definition=text_in(indicator.definition, lang),
+        plugin=indicator.plugin,
+    )
+
+
+def axis_labels(labels: Sequence[str], lang: str) -> list[str]:
+    """Months of one year print as ``3月`` / ``Mar`` (twelve ``2026-03`` would collide on a
+    phone); anything else stays as it is."""
+    months = [MONTH.match(label) for label in labels]
+    if not labels or not all(months) or len({m.group(1) for m in months if m}) != 1:
+        return list(labels)
+    numbers = [int(m.group(2)) for m in months if m]
+    return [f"{n}月" if lang == "zh" else MONTHS_EN[n - 1] for n in numbers]
+
+
+def chart_of(indicator: Indicator, lang: str) -> Chart | None:
+    if not indicator.series:
+        return None
+    labels = [str(label) for label, _ in indicator.series]
+    over_time = all(MONTH.match(label) or YEAR.match(label) for label in labels)
+    kind = ("line" if indicator.unit == "%" else "bar") if over_time else "hbar"
+    values = [float(value or 0) for _, value in indicator.series]
+    return Chart(
+        key=indicator.key,
+        title=indicator.name if lang == "zh" else indicator.name_en,
+        unit=unit_in(indicator.unit, lang),
+        kind=kind,
+        series=list(zip(axis_labels(labels, lang), values, strict=True)),
+    )
+
+
+def sections(indicators: Sequence[Indicator], metas: Sequence[PluginMeta], lang: str) -> list:
+    """Charts grouped by service, in the services' order."""
+    out = []
+    for meta in metas:
+        charts = [c for i in indicators if i.plugin == meta.name and (c := chart_of(i, lang))]
+        if charts:
+            out.append(Section(meta.name, meta.title if lang == "zh" else meta.title_en, charts))
+    return out
+
+
+def plan_years(current: int, shown: int) -> list[int]:
+    """The plan's years, up to this year, and the year shown if it lies outside them."""
+    return sorted({*range(PLAN_FIRST_YEAR, max(current, PLAN_LAST_YEAR) + 1), shown})
+
+
+def requested_year(raw: str | None, current: int) -> int:
+    """``?year=``; anything that is not a year from 2000 to 2100 shows this year."""
+    try:
+        year = int(str(raw))
+    except ValueError:
+        return current
+    return year if 2000 <= year <= 2100 else current
+
+
+def _met_text(met: bool | None, lang: str) -> str:
+    _ = gettext_for(lang)
+    return "" if met is None else _("Met") if met else _("Not met")
+
+
+def export_table(rows: Sequence[Row], lang: str) -> list[list[Any]]:
+    _ = gettext_for(lang)
+    lines: list[list[Any]] = [[_(header) for header in EXPORT_HEADERS]]
+    for row in rows:
+        lines.append(
+            [
+                row.key,
+                row.name,
+                row.unit,
+                row.value,
+                row.target_text,
+                _met_text(row.met, lang),
+                row.definition,
+            ]
+        )
+    return lines
+
+
+def indicators_csv(rows: Sequence[Row], lang: str) -> bytes:
+    """UTF-8 with a byte-order mark: Excel on the bureau's desks then reads the Chinese."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(export_table(rows, lang))
+    return "\ufeff".encode() + buffer.getvalue().encode()
+
+
+def indicators_xlsx(rows: Sequence[Row], lang: str, year: int) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = f"{year}"
+    for line in export_table(rows, lang):
+        sheet.append(line)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFG", (34, 36, 14, 12, 14, 10, 80), strict=True):
+        sheet.column_dimensions[column].width = width
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=7, max_col=7):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+async def _rows(request: Request) -> tuple[int, int, list[Indicator], str]:
+    current = (await clock.today()).year
+    year = requested_year(request.query_params.get("year"), current)
+    indicators = await request.app.state.host.indicators(year)
+    return year, current, indicators, request_language(request)
+
+
+@get("/admin/dashboard", opt=STATS, include_in_schema=False)
+async def dashboard_page(request: Request) -> Response:
+    year, current, indicators, lang = await _rows(request)
+    rows = [table_row(i, lang) for i in indicators]
+    targeted = [r for r in rows if r.met is not None]
+    metas = request.app.state.host.metas
+    return await render_page(
+        request,
+        "dashboard.html",
+        {
+            "year": year,
+            "year_options": [(y, str(y)) for y in plan_years(current, year)],
+            "as_of": await clock.today() if year == current else dt.date(year, 12, 31),
+            "rows": rows,
+            "met_count": sum(r.met is True for r in targeted),
+            "targeted_count": len(targeted),
+            "sections": sections(indicators, metas, lang),
+            "service_titles": {m.name: m.title if lang == "zh" else m.title_en for m in metas},
+        },
+    )
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "content-disposition": f'attachment; filename="{filename}"',
+            "cache-control": "no-store",
+        },
+    )
+
+
+@get("/admin/dashboard/indicators.csv", opt=STATS, include_in_schema=False)
+async def export_csv(request: Request) -> Response:
+    year, _current, indicators, lang = await _rows(request)
+    rows = [table_row(i, lang) for i in indicators]
+    return _download(
+        indicators_csv(rows, lang), "text/csv; charset=utf-8", f"indicators-{year}.csv"
+    )
+
+
+@get("/admin/dashboard/indicators.xlsx", opt=STATS, include_in_schema=False)
+async def export_xlsx(request: Request) -> Response:
+    year, _current, indicators, lang = await _rows(request)
+    rows = [table_row(i, lang) for i in indicators]
+    return _download(indicators_xlsx(rows, lang, year), XLSX, f"indicators-{year}.xlsx")
+
+
+ROUTES = [dashboard_page, export_csv, export_xlsx]

@@ -1,0 +1,63 @@
+"""The global search page (``/search?q=``) and the full record of a person found there.
+
+Results are masked; opening a person (``/search/people/<row id>``) shows the full record and
+writes the same audit event as ``GET /api/v1/people/{id_number}``.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from litestar import Request, Response, get
+
+from core.api.people import open_person
+from core.contributions import SearchResult
+from core.errors import NotFound
+from core.i18n import gettext_for
+from core.search import clean_query, search
+from core.tables import Person
+from core.web.forms import N_
+from core.web.rendering import render_page, request_language
+
+SEARCH = {"permission": "core.search"}
+CORE_GROUP = N_("People and certificates")
+
+
+def grouped(results: list[SearchResult], titles: dict[str, str]) -> list[dict[str, Any]]:
+    """Results under their service's title, in the order of ``titles`` (the core's first)."""
+    rank = {plugin: position for position, plugin in enumerate(titles)}
+    ordered = sorted(results, key=lambda r: (rank.get(r.plugin, len(rank)), r.plugin, r.order))
+    return [
+        {"plugin": plugin, "title": titles.get(plugin, plugin), "results": list(items)}
+        for plugin, items in groupby(ordered, key=lambda r: r.plugin)
+    ]
+
+
+@get("/search", opt=SEARCH, include_in_schema=False)
+async def search_page(request: Request) -> Response:
+    query = clean_query(request.query_params.get("q"))
+    results = await search(query, request.scope["user"])
+    lang = request_language(request)
+    titles = {"core": gettext_for(lang)(CORE_GROUP)}
+    titles |= {
+        m.name: m.title if lang == "zh" else m.title_en for m in request.app.state.host.metas
+    }
+    return await render_page(
+        request,
+        "search.html",
+        {"query": query, "groups": grouped(results, titles), "count": len(results)},
+    )
+
+
+@get("/search/people/{row_id:int}", opt={"permission": "core.people.read"}, include_in_schema=False)
+async def person_page(request: Request, row_id: int) -> Response:
+    row = await Person.select(Person.id_number).where(Person.id == row_id).first()
+    if row is None:
+        raise NotFound()
+    return await render_page(
+        request, "person.html", {"person": await open_person(row["id_number"])}
+    )
+
+
+ROUTES = [search_page, person_page]

@@ -1,0 +1,134 @@
+"""Applications: preview, filing, street review, the district decision, reading."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import Parameter
+
+from core.auth.guards import require_user
+from plugins.disability.schemas import ApplicationIn, DecisionIn, StreetReviewIn
+from plugins.disability.services.applications import (
+    ApplicationInput,
+    Assessment,
+    assess,
+    reject,
+    street_review,
+    submit_application,
+)
+from plugins.disability.services.approval import approve
+from plugins.disability.services.records import list_applications, read_application
+
+TAGS = ["disability"]
+
+
+def to_input(data: ApplicationIn) -> ApplicationInput:
+    return ApplicationInput(
+        id_number=data.id_number,
+        name=data.name,
+        card_no=data.disability_card_no,
+        category=data.category,
+        grade=data.grade,
+        subsidies=tuple(data.subsidies),
+        hukou_division=data.hukou_division,
+        work_injury_nursing=data.work_injury_nursing,
+        orphan_support=data.orphan_support,
+        phone=data.phone,
+        bank_account=data.bank_account,
+    )
+
+
+def assessment_body(found: Assessment) -> dict[str, Any]:
+    elig = found.eligibility
+    refusal = found.refusal
+    return {
+        "filed_month": found.filed_month,
+        "card_ok": found.card is not None,
+        "eligible": {
+            "living": bool(elig and elig.living),
+            "nursing": bool(elig and elig.nursing),
+        },
+        "subsidies": sorted(found.granted),
+        "reasons": [{"code": r.code, "zh": r.zh, "en": r.en} for r in found.reasons],
+        "can_apply": refusal is None,
+        "refusal": None if refusal is None else {"code": refusal.code, "detail": refusal.detail},
+    }
+
+
+@post("/eligibility", opt={"permission": "disability.apply"}, status_code=200, tags=TAGS)
+async def preview(request: Request, data: ApplicationIn) -> dict[str, Any]:
+    """What filing would decide, without filing: card check, eligibility in this month and its
+    reasons, a duplicate. ``can_apply`` is false with ``refusal`` {code, detail} otherwise."""
+    return assessment_body(await assess(to_input(data), require_user(request)))
+
+
+@post("/applications", opt={"permission": "disability.apply"}, status_code=201, tags=TAGS)
+async def create_application(request: Request, data: ApplicationIn) -> dict[str, Any]:
+    """File an application (a citizen for themself only: anyone else's number is 403)."""
+    user = require_user(request)
+    application_id = await submit_application(to_input(data), user)
+    return await read_application(application_id, user, audited=False)
+
+
+@get("/applications", opt={"permission": "disability.application.read"}, tags=TAGS)
+async def applications(
+    request: Request,
+    status: str | None = None,
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    """Staff see every application (masked); a citizen sees their own."""
+    return await list_applications(require_user(request), status, limit, offset)
+
+
+@get(
+    "/applications/{application_id:int}",
+    opt={"permission": "disability.application.read"},
+    tags=TAGS,
+)
+async def application(request: Request, application_id: int) -> dict[str, Any]:
+    return await read_application(application_id, require_user(request))
+
+
+@post(
+    "/applications/{application_id:int}/street-review",
+    opt={"permission": "disability.street_review"},
+    status_code=200,
+    tags=TAGS,
+)
+async def review_on_street(application_id: int, data: StreetReviewIn) -> dict[str, str]:
+    return {"status": await street_review(application_id, data.approve, data.note)}
+
+
+@post(
+    "/applications/{application_id:int}/approve",
+    opt={"permission": "disability.approve"},
+    status_code=200,
+    tags=TAGS,
+)
+async def approve_application(
+    application_id: int, data: DecisionIn | None = None
+) -> dict[str, str]:
+    return await approve(application_id, data.note if data else "")
+
+
+@post(
+    "/applications/{application_id:int}/reject",
+    opt={"permission": "disability.approve"},
+    status_code=200,
+    tags=TAGS,
+)
+async def reject_application(application_id: int, data: DecisionIn | None = None) -> dict[str, str]:
+    return {"status": await reject(application_id, data.note if data else "")}
+
+
+ROUTES = [
+    preview,
+    create_application,
+    applications,
+    application,
+    review_on_street,
+    approve_application,
+    reject_application,
+]

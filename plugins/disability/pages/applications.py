@@ -1,0 +1,250 @@
+"""The application form (eligibility shown before submitting), the review queues and the
+application page with its street-review and district-decision forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
+
+from core.auth.identity import CurrentUser
+from core.errors import DomainError
+from core.i18n import bilingual
+from core.web.forms import N_
+from core.web.rendering import render_page, request_language
+from plugins.disability.api.applications import assessment_body
+from plugins.disability.pages.common import (
+    FORM,
+    LABELS,
+    PAGE,
+    back_to,
+    checked,
+    error_text,
+    many,
+    page_window,
+    pager,
+    signed_in,
+    text,
+    to_login,
+)
+from plugins.disability.services.applications import (
+    ApplicationInput,
+    assess,
+    reject,
+    street_review,
+    submit_application,
+)
+from plugins.disability.services.approval import approve
+from plugins.disability.services.records import (
+    APPLICATION_STATUSES,
+    list_applications,
+    read_application,
+)
+
+APPLY, READ = "disability.apply", "disability.application.read"
+PER_PAGE = 50
+DONE = {
+    "street_approved": N_("Passed the street review."),
+    "rejected": N_("The application was rejected."),
+    "approved": N_("Approved: payment is due from the month of filing."),
+}
+FIELDS = (
+    "id_number",
+    "name",
+    "disability_card_no",
+    "category",
+    "grade",
+    "hukou_division",
+    "phone",
+    "bank_account",
+)
+
+
+def _values(form: dict[str, Any], user: CurrentUser) -> dict[str, Any]:
+    values: dict[str, Any] = {name: text(form, name) for name in FIELDS}
+    values["subsidies"] = many(form, "subsidies")
+    values["work_injury_nursing"] = checked(form, "work_injury_nursing")
+    values["orphan_support"] = checked(form, "orphan_support")
+    if user.kind == "citizen":
+        values["id_number"] = user.username
+    return values
+
+
+def _input(values: dict[str, Any]) -> ApplicationInput:
+    try:
+        category, grade = int(values["category"]), int(values["grade"])
+    except ValueError:
+        raise DomainError(
+            "BAD_REQUEST", "请选择残疾类别和等级 / choose the category and grade", status_code=400
+        ) from None
+    if not values["name"]:
+        raise DomainError("BAD_REQUEST", "请填写姓名 / enter the name", status_code=400)
+    return ApplicationInput(
+        id_number=values["id_number"],
+        name=values["name"][:64],
+        card_no=values["disability_card_no"],
+        category=category,
+        grade=grade,
+        subsidies=tuple(values["subsidies"]),
+        hukou_division=values["hukou_division"] or None,
+        work_injury_nursing=values["work_injury_nursing"],
+        orphan_support=values["orphan_support"],
+        phone=values["phone"][:32],
+        bank_account=values["bank_account"][:40],
+    )
+
+
+async def _form(
+    request: Request,
+    user: CurrentUser,
+    values: dict[str, Any],
+    preview: dict[str, Any] | None = None,
+    error: DomainError | None = None,
+) -> Response:
+    return await render_page(
+        request,
+        "disability/apply.html",
+        {
+            **LABELS,
+            "values": values,
+            "preview": preview,
+            "error": error_text(request, error),
+            "is_citizen": user.kind == "citizen",
+        },
+        status_code=200 if error is None else error.status_code,
+    )
+
+
+@get("/apply", opt=PAGE, include_in_schema=False)
+async def apply_form(request: Request) -> Response:
+    user = signed_in(request, APPLY)
+    if user is None:
+        return to_login(request)
+    values = _values({"subsidies": ["living", "nursing"], "hukou_division": "440704"}, user)
+    return await _form(request, user, values)
+
+
+@post("/apply", opt=PAGE, include_in_schema=False)
+async def apply_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
+    user = signed_in(request, APPLY)
+    if user is None:
+        return to_login(request)
+    values = _values(data, user)
+    try:
+        form = _input(values)
+        if text(data, "action") == "preview":
+            preview = assessment_body(await assess(form, user))
+            if preview["refusal"]:
+                preview["refusal"]["detail"] = bilingual(
+                    preview["refusal"]["detail"], request_language(request)
+                )
+            return await _form(request, user, values, preview)
+        application_id = await submit_application(form, user)
+    except DomainError as exc:
+        return await _form(request, user, values, error=exc)
+    return back_to(
+        request, f"/disability/applications/{application_id}", N_("The application was filed.")
+    )
+
+
+@get("/", opt=PAGE, include_in_schema=False)
+async def home(request: Request) -> Response:
+    return Redirect("/disability/applications", status_code=303)
+
+
+@get("/applications", opt=PAGE, include_in_schema=False)
+async def queue(request: Request, status: str | None = None) -> Response:
+    user = signed_in(request, READ)
+    if user is None:
+        return to_login(request)
+    if status is None and user.is_staff:
+        status = "street_approved" if user.has("disability.approve") else "submitted"
+    if status in ("", "all") or status not in APPLICATION_STATUSES:
+        status = None
+    limit, offset = page_window(request, PER_PAGE)
+    listing = await list_applications(user, status, limit, offset)
+    return await render_page(
+        request,
+        "disability/applications.html",
+        {
+            **LABELS,
+            "status": status,
+            "statuses": APPLICATION_STATUSES,
+            "items": listing["items"],
+            "pager": pager(request, listing["total"], PER_PAGE),
+        },
+    )
+
+
+async def detail(
+    request: Request, user: CurrentUser, application_id: int, error: DomainError | None = None
+) -> Response:
+    record = await read_application(application_id, user)
+    return await render_page(
+        request,
+        "disability/application.html",
+        {
+            **LABELS,
+            "a": record,
+            "error": error_text(request, error),
+            "can_street": user.has("disability.street_review") and record["status"] == "submitted",
+            "can_decide": user.has("disability.approve") and record["status"] == "street_approved",
+            "can_manage": user.has("disability.beneficiary.manage")
+            and record["status"] == "approved",
+            "can_stop": user.has("disability.stop") and record["status"] == "approved",
+        },
+        status_code=200 if error is None else error.status_code,
+    )
+
+
+@get("/applications/{application_id:int}", opt=PAGE, include_in_schema=False)
+async def application_page(request: Request, application_id: int) -> Response:
+    user = signed_in(request, READ)
+    if user is None:
+        return to_login(request)
+    return await detail(request, user, application_id)
+
+
+@post("/applications/{application_id:int}/street-review", opt=PAGE, include_in_schema=False)
+async def street_review_submit(
+    request: Request, application_id: int, data: dict[str, Any] = FORM
+) -> Response:
+    user = signed_in(request, "disability.street_review")
+    if user is None:
+        return to_login(request)
+    try:
+        status = await street_review(
+            application_id, text(data, "approve") == "1", text(data, "note")
+        )
+    except DomainError as exc:
+        return await detail(request, user, application_id, exc)
+    return back_to(request, f"/disability/applications/{application_id}", DONE[status])
+
+
+@post("/applications/{application_id:int}/decision", opt=PAGE, include_in_schema=False)
+async def decision_submit(
+    request: Request, application_id: int, data: dict[str, Any] = FORM
+) -> Response:
+    user = signed_in(request, "disability.approve")
+    if user is None:
+        return to_login(request)
+    try:
+        if text(data, "approve") == "1":
+            status = (await approve(application_id, text(data, "note")))["status"]
+        else:
+            status = await reject(application_id, text(data, "note"))
+    except DomainError as exc:
+        return await detail(request, user, application_id, exc)
+    return back_to(request, f"/disability/applications/{application_id}", DONE[status])
+
+
+ROUTES = [
+    home,
+    apply_form,
+    apply_submit,
+    queue,
+    application_page,
+    street_review_submit,
+    decision_submit,
+]

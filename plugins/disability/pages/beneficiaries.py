@@ -1,0 +1,150 @@
+"""The beneficiary list with filters, the annual-review list, and the forms that stop payment,
+record a re-assessed grade or a finished review (on the application page)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request, Response, get, post
+
+from core.errors import DomainError
+from core.web.forms import N_
+from core.web.rendering import render_page
+from plugins.disability.pages.applications import detail
+from plugins.disability.pages.common import (
+    FORM,
+    LABELS,
+    PAGE,
+    back_to,
+    many,
+    page_window,
+    pager,
+    signed_in,
+    text,
+    to_login,
+)
+from plugins.disability.services.beneficiaries import list_beneficiaries, record_review
+from plugins.disability.services.stops import record_grade, stop_beneficiary
+
+LIMIT = 50
+
+
+def _date(value: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise DomainError("INVALID_DATE", "日期格式应为YYYY-MM-DD / not a date") from None
+
+
+async def _listing(
+    request: Request, title: str, status: str, subsidy: str | None, review_due: bool
+) -> Response:
+    limit, offset = page_window(request, LIMIT)
+    listing = await list_beneficiaries(status, subsidy, review_due, limit, offset)
+    return await render_page(
+        request,
+        "disability/beneficiaries.html",
+        {
+            **LABELS,
+            "title": title,
+            "status": status,
+            "subsidy": subsidy or "",
+            "review_due": review_due,
+            "items": listing["items"],
+            "pager": pager(request, listing["total"], LIMIT),
+        },
+    )
+
+
+@get("/beneficiaries", opt=PAGE, include_in_schema=False)
+async def beneficiaries_page(
+    request: Request,
+    status: str = "active",
+    subsidy: str | None = None,
+    review_due: bool = False,
+) -> Response:
+    if signed_in(request, "disability.beneficiaries") is None:
+        return to_login(request)
+    if status not in ("active", "stopped", "all"):
+        status = "active"
+    if subsidy not in ("living", "nursing"):
+        subsidy = None
+    return await _listing(request, N_("Beneficiaries"), status, subsidy, review_due)
+
+
+@get("/reviews", opt=PAGE, include_in_schema=False)
+async def reviews_page(request: Request) -> Response:
+    if signed_in(request, "disability.beneficiaries") is None:
+        return to_login(request)
+    return await _listing(request, N_("Due for the annual review"), "active", None, True)
+
+
+async def _act(request: Request, application_id: int, permission: str, action: Any) -> Response:
+    user = signed_in(request, permission)
+    if user is None:
+        return to_login(request)
+    try:
+        done = await action()
+    except DomainError as exc:
+        return await detail(request, user, application_id, exc)
+    return back_to(request, f"/disability/applications/{application_id}", done)
+
+
+@post("/applications/{application_id:int}/stop", opt=PAGE, include_in_schema=False)
+async def stop_submit(
+    request: Request, application_id: int, data: dict[str, Any] = FORM
+) -> Response:
+    async def action() -> str:
+        await stop_beneficiary(
+            application_id,
+            text(data, "reason"),
+            _date(text(data, "effective_on")),
+            text(data, "note"),
+            many(data, "subsidies") or None,
+        )
+        return N_("Payment stops from the month after the date given.")
+
+    return await _act(request, application_id, "disability.stop", action)
+
+
+@post("/applications/{application_id:int}/grade", opt=PAGE, include_in_schema=False)
+async def grade_submit(
+    request: Request, application_id: int, data: dict[str, Any] = FORM
+) -> Response:
+    async def action() -> str:
+        try:
+            grade = int(text(data, "grade"))
+        except ValueError:
+            raise DomainError(
+                "BAD_REQUEST", "请选择等级 / choose the grade", status_code=400
+            ) from None
+        if grade not in (1, 2, 3, 4):
+            raise DomainError("BAD_REQUEST", "等级应为1–4 / grade must be 1-4", status_code=400)
+        await record_grade(
+            application_id,
+            grade,
+            None,
+            text(data, "disability_card_no") or None,
+            _date(text(data, "assessed_on")),
+            text(data, "note"),
+        )
+        return N_("The new grade was recorded.")
+
+    return await _act(request, application_id, "disability.beneficiary.manage", action)
+
+
+@post("/applications/{application_id:int}/review", opt=PAGE, include_in_schema=False)
+async def review_submit(
+    request: Request, application_id: int, data: dict[str, Any] = FORM
+) -> Response:
+    async def action() -> str:
+        await record_review(application_id, text(data, "note"))
+        return N_("The annual review was recorded.")
+
+    return await _act(request, application_id, "disability.beneficiary.manage", action)
+
+
+ROUTES = [beneficiaries_page, reviews_page, stop_submit, grade_submit, review_submit]

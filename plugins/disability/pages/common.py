@@ -1,0 +1,112 @@
+"""What every disability page needs: the signed-in user, form fields, redirects, labels."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import Request, Response
+from litestar.enums import RequestEncodingType
+from litestar.params import Body
+from litestar.response import Redirect
+
+from core.auth.identity import CurrentUser
+from core.errors import DomainError, Forbidden
+from core.i18n import bilingual, gettext_for
+from core.web.flash import set_flash
+from core.web.forms import N_
+from core.web.paging import Pager, page_number
+from core.web.rendering import request_language
+
+PAGE = {"public": True}
+"""Pages check the user themselves, so a visitor who is not signed in is sent to the sign-in
+page instead of getting a bare 401; every handler calls ``signed_in`` with its permission."""
+FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
+
+STATUS_LABELS = {
+    "submitted": N_("Awaiting street review"),
+    "street_approved": N_("Awaiting district approval"),
+    "approved": N_("Being paid"),
+    "stopped": N_("Stopped"),
+    "rejected": N_("Not approved"),
+    "active": N_("Being paid"),
+    "running": N_("Running"),
+    "complete": N_("Complete"),
+}
+SUBSIDY_LABELS = {"living": N_("Living subsidy"), "nursing": N_("Nursing subsidy")}
+CATEGORY_LABELS = {
+    1: N_("Visual"),
+    2: N_("Hearing"),
+    3: N_("Speech"),
+    4: N_("Physical"),
+    5: N_("Intellectual"),
+    6: N_("Mental"),
+    7: N_("Multiple"),
+}
+STOP_LABELS = {
+    "death": N_("Death"),
+    "hukou_moved_out": N_("Hukou moved out of the district"),
+    "left_dibao": N_("Left the dibao roster"),
+    "grade_change": N_("Grade change"),
+    "fraud": N_("Fraud"),
+    "request": N_("At the person's request"),
+}
+LABELS = {
+    "status_labels": STATUS_LABELS,
+    "subsidy_labels": SUBSIDY_LABELS,
+    "category_labels": CATEGORY_LABELS,
+    "stop_labels": STOP_LABELS,
+}
+
+
+def signed_in(request: Request, permission: str) -> CurrentUser | None:
+    """The user when they hold ``permission``; None when nobody is signed in; 403 otherwise."""
+    user: CurrentUser | None = request.scope.get("user")
+    if user is None:
+        return None
+    if not user.has(permission):
+        raise Forbidden()
+    return user
+
+
+def to_login(request: Request) -> Response:
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(f"/login?next={quote(target)}", status_code=303)
+
+
+def back_to(request: Request, path: str, message: str) -> Response:
+    """Post/Redirect/Get: after a form succeeds, show ``path`` with a one-time notice
+    (``message`` is an English msgid, shown in the page's language)."""
+    response = Redirect(path, status_code=303)
+    return set_flash(response, gettext_for(request_language(request))(message))
+
+
+def error_text(request: Request, error: DomainError | None) -> str:
+    """A refusal's detail in the page's language ("中文 / English" details are split)."""
+    return "" if error is None else bilingual(error.detail, request_language(request))
+
+
+def page_window(request: Request, per_page: int) -> tuple[int, int]:
+    """(limit, offset) of the ``?page=`` the request asks for."""
+    return per_page, (page_number(request.query_params.get("page", 1)) - 1) * per_page
+
+
+def pager(request: Request, total: int, per_page: int) -> Pager:
+    return Pager.for_request(request.url.path, request.query_params, total, per_page)
+
+
+def text(form: dict[str, Any], name: str) -> str:
+    """One posted field, trimmed, without NUL characters (no database stores them)."""
+    value = form.get(name, "")
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return str(value).replace("\x00", "").strip()
+
+
+def many(form: dict[str, Any], name: str) -> list[str]:
+    value = form.get(name, [])
+    return [str(v) for v in (value if isinstance(value, list) else [value]) if v]
+
+
+def checked(form: dict[str, Any], name: str) -> bool:
+    return text(form, name) in ("1", "on", "true", "yes")

@@ -1,0 +1,170 @@
+"""The payroll page (run a month, the runs with their totals, CSV and PDF downloads) and the
+admin's standards and policy page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request, Response, get, post
+
+from core import clock
+from core.errors import DomainError
+from core.web.forms import N_
+from core.web.rendering import render_page
+from plugins.disability.pages.common import (
+    FORM,
+    LABELS,
+    PAGE,
+    back_to,
+    checked,
+    error_text,
+    page_window,
+    pager,
+    signed_in,
+    text,
+    to_login,
+)
+from plugins.disability.rules import SubsidyPolicy, month_of, previous_month
+from plugins.disability.services.payroll import list_runs, run_payroll
+from plugins.disability.services.payroll_report import run_with_lines
+from plugins.disability.services.standards import (
+    all_policies,
+    all_standards,
+    set_policy,
+    set_standard,
+)
+
+PAYROLL, SETTINGS = "disability.payroll", "disability.settings"
+LIMIT = 50
+
+
+async def _payroll_page(
+    request: Request, error: DomainError | None = None, month: str = ""
+) -> Response:
+    runs, total = await list_runs(100, 0)
+    today = await clock.today()
+    return await render_page(
+        request,
+        "disability/payroll.html",
+        {
+            **LABELS,
+            "runs": runs,
+            "total": total,
+            "month": month or month_of(today),
+            "previous": previous_month(month_of(today)),
+            "error": error_text(request, error),
+        },
+        status_code=200 if error is None else error.status_code,
+    )
+
+
+@get("/payroll", opt=PAGE, include_in_schema=False)
+async def payroll_page(request: Request) -> Response:
+    if signed_in(request, PAYROLL) is None:
+        return to_login(request)
+    return await _payroll_page(request)
+
+
+@post("/payroll", opt=PAGE, include_in_schema=False)
+async def payroll_run(request: Request, data: dict[str, Any] = FORM) -> Response:
+    if signed_in(request, PAYROLL) is None:
+        return to_login(request)
+    month = text(data, "month")
+    try:
+        await run_payroll(month)
+    except DomainError as exc:
+        return await _payroll_page(request, exc, month)
+    return back_to(
+        request, f"/disability/payroll/{month}", N_("The payroll of the month is complete.")
+    )
+
+
+@get("/payroll/{month:str}", opt=PAGE, include_in_schema=False)
+async def payroll_month(request: Request, month: str) -> Response:
+    if signed_in(request, PAYROLL) is None:
+        return to_login(request)
+    limit, offset = page_window(request, LIMIT)
+    run = await run_with_lines(month, limit, offset)
+    return await render_page(
+        request,
+        "disability/payroll_run.html",
+        {
+            **LABELS,
+            "run": run,
+            "pager": pager(request, run["lines"]["total"], LIMIT),
+        },
+    )
+
+
+async def _standards_page(request: Request, error: DomainError | None = None) -> Response:
+    return await render_page(
+        request,
+        "disability/standards.html",
+        {
+            "standards": await all_standards(),
+            "policies": await all_policies(),
+            "error": error_text(request, error),
+            "next_year": (await clock.today()).year + 1,
+        },
+        status_code=200 if error is None else error.status_code,
+    )
+
+
+@get("/standards", opt=PAGE, include_in_schema=False)
+async def standards_page(request: Request) -> Response:
+    if signed_in(request, SETTINGS) is None:
+        return to_login(request)
+    return await _standards_page(request)
+
+
+@post("/standards", opt=PAGE, include_in_schema=False)
+async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
+    if signed_in(request, SETTINGS) is None:
+        return to_login(request)
+    try:
+        try:
+            year = int(text(data, "year"))
+            living = round(float(text(data, "living_yuan")) * 100)
+            nursing = round(float(text(data, "nursing_yuan")) * 100)
+        except ValueError:
+            raise DomainError(
+                "INVALID_AMOUNT", "请填写年份和金额 / enter the year and amounts"
+            ) from None
+        await set_standard(year, living, nursing)
+    except DomainError as exc:
+        return await _standards_page(request, exc)
+    return back_to(request, "/disability/standards", N_("The standard was saved."))
+
+
+@post("/policies", opt=PAGE, include_in_schema=False)
+async def policy_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
+    if signed_in(request, SETTINGS) is None:
+        return to_login(request)
+    try:
+        try:
+            effective_from = dt.date.fromisoformat(text(data, "effective_from"))
+        except ValueError:
+            raise DomainError("INVALID_DATE", "请填写生效日期 / enter the date") from None
+        await set_policy(
+            SubsidyPolicy(
+                living_for_low_income=checked(data, "living_for_low_income"),
+                nursing_for_grades_3_4_intellectual_mental=checked(
+                    data, "nursing_for_grades_3_4_intellectual_mental"
+                ),
+                effective_from=effective_from,
+            )
+        )
+    except DomainError as exc:
+        return await _standards_page(request, exc)
+    return back_to(request, "/disability/standards", N_("The policy was saved."))
+
+
+ROUTES = [
+    payroll_page,
+    payroll_run,
+    payroll_month,
+    standards_page,
+    standards_submit,
+    policy_submit,
+]

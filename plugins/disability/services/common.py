@@ -1,0 +1,55 @@
+"""Small pieces every disability service uses: rule errors as contract errors, the outbox,
+unique-index violations, JSON columns."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any
+
+import asyncpg
+
+from core.errors import DomainError
+from core.notifications import enqueue
+from plugins.disability.rules import DisabilityRuleError, Reason
+
+PLUGIN = "disability"
+
+
+def domain_error(exc: DisabilityRuleError) -> DomainError:
+    """A pure rule's refusal as the contract's 422 with the same code."""
+    return DomainError(exc.code, exc.detail)
+
+
+def unique_violation(exc: BaseException, index: str, columns: str) -> bool:
+    """Whether ``exc`` is the unique index ``index`` refusing a row (``columns`` as SQLite names
+    them in its message, e.g. ``disability_application.id_number``)."""
+    if isinstance(exc, asyncpg.UniqueViolationError):
+        return getattr(exc, "constraint_name", None) == index
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc) and columns in str(exc)
+    return False
+
+
+def reasons_json(reasons: tuple[Reason, ...] | list[Reason]) -> str:
+    return json.dumps(
+        [{"code": r.code, "zh": r.zh, "en": r.en} for r in reasons], ensure_ascii=False
+    )
+
+
+def json_column(value: Any) -> Any:
+    """JSON columns come back as text on both engines unless Piccolo is told otherwise."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def notify_applicant(phone: str, id_number: str, subject: str, body: str) -> None:
+    """Tell the applicant: by SMS when a phone number is on file, else in their account's inbox
+    (a citizen's username is their identity number). Call inside the change's transaction."""
+    if phone:
+        await enqueue(phone, subject, body, channel="sms", plugin=PLUGIN)
+    else:
+        await enqueue(id_number, subject, body, channel="account", plugin=PLUGIN)
+
+
+def subsidy_list(text: str | None) -> list[str]:
+    return [s for s in (text or "").split(",") if s]

@@ -1,0 +1,207 @@
+"""The clerk's intake form: look the deceased up, see the roster and the decision before saving,
+save, then print the notice. The same form corrects a saved waiver (``?correct=<id>``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get, post
+
+from core.auth.guards import require_user
+from core.clock import today
+from core.errors import DomainError, Forbidden
+from core.i18n import gettext_for
+from core.web.forms import FORM_LEVEL, N_, Form, field_errors, read_form
+from core.web.rendering import render_page, request_language
+from plugins.funeral.pages.common import done, fen_from_yuan, yuan_text
+from plugins.funeral.schemas import PreviewIn, WaiverIn
+from plugins.funeral.services.amend import correct_waiver
+from plugins.funeral.services.deciding import Actor
+from plugins.funeral.services.listing import funeral_homes
+from plugins.funeral.services.policy import StoredPolicy, policy_on, policy_version
+from plugins.funeral.services.records import loads, waiver_row
+from plugins.funeral.services.waivers import preview_waiver, record_waiver
+
+CREATE = {"permission": "funeral.waiver.create"}
+DEFAULT_HOMES = ("江门市殡仪馆",)
+INTAKE_ERRORS = {
+    "INVALID_ID_NUMBER": (
+        "id_number",
+        N_("Enter an 18-character resident identity number with a valid check character."),
+    ),
+    "DIED_IN_FUTURE": ("died_on", N_("The date of death cannot be after today.")),
+    "DIED_BEFORE_BIRTH": (
+        "died_on",
+        N_("The date of death is before the birth date in the identity number."),
+    ),
+    "AMBIGUOUS_DECEASED": (
+        "police_certificate_no",
+        N_("Give either the identity number or the police certificate, not both."),
+    ),
+    "INVALID_DIVISION": ("hukou_division", N_("Enter a 6-digit division code, such as 440704.")),
+    "NO_ITEMS": ("items", N_("Enter the fee of at least one basic service.")),
+    "INVALID_AMOUNT": ("items", N_("Fees are 0 or more and quantities at least 1.")),
+    "DUPLICATE_WAIVER": (
+        FORM_LEVEL,
+        N_("This deceased already has a waiver. Open it from the list to void or correct it."),
+    ),
+    "REASON_REQUIRED": ("reason", N_("Say why the waiver is corrected.")),
+    "DECEASED_MISMATCH": (
+        FORM_LEVEL,
+        N_("A correction keeps the same deceased. Void the waiver and record a new one."),
+    ),
+}
+
+
+def _payload(form: Form, stored: StoredPolicy) -> tuple[dict[str, Any], dict[str, str]]:
+    """The API body the form describes, and errors next to the fields that cannot be read."""
+    errors: dict[str, str] = {}
+    deceased: dict[str, Any] = {"name": form.get("name"), "died_on": form.get("died_on")}
+    try:
+        dt.date.fromisoformat(deceased["died_on"])
+    except ValueError:
+        errors["died_on"] = N_("Enter the date of death, such as 2026-03-18.")
+    if form.get("unidentified") == "1":
+        deceased["unidentified_police_certificate_no"] = form.get("police_certificate_no")
+        if not deceased["unidentified_police_certificate_no"]:
+            errors["police_certificate_no"] = N_("Enter the number of the police certificate.")
+    else:
+        deceased["id_number"] = form.get("id_number")
+    if form.get("hukou_division"):
+        deceased["hukou_division"] = form.get("hukou_division")
+    items = []
+    for item in stored.policy.items:
+        fee_text = form.get(f"fee_{item.code}")
+        if not fee_text:
+            continue
+        try:
+            fee = fen_from_yuan(fee_text)
+            units = int(form.get(f"units_{item.code}") or "1")
+        except ValueError:
+            errors["items"] = N_("Enter fees in yuan, such as 480 or 480.50.")
+            continue
+        items.append({"code": item.code, "fee_fen": fee, "units": units})
+    body = {
+        "deceased": deceased,
+        "items": items,
+        "funeral_home": form.get("funeral_home"),
+        "applicant": {
+            "name": form.get("applicant_name"),
+            "phone": form.get("applicant_phone"),
+            "relation": form.get("applicant_relation"),
+        },
+    }
+    return body, errors
+
+
+def _form_of_waiver(row: dict[str, Any]) -> dict[str, str]:
+    """A saved waiver as the form's values, to correct it."""
+    values = {
+        "id_number": row["id_number"] or "",
+        "unidentified": "1" if row["police_certificate_no"] else "",
+        "police_certificate_no": row["police_certificate_no"] or "",
+        "name": row["deceased_name"],
+        "died_on": row["died_on"].isoformat(),
+        "funeral_home": row["funeral_home"],
+        "applicant_name": row["applicant_name"],
+        "applicant_phone": row["applicant_phone"],
+        "applicant_relation": row["applicant_relation"],
+    }
+    for line in loads(row["lines"]):
+        values[f"fee_{line['code']}"] = yuan_text(line["fee_fen"])
+        values[f"units_{line['code']}"] = str(line["units"])
+    return values
+
+
+async def _page(
+    request: Request,
+    form: dict[str, str],
+    *,
+    errors: dict[str, str] | None = None,
+    preview: dict[str, Any] | None = None,
+    correcting: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    day = await today()
+    stored = await policy_version(correcting["policy_id"]) if correcting else await policy_on(day)
+    homes = sorted({*DEFAULT_HOMES, *await funeral_homes()})
+    return await render_page(
+        request,
+        "funeral/intake.html",
+        {
+            "form": form,
+            "errors": errors or {},
+            "preview": preview,
+            "correcting": correcting,
+            "policy": stored.policy,
+            "homes": homes,
+            "max_died_on": day.isoformat(),
+        },
+        status_code=status_code,
+    )
+
+
+async def _correcting(request: Request, raw: str) -> dict[str, Any] | None:
+    if not raw:
+        return None
+    if not require_user(request).has("funeral.waiver.amend"):
+        raise Forbidden()
+    try:
+        return await waiver_row(int(raw))
+    except ValueError:
+        return None
+
+
+@get("/intake", opt=CREATE, include_in_schema=False)
+async def intake_page(request: Request) -> Response:
+    correcting = await _correcting(request, request.query_params.get("correct", ""))
+    form = _form_of_waiver(correcting) if correcting else {}
+    return await _page(request, form, correcting=correcting)
+
+
+@post("/intake", opt=CREATE, include_in_schema=False)
+async def intake_submit(request: Request) -> Response:
+    form = await read_form(request)
+    correcting = await _correcting(request, form.get("correct"))
+    day = await today()
+    stored = await policy_version(correcting["policy_id"]) if correcting else await policy_on(day)
+    lang = request_language(request)
+    translate = gettext_for(lang)
+    body, errors = _payload(form, stored)
+    errors = {field: translate(message) for field, message in errors.items()}
+    kept = dict(form.values)
+    if errors:
+        return await _page(request, kept, errors=errors, correcting=correcting, status_code=422)
+    user = require_user(request)
+    try:
+        if form.get("action") != "save":
+            ask = msgspec.convert({"deceased": body["deceased"], "items": body["items"]}, PreviewIn)
+            preview = await preview_waiver(ask, day)
+            return await _page(request, kept, preview=preview, correcting=correcting)
+        data = msgspec.convert(body, WaiverIn)
+        actor = Actor(user.username, user.office_code)
+        if correcting:
+            saved = await correct_waiver(
+                correcting["id"], data, form.get("reason"), today=day, actor=actor
+            )
+        else:
+            saved = await record_waiver(data, today=day, actor=actor)
+    except msgspec.ValidationError:
+        errors = {FORM_LEVEL: translate(N_("Fill in every field of the form."))}
+        return await _page(request, kept, errors=errors, correcting=correcting, status_code=422)
+    except DomainError as exc:
+        errors = field_errors(exc, INTAKE_ERRORS, lang)
+        return await _page(
+            request, kept, errors=errors, correcting=correcting, status_code=exc.status_code
+        )
+    message = (
+        N_("Saved: the waiver is approved. Print the notice for the family.")
+        if saved["status"] == "approved"
+        else N_("Saved: the waiver is rejected. Print the notice for the family.")
+    )
+    return done(request, f"/funeral/waivers/{saved['id']}", message)
+
+
+ROUTES = [intake_page, intake_submit]

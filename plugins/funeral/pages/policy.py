@@ -1,0 +1,121 @@
+"""The service's front page (the waiver policy in force, for everyone) and the admin's form to
+save a new policy version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Request, Response, get, post
+
+from core.clock import today
+from core.errors import DomainError
+from core.i18n import bilingual, gettext_for
+from core.people.records import ROSTER_CATEGORIES
+from core.web.forms import N_, Form, read_form
+from core.web.rendering import render_page, request_language
+from plugins.funeral.pages.common import done, fen_from_yuan, yuan_text
+from plugins.funeral.schemas import PolicyIn
+from plugins.funeral.services.policy import policy_on, save_policy
+
+WRITE = {"permission": "funeral.policy.write"}
+BLANK_ROWS = 1
+
+
+@get("/", opt={"public": True}, include_in_schema=False)
+async def home_page(request: Request) -> Response:
+    stored = await policy_on(await today())
+    return await render_page(request, "funeral/index.html", {"policy": stored.policy})
+
+
+def _form_values(stored_items: Any, categories: Any, all_local: bool) -> dict[str, Any]:
+    rows = [
+        {
+            "code": i.code,
+            "name": i.name,
+            "cap": yuan_text(i.cap_fen),
+            "unit": i.unit,
+            "max_units": str(i.max_units),
+        }
+        for i in stored_items
+    ]
+    rows += [{"code": "", "name": "", "cap": "", "unit": "case", "max_units": "1"}] * BLANK_ROWS
+    return {"rows": rows, "categories": list(categories), "all_local_residents": all_local}
+
+
+def _posted(form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The form's rows as kept values and as the API body (rows without a code are dropped)."""
+    rows, items = [], []
+    index = 0
+    while f"code_{index}" in form.values:
+        row = {
+            key: form.get(f"{key}_{index}") for key in ("code", "name", "cap", "unit", "max_units")
+        }
+        rows.append(row)
+        if row["code"]:
+            try:
+                cap = fen_from_yuan(row["cap"])
+                units = int(row["max_units"] or "1")
+            except ValueError:
+                cap, units = -1, 0  # refused below with the policy's own message
+            items.append(
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "cap_fen": cap,
+                    "unit": row["unit"],
+                    "max_units": units,
+                }
+            )
+        index += 1
+    kept = {
+        "rows": rows,
+        "categories": form.getall("categories"),
+        "all_local_residents": form.get("all_local_residents") == "1",
+    }
+    body = {
+        "items": items,
+        "eligible_categories": kept["categories"],
+        "all_local_residents": kept["all_local_residents"],
+    }
+    return kept, body
+
+
+async def _page(request: Request, form: dict[str, Any], error: str = "", status: int = 200):
+    stored = await policy_on(await today())
+    return await render_page(
+        request,
+        "funeral/policy.html",
+        {
+            "form": form,
+            "error": error,
+            "stored": stored,
+            "roster_categories": list(ROSTER_CATEGORIES),
+        },
+        status_code=status,
+    )
+
+
+@get("/policy", opt=WRITE, include_in_schema=False)
+async def policy_page(request: Request) -> Response:
+    stored = await policy_on(await today())
+    policy = stored.policy
+    form = _form_values(policy.items, policy.eligible_categories, policy.all_local_residents)
+    return await _page(request, form)
+
+
+@post("/policy", opt=WRITE, include_in_schema=False)
+async def policy_submit(request: Request) -> Response:
+    kept, body = _posted(await read_form(request))
+    lang = request_language(request)
+    try:
+        await save_policy(msgspec.convert(body, PolicyIn), await today())
+    except msgspec.ValidationError:
+        message = gettext_for(lang)(N_("Every service needs a code, a name, a cap and a unit."))
+        return await _page(request, kept, message, 422)
+    except DomainError as exc:
+        return await _page(request, kept, bilingual(exc.detail, lang), exc.status_code)
+    return done(request, "/funeral/policy", N_("The new policy is in force from today."))
+
+
+ROUTES = [home_page, policy_page, policy_submit]

@@ -1,0 +1,104 @@
+"""Waiver lists by month and funeral home, one waiver with its notice, and voiding it."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+
+from core import audit
+from core.auth.guards import require_user
+from core.clock import today
+from core.errors import DomainError
+from core.i18n import bilingual
+from core.pagination import page_params
+from core.web.forms import N_, read_form
+from core.web.paging import Pager
+from core.web.rendering import render_page, request_language
+from plugins.funeral.pages.common import done
+from plugins.funeral.services.amend import void_waiver
+from plugins.funeral.services.deciding import Actor
+from plugins.funeral.services.listing import STATUSES, funeral_homes, list_waivers
+from plugins.funeral.services.records import deceased_label, waiver_body, waiver_row
+from plugins.funeral.services.settlements import month_bounds
+
+READ = {"permission": "funeral.waiver.read"}
+AMEND = {"permission": "funeral.waiver.amend"}
+
+
+@get("/waivers", opt=READ, include_in_schema=False)
+async def waivers_page(request: Request) -> Response:
+    params = request.query_params
+    filters = {
+        "month": str(params.get("month", "")).strip(),
+        "funeral_home": str(params.get("funeral_home", "")).strip(),
+        "status": str(params.get("status", "")).strip(),
+    }
+    errors = {}
+    try:
+        if filters["month"]:
+            month_bounds(filters["month"])
+    except DomainError:
+        errors["month"] = N_("Choose a month, such as 2026-03.")
+        filters["month"] = ""
+    if filters["status"] not in STATUSES:
+        filters["status"] = ""
+    first = Pager.for_request(request.url.path, params, 0)
+    found = await list_waivers(
+        page_params(first.per_page, first.offset),
+        month=filters["month"] or None,
+        funeral_home=filters["funeral_home"] or None,
+        status=filters["status"] or None,
+    )
+    pager = Pager.for_request(request.url.path, params, found["total"])
+    return await render_page(
+        request,
+        "funeral/waivers.html",
+        {
+            "waivers": found["items"],
+            "pager": pager,
+            "filters": filters,
+            "errors": errors,
+            "homes": await funeral_homes(),
+        },
+    )
+
+
+@get("/waivers/{waiver_id:int}", opt=READ, include_in_schema=False)
+async def waiver_page(request: Request, waiver_id: int) -> Response:
+    row = await waiver_row(waiver_id)
+    await audit.record(
+        "funeral.waiver.read",
+        entity="funeral_waiver",
+        entity_id=waiver_id,
+        summary=f"查看惠民殡葬减免记录 {deceased_label(row)}",
+    )
+    return await render_page(
+        request,
+        "funeral/waiver.html",
+        {"waiver": waiver_body(row, full=True), "errors": {}},
+    )
+
+
+@post("/waivers/{waiver_id:int}/void", opt=AMEND, include_in_schema=False)
+async def void_submit(request: Request, waiver_id: int) -> Response:
+    form = await read_form(request)
+    user = require_user(request)
+    target = f"/funeral/waivers/{waiver_id}"
+    try:
+        await void_waiver(
+            waiver_id,
+            form.get("reason"),
+            today=await today(),
+            actor=Actor(user.username, user.office_code),
+        )
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        return done(request, target, bilingual(exc.detail, request_language(request)), "bad")
+    return done(
+        request,
+        target,
+        N_("The waiver is void. It appears as a correction in this month's settlement."),
+    )
+
+
+ROUTES = [waivers_page, waiver_page, void_submit]

@@ -1,0 +1,61 @@
+"""The reviewer's settlement page: one month per funeral home, CSV and PDF, confirmation."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+
+from core.clock import today
+from core.errors import DomainError
+from core.i18n import bilingual
+from core.web.forms import N_
+from core.web.rendering import render_page, request_language
+from plugins.funeral.pages.common import done
+from plugins.funeral.rules import month_of
+from plugins.funeral.services import settlements
+
+READ = {"permission": "funeral.settlement.read"}
+CONFIRM = {"permission": "funeral.settlement.confirm"}
+
+
+def _previous_month(month: str) -> str:
+    year, number = int(month[:4]), int(month[5:])
+    return f"{year - 1}-12" if number == 1 else f"{year}-{number - 1:02d}"
+
+
+@get("/settlements", opt=READ, include_in_schema=False)
+async def settlements_page(request: Request) -> Response:
+    current = month_of(await today())
+    month = str(request.query_params.get("month", "")).strip() or _previous_month(current)
+    error = ""
+    try:
+        rows, confirmed = await settlements.settlement_rows(month)
+    except DomainError:
+        error = N_("Choose a month, such as 2026-03.")
+        month = _previous_month(current)
+        rows, confirmed = await settlements.settlement_rows(month)
+    totals = {key: sum(row[key] for row in rows) for key in settlements.NUMBERS}
+    return await render_page(
+        request,
+        "funeral/settlements.html",
+        {
+            "month": month,
+            "rows": rows,
+            "totals": totals,
+            "confirmed": confirmed,
+            "can_confirm": confirmed is None and month < current,
+            "error": error,
+        },
+    )
+
+
+@post("/settlements/{month:str}/confirm", opt=CONFIRM, include_in_schema=False)
+async def confirm_submit(request: Request, month: str) -> Response:
+    target = f"/funeral/settlements?month={month}"
+    try:
+        await settlements.confirm_settlement(month, await today())
+    except DomainError as exc:
+        return done(request, target, bilingual(exc.detail, request_language(request)), "bad")
+    return done(request, target, N_("The month is settled. Its figures will not change."))
+
+
+ROUTES = [settlements_page, confirm_submit]

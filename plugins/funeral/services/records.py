@@ -1,0 +1,74 @@
+"""Reading stored waivers: one row, the JSON columns, the shapes the API and pages show."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from core.errors import NotFound
+from core.identity import mask_id_number, mask_name
+from plugins.funeral.rules import CATEGORY_NAMES_ZH
+from plugins.funeral.tables import FuneralWaiver
+
+UNIDENTIFIED_NAME = "无名氏"
+
+
+def loads(value: Any) -> Any:
+    return json.loads(value) if isinstance(value, str) else value
+
+
+async def waiver_row(waiver_id: int) -> dict[str, Any]:
+    row = await FuneralWaiver.select().where(FuneralWaiver.id == waiver_id).first()
+    if row is None:
+        raise NotFound("No such waiver / 查无此减免记录")
+    return row
+
+
+def deceased_label(row: dict[str, Any]) -> str:
+    """How a waiver names the deceased in lists and the audit log (never a full number)."""
+    if row["id_number"]:
+        return mask_id_number(row["id_number"])
+    return f"无名遗体 {row['police_certificate_no']}"
+
+
+def waiver_body(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    """The API shape of a waiver; ``full`` False masks the deceased and leaves out the applicant
+    (lists), True shows everything (the record itself, read by staff and audited)."""
+    number = row["id_number"]
+    name = row["deceased_name"]
+    body: dict[str, Any] = {
+        "id": row["id"],
+        "status": row["status"],
+        "category": row["category"],
+        "category_name": CATEGORY_NAMES_ZH.get(row["category"] or "", row["category"]),
+        "waived_fen": row["waived_fen"],
+        "fee_fen": row["fee_fen"],
+        "family_pays_fen": row["fee_fen"] - row["waived_fen"],
+        "reasons": loads(row["reasons"]),
+        "deceased": {
+            "name": name if full else mask_name(name),
+            "id_number": (number if full else mask_id_number(number)) if number else None,
+            "unidentified_police_certificate_no": row["police_certificate_no"],
+            "died_on": row["died_on"],
+        },
+        "funeral_home": row["funeral_home"],
+        "recorded_on": row["recorded_on"],
+        "recorded_by": row["recorded_by"],
+        "notice_no": row["notice_no"],
+        "voided": row["voided_on"] is not None,
+        "voided_on": row["voided_on"],
+        "void_reason": row["void_reason"] or None,
+        "replaces_id": row["replaces_id"],
+        "replaced_by_id": row["replaced_by_id"],
+        "policy_version": row["policy_id"],
+    }
+    if full:
+        body["items"] = loads(row["lines"])
+        body["applicant"] = {
+            "name": row["applicant_name"],
+            "phone": row["applicant_phone"],
+            "relation": row["applicant_relation"],
+        }
+        body["voided_by"] = row["voided_by"]
+        body["office_code"] = row["office_code"]
+    return body

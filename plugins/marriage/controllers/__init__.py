@@ -1,0 +1,1 @@
+"""Thin HTTP controllers of the marriage API (API.md "Marriage")."""

@@ -1,0 +1,132 @@
+"""Booking, reading, cancelling, iCalendar, check-in, and no-show blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Request, Response, delete, get, post
+from litestar.params import QueryParameter
+
+from core.auth.guards import require_user
+from core.auth.middleware import client_ip
+from core.clock import today
+from core.pagination import page_params
+from core.people.service import valid_id_number
+from plugins.marriage.ics import appointment_ics
+from plugins.marriage.schemas import AppointmentIn
+from plugins.marriage.services import booking
+from plugins.marriage.services.no_shows import lift_block, list_blocks
+from plugins.marriage.services.offices import get_office, parse_time
+from plugins.marriage.services.registration import own_office
+
+TAGS = ["marriage"]
+
+
+@post("/appointments", opt={"permission": "marriage.book"}, status_code=201, tags=TAGS)
+async def book(request: Request, data: AppointmentIn) -> dict[str, Any]:
+    return await booking.book(
+        require_user(request),
+        slot_id=data.slot_id,
+        service=data.service,
+        partner_id_number=data.partner.id_number if data.partner else None,
+        partner_name=data.partner.name if data.partner else "",
+        ip=client_ip(request.scope),
+    )
+
+
+@get("/appointments", opt={"permission": "marriage.book"}, tags=TAGS)
+async def my_appointments(
+    request: Request,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> dict[str, Any]:
+    params = page_params(limit, offset)
+    return await booking.list_own(require_user(request), params.limit, params.offset)
+
+
+@get("/appointments/{code:str}", opt={"auth": True}, tags=TAGS)
+async def read_appointment(request: Request, code: str) -> dict[str, Any]:
+    user = require_user(request)
+    row = await booking.visible_appointment(user, code)
+    return booking.appointment_body(row, full=booking.is_manager(user))
+
+
+@delete("/appointments/{code:str}", opt={"auth": True}, status_code=200, tags=TAGS)
+async def cancel_appointment(request: Request, code: str) -> dict[str, Any]:
+    return await booking.cancel(require_user(request), code)
+
+
+@get("/appointments/{code:str}/ics", opt={"auth": True}, tags=TAGS)
+async def appointment_calendar(request: Request, code: str) -> Response:
+    row = await booking.visible_appointment(require_user(request), code)
+    office = await get_office(row["office_code"])
+    label = booking.SERVICE_LABELS[row["service"]]
+    text = appointment_ics(
+        code=row["code"],
+        day=row["day"],
+        start=parse_time(row["start_time"]),
+        end=parse_time(row["end_time"]),
+        summary=f"{label}预约 {office['name']}",
+        location=office["name"],
+        description=f"预约码 {row['code']}。请双方携带本人身份证件按时到场。",
+        stamp=row["created_at"],
+    )
+    return Response(
+        text,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{row["code"]}.ics"'},
+    )
+
+
+@post(
+    "/appointments/{code:str}/check-in",
+    opt={"permission": "marriage.appointments.manage"},
+    status_code=200,
+    tags=TAGS,
+)
+async def check_in(request: Request, code: str) -> dict[str, Any]:
+    return await booking.check_in(require_user(request), code)
+
+
+@get(
+    "/offices/{code:str}/appointments",
+    opt={"permission": "marriage.appointments.manage"},
+    tags=TAGS,
+)
+async def office_appointments(
+    request: Request,
+    code: str,
+    day: Annotated[dt.date | None, QueryParameter(name="date")] = None,
+) -> list[dict[str, Any]]:
+    await own_office(require_user(request), code)
+    return await booking.list_for_office(code, day or await today())
+
+
+@get("/booking-blocks", opt={"permission": "marriage.blocks.manage"}, tags=TAGS)
+async def booking_blocks() -> list[dict[str, Any]]:
+    return await list_blocks(await today())
+
+
+@delete(
+    "/booking-blocks/{id_number:str}",
+    opt={"permission": "marriage.blocks.manage"},
+    status_code=200,
+    tags=TAGS,
+)
+async def lift(request: Request, id_number: str) -> dict[str, Any]:
+    number = valid_id_number(id_number)
+    return await lift_block(number, await today(), require_user(request).username)
+
+
+ROUTES = [
+    book,
+    my_appointments,
+    read_appointment,
+    cancel_appointment,
+    appointment_calendar,
+    check_in,
+    office_appointments,
+    booking_blocks,
+    lift,
+]

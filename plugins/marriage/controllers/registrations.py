@@ -1,0 +1,130 @@
+"""Registrations, divorce applications, reissues, certificates and the status query."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from litestar import Request, Response, get, post
+
+from core.auth.guards import require_user
+from core.clock import today
+from core.people.service import valid_id_number
+from plugins.marriage.schemas import (
+    DivorceApplicationIn,
+    PartyIn,
+    RegistrationIn,
+    ReissueIn,
+    WithdrawIn,
+)
+from plugins.marriage.services import divorce
+from plugins.marriage.services.records import status_of
+from plugins.marriage.services.registration import (
+    PartyInput,
+    get_registration,
+    register_marriage,
+    registration_body,
+)
+from plugins.marriage.services.reissue import pdf_for, reissue
+
+REGISTER = {"permission": "marriage.register"}
+
+
+def _filename(certificate_no: str) -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "", certificate_no)[:40] or "certificate"
+
+
+TAGS = ["marriage"]
+
+
+def party(data: PartyIn) -> PartyInput:
+    return PartyInput(
+        data.id_number, data.name, data.hukou_division, data.residence_permit_division
+    )
+
+
+@post("/registrations", opt=REGISTER, status_code=201, tags=TAGS)
+async def create_registration(request: Request, data: RegistrationIn) -> dict[str, Any]:
+    return await register_marriage(
+        require_user(request),
+        office_code=data.office_code,
+        party_a=party(data.party_a),
+        party_b=party(data.party_b),
+        appointment_code=data.appointment_code,
+        kinship_declaration_signed=data.kinship_declaration_signed,
+    )
+
+
+@get("/registrations/{registration_id:int}", opt=REGISTER, tags=TAGS)
+async def read_registration(registration_id: int) -> dict[str, Any]:
+    return registration_body(await get_registration(registration_id))
+
+
+@post("/divorce-applications", opt=REGISTER, status_code=201, tags=TAGS)
+async def apply_divorce(request: Request, data: DivorceApplicationIn) -> dict[str, Any]:
+    return await divorce.apply(
+        require_user(request),
+        marriage_certificate_no=data.marriage_certificate_no,
+        office_code=data.office_code,
+    )
+
+
+@get("/divorce-applications/{application_id:int}", opt=REGISTER, tags=TAGS)
+async def read_divorce_application(application_id: int) -> dict[str, Any]:
+    row = await divorce.get_application(application_id)
+    return divorce.application_body(row, await today())
+
+
+@post(
+    "/divorce-applications/{application_id:int}/withdraw",
+    opt=REGISTER,
+    status_code=200,
+    tags=TAGS,
+)
+async def withdraw_divorce(
+    request: Request, application_id: int, data: WithdrawIn
+) -> dict[str, Any]:
+    return await divorce.withdraw(require_user(request), application_id, data.id_number)
+
+
+@post(
+    "/divorce-applications/{application_id:int}/register",
+    opt=REGISTER,
+    status_code=201,
+    tags=TAGS,
+)
+async def register_divorce(request: Request, application_id: int) -> dict[str, Any]:
+    return await divorce.register(require_user(request), application_id)
+
+
+@post("/reissues", opt=REGISTER, status_code=201, tags=TAGS)
+async def create_reissue(request: Request, data: ReissueIn) -> dict[str, Any]:
+    return await reissue(require_user(request), data.certificate_no, data.id_number)
+
+
+@get("/certificates/{certificate_no:str}/pdf", opt={"auth": True}, tags=TAGS)
+async def certificate_pdf(request: Request, certificate_no: str) -> Response:
+    pdf = await pdf_for(require_user(request), certificate_no)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{_filename(certificate_no)}.pdf"'},
+    )
+
+
+@get("/status/{id_number:str}", opt={"permission": "marriage.status.read"}, tags=TAGS)
+async def marital_status(id_number: str) -> dict[str, Any]:
+    return await status_of(valid_id_number(id_number))
+
+
+ROUTES = [
+    create_registration,
+    read_registration,
+    apply_divorce,
+    read_divorce_application,
+    withdraw_divorce,
+    register_divorce,
+    create_reissue,
+    certificate_pdf,
+    marital_status,
+]

@@ -1,0 +1,167 @@
+"""The clerk's workbench: today's appointments at my office, check-in, registration from an
+appointment or walk-in, printing the certificate, and a person's marital status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+
+from core.auth.guards import require_user
+from core.clock import today as clock_today
+from core.errors import DomainError, NotFound
+from core.identity import InvalidIdNumber, normalize_id_number
+from core.web.forms import N_, field_errors, read_form
+from core.web.rendering import render_page, request_language
+from plugins.marriage.pages.common import context, done, parse_day, refused
+from plugins.marriage.services import booking
+from plugins.marriage.services.offices import get_office
+from plugins.marriage.services.records import status_of
+from plugins.marriage.services.registration import (
+    PartyInput,
+    get_registration,
+    register_marriage,
+    registration_body,
+)
+
+REGISTER = {"permission": "marriage.register"}
+MANAGE = {"permission": "marriage.appointments.manage"}
+STATUS = {"permission": "marriage.status.read"}
+REGISTER_ERRORS = {
+    "KINSHIP_DECLARATION_MISSING": (
+        "kinship",
+        N_("Both parties must sign the declaration of no prohibited kinship."),
+    ),
+}
+PARTY_FIELDS = ("id_number", "name", "hukou_division", "residence_permit_division")
+
+
+async def _my_office(request: Request) -> dict[str, Any]:
+    user = require_user(request)
+    if not user.office_code:
+        raise NotFound("Your account is not bound to an office / 您的账号未绑定登记处")
+    return await get_office(user.office_code)
+
+
+@get("/workbench", opt=REGISTER, include_in_schema=False)
+async def workbench(request: Request) -> Response:
+    office = await _my_office(request)
+    today = await clock_today()
+    day = parse_day(request.query_params.get("date")) or today
+    items = await booking.list_for_office(office["code"], day)
+    return await render_page(
+        request,
+        "marriage/workbench.html",
+        context(office=office, day=day, is_today=day == today, items=items),
+    )
+
+
+@post("/workbench/appointments/{code:str}/check-in", opt=MANAGE, include_in_schema=False)
+async def check_in(request: Request, code: str) -> Response:
+    try:
+        await booking.check_in(require_user(request), code)
+    except DomainError as exc:
+        return refused(request, "/marriage/workbench", exc)
+    return done(request, "/marriage/workbench", N_("Checked in."))
+
+
+def _blank_form() -> dict[str, str]:
+    form = {f"{side}_{name}": "" for side in ("a", "b") for name in PARTY_FIELDS}
+    return {**form, "appointment_code": "", "kinship": ""}
+
+
+async def _register_page(
+    request: Request, form: dict[str, str], errors: dict[str, str], status: int = 200
+) -> Response:
+    office = await _my_office(request)
+    return await render_page(
+        request,
+        "marriage/register.html",
+        context(office=office, form=form, errors=errors),
+        status_code=status,
+    )
+
+
+@get("/workbench/register", opt=REGISTER, include_in_schema=False)
+async def register_form(request: Request) -> Response:
+    form = _blank_form()
+    code = request.query_params.get("appointment", "")
+    if code:
+        row = await booking.visible_appointment(require_user(request), code)
+        form.update(
+            appointment_code=row["code"],
+            a_id_number=row["booker_id_number"],
+            a_name=row["booker_name"],
+            b_id_number=row["partner_id_number"] or "",
+            b_name=row["partner_name"],
+        )
+    return await _register_page(request, form, {})
+
+
+@post("/workbench/register", opt=REGISTER, include_in_schema=False)
+async def register_submit(request: Request) -> Response:
+    raw = await read_form(request)
+    form = {key: raw.get(key) for key in _blank_form()}
+    parties = [
+        PartyInput(
+            form[f"{side}_id_number"],
+            form[f"{side}_name"],
+            form[f"{side}_hukou_division"],
+            form[f"{side}_residence_permit_division"] or None,
+        )
+        for side in ("a", "b")
+    ]
+    office = await _my_office(request)
+    try:
+        result = await register_marriage(
+            require_user(request),
+            office_code=office["code"],
+            party_a=parties[0],
+            party_b=parties[1],
+            appointment_code=form["appointment_code"] or None,
+            kinship_declaration_signed=form["kinship"] == "signed",
+        )
+    except DomainError as exc:
+        errors = field_errors(exc, REGISTER_ERRORS, request_language(request))
+        return await _register_page(request, form, errors, exc.status_code)
+    return done(
+        request,
+        f"/marriage/workbench/registrations/{result['id']}",
+        N_("The marriage is registered."),
+    )
+
+
+@get("/workbench/registrations/{registration_id:int}", opt=REGISTER, include_in_schema=False)
+async def registration_page(request: Request, registration_id: int) -> Response:
+    from core.certificates.service import verify_url
+
+    item = registration_body(await get_registration(registration_id))
+    return await render_page(
+        request,
+        "marriage/registration.html",
+        context(item=item, verify_url=verify_url(item["certificate_no"])),
+    )
+
+
+@get("/workbench/status", opt=STATUS, include_in_schema=False)
+async def status_page(request: Request) -> Response:
+    query = request.query_params.get("q", "").strip()
+    result, error = None, ""
+    if query:
+        try:
+            result = await status_of(normalize_id_number(query))
+        except InvalidIdNumber:
+            error = N_("Check the identity number: 18 characters.")
+    return await render_page(
+        request, "marriage/status.html", context(query=query, result=result, error=error)
+    )
+
+
+ROUTES = [
+    workbench,
+    check_in,
+    register_form,
+    register_submit,
+    registration_page,
+    status_page,
+]

@@ -1,0 +1,120 @@
+"""The workbench's divorce and reissue pages."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+
+from core.auth.guards import require_user
+from core.clock import today as clock_today
+from core.errors import DomainError
+from core.web.forms import N_, read_form
+from core.web.rendering import render_page
+from plugins.marriage.pages.common import context, done, refusal_text, refused
+from plugins.marriage.services import divorce
+from plugins.marriage.services.reissue import reissue
+
+REGISTER = {"permission": "marriage.register"}
+
+
+@get("/workbench/divorce", opt=REGISTER, include_in_schema=False)
+async def divorce_form(request: Request) -> Response:
+    return await render_page(request, "marriage/divorce.html", context(number="", error=""))
+
+
+@post("/workbench/divorce", opt=REGISTER, include_in_schema=False)
+async def divorce_apply(request: Request) -> Response:
+    user = require_user(request)
+    number = (await read_form(request)).get("marriage_certificate_no")
+    try:
+        result = await divorce.apply(
+            user, marriage_certificate_no=number, office_code=user.office_code or ""
+        )
+    except DomainError as exc:
+        return await render_page(
+            request,
+            "marriage/divorce.html",
+            context(number=number, error=refusal_text(request, exc)),
+            status_code=exc.status_code,
+        )
+    return done(
+        request,
+        f"/marriage/workbench/divorce/{result['id']}",
+        N_("The application is accepted; the cooling-off period has begun."),
+    )
+
+
+@get("/workbench/divorce/{application_id:int}", opt=REGISTER, include_in_schema=False)
+async def divorce_page(request: Request, application_id: int) -> Response:
+    row = await divorce.get_application(application_id)
+    item = divorce.application_body(row, await clock_today())
+    return await render_page(request, "marriage/divorce_detail.html", context(item=item))
+
+
+@post("/workbench/divorce/{application_id:int}/withdraw", opt=REGISTER, include_in_schema=False)
+async def divorce_withdraw(request: Request, application_id: int) -> Response:
+    target = f"/marriage/workbench/divorce/{application_id}"
+    id_number = (await read_form(request)).get("id_number")
+    try:
+        await divorce.withdraw(require_user(request), application_id, id_number)
+    except DomainError as exc:
+        return refused(request, target, exc)
+    return done(request, target, N_("The application is withdrawn."))
+
+
+@post("/workbench/divorce/{application_id:int}/register", opt=REGISTER, include_in_schema=False)
+async def divorce_register(request: Request, application_id: int) -> Response:
+    target = f"/marriage/workbench/divorce/{application_id}"
+    try:
+        result = await divorce.register(require_user(request), application_id)
+    except DomainError as exc:
+        return refused(request, target, exc)
+    return done(
+        request,
+        f"/marriage/workbench/registrations/{result['id']}",
+        N_("The divorce is registered."),
+    )
+
+
+@get("/workbench/reissue", opt=REGISTER, include_in_schema=False)
+async def reissue_form(request: Request) -> Response:
+    issued = request.query_params.get("issued", "")
+    result = None
+    if issued:
+        from core.certificates.service import verify_url
+
+        result = {"certificate_no": issued, "verify_url": verify_url(issued)}
+    form = {"certificate_no": "", "id_number": ""}
+    return await render_page(
+        request, "marriage/reissue.html", context(form=form, error="", result=result)
+    )
+
+
+@post("/workbench/reissue", opt=REGISTER, include_in_schema=False)
+async def reissue_submit(request: Request) -> Response:
+    raw = await read_form(request)
+    form = {"certificate_no": raw.get("certificate_no"), "id_number": raw.get("id_number")}
+    try:
+        result = await reissue(require_user(request), form["certificate_no"], form["id_number"])
+    except DomainError as exc:
+        return await render_page(
+            request,
+            "marriage/reissue.html",
+            context(form=form, error=refusal_text(request, exc), result=None),
+            status_code=exc.status_code,
+        )
+    return done(
+        request,
+        f"/marriage/workbench/reissue?issued={result['certificate_no']}",
+        N_("The certificate is reissued; the old number is void."),
+    )
+
+
+ROUTES = [
+    divorce_form,
+    divorce_apply,
+    divorce_page,
+    divorce_withdraw,
+    divorce_register,
+    reissue_form,
+    reissue_submit,
+]

@@ -1,0 +1,361 @@
+"""Booking, reading, cancelling and checking in appointments.
+
+A slot is never overbooked: one conditional ``UPDATE … WHERE booked < capacity RETURNING`` takes
+the place, and one active booking per person and service is the unique index on
+``marriage_hold (id_number, service)`` (booker and partner each hold a row), both inside one
+write transaction. Nothing is read in Python and then written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any, Literal
+
+from core import audit
+from core.auth.identity import CurrentUser
+from core.auth.ratelimit import enforce, enforce_address
+from core.clock import now_local
+from core.clock import today as clock_today
+from core.db import fetch, fetch_one, write_transaction
+from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.identity import mask_id_number, mask_name
+from core.notifications import enqueue
+from core.people.service import valid_id_number
+from core.tables import Account
+from plugins.marriage.rules import booking_refusal, slot_in_past
+from plugins.marriage.services.no_shows import blocked_until
+from plugins.marriage.services.offices import parse_time
+from plugins.marriage.tables import Appointment, Office, Slot
+
+Service = Literal["marriage", "divorce", "reissue"]
+SERVICE_LABELS: dict[str, str] = {
+    "marriage": "结婚登记",
+    "divorce": "离婚登记",
+    "reissue": "补领证件",
+}
+MANAGE = "marriage.appointments.manage"
+
+# A real couple books once or twice and may retry a few times on a busy morning.
+BOOKING_LIMIT_PER_ACCOUNT = 20
+BOOKING_WINDOW_SECONDS = 60
+
+# Unambiguous when read aloud or typed from a text message: no 0/O, 1/I/L.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+
+REFUSALS = {
+    "BOOKING_BLOCKED": (
+        "Online booking is suspended after three missed appointments / 因多次预约未到，暂停网上预约"
+    ),
+    "INVALID_ID_NUMBER": "Invalid identity number of the partner / 对方身份证号码无效",
+    "SAME_PERSON": "The partner must be another person / 对方不能是本人",
+    "SLOT_IN_PAST": "This time has already begun / 该时段已开始，无法预约",
+}
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalize_code(code: str) -> str:
+    return code.strip().upper()[:16]
+
+
+def slot_start(row: dict[str, Any]) -> dt.time:
+    return parse_time(row["start_time"])
+
+
+def _refuse(code: str, status: int = 422, extra: dict[str, Any] | None = None) -> DomainError:
+    return DomainError(code, REFUSALS[code], status_code=status, extra=extra)
+
+
+def _slot_full() -> DomainError:
+    return Conflict("SLOT_FULL", "This slot is fully booked / 该时段已约满")
+
+
+def _already_booked(is_booker: bool) -> DomainError:
+    who, zh = ("You", "您") if is_booker else ("The partner", "对方")
+    return Conflict(
+        "ALREADY_BOOKED",
+        f"{who} already hold(s) an active booking for this service / {zh}已有该业务的有效预约",
+    )
+
+
+async def _checked_partner(
+    booker: str,
+    slot: dict[str, Any],
+    service: Service,
+    partner_id_number: str | None,
+    partner_name: str,
+) -> tuple[str | None, str]:
+    """The refusals of ``rules.booking_refusal`` in its order, then the partner's name."""
+    now = await now_local()
+    block = await blocked_until(booker, now.date())
+    extra = {"blocked_until": block.isoformat()} if block else None
+    if partner_id_number is None:
+        if service != "reissue":
+            raise DomainError("PARTNER_REQUIRED", "Name the other party / 请填写另一方当事人信息")
+        if block is not None:
+            raise _refuse("BOOKING_BLOCKED", extra=extra)
+        if slot_in_past(slot["day"], slot_start(slot), now):
+            raise _refuse("SLOT_IN_PAST")
+        return None, ""
+    refusal = booking_refusal(booker, partner_id_number, slot["day"], slot_start(slot), now, block)
+    if refusal is not None:
+        raise _refuse(refusal, extra=extra)
+    partner_name = partner_name.strip()
+    if not partner_name or len(partner_name) > 64:
+        raise DomainError("INVALID_NAME", "The partner's name is required / 请填写对方姓名")
+    return valid_id_number(partner_id_number), partner_name
+
+
+async def book(
+    user: CurrentUser,
+    *,
+    slot_id: int,
+    service: Service,
+    partner_id_number: str | None,
+    partner_name: str,
+    ip: str,
+) -> dict[str, Any]:
+    """Book a place for the signed-in citizen and the partner they name.
+
+    A slot already seen full is refused before any write (that read only refuses early; the
+    conditional UPDATE alone grants places). In the transaction the holds come first and the
+    slot's row is taken last, so the slot is locked only for the UPDATE and the audit entry.
+    """
+    await enforce(
+        f"marriage:book:{user.username}", BOOKING_LIMIT_PER_ACCOUNT, BOOKING_WINDOW_SECONDS
+    )
+    await enforce_address(ip, "marriage-booking")
+    booker = valid_id_number(user.username)
+    slot = await Slot.select().where(Slot.id == slot_id).first()
+    if slot is None or not slot["open"]:
+        raise NotFound("No such slot / 无此预约时段")
+    partner, partner_name = await _checked_partner(
+        booker, slot, service, partner_id_number, partner_name
+    )
+    if slot["booked"] >= slot["capacity"]:
+        raise _slot_full()
+    account = (
+        await Account.select(Account.display_name, Account.phone)
+        .where(Account.username == user.username)
+        .first()
+    ) or {}
+    office = await Office.select(Office.name).where(Office.code == slot["office_code"]).first()
+    office_name = (office or {}).get("name", slot["office_code"])
+    label = SERVICE_LABELS[service]
+    code = new_code()
+    async with write_transaction():
+        # In a fixed order: a couple booking each other at once must not deadlock.
+        for person in sorted(p for p in (booker, partner) if p is not None):
+            if not await fetch_one(
+                "INSERT INTO marriage_hold (id_number, service, appointment_code) "
+                "VALUES ({}, {}, {}) ON CONFLICT (id_number, service) DO NOTHING RETURNING id",
+                person,
+                service,
+                code,
+            ):
+                raise _already_booked(person == booker)
+        await Appointment.insert(
+            Appointment(
+                code=code,
+                slot_id=slot_id,
+                office_code=slot["office_code"],
+                day=slot["day"],
+                start_time=slot["start_time"],
+                end_time=slot["end_time"],
+                service=service,
+                booker_account=user.username,
+                booker_id_number=booker,
+                booker_name=account.get("display_name") or user.display_name or "",
+                partner_id_number=partner,
+                partner_name=partner_name,
+            )
+        )
+        await enqueue(
+            account.get("phone") or user.username,
+            f"{label}预约成功 {code}",
+            f"您已预约{office_name}{slot['day']:%Y年%m月%d日} "
+            f"{slot['start_time']}–{slot['end_time']}的{label}，预约码 {code}。"
+            f"请双方携带身份证件按时到场；如不能前往请提前取消。",
+            plugin="marriage",
+        )
+        taken = await fetch_one(
+            "UPDATE marriage_slot SET booked = booked + 1 "
+            "WHERE id = {} AND open = {} AND booked < capacity RETURNING booked",
+            slot_id,
+            True,
+        )
+        if taken is None:
+            raise _slot_full()
+        await audit.record(
+            "marriage.appointment.booked",
+            entity="appointment",
+            entity_id=code,
+            summary=(
+                f"预约{label} {slot['office_code']} {slot['day']} "
+                f"{slot['start_time']}（{mask_id_number(booker)}）"
+            ),
+            details={"slot_id": slot_id, "place": taken["booked"]},
+        )
+    return {
+        "code": code,
+        "slot_id": slot_id,
+        "service": service,
+        "status": "booked",
+        "office": slot["office_code"],
+        "date": slot["day"],
+        "start": slot["start_time"],
+        "end": slot["end_time"],
+    }
+
+
+def is_manager(user: CurrentUser) -> bool:
+    return user.has(MANAGE)
+
+
+async def visible_appointment(user: CurrentUser, code: str) -> dict[str, Any]:
+    """The appointment if ``user`` is its booker or a clerk; anyone else gets 404."""
+    row = await Appointment.select().where(Appointment.code == normalize_code(code)).first()
+    if row is None or not (is_manager(user) or row["booker_account"] == user.username):
+        raise NotFound("No such appointment / 无此预约")
+    return row
+
+
+def appointment_body(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
+    """Clerks see both identity numbers in full; the booker sees the partner's masked."""
+    partner = row["partner_id_number"]
+    return {
+        "code": row["code"],
+        "slot_id": row["slot_id"],
+        "service": row["service"],
+        "status": row["status"],
+        "office": row["office_code"],
+        "date": row["day"],
+        "start": row["start_time"],
+        "end": row["end_time"],
+        "booker": {"id_number": row["booker_id_number"], "name": row["booker_name"]},
+        "partner": None
+        if partner is None
+        else {
+            "id_number": partner if full else mask_id_number(partner),
+            "name": row["partner_name"] if full else mask_name(row["partner_name"]),
+        },
+        "created_at": row["created_at"],
+    }
+
+
+async def list_own(user: CurrentUser, limit: int, offset: int) -> dict[str, Any]:
+    query = Appointment.select().where(Appointment.booker_account == user.username)
+    rows = await query.order_by(Appointment.day, ascending=False).limit(limit).offset(offset)
+    total = await Appointment.count().where(Appointment.booker_account == user.username)
+    return {"items": [appointment_body(r, full=False) for r in rows], "total": total}
+
+
+async def list_for_office(office_code: str, day: dt.date) -> list[dict[str, Any]]:
+    rows = await (
+        Appointment.select()
+        .where((Appointment.office_code == office_code) & (Appointment.day == day))
+        .order_by(Appointment.start_time)
+        .order_by(Appointment.id)
+    )
+    return [appointment_body(r, full=True) for r in rows]
+
+
+async def _release(row: dict[str, Any]) -> None:
+    """Inside a transaction: give the place back and drop the holds of a cancelled booking."""
+    await fetch(
+        "UPDATE marriage_slot SET booked = booked - 1 WHERE id = {} AND booked > 0", row["slot_id"]
+    )
+    await fetch("DELETE FROM marriage_hold WHERE appointment_code = {}", row["code"])
+
+
+async def _set_status(code: str, new: str, expected: tuple[str, ...]) -> bool:
+    """Conditional status change: False when another request changed it first."""
+    placeholders = ", ".join("{}" for _ in expected)
+    row = await fetch_one(
+        f"UPDATE marriage_appointment SET status = {{}}, changed_at = {{}} "  # noqa: S608
+        f"WHERE code = {{}} AND status IN ({placeholders}) RETURNING id",
+        new,
+        dt.datetime.now(dt.UTC),
+        code,
+        *expected,
+    )
+    return row is not None
+
+
+async def cancel(user: CurrentUser, code: str) -> dict[str, Any]:
+    """Cancel and free the place at once. The booker may cancel until the slot starts; a clerk
+    at any time before check-in. Cancelling twice answers the same."""
+    row = await visible_appointment(user, code)
+    if row["status"] == "cancelled":
+        return {"code": row["code"], "status": "cancelled"}
+    if row["status"] != "booked":
+        raise Conflict(
+            "APPOINTMENT_CLOSED",
+            f"The appointment is {row['status']} and can no longer be cancelled / 该预约已不能取消",
+        )
+    if not is_manager(user) and slot_in_past(row["day"], slot_start(row), await now_local()):
+        raise _refuse("SLOT_IN_PAST")
+    async with write_transaction():
+        if not await _set_status(row["code"], "cancelled", ("booked",)):
+            current = await visible_appointment(user, code)
+            if current["status"] == "cancelled":
+                return {"code": row["code"], "status": "cancelled"}
+            raise Conflict("APPOINTMENT_CLOSED", "The appointment changed / 预约状态已变化")
+        await _release(row)
+        await audit.record(
+            "marriage.appointment.cancelled",
+            entity="appointment",
+            entity_id=row["code"],
+            summary=f"取消预约 {row['office_code']} {row['day']} {row['start_time']}",
+        )
+    return {"code": row["code"], "status": "cancelled"}
+
+
+async def check_in(user: CurrentUser, code: str) -> dict[str, Any]:
+    """The couple arrived at the window: only at the slot's office, on its day."""
+    row = await visible_appointment(user, code)
+    if row["office_code"] != user.office_code:
+        raise Forbidden("Check-in only at the booked office / 只能在预约的登记处签到")
+    if row["status"] == "checked_in":
+        return {"code": row["code"], "status": "checked_in"}
+    if row["status"] != "booked":
+        raise Conflict(
+            "APPOINTMENT_CLOSED", f"The appointment is {row['status']} / 该预约状态不能签到"
+        )
+    if row["day"] != await clock_today():
+        raise DomainError("NOT_TODAY", "The appointment is not for today / 该预约不是今天")
+    async with write_transaction():
+        if not await _set_status(row["code"], "checked_in", ("booked",)):
+            raise Conflict("APPOINTMENT_CLOSED", "The appointment changed / 预约状态已变化")
+        await audit.record(
+            "marriage.appointment.checked_in",
+            entity="appointment",
+            entity_id=row["code"],
+            summary=f"预约签到 {row['office_code']} {row['day']} {row['start_time']}",
+        )
+    return {"code": row["code"], "status": "checked_in"}
+
+
+async def complete(code: str) -> None:
+    """Inside the registration's transaction: the booking was used; its holds end."""
+    await _set_status(code, "completed", ("booked", "checked_in"))
+    await fetch("DELETE FROM marriage_hold WHERE appointment_code = {}", code)
+
+
+async def cancel_for_deceased(id_number: str) -> int:
+    """Inside the death's transaction: active bookings naming the deceased are cancelled."""
+    rows = await Appointment.select().where(
+        (Appointment.status == "booked")
+        & (
+            (Appointment.booker_id_number == id_number)
+            | (Appointment.partner_id_number == id_number)
+        )
+    )
+    for row in rows:
+        if await _set_status(row["code"], "cancelled", ("booked",)):
+            await _release(row)
+    return len(rows)

@@ -1,0 +1,298 @@
+"""Offices, their weekly slot pattern, and the slots published from it.
+
+Saving a schedule regenerates the slots from today to today + horizon. A slot the new plan no
+longer has is deleted when nobody booked it; a booked one is kept but closed (``open`` false):
+its bookings stay valid, nobody else can book it, and it is not listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from core import audit
+from core.clock import today as clock_today
+from core.db import fetch, fetch_one, write_transaction
+from core.errors import Conflict, DomainError, NotFound
+from core.people.service import valid_division
+from core.workdays import calendar_covers
+from plugins.marriage.rules import SlotTemplate, open_days, province_of, slot_plan
+from plugins.marriage.tables import Office, Schedule, Slot
+
+OFFICE_CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
+MAX_HORIZON_DAYS = 366
+MAX_SLOT_RANGE_DAYS = 92
+DEFAULT_HORIZON_DAYS = 30
+
+
+def office_body(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": row["code"],
+        "name": row["name"],
+        "division_code": row["division_code"],
+        "province_code": province_of(row["division_code"]),
+    }
+
+
+async def list_offices() -> list[dict[str, Any]]:
+    rows = await Office.select(Office.code, Office.name, Office.division_code).order_by(Office.code)
+    return [office_body(row) for row in rows]
+
+
+async def get_office(code: str) -> dict[str, Any]:
+    row = await Office.select().where(Office.code == code).first()
+    if row is None:
+        raise NotFound("No such office / 无此婚姻登记处")
+    return row
+
+
+async def create_office(code: str, name: str, division_code: str) -> dict[str, Any]:
+    if not OFFICE_CODE.match(code or ""):
+        raise DomainError(
+            "INVALID_OFFICE_CODE", "Office code: 2–32 letters, digits, _ or - / 登记处代码格式无效"
+        )
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise DomainError("INVALID_NAME", "Office name is required / 请填写登记处名称")
+    division = valid_division(division_code, "division_code")
+    async with write_transaction():
+        if await Office.exists().where(Office.code == code):
+            raise Conflict("OFFICE_EXISTS", "Office code already exists / 登记处代码已存在")
+        await Office.insert(Office(code=code, name=name, division_code=division))
+        await audit.record(
+            "marriage.office.created",
+            entity="office",
+            entity_id=code,
+            summary=f"新增婚姻登记处 {code} {name}（{division}）",
+        )
+    return office_body({"code": code, "name": name, "division_code": division})
+
+
+def calendar_warnings(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """One warning per year in the range that the holiday table does not cover."""
+    return [
+        {
+            "code": "CALENDAR_NOT_COVERED",
+            "year": year,
+            "detail": (
+                f"The official holiday table for {year} is not installed: Monday–Friday is "
+                f"assumed; add open and closed dates by hand until it is / "
+                f"尚未收录{year}年法定节假日安排，暂按周一至周五开放，请手动设置开放与关闭日期"
+            ),
+        }
+        for year in range(first.year, last.year + 1)
+        if not calendar_covers(year)
+    ]
+
+
+@dataclass(frozen=True)
+class ScheduleInput:
+    slots: list[SlotTemplate]
+    open_dates: list[dt.date] = field(default_factory=list)
+    closed_dates: list[dt.date] = field(default_factory=list)
+    horizon_days: int = DEFAULT_HORIZON_DAYS
+
+
+def parse_time(text: str) -> dt.time:
+    try:
+        hours, minutes = text.split(":")
+        return dt.time(int(hours), int(minutes))
+    except (ValueError, AttributeError):
+        raise DomainError(
+            "INVALID_SCHEDULE", f"Time must be HH:MM, not {text!r} / 时间格式须为 HH:MM"
+        ) from None
+
+
+def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
+    """Slot templates from ``[{start, end, capacity}]``, or 422 ``INVALID_SCHEDULE``."""
+    templates = []
+    for item in raw:
+        try:
+            templates.append(
+                SlotTemplate(
+                    parse_time(item["start"]), parse_time(item["end"]), int(item["capacity"])
+                )
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DomainError("INVALID_SCHEDULE", f"Invalid slot / 时段无效: {exc}") from None
+    return templates
+
+
+async def save_schedule(code: str, schedule: ScheduleInput) -> dict[str, Any]:
+    """Store the pattern and (re)generate the office's slots from today; see the module doc."""
+    await get_office(code)
+    if not 0 <= schedule.horizon_days <= MAX_HORIZON_DAYS:
+        raise DomainError(
+            "INVALID_SCHEDULE",
+            f"horizon_days must be 0..{MAX_HORIZON_DAYS} / 预约期限须为 0 至 {MAX_HORIZON_DAYS} 天",
+        )
+    pattern = [
+        {"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "capacity": s.capacity}
+        for s in sorted(schedule.slots, key=lambda s: s.start)
+    ]
+    async with write_transaction():
+        existing = await Schedule.select(Schedule.id).where(Schedule.office_code == code).first()
+        values = {
+            Schedule.pattern: json.dumps(pattern),
+            Schedule.open_dates: json.dumps(sorted({d.isoformat() for d in schedule.open_dates})),
+            Schedule.closed_dates: json.dumps(
+                sorted({d.isoformat() for d in schedule.closed_dates})
+            ),
+            Schedule.horizon_days: schedule.horizon_days,
+            Schedule.updated_at: dt.datetime.now(dt.UTC),
+        }
+        if existing is None:
+            await Schedule.insert(Schedule(office_code=code))
+        await Schedule.update(values).where(Schedule.office_code == code)
+        result = await _generate_slots(code, schedule)
+        await audit.record(
+            "marriage.schedule.saved",
+            entity="office",
+            entity_id=code,
+            summary=(
+                f"保存 {code} 排班：{len(pattern)} 个时段/天，{schedule.horizon_days} 天，"
+                f"开放 {result['slots']} 个时段"
+            ),
+            details={"pattern": pattern, "kept_booked_slots": result["kept_booked_slots"]},
+        )
+    return {"office": code, **result}
+
+
+async def _generate_slots(code: str, schedule: ScheduleInput) -> dict[str, Any]:
+    today = await clock_today()
+    last = today + dt.timedelta(days=schedule.horizon_days)
+    try:
+        plan = slot_plan(
+            schedule.slots, today, schedule.horizon_days, schedule.open_dates, schedule.closed_dates
+        )
+    except ValueError as exc:
+        raise DomainError("INVALID_SCHEDULE", f"Invalid schedule / 排班无效: {exc}") from None
+    rows = await Slot.select().where((Slot.office_code == code) & (Slot.day >= today))
+    current = {(row["day"], row["start_time"]): row for row in rows}
+    planned_keys = set()
+    new_rows = []
+    for slot in plan:
+        key = (slot.day, f"{slot.start:%H:%M}")
+        planned_keys.add(key)
+        end = f"{slot.end:%H:%M}"
+        row = current.get(key)
+        if row is None:
+            new_rows.append(
+                Slot(
+                    office_code=code,
+                    day=slot.day,
+                    start_time=key[1],
+                    end_time=end,
+                    capacity=slot.capacity,
+                )
+            )
+        elif (row["end_time"], row["capacity"], row["open"]) != (end, slot.capacity, True):
+            await Slot.update(
+                {Slot.end_time: end, Slot.capacity: slot.capacity, Slot.open: True}
+            ).where(Slot.id == row["id"])
+    if new_rows:
+        await Slot.insert(*new_rows)
+    kept = 0
+    for key, row in current.items():
+        if key in planned_keys:
+            continue
+        deleted = await fetch_one(
+            "DELETE FROM marriage_slot WHERE id = {} AND booked = 0 RETURNING id", row["id"]
+        )
+        if deleted is None:
+            kept += 1
+            await fetch("UPDATE marriage_slot SET open = {} WHERE id = {}", False, row["id"])
+    days = open_days(today, last, schedule.open_dates, schedule.closed_dates).days
+    warnings = calendar_warnings(today, last)
+    if kept:
+        warnings.append(
+            {
+                "code": "BOOKED_SLOTS_KEPT",
+                "count": kept,
+                "detail": (
+                    f"{kept} booked slot(s) are no longer in the schedule: their bookings stay "
+                    f"valid, no new bookings are taken / {kept} 个已有预约的时段不在新排班中："
+                    f"已有预约仍然有效，不再接受新预约"
+                ),
+            }
+        )
+    return {
+        "from": today,
+        "to": last,
+        "horizon_days": schedule.horizon_days,
+        "open_days": len(days),
+        "slots": len(plan),
+        "kept_booked_slots": kept,
+        "warnings": warnings,
+    }
+
+
+async def stored_schedule(code: str) -> dict[str, Any] | None:
+    row = await Schedule.select().where(Schedule.office_code == code).first()
+    if row is None:
+        return None
+    return {
+        key: json.loads(row[key]) if isinstance(row[key], str) else row[key]
+        for key in ("pattern", "open_dates", "closed_dates")
+    } | {"horizon_days": row["horizon_days"], "updated_at": row["updated_at"]}
+
+
+def schedule_input(stored: dict[str, Any]) -> ScheduleInput:
+    return ScheduleInput(
+        slots=slot_templates(stored["pattern"]),
+        open_dates=[dt.date.fromisoformat(d) for d in stored["open_dates"]],
+        closed_dates=[dt.date.fromisoformat(d) for d in stored["closed_dates"]],
+        horizon_days=stored["horizon_days"],
+    )
+
+
+async def roll_schedules_forward(today: dt.date) -> str:
+    """Scheduled job: keep every office's slots published through today + its horizon."""
+    codes = [row["office_code"] for row in await Schedule.select(Schedule.office_code)]
+    added = 0
+    for code in codes:
+        stored = await stored_schedule(code)
+        if stored is None:
+            continue
+        async with write_transaction():
+            result = await _generate_slots(code, schedule_input(stored))
+        added += result["slots"]
+    return f"{len(codes)} office(s), {added} slot(s) published"
+
+
+async def list_slots(code: str, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    """Open slots of the office from ``first`` to ``last`` (both included)."""
+    await get_office(code)
+    if last < first or (last - first).days > MAX_SLOT_RANGE_DAYS:
+        raise DomainError(
+            "BAD_REQUEST",
+            f"from must not be after to, at most {MAX_SLOT_RANGE_DAYS} days / 日期范围无效",
+            status_code=400,
+        )
+    rows = await (
+        Slot.select()
+        .where(
+            (Slot.office_code == code)
+            & (Slot.day >= first)
+            & (Slot.day <= last)
+            & Slot.open.eq(True)
+        )
+        .order_by(Slot.day)
+        .order_by(Slot.start_time)
+    )
+    return [slot_body(row) for row in rows]
+
+
+def slot_body(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "office": row["office_code"],
+        "date": row["day"],
+        "start": row["start_time"],
+        "end": row["end_time"],
+        "capacity": row["capacity"],
+        "remaining": max(0, row["capacity"] - row["booked"]),
+    }

@@ -1,0 +1,142 @@
+"""Marital records of people, the parties as the rules see them, and the status query."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core import audit
+from core.db import fetch
+from core.identity import mask_id_number
+from core.people.service import find_person, set_marital_status
+from core.tables import Person
+from plugins.marriage.rules import MaritalRecord, Party, current_spouse, marital_status
+from plugins.marriage.tables import MaritalEvent, Registration
+
+
+async def records_of(id_number: str) -> tuple[MaritalRecord, ...]:
+    rows = (
+        await MaritalEvent.select()
+        .where(MaritalEvent.id_number == id_number)
+        .order_by(MaritalEvent.happened_on)
+        .order_by(MaritalEvent.id)
+    )
+    return tuple(
+        MaritalRecord(
+            row["kind"], row["happened_on"], row["spouse_id_number"], row["registration_id"]
+        )
+        for row in rows
+    )
+
+
+async def lock_people(*id_numbers: str) -> None:
+    """Inside a write transaction: take the people's rows (PostgreSQL row locks, in a fixed order
+    so two registrations never wait on each other) before reading their records."""
+    now = dt.datetime.now(dt.UTC)
+    for number in sorted(set(id_numbers)):
+        await fetch("UPDATE person SET updated_at = {} WHERE id_number = {}", now, number)
+
+
+async def party(
+    id_number: str, hukou_division: str | None = None, permit: str | None = None
+) -> Party:
+    """The party with their death date and records; places from the clerk's entry when given,
+    else from the person registry."""
+    person = await find_person(id_number)
+    hukou = hukou_division or (person.hukou_division if person else None) or ""
+    return Party(
+        id_number=id_number,
+        hukou_division=hukou,
+        residence_permit_division=permit
+        if hukou_division
+        else (person.residence_permit_division if person else None),
+        deceased_on=person.deceased_on if person else None,
+        marital_records=await records_of(id_number),
+    )
+
+
+async def add_record(
+    id_number: str,
+    kind: str,
+    on: dt.date,
+    spouse_id_number: str,
+    spouse_name: str,
+    registration_id: int | None,
+) -> str:
+    """Append a record and bring the registry's marital status in line; returns the status."""
+    await MaritalEvent.insert(
+        MaritalEvent(
+            id_number=id_number,
+            kind=kind,
+            happened_on=on,
+            spouse_id_number=spouse_id_number,
+            spouse_name=spouse_name,
+            registration_id=registration_id,
+        )
+    )
+    status = marital_status(await records_of(id_number))
+    await set_marital_status(id_number, status)
+    return status
+
+
+async def record_spouse_death(person_id: str, person_name: str, died_on: dt.date) -> str | None:
+    """Inside the death's transaction: the surviving spouse becomes widowed."""
+    spouse = current_spouse(await records_of(person_id))
+    if spouse is None:
+        return None
+    # A death is not a registration: the record carries none.
+    await add_record(spouse, "spouse_died", died_on, person_id, person_name, None)
+    return spouse
+
+
+async def status_of(id_number: str) -> dict[str, Any]:
+    """The clerk's status query; reading the full record is audited."""
+    person = await find_person(id_number)
+    rows = (
+        await MaritalEvent.select()
+        .where(MaritalEvent.id_number == id_number)
+        .order_by(MaritalEvent.happened_on)
+        .order_by(MaritalEvent.id)
+    )
+    registration_ids = [row["registration_id"] for row in rows if row["registration_id"]]
+    registrations = {
+        reg["id"]: reg
+        for reg in (
+            await Registration.select(
+                Registration.id, Registration.certificate_no, Registration.office_code
+            ).where(Registration.id.is_in(registration_ids))
+            if registration_ids
+            else []
+        )
+    }
+    records = [
+        {
+            "kind": row["kind"],
+            "on": row["happened_on"],
+            "spouse_id_number": row["spouse_id_number"],
+            "spouse_name": row["spouse_name"],
+            "registration_id": row["registration_id"],
+            "certificate_no": registrations.get(row["registration_id"], {}).get("certificate_no"),
+            "office": registrations.get(row["registration_id"], {}).get("office_code"),
+        }
+        for row in rows
+    ]
+    status = marital_status(await records_of(id_number))
+    await audit.record(
+        "marriage.status.read",
+        entity="person",
+        entity_id=mask_id_number(id_number),
+        summary=f"查询婚姻状况 {mask_id_number(id_number)}",
+    )
+    return {
+        "id_number": id_number,
+        "name": person.name if person else None,
+        "marital_status": status,
+        "deceased_on": person.deceased_on if person else None,
+        "records": records,
+    }
+
+
+async def person_name(id_number: str) -> str:
+    row = await Person.select(Person.name).where(Person.id_number == id_number).first()
+    return row["name"] if row else ""

@@ -1,0 +1,227 @@
+"""Marriage registration (结婚登记) by a clerk at their own office, from an appointment or walk-in.
+
+Everything happens in one write transaction: both people's rows are locked, the rules decide
+on their records as of the registration date, the certificate number is drawn from the gapless
+counter, and the marital records and statuses change together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from core import audit
+from core.auth.identity import CurrentUser
+from core.certificates.service import issue_certificate
+from core.clock import today as clock_today
+from core.db import write_transaction
+from core.errors import DomainError, Forbidden, NotFound
+from core.identity import mask_id_number
+from core.people.service import ensure_person, valid_division, valid_id_number
+from plugins.marriage.certificates import certificate_content, party_content
+from plugins.marriage.rules import is_cross_province, registration_refusal
+from plugins.marriage.services.booking import complete, normalize_code
+from plugins.marriage.services.offices import get_office
+from plugins.marriage.services.records import add_record, lock_people, party
+from plugins.marriage.tables import Appointment, Registration, Reissue
+
+REFUSALS = {
+    "SAME_PERSON": "Both parties are the same person / 双方为同一人",
+    "INVALID_PARTIES": "Marriage is between one man and one woman / 结婚须为一男一女",
+    "DECEASED": "A party is deceased / 一方当事人已死亡",
+    "UNDERAGE": "Below the legal age: man 22, woman 20 / 未达法定婚龄（男22周岁，女20周岁）",
+    "ALREADY_MARRIED": "A party has a spouse / 一方当事人有配偶",
+    "NOT_IN_JURISDICTION": (
+        "This registry may not register the couple on this date / 本登记机关无管辖权"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class PartyInput:
+    id_number: str
+    name: str
+    hukou_division: str
+    residence_permit_division: str | None = None
+
+
+def clean_party(raw: PartyInput, label: str) -> PartyInput:
+    """Normalized numbers and checked divisions, or 422 (``INVALID_ID_NUMBER`` …)."""
+    name = (raw.name or "").strip()
+    if not name or len(name) > 64:
+        raise DomainError("INVALID_NAME", f"{label}: name is required / 请填写姓名")
+    permit = raw.residence_permit_division or None
+    return PartyInput(
+        valid_id_number(raw.id_number),
+        name,
+        valid_division(raw.hukou_division, f"{label}.hukou_division"),
+        valid_division(permit, f"{label}.residence_permit_division") if permit else None,
+    )
+
+
+async def own_office(user: CurrentUser, office_code: str) -> dict[str, Any]:
+    """A clerk acts only at the office their account is bound to (403 otherwise)."""
+    if not office_code or user.office_code != office_code:
+        raise Forbidden("A clerk acts only at their own office / 只能在本人所属登记处办理")
+    return await get_office(office_code)
+
+
+async def _appointment_for(code: str, office_code: str, ids: set[str]) -> str:
+    row = await Appointment.select().where(Appointment.code == normalize_code(code)).first()
+    if row is None:
+        raise NotFound("No such appointment / 无此预约")
+    booked = {row["booker_id_number"], row["partner_id_number"]}
+    if (
+        row["office_code"] != office_code
+        or row["service"] != "marriage"
+        or row["status"] not in ("booked", "checked_in")
+        or booked != ids
+    ):
+        raise DomainError(
+            "APPOINTMENT_MISMATCH",
+            "The appointment is not an open marriage booking of these two people at this office "
+            "/ 该预约与本次登记的当事人、登记处或业务不符",
+        )
+    return row["code"]
+
+
+async def register_marriage(
+    user: CurrentUser,
+    *,
+    office_code: str,
+    party_a: PartyInput,
+    party_b: PartyInput,
+    appointment_code: str | None = None,
+    kinship_declaration_signed: bool = True,
+    registered_on: dt.date | None = None,
+) -> dict[str, Any]:
+    office = await own_office(user, office_code)
+    a, b = clean_party(party_a, "party_a"), clean_party(party_b, "party_b")
+    day = registered_on or await clock_today()
+    async with write_transaction():
+        for p in (a, b):
+            await ensure_person(
+                p.id_number,
+                p.name,
+                hukou_division=p.hukou_division,
+                residence_permit_division=p.residence_permit_division,
+            )
+        await lock_people(a.id_number, b.id_number)
+        parties = [
+            await party(p.id_number, p.hukou_division, p.residence_permit_division) for p in (a, b)
+        ]
+        refusal = registration_refusal(parties[0], parties[1], office["division_code"], day)
+        if refusal is not None:
+            raise DomainError(refusal, REFUSALS[refusal])
+        if not kinship_declaration_signed:
+            raise DomainError(
+                "KINSHIP_DECLARATION_MISSING",
+                "Both parties must sign the declaration of no prohibited kinship / "
+                "双方须签署无禁止结婚亲属关系声明",
+            )
+        code = None
+        if appointment_code:
+            code = await _appointment_for(appointment_code, office_code, {a.id_number, b.id_number})
+        cross = is_cross_province(office["division_code"], parties)
+        issued = await issue_certificate(
+            prefix="J",
+            division=office["division_code"],
+            kind="marriage",
+            plugin="marriage",
+            title="结婚证",
+            issued_on=day,
+            holder_names=[a.name, b.name],
+            holder_ids=[a.id_number, b.id_number],
+            content=certificate_content(
+                "marriage",
+                parties=[party_content(p.name, p.id_number) for p in (a, b)],
+                registered_on=day,
+                registry=office["name"],
+                registry_division=office["division_code"],
+            ),
+        )
+        rows = await Registration.insert(
+            Registration(
+                kind="marriage",
+                office_code=office_code,
+                registry_division=office["division_code"],
+                registered_on=day,
+                certificate_no=issued.number,
+                party_a_id=a.id_number,
+                party_a_name=a.name,
+                party_a_hukou=a.hukou_division,
+                party_a_permit=a.residence_permit_division,
+                party_b_id=b.id_number,
+                party_b_name=b.name,
+                party_b_hukou=b.hukou_division,
+                party_b_permit=b.residence_permit_division,
+                cross_province=cross,
+                kinship_declaration_signed=True,
+                appointment_code=code,
+                clerk=user.username,
+            )
+        ).returning(Registration.id)
+        registration_id = rows[0]["id"]
+        await add_record(a.id_number, "married", day, b.id_number, b.name, registration_id)
+        await add_record(b.id_number, "married", day, a.id_number, a.name, registration_id)
+        if code:
+            await complete(code)
+        await audit.record(
+            "marriage.registration.created",
+            entity="registration",
+            entity_id=registration_id,
+            summary=(
+                f"结婚登记 {issued.number}：{mask_id_number(a.id_number)} 与 "
+                f"{mask_id_number(b.id_number)}{'（跨省）' if cross else ''}"
+            ),
+            details={"office": office_code, "appointment": code, "cross_province": cross},
+        )
+    return {
+        "id": registration_id,
+        "kind": "marriage",
+        "certificate_no": issued.number,
+        "cross_province": cross,
+        "registered_on": day,
+        "verify_url": issued.verify_url,
+    }
+
+
+async def registration_for_certificate(number: str) -> dict[str, Any]:
+    """The registration behind an original or reissued certificate number (404 otherwise)."""
+    number = number.strip().upper()
+    row = await Registration.select().where(Registration.certificate_no == number).first()
+    if row is None:
+        reissue = (
+            await Reissue.select(Reissue.registration_id).where(Reissue.new_no == number).first()
+        )
+        if reissue is not None:
+            row = (
+                await Registration.select()
+                .where(Registration.id == reissue["registration_id"])
+                .first()
+            )
+    if row is None:
+        raise NotFound("No such certificate / 查无此证书")
+    return row
+
+
+async def get_registration(registration_id: int) -> dict[str, Any]:
+    row = await Registration.select().where(Registration.id == registration_id).first()
+    if row is None:
+        raise NotFound("No such registration / 无此登记记录")
+    return row
+
+
+def registration_body(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "office_code": row["office_code"],
+        "registered_on": row["registered_on"],
+        "certificate_no": row["certificate_no"],
+        "cross_province": row["cross_province"],
+        "appointment_code": row["appointment_code"],
+        "party_a": {"id_number": row["party_a_id"], "name": row["party_a_name"]},
+        "party_b": {"id_number": row["party_b_id"], "name": row["party_b_name"]},
+    }

@@ -1,0 +1,82 @@
+"""Results for the clerk's global search box: certificates, people's marital status, bookings."""
+
+from __future__ import annotations
+
+from core.auth.identity import CurrentUser
+from core.contributions import SearchResult
+from core.identity import InvalidIdNumber, mask_id_number, mask_name, normalize_id_number
+from plugins.marriage.rules import InvalidCertificateNo, marital_status, parse_certificate_no
+from plugins.marriage.services.records import person_name, records_of
+from plugins.marriage.tables import Appointment, Registration, Reissue
+
+STATUS_LABELS = {"unmarried": "未婚", "married": "已婚", "divorced": "离婚", "widowed": "丧偶"}
+KIND_LABELS = {"marriage": "结婚登记", "divorce": "离婚登记"}
+
+
+async def search(query: str, user: CurrentUser) -> list[SearchResult]:
+    if not user.has("marriage.status.read"):
+        return []
+    results: list[SearchResult] = []
+    try:
+        number = str(parse_certificate_no(query))
+    except InvalidCertificateNo:
+        number = None
+    if number:
+        row = await Registration.select().where(Registration.certificate_no == number).first()
+        if row is None:
+            reissue = await Reissue.select().where(Reissue.new_no == number).first()
+            if reissue:
+                row = (
+                    await Registration.select()
+                    .where(Registration.id == reissue["registration_id"])
+                    .first()
+                )
+        if row is not None:
+            results.append(
+                SearchResult(
+                    kind="certificate",
+                    title=number,
+                    subtitle=(
+                        f"{KIND_LABELS[row['kind']]} {row['registered_on']} · "
+                        f"{mask_name(row['party_a_name'])}、{mask_name(row['party_b_name'])}"
+                    ),
+                    href=f"/api/v1/marriage/certificates/{number}/pdf",
+                    plugin="marriage",
+                    order=10,
+                )
+            )
+    try:
+        id_number = normalize_id_number(query)
+    except InvalidIdNumber:
+        id_number = None
+    if id_number:
+        status = marital_status(await records_of(id_number))
+        name = await person_name(id_number)
+        results.append(
+            SearchResult(
+                kind="marital_status",
+                title=f"{mask_name(name) if name else ''} {mask_id_number(id_number)}".strip(),
+                subtitle=f"婚姻状况：{STATUS_LABELS[status]}",
+                href=f"/marriage/workbench/status?q={id_number}",
+                plugin="marriage",
+                order=11,
+            )
+        )
+    code = query.strip().upper()
+    if len(code) == 10 and code.isalnum():
+        row = await Appointment.select().where(Appointment.code == code).first()
+        if row is not None:
+            results.append(
+                SearchResult(
+                    kind="appointment",
+                    title=f"预约 {code}",
+                    subtitle=(
+                        f"{row['office_code']} {row['day']} {row['start_time']} · "
+                        f"{mask_name(row['booker_name'])} · {row['status']}"
+                    ),
+                    href=f"/marriage/workbench/register?appointment={code}",
+                    plugin="marriage",
+                    order=12,
+                )
+            )
+    return results

@@ -1,0 +1,106 @@
+"""Graded-evaluation endpoints: policy, evaluate, announce, the grade certificate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post, put
+from litestar.params import Parameter
+
+from core.auth.guards import require_user
+from core.certificates.service import certificate_pdf
+from core.clock import today
+from core.errors import NotFound
+from core.pagination import page_params
+
+from ..schemas import EvaluationBody, PolicyBody
+from ..services import evaluations
+from .access import may_read
+
+TAGS = ["social organizations: evaluation"]
+EVALUATE = {"permission": "social_orgs.evaluate"}
+
+
+@get("/evaluation-policy", opt={"public": True}, tags=TAGS, summary="Policy in force")
+async def read_policy() -> dict[str, Any]:
+    return await evaluations.policy_on(await today())
+
+
+@put(
+    "/evaluation-policy",
+    opt={"permission": "social_orgs.policy.edit"},
+    tags=TAGS,
+    summary="Edit grade thresholds (admin)",
+)
+async def edit_policy(request: Request, data: PolicyBody) -> dict[str, Any]:
+    user = require_user(request)
+    indicators = (
+        [{"key": i.key, "label": i.label, "max_points": i.max_points} for i in data.indicators]
+        if data.indicators is not None
+        else None
+    )
+    return await evaluations.set_policy(
+        data.thresholds, indicators, data.effective_from, user.username, await today()
+    )
+
+
+@post("/{uscc:str}/evaluations", opt=EVALUATE, status_code=201, tags=TAGS, summary="Evaluate")
+async def evaluate(request: Request, uscc: str, data: EvaluationBody) -> dict[str, Any]:
+    user = require_user(request)
+    return await evaluations.evaluate(uscc, data.year, data.scores, user.username, await today())
+
+
+@get("/evaluations", opt=EVALUATE, tags=TAGS, summary="Evaluations (reviewer)")
+async def evaluation_list(
+    status: str | None = Parameter(default=None, max_length=16),
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    return await evaluations.evaluations(page_params(limit, offset), status)
+
+
+@get("/evaluations/{evaluation_id:int}", opt=EVALUATE, tags=TAGS, summary="One evaluation")
+async def read_evaluation(evaluation_id: int) -> dict[str, Any]:
+    return await evaluations.get_evaluation(evaluation_id)
+
+
+@post(
+    "/evaluations/{evaluation_id:int}/announce",
+    opt=EVALUATE,
+    status_code=200,
+    tags=TAGS,
+    summary="Announce after the public notice",
+)
+async def announce(evaluation_id: int) -> dict[str, Any]:
+    return await evaluations.announce(evaluation_id, await today())
+
+
+@get(
+    "/evaluations/{evaluation_id:int}/certificate",
+    opt={"auth": True},
+    tags=TAGS,
+    summary="Grade certificate (PDF)",
+)
+async def certificate(request: Request, evaluation_id: int) -> Response[bytes]:
+    user = require_user(request)
+    evaluation = await evaluations.get_evaluation(evaluation_id)
+    visible = may_read(user, evaluation["uscc"]) or user.has("social_orgs.evaluate")
+    if not visible or not evaluation["certificate_no"]:
+        raise NotFound()
+    number = evaluation["certificate_no"]
+    return Response(
+        await certificate_pdf(number),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{number}.pdf"'},
+    )
+
+
+ROUTES = [
+    read_policy,
+    edit_policy,
+    evaluate,
+    evaluation_list,
+    read_evaluation,
+    announce,
+    certificate,
+]

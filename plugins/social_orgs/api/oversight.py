@@ -1,0 +1,89 @@
+"""Oversight endpoints: the abnormal list, deregistration proposals, random spot checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.params import Parameter
+
+from core.auth.guards import require_user
+from core.clock import today
+from core.pagination import page_params
+
+from ..schemas import DecisionBody, SpotCheckBody
+from ..services import enforcement, spot_checks
+
+TAGS = ["social organizations: oversight"]
+ABNORMAL = {"permission": "social_orgs.abnormal.read"}
+DECIDE = {"permission": "social_orgs.deregistration.decide"}
+DRAW = {"permission": "social_orgs.spot_check.draw"}
+
+
+@get("/abnormal", opt=ABNORMAL, tags=TAGS, summary="Abnormal list for a report year")
+async def abnormal(
+    year: int | None = Parameter(default=None, ge=2000, le=2100),
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    on = await today()
+    return await enforcement.abnormal_list(
+        on.year - 1 if year is None else year, on, page_params(limit, offset)
+    )
+
+
+@get("/deregistration-proposals", opt=ABNORMAL, tags=TAGS, summary="Deregistration queue")
+async def proposals() -> list[dict[str, Any]]:
+    return await enforcement.deregistration_proposals(await today())
+
+
+async def _decide(request: Request, uscc: str, decision: str, note: str) -> dict[str, Any]:
+    user = require_user(request)
+    return await enforcement.decide_deregistration(
+        uscc, decision, note, user.username, await today()
+    )
+
+
+@post(
+    "/deregistration-proposals/{uscc:str}/confirm",
+    opt=DECIDE,
+    status_code=200,
+    tags=TAGS,
+    summary="Confirm a deregistration proposal",
+)
+async def confirm(request: Request, uscc: str, data: DecisionBody | None = None) -> dict[str, Any]:
+    return await _decide(request, uscc, "confirm", data.note if data else "")
+
+
+@post(
+    "/deregistration-proposals/{uscc:str}/reject",
+    opt=DECIDE,
+    status_code=200,
+    tags=TAGS,
+    summary="Reject a deregistration proposal",
+)
+async def reject(request: Request, uscc: str, data: DecisionBody | None = None) -> dict[str, Any]:
+    return await _decide(request, uscc, "reject", data.note if data else "")
+
+
+@post("/spot-checks", opt=DRAW, status_code=201, tags=TAGS, summary="Draw a random spot check")
+async def draw(request: Request, data: SpotCheckBody) -> dict[str, Any]:
+    user = require_user(request)
+    return await spot_checks.draw(data.year, data.count, data.seed, user.username, await today())
+
+
+@get("/spot-checks", opt={"public": True}, tags=TAGS, summary="Published spot-check draws")
+async def draws(
+    year: int | None = Parameter(default=None, ge=2000, le=2100),
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    return await spot_checks.spot_checks(page_params(limit, offset), year)
+
+
+@get("/spot-checks/{spot_check_id:int}", opt={"public": True}, tags=TAGS, summary="One draw")
+async def one_draw(spot_check_id: int) -> dict[str, Any]:
+    return await spot_checks.get_spot_check(spot_check_id)
+
+
+ROUTES = [abnormal, proposals, confirm, reject, draw, draws, one_draw]

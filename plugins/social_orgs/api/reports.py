@@ -1,0 +1,71 @@
+"""Annual-report endpoints: the organization files, a clerk returns and inspects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post, put
+from litestar.params import Parameter
+
+from core.auth.guards import require_user
+from core.pagination import page_params
+
+from ..schemas import InspectionBody, ReportBody, ReturnBody
+from ..services import reports
+from .access import READ_REPORTS, own_org, readable_org
+
+TAGS = ["social organizations: annual reports"]
+FILE = {"permission": "social_orgs.report.file"}
+INSPECT = {"permission": "social_orgs.inspect"}
+PATH = "/{uscc:str}/annual-reports/{year:int}"
+
+
+@get("/annual-reports", opt={"permission": READ_REPORTS}, tags=TAGS, summary="Reports (staff)")
+async def report_list(
+    year: int | None = Parameter(default=None, ge=2000, le=2100),
+    status: str | None = Parameter(default=None, max_length=16),
+    inspected: bool | None = Parameter(default=None),
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    return await reports.report_list(
+        page_params(limit, offset), year=year, status=status, inspected=inspected
+    )
+
+
+@get("/{uscc:str}/annual-reports", opt={"auth": True}, tags=TAGS, summary="One org's reports")
+async def reports_of(request: Request, uscc: str) -> list[dict[str, Any]]:
+    return await reports.reports_of(readable_org(request, uscc))
+
+
+@get(PATH, opt={"auth": True}, tags=TAGS, summary="Read a report")
+async def read_report(request: Request, uscc: str, year: int) -> dict[str, Any]:
+    return await reports.get_report(readable_org(request, uscc), year)
+
+
+@put(PATH, opt=FILE, tags=TAGS, summary="Save the report as a draft")
+async def save_draft(request: Request, uscc: str, year: int, data: ReportBody) -> dict[str, Any]:
+    return await reports.save_draft(own_org(request, uscc), year, data.fields())
+
+
+@post(PATH + "/submit", opt=FILE, status_code=200, tags=TAGS, summary="Submit the report")
+async def submit(
+    request: Request, uscc: str, year: int, data: ReportBody | None = None
+) -> dict[str, Any]:
+    return await reports.submit(
+        own_org(request, uscc), year, data.fields() if data is not None else None
+    )
+
+
+@post(PATH + "/return", opt=INSPECT, status_code=200, tags=TAGS, summary="Return for correction")
+async def return_report(uscc: str, year: int, data: ReturnBody) -> dict[str, Any]:
+    return await reports.return_for_correction(uscc, year, data.reason)
+
+
+@post(PATH + "/inspection", opt=INSPECT, status_code=200, tags=TAGS, summary="Annual inspection")
+async def inspect(request: Request, uscc: str, year: int, data: InspectionBody) -> dict[str, Any]:
+    user = require_user(request)
+    return await reports.inspect(uscc, year, data.result, data.note, user.username)
+
+
+ROUTES = [report_list, reports_of, read_report, save_draft, submit, return_report, inspect]

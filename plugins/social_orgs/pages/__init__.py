@@ -1,0 +1,1 @@
+"""Server-rendered pages of the social_orgs plugin, mounted under ``/orgs``."""

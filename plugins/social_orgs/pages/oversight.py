@@ -1,0 +1,175 @@
+"""Reviewers' pages: the abnormal list with deregistration proposals, drawing spot checks,
+graded evaluation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import Parameter
+
+from core.auth.guards import require_user
+from core.clock import today
+from core.errors import DomainError
+from core.pagination import page_params
+from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
+from core.web.rendering import render_page, request_language
+
+from ..services import enforcement, evaluations, spot_checks
+from .common import done, page_of, pager_for, translate, whole_number
+from .public import spot_check_page
+
+ABNORMAL = {"permission": "social_orgs.abnormal.read"}
+DECIDE = {"permission": "social_orgs.deregistration.decide"}
+DRAW = {"permission": "social_orgs.spot_check.draw"}
+EVALUATE = {"permission": "social_orgs.evaluate"}
+SHOWN_ON_LIST = 500
+
+
+async def _abnormal_page(
+    request: Request, year: int | None, error: str = "", status_code: int = 200
+) -> Response:
+    on = await today()
+    year = on.year - 1 if year is None else year
+    user = require_user(request)
+    return await render_page(
+        request,
+        "social_orgs/abnormal.html",
+        {
+            "year": year,
+            "listed": await enforcement.abnormal_list(year, on, page_params(SHOWN_ON_LIST, 0)),
+            "proposals": await enforcement.deregistration_proposals(on),
+            "may_decide": user.has(DECIDE["permission"]),
+            "error": error,
+        },
+        status_code=status_code,
+    )
+
+
+@get("/abnormal", opt=ABNORMAL, include_in_schema=False)
+async def abnormal_page(
+    request: Request, year: int | None = Parameter(default=None, ge=2000, le=2100)
+) -> Response:
+    return await _abnormal_page(request, year)
+
+
+@post("/deregistration/{uscc:str}", opt=DECIDE, include_in_schema=False)
+async def decide_post(request: Request, uscc: str) -> Response:
+    user = require_user(request)
+    form = await read_form(request)
+    try:
+        result = await enforcement.decide_deregistration(
+            uscc, form.get("decision"), form.get("note"), user.username, await today()
+        )
+    except DomainError as exc:
+        message = field_errors(exc, {}, request_language(request))[FORM_LEVEL]
+        return await _abnormal_page(request, None, message, 422)
+    if result["decision"] == "confirmed":
+        return done(request, "/orgs/abnormal", N_("Deregistration confirmed."))
+    return done(request, "/orgs/abnormal", N_("The proposal was rejected."))
+
+
+@post("/spot-checks", opt=DRAW, include_in_schema=False)
+async def draw_post(request: Request) -> Response:
+    user = require_user(request)
+    form = await read_form(request)
+    try:
+        year = whole_number(form.get("year"))
+        count = whole_number(form.get("count"))
+    except ValueError:
+        errors = {FORM_LEVEL: translate(request, N_("Year and number must be whole numbers."))}
+        return await spot_check_page(request, errors, form.values, 422)
+    if year is None:
+        errors = {FORM_LEVEL: translate(request, N_("Enter the year."))}
+        return await spot_check_page(request, errors, form.values, 422)
+    try:
+        result = await spot_checks.draw(
+            year, count, form.get("seed") or None, user.username, await today()
+        )
+    except DomainError as exc:
+        errors = field_errors(exc, {}, request_language(request))
+        return await spot_check_page(request, errors, form.values, 422)
+    return done(
+        request,
+        "/orgs/spot-checks",
+        N_("Draw no. %(id)s has been recorded and published."),
+        id=result["id"],
+    )
+
+
+async def _evaluation_page(
+    request: Request,
+    errors: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    on = await today()
+    result = await evaluations.evaluations(page_of(request))
+    return await render_page(
+        request,
+        "social_orgs/evaluations.html",
+        {
+            "policy": await evaluations.policy_on(on),
+            "result": result,
+            "pager": pager_for(request, result["total"]),
+            "errors": errors or {},
+            "form": form or {},
+        },
+        status_code=status_code,
+    )
+
+
+@get("/evaluations", opt=EVALUATE, include_in_schema=False)
+async def evaluation_page(request: Request) -> Response:
+    return await _evaluation_page(request)
+
+
+@post("/evaluations", opt=EVALUATE, include_in_schema=False)
+async def evaluate_post(request: Request) -> Response:
+    user = require_user(request)
+    form = await read_form(request)
+    on = await today()
+    keys = [indicator["key"] for indicator in (await evaluations.policy_on(on))["indicators"]]
+    errors: dict[str, str] = {}
+    scores: dict[str, Any] = {}
+    for key in keys:
+        try:
+            scores[key] = whole_number(form.get(f"score_{key}"))
+        except ValueError:
+            scores[key] = None
+        if scores[key] is None:  # the form shows every indicator: a blank one is unscored
+            errors[f"score_{key}"] = translate(request, N_("Enter whole points."))
+    try:
+        year = whole_number(form.get("year"))
+    except ValueError:
+        year = None
+    if year is None:
+        errors["year"] = translate(request, N_("Enter the year."))
+    if errors:
+        return await _evaluation_page(request, errors, form.values, 422)
+    assert year is not None
+    try:
+        result = await evaluations.evaluate(form.get("uscc"), year, scores, user.username, on)
+    except DomainError as exc:
+        errors = field_errors(exc, {}, request_language(request))
+        return await _evaluation_page(request, errors, form.values, 422)
+    return done(
+        request,
+        "/orgs/evaluations",
+        N_("Graded %(total)s points; under public notice until %(day)s."),
+        total=result["total"],
+        day=result["notice_ends_on"],
+    )
+
+
+@post("/evaluations/{evaluation_id:int}/announce", opt=EVALUATE, include_in_schema=False)
+async def announce_post(request: Request, evaluation_id: int) -> Response:
+    try:
+        await evaluations.announce(evaluation_id, await today())
+    except DomainError as exc:
+        errors = field_errors(exc, {}, request_language(request))
+        return await _evaluation_page(request, errors, None, 422)
+    return done(request, "/orgs/evaluations", N_("The result has been announced."))
+
+
+ROUTES = [abnormal_page, decide_post, draw_post, evaluation_page, evaluate_post, announce_post]

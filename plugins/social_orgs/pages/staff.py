@@ -1,0 +1,183 @@
+"""Clerks' pages: the registry (register, organization accounts), the inspection queue and a
+report's inspection or return for correction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.params import Parameter
+
+from core.auth.guards import require_user
+from core.errors import DomainError
+from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
+from core.web.rendering import render_page, request_language
+
+from ..rules import REPORT_FIELDS
+from ..services import registry, reports
+from .common import done, page_of, pager_for, whole_number
+
+REGISTER = {"permission": "social_orgs.register"}
+INSPECT = {"permission": "social_orgs.inspect"}
+REGISTRY_ERRORS = {
+    "INVALID_USCC": ("uscc", N_("Check the code: 18 characters, and its kind digit.")),
+    "ALREADY_REGISTERED": ("uscc", N_("An organization with this code is registered already.")),
+    "INVALID_NAME": ("name", N_("Enter the organization's name.")),
+    "INVALID_LEGAL_REPRESENTATIVE": ("legal_representative", N_("Enter the legal representative.")),
+    "INVALID_DATE": ("registered_on", N_("Enter the registration date, not in the future.")),
+    "INVALID_STAFF_COUNT": ("staff_count", N_("Enter a whole number, zero or more.")),
+    "INVALID_USERNAME": (
+        "username",
+        N_("Use 3 to 64 letters, digits, dots, underscores or hyphens."),
+    ),
+    "USERNAME_TAKEN": ("username", N_("This username is taken already.")),
+    "WEAK_PASSWORD": ("password", N_("Choose a password of at least 8 characters.")),
+    "NOT_FOUND": ("account_uscc", N_("No organization has this code.")),
+    "ORG_DEREGISTERED": ("account_uscc", N_("This organization has been deregistered.")),
+}
+
+
+async def _registry_page(
+    request: Request,
+    errors: dict[str, str] | None = None,
+    form: dict[str, Any] | None = None,
+    status_code: int = 200,
+) -> Response:
+    return await render_page(
+        request,
+        "social_orgs/registry.html",
+        {"errors": errors or {}, "form": form or {}},
+        status_code=status_code,
+    )
+
+
+@get("/registry", opt=REGISTER, include_in_schema=False)
+async def registry_page(request: Request) -> Response:
+    return await _registry_page(request)
+
+
+@post("/registry", opt=REGISTER, include_in_schema=False)
+async def register_post(request: Request) -> Response:
+    form = await read_form(request)
+    try:
+        registered_on = dt.date.fromisoformat(form.get("registered_on"))
+    except ValueError:
+        errors = {"registered_on": N_("Enter the registration date, not in the future.")}
+        return await _registry_page(request, errors, form.values, 422)
+    try:
+        staff_count = whole_number(form.get("staff_count")) or 0
+    except ValueError:
+        errors = {"staff_count": N_("Enter a whole number, zero or more.")}
+        return await _registry_page(request, errors, form.values, 422)
+    try:
+        org = await registry.register_org(
+            uscc=form.get("uscc"),
+            name=form.get("name"),
+            kind=form.get("kind"),
+            registered_on=registered_on,
+            legal_representative=form.get("legal_representative"),
+            staff_count=staff_count,
+            contact_phone=form.get("contact_phone"),
+        )
+    except DomainError as exc:
+        errors = field_errors(exc, REGISTRY_ERRORS, request_language(request))
+        return await _registry_page(request, errors, form.values, 422)
+    return done(request, "/orgs/registry", N_("Registered: %(name)s."), name=org["name"])
+
+
+@post("/registry/accounts", opt=REGISTER, include_in_schema=False)
+async def account_post(request: Request) -> Response:
+    form = await read_form(request)
+    try:
+        account = await registry.create_account(
+            form.get("account_uscc"), form.get("username"), form.raw("password")
+        )
+    except DomainError as exc:
+        errors = field_errors(exc, REGISTRY_ERRORS, request_language(request))
+        values = {k: v for k, v in form.values.items() if k != "password"}
+        return await _registry_page(request, errors, values, 422)
+    return done(
+        request,
+        "/orgs/registry",
+        N_("Account %(username)s created for the organization."),
+        username=account["username"],
+    )
+
+
+@get("/inspections", opt=INSPECT, include_in_schema=False)
+async def inspection_queue(
+    request: Request, year: int | None = Parameter(default=None, ge=2000, le=2100)
+) -> Response:
+    queue = await reports.report_list(
+        page_of(request), year=year, status="submitted", inspected=False
+    )
+    return await render_page(
+        request,
+        "social_orgs/inspections.html",
+        {"result": queue, "year": year, "pager": pager_for(request, queue["total"])},
+    )
+
+
+async def _report_page(
+    request: Request,
+    uscc: str,
+    year: int,
+    errors: dict[str, str] | None = None,
+    status_code: int = 200,
+) -> Response:
+    report = await reports.get_report(uscc, year)
+    return await render_page(
+        request,
+        "social_orgs/report_review.html",
+        {"report": report, "fields": REPORT_FIELDS, "errors": errors or {}},
+        status_code=status_code,
+    )
+
+
+@get("/reports/{uscc:str}/{year:int}", opt=INSPECT, include_in_schema=False)
+async def report_review(request: Request, uscc: str, year: int) -> Response:
+    return await _report_page(request, uscc, year)
+
+
+def _refusal(request: Request, exc: DomainError, field: str) -> dict[str, str]:
+    errors = field_errors(exc, {}, request_language(request))
+    return {field: errors[FORM_LEVEL]}
+
+
+@post("/reports/{uscc:str}/{year:int}/inspection", opt=INSPECT, include_in_schema=False)
+async def inspect_post(request: Request, uscc: str, year: int) -> Response:
+    user = require_user(request)
+    form = await read_form(request)
+    try:
+        report = await reports.inspect(
+            uscc, year, form.get("result"), form.get("note"), user.username
+        )
+    except DomainError as exc:
+        errors = _refusal(request, exc, "result")
+        return await _report_page(request, uscc, year, errors, 422)
+    target = f"/orgs/reports/{report['uscc']}/{year}"
+    return done(request, target, N_("The inspection result has been recorded."))
+
+
+@post("/reports/{uscc:str}/{year:int}/return", opt=INSPECT, include_in_schema=False)
+async def return_post(request: Request, uscc: str, year: int) -> Response:
+    form = await read_form(request)
+    try:
+        report = await reports.return_for_correction(uscc, year, form.get("reason"))
+    except DomainError as exc:
+        errors = _refusal(request, exc, "reason")
+        return await _report_page(request, uscc, year, errors, 422)
+    target = f"/orgs/reports/{report['uscc']}/{year}"
+    return done(request, target, N_("The report has been returned for correction."))
+
+
+ROUTES = [
+    registry_page,
+    register_post,
+    account_post,
+    inspection_queue,
+    report_review,
+    inspect_post,
+    return_post,
+]

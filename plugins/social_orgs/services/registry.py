@@ -1,0 +1,255 @@
+"""The registry of social organizations: registration, organization accounts, the public
+directory and profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core import audit
+from core.auth.accounts import create_org_account
+from core.auth.identity import CurrentUser
+from core.clock import today
+from core.contributions import SearchResult
+from core.db import write_transaction
+from core.errors import Conflict, DomainError
+from core.pagination import PageParams, page
+
+from ..rules import INSPECTION_RESULT_LABELS, KIND_LABELS, abnormal_years, normalize_uscc
+from ..tables import AnnualReport, Evaluation, Organization
+from .common import SLUG, get_org, refusals, require_active
+
+MAX_NAME = 200
+SEARCH_LIMIT = 10
+
+
+def _text(value: str, field: str, label: str, limit: int) -> str:
+    text = (value or "").strip()
+    if not text or len(text) > limit:
+        raise DomainError(
+            f"INVALID_{field.upper()}",
+            f"请填写{label}（不超过{limit}字） / {field} is required, at most {limit} characters",
+        )
+    return text
+
+
+async def register_org(
+    *,
+    uscc: str,
+    name: str,
+    kind: str,
+    registered_on: dt.date,
+    legal_representative: str,
+    staff_count: int,
+    contact_phone: str = "",
+) -> dict[str, Any]:
+    """Register an organization (clerk). 422 ``INVALID_USCC`` when the code is malformed or its
+    kind digit disagrees with ``kind``; 409 ``ALREADY_REGISTERED`` for a code on file."""
+    if kind not in KIND_LABELS:
+        raise DomainError(
+            "INVALID_KIND", "机构类型应为社会团体、社会服务机构或基金会 / unknown kind"
+        )
+    with refusals():
+        code = normalize_uscc(uscc, kind)  # type: ignore[arg-type]
+    name = _text(name, "name", "组织名称", MAX_NAME)
+    representative = _text(legal_representative, "legal_representative", "法定代表人", 64)
+    if registered_on > await today():
+        raise DomainError(
+            "INVALID_DATE", "登记日期不能晚于今天 / the registration date is in the future"
+        )
+    if staff_count < 0:
+        raise DomainError("INVALID_STAFF_COUNT", "人数不能为负 / staff count cannot be negative")
+    async with write_transaction():
+        inserted = (
+            await Organization.insert(
+                Organization(
+                    uscc=code,
+                    name=name,
+                    kind=kind,
+                    registered_on=registered_on,
+                    legal_representative=representative,
+                    staff_count=staff_count,
+                    contact_phone=(contact_phone or "").strip()[:32],
+                )
+            )
+            .on_conflict(target=Organization.uscc, action="DO NOTHING")
+            .returning(Organization.id)
+        )
+        if not inserted:  # one conditional insert: two clerks racing cannot both register it
+            raise Conflict(
+                "ALREADY_REGISTERED", f"该统一社会信用代码已登记 / {code} is already registered"
+            )
+        await audit.record(
+            "social_orgs.org.registered",
+            entity="social_org",
+            entity_id=code,
+            summary=f"登记{KIND_LABELS[kind]}（{name}）",  # type: ignore[index]
+            details={"kind": kind, "registered_on": registered_on.isoformat()},
+        )
+    return await profile(code)
+
+
+async def create_account(uscc: str, username: str, password: str) -> dict[str, Any]:
+    """An ``org`` account that files this organization's reports (clerk)."""
+    org = await get_org(uscc)
+    require_active(org)
+    account = await create_org_account(username, password, org["uscc"], org["name"])
+    return {"username": account.username, "kind": "org", "uscc": org["uscc"]}
+
+
+async def _current_grade(uscc: str, on: dt.date) -> dict[str, Any] | None:
+    """The latest announced grade not yet expired on ``on`` (its validity may start next year)."""
+    row = await (
+        Evaluation.select()
+        .where(
+            (Evaluation.uscc == uscc)
+            & (Evaluation.status == "announced")
+            & Evaluation.grade.is_not_null()
+            & (Evaluation.valid_until >= on)
+        )
+        .order_by(Evaluation.announced_on, ascending=False)
+        .first()
+    )
+    return row
+
+
+async def _latest_inspection(uscc: str) -> dict[str, Any] | None:
+    return await (
+        AnnualReport.select(
+            AnnualReport.year,
+            AnnualReport.inspection_result,
+            AnnualReport.inspection_note,
+            AnnualReport.inspected_on,
+        )
+        .where((AnnualReport.uscc == uscc) & AnnualReport.inspection_result.is_not_null())
+        .order_by(AnnualReport.year, ascending=False)
+        .first()
+    )
+
+
+async def submissions(uscc: str) -> dict[int, dt.date]:
+    """Report year → first submission day, for the abnormal-list rule."""
+    rows = await AnnualReport.select(AnnualReport.year, AnnualReport.submitted_on).where(
+        (AnnualReport.uscc == uscc) & AnnualReport.submitted_on.is_not_null()
+    )
+    return {row["year"]: row["submitted_on"] for row in rows}
+
+
+async def profile(uscc: str) -> dict[str, Any]:
+    """The public profile: registration facts, latest inspection, current grade, abnormal years."""
+    org = await get_org(uscc)
+    on = await today()
+    inspection = await _latest_inspection(org["uscc"])
+    grade = await _current_grade(org["uscc"], on)
+    unfiled = (
+        abnormal_years(
+            kind=org["kind"],
+            registered_on=org["registered_on"],
+            submitted_on=await submissions(org["uscc"]),
+            today=on,
+        )
+        if org["status"] == "active"
+        else []
+    )
+    return {
+        "uscc": org["uscc"],
+        "name": org["name"],
+        "kind": org["kind"],
+        "kind_label": KIND_LABELS[org["kind"]],
+        "status": org["status"],
+        "registered_on": org["registered_on"],
+        "deregistered_on": org["deregistered_on"],
+        "legal_representative": org["legal_representative"],
+        "staff_count": org["staff_count"],
+        "latest_inspection": inspection
+        and {
+            "year": inspection["year"],
+            "result": inspection["inspection_result"],
+            "result_label": INSPECTION_RESULT_LABELS[inspection["inspection_result"]],
+            "inspected_on": inspection["inspected_on"],
+        },
+        "latest_inspection_result": inspection and inspection["inspection_result"],
+        "grade": grade and grade["grade"],
+        "grade_valid_from": grade and grade["valid_from"],
+        "grade_valid_until": grade and grade["valid_until"],
+        "grade_certificate_no": grade and grade["certificate_no"],
+        "abnormal_years": unfiled,
+        "on_abnormal_list": bool(unfiled),
+    }
+
+
+def _matching(term: str) -> Any:
+    """Name or code containing ``term`` (codes are stored upper-case)."""
+    return Organization.name.like(f"%{term}%") | Organization.uscc.like(f"%{term.upper()}%")
+
+
+async def directory(
+    params: PageParams, q: str | None = None, kind: str | None = None, status: str | None = None
+) -> dict[str, Any]:
+    """The public directory, by name: code, name, kind, status (no personal data)."""
+    where = Organization.id.is_not_null()
+    if q and q.strip():
+        term = q.strip()
+        where &= _matching(term)
+    if kind:
+        where &= Organization.kind == kind
+    if status:
+        where &= Organization.status == status
+    rows = await (
+        Organization.select(
+            Organization.uscc,
+            Organization.name,
+            Organization.kind,
+            Organization.status,
+            Organization.registered_on,
+        )
+        .where(where)
+        .order_by(Organization.name)
+        .limit(params.limit)
+        .offset(params.offset)
+    )
+    total = await Organization.count().where(where)
+    on = await today()
+    grades = {
+        row["uscc"]: row["grade"]
+        for row in await Evaluation.select(Evaluation.uscc, Evaluation.grade)
+        .where(
+            (Evaluation.status == "announced")
+            & Evaluation.grade.is_not_null()
+            & (Evaluation.valid_until >= on)
+            & Evaluation.uscc.is_in([row["uscc"] for row in rows] or [""])
+        )
+        # The latest announcement wins.
+        .order_by(Evaluation.announced_on)
+    }
+    items = [
+        {**row, "kind_label": KIND_LABELS[row["kind"]], "grade": grades.get(row["uscc"])}
+        for row in rows
+    ]
+    return page(items, total)
+
+
+async def search(query: str, user: CurrentUser) -> list[SearchResult]:
+    """The clerk's global search: organizations by name or code (public registry data)."""
+    if not user.is_staff:
+        return []
+    rows = await (
+        Organization.select(
+            Organization.uscc, Organization.name, Organization.kind, Organization.status
+        )
+        .where(_matching(query))
+        .order_by(Organization.name)
+        .limit(SEARCH_LIMIT)
+    )
+    status = {"active": "正常", "deregistered": "已撤销登记"}
+    return [
+        SearchResult(
+            kind="社会组织",
+            title=row["name"],
+            subtitle=f"{row['uscc']} · {KIND_LABELS[row['kind']]} · {status[row['status']]}",
+            href=f"/orgs/{row['uscc']}",
+            plugin=SLUG,
+            order=400,
+        )
+        for row in rows
+    ]

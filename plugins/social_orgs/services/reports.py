@@ -1,0 +1,351 @@
+"""Annual reports: drafts and submission by the organization, return for correction and
+inspection by a clerk.
+
+A report is editable while ``draft`` or ``returned``; once ``submitted`` it changes only when a
+clerk returns it for correction (audited). Every transition is one conditional UPDATE on the
+report's status, so two requests racing cannot both win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core import audit, notifications
+from core.clock import today
+from core.db import write_transaction
+from core.errors import Conflict, DomainError, NotFound
+from core.pagination import PageParams, page
+
+from ..rules import (
+    INSPECTION_RESULT_LABELS,
+    REPORT_FIELD_LABELS,
+    REPORT_FIELDS,
+    invalid_fields,
+    is_late,
+    missing_fields,
+    report_deadline,
+    require_complete,
+)
+from ..tables import AnnualReport, Organization
+from .common import SLUG, dumps, get_org, loads, org_recipient, refusals, require_active
+
+EDITABLE = ("draft", "returned")
+
+
+def _check_year(org: dict[str, Any], year: int, on: dt.date) -> None:
+    if not org["registered_on"].year <= year <= on.year:
+        raise DomainError(
+            "INVALID_REPORT_YEAR",
+            f"年度须在{org['registered_on'].year}年至{on.year}年之间 / "
+            f"the report year must lie between {org['registered_on'].year} and {on.year}",
+        )
+
+
+def _clean(content: dict[str, Any]) -> dict[str, Any]:
+    """Only the report's own fields; blank text counts as not filled in."""
+    cleaned = {}
+    for name in REPORT_FIELDS:
+        value = content.get(name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value is not None and value != "":
+            cleaned[name] = value
+    return cleaned
+
+
+def report_out(row: dict[str, Any], org_name: str = "") -> dict[str, Any]:
+    content = loads(row["content"]) or {}
+    fields = {name: content.get(name) for name in REPORT_FIELDS}
+    inspection = None
+    if row["inspection_result"]:
+        inspection = {
+            "result": row["inspection_result"],
+            "result_label": INSPECTION_RESULT_LABELS[row["inspection_result"]],
+            "note": row["inspection_note"],
+            "inspected_on": row["inspected_on"],
+            "inspected_by": row["inspected_by"],
+        }
+    return {
+        **fields,
+        "uscc": row["uscc"],
+        "org_name": org_name,
+        "year": row["year"],
+        "status": row["status"],
+        "deadline": row["deadline"],
+        "submitted_on": row["submitted_on"],
+        "resubmitted_on": row["resubmitted_on"],
+        "late": row["late"],
+        "return_reason": row["return_reason"],
+        "content": fields,
+        "missing_fields": missing_fields(content),
+        "inspection": inspection,
+    }
+
+
+async def _row(uscc: str, year: int) -> dict[str, Any] | None:
+    return (
+        await AnnualReport.select()
+        .where((AnnualReport.uscc == uscc) & (AnnualReport.year == year))
+        .first()
+    )
+
+
+def _already_submitted() -> Conflict:
+    return Conflict(
+        "REPORT_ALREADY_SUBMITTED",
+        "年度报告已提交，不能修改；如需更正请联系登记机关退回 / "
+        "the report is submitted and can no longer change unless a clerk returns it",
+    )
+
+
+async def _save(org: dict[str, Any], year: int, content: dict[str, Any]) -> None:
+    """Create or replace the draft, inside the caller's transaction."""
+    bad = invalid_fields(content)
+    if bad:
+        labels = "、".join(REPORT_FIELD_LABELS[name] for name in bad)
+        raise DomainError(
+            "INVALID_REPORT",
+            f"以下内容填写有误：{labels} / invalid values: {', '.join(bad)}",
+            extra={"invalid": bad},
+        )
+    await AnnualReport.insert(
+        AnnualReport(
+            uscc=org["uscc"],
+            year=year,
+            status="draft",
+            content="{}",
+            deadline=report_deadline(org["kind"], year),
+        )
+    ).on_conflict(target=(AnnualReport.uscc, AnnualReport.year), action="DO NOTHING")
+    updated = (
+        await AnnualReport.update(
+            {
+                AnnualReport.content: dumps(content),
+                AnnualReport.updated_at: dt.datetime.now(dt.UTC),
+            }
+        )
+        .where(
+            (AnnualReport.uscc == org["uscc"])
+            & (AnnualReport.year == year)
+            & AnnualReport.status.is_in(list(EDITABLE))
+        )
+        .returning(AnnualReport.id)
+    )
+    if not updated:
+        raise _already_submitted()
+
+
+async def save_draft(uscc: str, year: int, content: dict[str, Any]) -> dict[str, Any]:
+    """Save the report as a draft (blank fields allowed, wrong values refused)."""
+    org = await get_org(uscc)
+    require_active(org)
+    _check_year(org, year, await today())
+    content = _clean(content)
+    async with write_transaction():
+        await _save(org, year, content)
+        await audit.record(
+            "social_orgs.report.saved",
+            entity="social_org_report",
+            entity_id=f"{org['uscc']}-{year}",
+            summary=f"保存{year}年度报告草稿（{org['name']}）",
+            details={"filled": sorted(content)},
+        )
+    return await get_report(org["uscc"], year)
+
+
+async def submit(uscc: str, year: int, content: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Submit the saved draft (or ``content``, saved first). 422 ``INCOMPLETE_REPORT`` names every
+    field still missing; a submission after the deadline is marked late."""
+    org = await get_org(uscc)
+    require_active(org)
+    on = await today()
+    _check_year(org, year, on)
+    async with write_transaction():
+        if content is not None:
+            await _save(org, year, _clean(content))
+        row = await _row(org["uscc"], year)
+        if row is not None and row["status"] == "submitted":
+            raise _already_submitted()
+        with refusals():
+            require_complete(loads(row["content"]) if row else {})
+        assert row is not None
+        first = row["submitted_on"] or on
+        late = is_late(first, row["deadline"])
+        updated = (
+            await AnnualReport.update(
+                {
+                    AnnualReport.status: "submitted",
+                    AnnualReport.submitted_on: first,
+                    AnnualReport.resubmitted_on: on if row["submitted_on"] else None,
+                    AnnualReport.late: late,
+                    AnnualReport.updated_at: dt.datetime.now(dt.UTC),
+                }
+            )
+            .where((AnnualReport.id == row["id"]) & AnnualReport.status.is_in(list(EDITABLE)))
+            .returning(AnnualReport.id)
+        )
+        if not updated:
+            raise _already_submitted()
+        again = row["submitted_on"] is not None
+        await audit.record(
+            "social_orgs.report.resubmitted" if again else "social_orgs.report.submitted",
+            entity="social_org_report",
+            entity_id=f"{org['uscc']}-{year}",
+            summary=f"{'重新' if again else ''}提交{year}年度报告（{org['name']}）"
+            + ("，逾期" if late else ""),
+            details={"late": late, "deadline": row["deadline"].isoformat()},
+        )
+    return await get_report(org["uscc"], year)
+
+
+async def return_for_correction(uscc: str, year: int, reason: str) -> dict[str, Any]:
+    """A clerk sends a submitted report back to the organization to correct (audited); its
+    inspection, if any, is cleared: the corrected report is inspected again."""
+    org = await get_org(uscc)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("REASON_REQUIRED", "请填写退回原因 / a reason is required")
+    async with write_transaction():
+        updated = (
+            await AnnualReport.update(
+                {
+                    AnnualReport.status: "returned",
+                    AnnualReport.return_reason: reason[:2000],
+                    AnnualReport.inspection_result: None,
+                    AnnualReport.inspection_note: "",
+                    AnnualReport.inspected_on: None,
+                    AnnualReport.inspected_by: "",
+                    AnnualReport.updated_at: dt.datetime.now(dt.UTC),
+                }
+            )
+            .where(
+                (AnnualReport.uscc == org["uscc"])
+                & (AnnualReport.year == year)
+                & (AnnualReport.status == "submitted")
+            )
+            .returning(AnnualReport.id)
+        )
+        if not updated:
+            raise _not_submitted(year)
+        recipient, channel = org_recipient(org)
+        await notifications.enqueue(
+            recipient,
+            f"{year}年度报告已退回更正",
+            f"{org['name']}：您提交的{year}年度报告已被登记机关退回更正，原因：{reason}。"
+            "请登录江海区民政局网上服务平台修改后重新提交。",
+            channel=channel,
+            plugin=SLUG,
+        )
+        await audit.record(
+            "social_orgs.report.returned",
+            entity="social_org_report",
+            entity_id=f"{org['uscc']}-{year}",
+            summary=f"退回{year}年度报告更正（{org['name']}）",
+            details={"reason": reason[:500]},
+        )
+    return await get_report(org["uscc"], year)
+
+
+def _not_submitted(year: int) -> DomainError:
+    return DomainError(
+        "REPORT_NOT_SUBMITTED", f"{year}年度报告尚未提交 / the {year} report is not submitted"
+    )
+
+
+async def inspect(uscc: str, year: int, result: str, note: str, inspector: str) -> dict[str, Any]:
+    """Record the annual inspection (年检) of a submitted report; a later inspection of the same
+    report supersedes the earlier one (both are in the audit log)."""
+    if result not in INSPECTION_RESULT_LABELS:
+        raise DomainError(
+            "INVALID_INSPECTION_RESULT",
+            "年检结论应为 qualified、basically_qualified 或 unqualified / unknown result",
+        )
+    org = await get_org(uscc)
+    on = await today()
+    async with write_transaction():
+        row = await _row(org["uscc"], year)
+        updated = (
+            await AnnualReport.update(
+                {
+                    AnnualReport.inspection_result: result,
+                    AnnualReport.inspection_note: (note or "").strip()[:2000],
+                    AnnualReport.inspected_on: on,
+                    AnnualReport.inspected_by: inspector,
+                }
+            )
+            .where(
+                (AnnualReport.uscc == org["uscc"])
+                & (AnnualReport.year == year)
+                & (AnnualReport.status == "submitted")
+            )
+            .returning(AnnualReport.id)
+        )
+        if not updated:
+            raise _not_submitted(year)
+        label = INSPECTION_RESULT_LABELS[result]  # type: ignore[index]
+        await audit.record(
+            "social_orgs.report.inspected",
+            entity="social_org_report",
+            entity_id=f"{org['uscc']}-{year}",
+            summary=f"{year}年度检查结论：{label}（{org['name']}）",
+            details={"result": result, "previous": row["inspection_result"] if row else None},
+        )
+    return await get_report(org["uscc"], year)
+
+
+async def get_report(uscc: str, year: int) -> dict[str, Any]:
+    org = await get_org(uscc)
+    row = await _row(org["uscc"], year)
+    if row is None:
+        raise NotFound(f"尚无{year}年度报告 / no report for {year}")
+    return report_out(row, org["name"])
+
+
+async def reports_of(uscc: str) -> list[dict[str, Any]]:
+    """Every report of one organization, newest year first (a short, bounded list)."""
+    org = await get_org(uscc)
+    rows = await (
+        AnnualReport.select()
+        .where(AnnualReport.uscc == org["uscc"])
+        .order_by(AnnualReport.year, ascending=False)
+    )
+    return [report_out(row, org["name"]) for row in rows]
+
+
+async def report_list(
+    params: PageParams,
+    *,
+    year: int | None = None,
+    status: str | None = None,
+    inspected: bool | None = None,
+) -> dict[str, Any]:
+    """Reports for staff, oldest submission first (the inspection queue is
+    ``status=submitted&inspected=false``)."""
+    where = AnnualReport.id.is_not_null()
+    if year is not None:
+        where &= AnnualReport.year == year
+    if status:
+        where &= AnnualReport.status == status
+    if inspected is not None:
+        where &= (
+            AnnualReport.inspection_result.is_not_null()
+            if inspected
+            else AnnualReport.inspection_result.is_null()
+        )
+    rows = await (
+        AnnualReport.select()
+        .where(where)
+        .order_by(AnnualReport.submitted_on)
+        .order_by(AnnualReport.uscc)
+        .limit(params.limit)
+        .offset(params.offset)
+    )
+    total = await AnnualReport.count().where(where)
+    names = {
+        row["uscc"]: row["name"]
+        for row in await Organization.select(Organization.uscc, Organization.name).where(
+            Organization.uscc.is_in([row["uscc"] for row in rows] or [""])
+        )
+    }
+    return page([report_out(row, names.get(row["uscc"], "")) for row in rows], total)

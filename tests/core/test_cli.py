@@ -1,0 +1,149 @@
+"""Issue #2 item 11 and API.md "CLI": ``createuser --password-stdin``, ``plugins list|enable|
+disable``, ``backup``/``restore`` round trips on SQLite and PostgreSQL, plugin sub-commands.
+Each command runs as a real ``python -m core.cli`` process."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.core.support import cli_env, run_cli
+
+pytestmark = pytest.mark.db
+
+
+async def _cli(env: dict, *args: str, stdin: str | None = None):
+    return await asyncio.to_thread(run_cli, env, *args, stdin=stdin)
+
+
+@pytest.fixture
+def sqlite_only(engine_name):
+    if engine_name != "sqlite":
+        pytest.skip("the command's wiring does not depend on the engine; run once, on SQLite")
+
+
+async def test_createuser_reads_the_password_from_stdin(client, database_url, sqlite_only, db):
+    from core.tables import Account
+
+    env = cli_env(database_url)
+    r = await _cli(env, "createuser", "window-li", "--role", "clerk", "--office", "JH02",
+                   "--password-stdin", stdin="a long pass phrase\n")  # fmt: skip
+    assert r.returncode == 0, r.stdout + r.stderr
+    row = await Account.select().where(Account.username == "window-li").first()
+    assert (row["roles"], row["office_code"], row["kind"]) == (["clerk"], "JH02", "staff")
+    # The production Argon2id parameters (RFC 9106 low-memory profile), never the plain text.
+    assert row["password_hash"].startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    token = await client.post(
+        "/api/v1/auth/token", json={"username": "window-li", "password": "a long pass phrase"}
+    )
+    assert token.status_code == 200
+
+    again = await _cli(
+        env, "createuser", "window-li", "--role", "admin", "--password-stdin", stdin="pass-2-pass"
+    )
+    assert again.returncode == 2 and "USERNAME_TAKEN" in again.stdout
+
+
+async def test_plugins_list_enable_disable(client, admin, database_url, sqlite_only):
+    from core.tables import AuditEvent
+
+    env = cli_env(database_url)
+    disabled = await _cli(env, "plugins", "disable", "funeral")
+    assert disabled.returncode == 0, disabled.stdout + disabled.stderr
+    lines = [line.split() for line in disabled.stdout.splitlines() if line.strip()]
+    assert [line[0] for line in lines] == ["marriage", "funeral", "disability", "social_orgs"]
+    assert {line[0]: line[2] for line in lines}["funeral"] == "disabled"
+    api = (await client.get("/api/v1/admin/plugins", headers=admin)).json()
+    assert {p["name"]: p["enabled"] for p in api}["funeral"] is False
+    assert await AuditEvent.count().where(AuditEvent.action == "core.plugin.disabled") == 1
+
+    enabled = await _cli(env, "plugins", "enable", "funeral")
+    assert enabled.returncode == 0
+    api = (await client.get("/api/v1/admin/plugins", headers=admin)).json()
+    assert all(p["enabled"] for p in api)
+
+
+async def test_hook_cli_commands_become_sub_commands(database_url, sqlite_only, db):
+    env = cli_env(database_url, probe=True)
+    r = await _cli(env, "probe", "你好")
+    assert r.returncode == 0, r.stderr
+    assert "probe says 你好" in r.stdout
+
+
+@pytest.fixture
+async def scratch_url(engine_name):
+    """A database of its own for commands that replace the whole database."""
+    if engine_name == "sqlite":
+        yield f"sqlite:///{tempfile.mkdtemp(prefix='minzheng-backup-')}/live.db"
+        return
+    import asyncpg
+
+    from tests.conftest import PG_ADMIN_URL
+
+    try:
+        admin = await asyncpg.connect(PG_ADMIN_URL)
+    except Exception as exc:
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    name = f"minzheng_backup_{uuid.uuid4().hex[:8]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _sql(url: str, query: str) -> list[tuple]:
+    if url.startswith("sqlite"):
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            with connection:
+                return list(connection.execute(query))
+        finally:
+            connection.close()
+    import asyncpg
+
+    connection = await asyncpg.connect(url)
+    try:
+        return [tuple(row) for row in await connection.fetch(query)]
+    finally:
+        await connection.close()
+
+
+async def test_backup_and_restore_round_trip(scratch_url, tmp_path: Path):
+    from core.backup import restore
+    from core.errors import DomainError
+
+    env = cli_env(scratch_url)
+    r = await _cli(
+        env, "createuser", "before-backup", "--role", "reviewer", "--password-stdin",
+        stdin="pass-phrase-1\n",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stdout + r.stderr
+    target = tmp_path / "nested" / "minzheng.backup"
+    r = await _cli(env, "backup", str(target))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert target.is_file() and target.stat().st_size > 0
+    await _sql(
+        scratch_url,
+        "INSERT INTO account (username, password_hash, kind, roles, display_name, phone, active,"
+        " created_at) SELECT 'after-backup', password_hash, kind, roles, '', '', active,"
+        " created_at FROM account",
+    )
+    users = "SELECT username FROM account ORDER BY username"
+    assert await _sql(scratch_url, users) == [("after-backup",), ("before-backup",)]
+
+    r = await _cli(env, "restore", str(target))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert await _sql(scratch_url, users) == [("before-backup",)]
+    verify = await _cli(env, "audit", "verify")
+    assert verify.returncode == 0, verify.stdout  # the restore itself is appended to the chain
+
+    with pytest.raises(DomainError) as missing:
+        await restore(scratch_url, tmp_path / "no-such.backup")
+    assert missing.value.code == "NOT_FOUND"

@@ -1,0 +1,137 @@
+"""The plan's indicator table over HTTP (``GET /api/v1/stats/indicators``): every enabled service
+contributes, targets are the plan's, ``met`` follows the records, a switched-off service's rows
+vanish (issue 7 items 1 and 2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from stdnum.cn.uscc import calc_check_digit
+
+from tests.core.support import assert_error
+
+pytestmark = pytest.mark.db
+
+PLUGINS = {"marriage", "funeral", "disability", "social_orgs"}
+
+# The 2025 district targets of the plan's indicator table (/work/shared/seed/000_*.txt,
+# "“十四五”时期江门市江海区民政事业发展主要指标"): row 21 婚姻登记“跨省通办”实施率 100%,
+# rows 24 and 25 困难残疾人生活补贴 / 重度残疾人护理补贴覆盖率 100%. The plan's 2025 table has no
+# row for organizations per 10,000 residents: DOMAIN.md keeps the 13th plan's floor (≥6.5,
+# row 7 of "“十三五”时期…主要指标完成情况"). Every other indicator has no target.
+PLAN_TARGETS = {
+    "marriage.cross_province_availability": 100,
+    "disability.living_coverage": 100,
+    "disability.nursing_coverage": 100,
+    "social_orgs.per_10k_residents": 6.5,
+}
+
+
+@pytest.fixture
+async def admin(staff) -> dict:
+    return await staff("admin")
+
+
+@pytest.fixture
+async def reviewer(staff) -> dict:
+    return await staff("reviewer")
+
+
+async def indicators(client, headers, year: int = 2026) -> dict[str, dict]:
+    r = await client.get(f"/api/v1/stats/indicators?year={year}", headers=headers)
+    assert r.status_code == 200, r.text
+    return {row["key"]: row for row in r.json()}
+
+
+async def register_orgs(client, clerk: dict, count: int, start: int = 1) -> None:
+    for n in range(start, start + count):
+        first17 = f"51440704MJ{n:07d}"
+        r = await client.post(
+            "/api/v1/orgs/",
+            json={
+                "uscc": first17 + calc_check_digit(first17),
+                "name": f"江海区测试协会{n}",
+                "kind": "social_group",
+                "registered_on": "2024-03-01",
+                "legal_representative": "陈志明",
+                "staff_count": 3,
+            },
+            headers=clerk,
+        )
+        assert r.status_code == 201, r.text
+
+
+async def test_every_enabled_service_contributes_rows_of_the_plans_shape(client, reviewer):
+    rows = await indicators(client, reviewer)
+    assert {row["plugin"] for row in rows.values()} == PLUGINS
+    for row in rows.values():
+        assert {"key", "name", "name_en", "unit", "value", "target", "met"} <= set(row)
+        assert row["name"] and row["name_en"] and row["unit"] and row["definition"]
+
+
+async def test_targets_are_the_plans_2025_targets(client, reviewer):
+    rows = await indicators(client, reviewer)
+    targets = {key: row["target"] for key, row in rows.items() if row["target"] is not None}
+    assert targets == PLAN_TARGETS
+    assert "跨省通办" in rows["marriage.cross_province_availability"]["name"]
+
+
+async def test_met_follows_the_records(client, staff, reviewer, env_var):
+    """Organizations per 10,000 residents against the floor of 6.5, with a small population so
+    that a few registrations cross it."""
+    env_var("MINZHENG_POPULATION", "10000")
+    clerk = await staff("clerk", office_code="JH01")
+    await register_orgs(client, clerk, 6)
+    row = (await indicators(client, reviewer))["social_orgs.per_10k_residents"]
+    assert (row["value"], row["met"]) == (6, False)
+
+    await register_orgs(client, clerk, 1, start=7)
+    row = (await indicators(client, reviewer))["social_orgs.per_10k_residents"]
+    assert (row["value"], row["met"]) == (7, True)
+
+
+async def test_no_record_means_no_value_and_no_verdict(client, reviewer):
+    rows = await indicators(client, reviewer, year=2022)
+    coverage = rows["disability.living_coverage"]
+    assert coverage["value"] is None and coverage["target"] == 100 and coverage["met"] is None
+
+
+async def test_a_switched_off_service_takes_its_indicators_away(client, admin, reviewer):
+    assert any(row["plugin"] == "funeral" for row in (await indicators(client, reviewer)).values())
+    r = await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": False}, headers=admin)
+    assert r.status_code == 200, r.text
+    rows = await indicators(client, reviewer)
+    assert {row["plugin"] for row in rows.values()} == PLUGINS - {"funeral"}
+
+    r = await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": True}, headers=admin)
+    assert r.status_code == 200, r.text
+    assert {row["plugin"] for row in (await indicators(client, reviewer)).values()} == PLUGINS
+
+
+@pytest.mark.parametrize("year", ["1800", "2101", "abc"])
+async def test_a_year_out_of_range_is_a_bad_request(client, reviewer, year):
+    assert_error(await client.get(f"/api/v1/stats/indicators?year={year}", headers=reviewer), 400)
+
+
+async def test_without_a_year_the_table_is_this_years(client, admin, reviewer):
+    r = await client.put("/api/v1/testing/clock", json={"today": "2025-06-30"}, headers=admin)
+    assert r.status_code == 200
+    r = await client.get("/api/v1/stats/indicators", headers=reviewer)
+    rows = {row["key"]: row for row in r.json()}
+    assert rows["marriage.registrations"]["series"][0][0] == "2025-01"
+
+
+@pytest.mark.parametrize(
+    ("roles", "status"), [(("clerk",), 403), (("admin",), 200), (("reviewer",), 200)]
+)
+async def test_only_admins_and_reviewers_read_the_indicators(client, staff, roles, status):
+    headers = await staff(*roles, office_code="JH01" if "clerk" in roles else None)
+    r = await client.get("/api/v1/stats/indicators?year=2026", headers=headers)
+    assert r.status_code == status
+
+
+async def test_citizens_and_strangers_may_not_read_them(client, citizen, id_number):
+    person = await citizen(id_number(dt.date(1990, 1, 1)))
+    assert_error(await client.get("/api/v1/stats/indicators", headers=person), 403, "FORBIDDEN")
+    assert_error(await client.get("/api/v1/stats/indicators"), 401, "UNAUTHENTICATED")

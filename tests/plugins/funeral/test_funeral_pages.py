@@ -1,0 +1,154 @@
+"""The funeral pages through the real app with a browser session: Chinese by default, English on
+request, forms with the session's CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from core.auth.middleware import SESSION_COOKIE
+from core.auth.tokens import csrf_token_for, issue_token
+from core.tables import Account
+from tests.plugins.funeral.support import HOME, TODAY, clock, person_number, roster
+
+pytestmark = pytest.mark.db
+
+
+@pytest.fixture
+def session(client):
+    """``await session("clerk")`` → the CSRF token of a browser session now held by ``client``."""
+
+    async def sign_in(role: str, office_code: str | None = None) -> str:
+        account = Account(
+            username=f"page-{role}",
+            password_hash="x",
+            kind="staff",
+            roles=[role],
+            office_code=office_code,
+            display_name=f"页面{role}",
+        )
+        await account.save()
+        raw, _ = await issue_token(account.id, "session")
+        client.cookies.set(SESSION_COOKIE, raw)
+        return csrf_token_for(raw)
+
+    return sign_in
+
+
+def _intake_form(csrf: str, number: str, action: str) -> dict[str, str]:
+    return {
+        "_csrf": csrf,
+        "id_number": number,
+        "died_on": "2026-03-18",
+        "funeral_home": HOME,
+        "applicant_name": "冯明",
+        "applicant_phone": "13800138000",
+        "applicant_relation": "儿子",
+        "fee_transport": "600",
+        "fee_storage": "200",
+        "units_storage": "2",
+        "action": action,
+    }
+
+
+async def test_front_page_shows_the_policy_to_everyone(client, db):
+    r = await client.get("/funeral/")
+    assert r.status_code == 200
+    assert "遗体接运" in r.text and "480.00" in r.text and "1,540.00" in r.text
+    english = await client.get("/funeral/?lang=en")
+    assert "Body transport" in english.text and "Who is eligible" in english.text
+
+
+async def test_clerk_previews_saves_and_reaches_the_notice(client, session):
+    await clock(TODAY)
+    number = person_number(dt.date(1937, 7, 7), "male")
+    await roster((number, "冯伯", "tekun", dt.date(2015, 1, 1), None))
+    csrf = await session("clerk", "JH01")
+    page = await client.get("/funeral/intake")
+    assert page.status_code == 200 and 'name="_csrf"' in page.text
+    preview = await client.post("/funeral/intake", data=_intake_form(csrf, number, "preview"))
+    assert preview.status_code == 200, preview.text
+    assert "冯伯" in preview.text
+    assert "符合减免条件：特困供养人员" in preview.text
+    assert "640.00" in preview.text  # 480 transport + 2 days × 80 storage
+    saved = await client.post("/funeral/intake", data=_intake_form(csrf, number, "save"))
+    assert saved.status_code == 303
+    target = saved.headers["location"]
+    assert re.fullmatch(r"/funeral/waivers/\d+", target)
+    detail = await client.get(target + "?lang=en")
+    assert "Print the notice (PDF)" in detail.text and "Approved" in detail.text
+    notice = await client.get(f"/api/v1/funeral{target.removeprefix('/funeral')}/notice")
+    assert notice.headers["content-type"] == "application/pdf"
+
+
+async def test_intake_errors_stay_next_to_their_fields(client, session):
+    await clock(TODAY)
+    csrf = await session("clerk", "JH01")
+    form = _intake_form(csrf, "440704194001010011", "save")
+    r = await client.post("/funeral/intake", data=form)
+    assert r.status_code == 422
+    assert 'id="f-id_number-error"' in r.text
+    bad_fee = {
+        **_intake_form(csrf, person_number(dt.date(1940, 1, 1)), "save"),
+        "fee_transport": "六百",
+    }
+    r = await client.post("/funeral/intake", data=bad_fee)
+    assert r.status_code == 422 and 'id="items-error"' in r.text
+    forged = {**form, "_csrf": "forged"}
+    assert (await client.post("/funeral/intake", data=forged)).status_code == 403
+
+
+async def test_reviewer_settlement_page_and_confirmation(client, session):
+    await clock(dt.date(2026, 2, 10))
+    clerk = await session("clerk", "JH01")
+    number = person_number(dt.date(1939, 3, 3))
+    await roster((number, "谢婆", "dibao", dt.date(2015, 1, 1), None))
+    form = {**_intake_form(clerk, number, "save"), "died_on": "2026-02-08"}
+    assert (await client.post("/funeral/intake", data=form)).status_code == 303
+    await clock(TODAY)
+    client.cookies.clear()
+    csrf = await session("reviewer")
+    page = await client.get("/funeral/settlements?month=2026-02")
+    assert page.status_code == 200
+    assert HOME in page.text and "640.00" in page.text
+    assert "/api/v1/funeral/settlements/2026-02/csv" in page.text
+    confirmed = await client.post("/funeral/settlements/2026-02/confirm", data={"_csrf": csrf})
+    assert confirmed.status_code == 303
+    again = await client.get("/funeral/settlements?month=2026-02")
+    assert "已结算" in again.text or "Settled" in again.text
+
+
+async def test_admin_saves_a_policy_version_from_the_page(client, session):
+    await clock(TODAY)
+    csrf = await session("admin")
+    page = await client.get("/funeral/policy")
+    assert page.status_code == 200
+    fields = dict(
+        re.findall(r'name="((?:code|name|cap|unit|max_units)_\d+)" value="([^"]*)"', page.text)
+    )
+    units = dict(re.findall(r'name="(unit_\d+)"[^>]*>.*?value="(\w+)" selected', page.text))
+    data = {**fields, **units, "_csrf": csrf, "categories": ["dibao", "tekun"]}
+    index = next(k for k, v in fields.items() if v == "cremation").split("_")[1]
+    data[f"cap_{index}"] = "300"
+    r = await client.post("/funeral/policy", data=data)
+    assert r.status_code == 303, r.text
+    policy = (await client.get("/api/v1/funeral/policy")).json()
+    assert {i["code"]: i["cap_fen"] for i in policy["items"]}["cremation"] == 30000
+    assert policy["eligible_categories"] == ["dibao", "tekun"]
+    assert len(policy["items"]) == 7
+
+
+async def test_pages_follow_roles_and_the_plugin_switch(client, session, bearer):
+    await session("reviewer")
+    assert (await client.get("/funeral/intake")).status_code == 403
+    assert (await client.get("/funeral/policy")).status_code == 403
+    assert (await client.get("/funeral/waivers")).status_code == 200
+    admin = await bearer("admin")
+    await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": False}, headers=admin)
+    try:
+        assert (await client.get("/funeral/")).status_code == 404
+        assert (await client.get("/api/v1/funeral/policy")).status_code == 404
+    finally:
+        await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": True}, headers=admin)

@@ -1,0 +1,173 @@
+"""Offices, schedules and slots over HTTP: API.md "Marriage"; DOMAIN.md "Appointment booking"."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.plugins.marriage.support import (
+    API,
+    PATTERN,
+    add_office,
+    book,
+    couple,
+    put_schedule,
+    quick_citizen,
+    quick_staff,
+    set_today,
+    slots_on,
+)
+
+pytestmark = pytest.mark.db
+D = dt.date
+
+
+async def test_offices_are_created_by_the_admin_and_listed_for_anyone(client):
+    admin = await quick_staff("admin")
+    clerk = await quick_staff("clerk", office_code="JH01")
+    body = {"code": "JH01", "name": "江海区婚姻登记处", "division_code": "440704"}
+    assert (await client.post(f"{API}/offices", json=body)).status_code == 401
+    r = await client.post(f"{API}/offices", json=body, headers=clerk)
+    assert r.status_code == 403 and r.json()["code"] == "FORBIDDEN"
+    r = await client.post(f"{API}/offices", json=body, headers=admin)
+    assert r.status_code == 201
+    assert r.json() == {**body, "province_code": "44"}
+    r = await client.post(f"{API}/offices", json=body, headers=admin)
+    assert r.status_code == 409 and r.json()["code"] == "OFFICE_EXISTS"
+    bad = {**body, "code": "JH02", "division_code": "4407"}
+    r = await client.post(f"{API}/offices", json=bad, headers=admin)
+    assert r.status_code == 422 and r.json()["code"] == "INVALID_DIVISION"
+    r = await client.post(f"{API}/offices", json={"code": "JH02"}, headers=admin)
+    assert r.status_code == 400 and r.json()["code"] == "BAD_REQUEST"
+    listed = (await client.get(f"{API}/offices")).json()
+    assert listed == [{**body, "province_code": "44"}]
+
+
+async def test_national_day_is_closed_and_the_adjusted_saturday_open(client):
+    """2026: Oct 1–7 is the National Day holiday; Sat Oct 10 is worked (调休)."""
+    admin = await quick_staff("admin")
+    await set_today(client, admin, D(2026, 9, 28))
+    await add_office(client, admin)
+    result = await put_schedule(client, admin, horizon=13)
+    assert result["from"] == "2026-09-28" and result["to"] == "2026-10-11"
+    assert result["warnings"] == []
+    r = await client.get(
+        f"{API}/slots", params={"office": "JH01", "from": "2026-09-28", "to": "2026-10-11"}
+    )
+    days = sorted({slot["date"] for slot in r.json()})
+    assert days == [
+        "2026-09-28", "2026-09-29", "2026-09-30", "2026-10-08", "2026-10-09", "2026-10-10",
+    ]  # fmt: skip
+    assert len(r.json()) == 6 * len(PATTERN)
+    first = r.json()[0]
+    assert first["start"] == "09:00" and first["end"] == "09:30"
+    assert first["capacity"] == 2 and first["remaining"] == 2 and first["office"] == "JH01"
+
+
+async def test_admin_open_and_closed_dates(client):
+    """520 on a weekend opens; a closed date closes even a working day."""
+    admin = await quick_staff("admin")
+    await set_today(client, admin, D(2027, 5, 10))
+    await add_office(client, admin)
+    result = await put_schedule(
+        client,
+        admin,
+        horizon=12,
+        open_dates=["2027-05-22"],  # a Saturday
+        closed_dates=["2027-05-12"],  # a Wednesday
+    )
+    # 2027 is beyond chinese-calendar: Monday–Friday, and the admin is warned.
+    assert [w["code"] for w in result["warnings"]] == ["CALENDAR_NOT_COVERED"]
+    assert result["warnings"][0]["year"] == 2027
+    assert await slots_on(client, D(2027, 5, 22))
+    assert await slots_on(client, D(2027, 5, 12)) == []
+    assert await slots_on(client, D(2027, 5, 15)) == []  # an ordinary Saturday
+    assert await slots_on(client, D(2027, 5, 11))
+    r = await client.get(f"{API}/offices/JH01/schedule", headers=admin)
+    assert r.json()["schedule"]["open_dates"] == ["2027-05-22"]
+    assert r.json()["warnings"][0]["year"] == 2027
+
+
+async def test_a_year_beyond_the_calendar_falls_back_to_monday_to_friday(client):
+    admin = await quick_staff("admin")
+    await set_today(client, admin, D(2026, 12, 28))
+    await add_office(client, admin)
+    result = await put_schedule(client, admin, horizon=10)
+    assert [w["year"] for w in result["warnings"]] == [2027]
+    assert await slots_on(client, D(2027, 1, 1))  # a Friday; the 2027 holidays are unknown
+    assert await slots_on(client, D(2027, 1, 2)) == []  # Saturday
+    assert await slots_on(client, D(2027, 1, 4))  # Monday
+
+
+async def test_regenerating_keeps_booked_slots_and_drops_the_others(client):
+    admin = await quick_staff("admin")
+    await set_today(client, admin, D(2026, 6, 1))
+    await add_office(client, admin)
+    await put_schedule(client, admin, horizon=7)
+    morning = (await slots_on(client, D(2026, 6, 2)))[0]
+    man, woman = couple(1)
+    r = await book(client, await quick_citizen(man), morning["id"], woman)
+    assert r.status_code == 201, r.text
+    code = r.json()["code"]
+    result = await put_schedule(
+        client, admin, horizon=7, slots=[{"start": "10:00", "end": "11:00", "capacity": 5}]
+    )
+    assert result["kept_booked_slots"] == 1
+    assert "BOOKED_SLOTS_KEPT" in [w["code"] for w in result["warnings"]]
+    listed = await slots_on(client, D(2026, 6, 2))
+    assert [(s["start"], s["capacity"]) for s in listed] == [("10:00", 5)]
+    r = await client.get(
+        f"{API}/appointments/{code}", headers=await quick_staff("clerk", office_code="JH01")
+    )
+    assert r.json()["status"] == "booked" and r.json()["start"] == "09:00"
+    # the kept slot takes no new bookings
+    other_man, other_woman = couple(2)
+    r = await book(client, await quick_citizen(other_man), morning["id"], other_woman)
+    assert r.status_code == 404
+
+
+async def test_schedule_refusals(client):
+    admin = await quick_staff("admin")
+    await set_today(client, admin, D(2026, 6, 1))
+    r = await client.put(f"{API}/offices/NOPE/schedule", json={"slots": []}, headers=admin)
+    assert r.status_code == 404
+    await add_office(client, admin)
+    overlapping = [
+        {"start": "09:00", "end": "10:00", "capacity": 1},
+        {"start": "09:30", "end": "10:30", "capacity": 1},
+    ]
+    for slots, horizon in (
+        (overlapping, 10),
+        ([{"start": "10:00", "end": "09:00", "capacity": 1}], 10),
+        ([{"start": "09:00", "end": "10:00", "capacity": 0}], 10),
+        ([{"start": "9h", "end": "10:00", "capacity": 1}], 10),
+        (PATTERN, 400),
+    ):
+        r = await client.put(
+            f"{API}/offices/JH01/schedule",
+            json={"slots": slots, "horizon_days": horizon},
+            headers=admin,
+        )
+        assert r.status_code == 422 and r.json()["code"] == "INVALID_SCHEDULE", r.text
+    r = await client.get(f"{API}/slots", params={"office": "NOPE"})
+    assert r.status_code == 404
+    r = await client.get(
+        f"{API}/slots", params={"office": "JH01", "from": "2026-06-10", "to": "2026-06-01"}
+    )
+    assert r.status_code == 400
+    r = await client.get(f"{API}/slots", params={"office": "JH01", "from": "June"})
+    assert r.status_code == 400
+
+
+async def test_the_daily_job_keeps_the_horizon_published(client):
+    from plugins.marriage.services.offices import roll_schedules_forward
+
+    admin = await quick_staff("admin")
+    await set_today(client, admin, D(2026, 6, 1))
+    await add_office(client, admin)
+    await put_schedule(client, admin, horizon=7)
+    assert await slots_on(client, D(2026, 6, 15)) == []
+    await set_today(client, admin, D(2026, 6, 8))
+    await roll_schedules_forward(D(2026, 6, 8))
+    assert len(await slots_on(client, D(2026, 6, 15))) == len(PATTERN)

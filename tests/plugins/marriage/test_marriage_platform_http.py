@@ -1,0 +1,127 @@
+"""The marriage plugin's contributions to the platform: indicators, the clerk's search, the
+demo data set, and switching the plugin off (API.md "Core")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.plugins.marriage.support import (
+    API,
+    TODAY,
+    book,
+    couple,
+    open_desk,
+    party,
+    put_schedule,
+    quick_citizen,
+    quick_staff,
+    register,
+    set_today,
+    slots_on,
+)
+
+pytestmark = pytest.mark.db
+D = dt.date
+
+
+async def test_indicators_count_registrations_divorces_and_cross_province(client):
+    desk = await open_desk(client, today=D(2026, 3, 2))
+    hukous = ["440704", "110105", "440703", "310101"]
+    for seq, hukou in enumerate(hukous):
+        man, woman = couple(seq)
+        r = await register(client, desk.clerk, party(man, "甲", hukou=hukou), party(woman, "乙"))
+        assert r.status_code == 201
+    await set_today(client, desk.admin, D(2026, 6, 1))
+    await put_schedule(client, desk.admin)
+    man, woman = couple(9)
+    await book(
+        client, await quick_citizen(man), (await slots_on(client, D(2026, 6, 2)))[0]["id"], woman
+    )
+    reviewer = await quick_staff("reviewer")
+    r = await client.get("/api/v1/stats/indicators", params={"year": 2026}, headers=reviewer)
+    assert r.status_code == 200
+    rows = {row["key"]: row for row in r.json() if row["key"].startswith("marriage.")}
+    assert rows["marriage.registrations"]["value"] == 4
+    assert dict(rows["marriage.registrations"]["series"])["2026-03"] == 4
+    assert len(rows["marriage.registrations"]["series"]) == 12
+    assert rows["marriage.divorces"]["value"] == 0
+    assert rows["marriage.cross_province_share"]["value"] == 50.0
+    assert rows["marriage.cross_province_share"]["target"] is None
+    availability = rows["marriage.cross_province_availability"]
+    assert availability["value"] == 100 and availability["target"] == 100
+    assert availability["met"] is True and "availability" in availability["definition"]
+    assert dict(rows["marriage.bookings"]["series"])["2026-06"] == 1
+    r = await client.get("/api/v1/stats/indicators", params={"year": 2020}, headers=reviewer)
+    rows = {row["key"]: row for row in r.json()}
+    assert rows["marriage.cross_province_availability"]["value"] == 0  # before the 2021 pilot
+    assert rows["marriage.cross_province_share"]["value"] is None
+    assert rows["marriage.registrations"]["value"] == 0
+
+
+async def test_clerk_search_finds_certificates_people_and_bookings_masked(client):
+    from core.auth.identity import CurrentUser
+    from core.plugins import get_host
+
+    desk = await open_desk(client)
+    man, woman = couple(1)
+    number = (
+        await register(client, desk.clerk, party(man, "王小强"), party(woman, "李芳"))
+    ).json()["certificate_no"]
+    other_man, other_woman = couple(2)
+    slot = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
+    code = (
+        await book(client, await quick_citizen(other_man, "赵大明"), slot["id"], other_woman)
+    ).json()["code"]
+
+    async def search(query: str, user: CurrentUser) -> list:
+        return [r for r in await get_host().search(query, user) if r.plugin == "marriage"]
+
+    def user(permissions: set[str]) -> CurrentUser:
+        return CurrentUser(1, "u", "staff", ("clerk",), frozenset(permissions), office_code="JH01")
+
+    clerk = user({"marriage.status.read"})
+    results = await search(number.lower(), clerk)
+    assert [(r.kind, r.title) for r in results] == [("certificate", number)]
+    assert "王*强" in results[0].subtitle and "王小强" not in results[0].subtitle
+    results = await search(man, clerk)
+    assert results[0].kind == "marital_status" and "已婚" in results[0].subtitle
+    assert man not in results[0].title and "王*强" in results[0].title
+    results = await search(code, clerk)
+    assert results[0].kind == "appointment" and "赵*明" in results[0].subtitle
+    assert await search(man, user(set())) == []
+
+
+async def test_demo_loads_once(client):
+    from plugins.marriage.demo import load_demo
+    from plugins.marriage.tables import Appointment, DivorceApplication, Registration, Slot
+
+    admin = await quick_staff("admin")
+    await set_today(client, admin, D(2026, 11, 2))
+    line = await load_demo(D(2026, 11, 2))
+    assert "registry JH01" in line and "password" in line
+    registrations = await Registration.count()
+    assert registrations >= 20
+    assert await DivorceApplication.count() == 1
+    assert await Appointment.count() == 1
+    assert await Slot.count() > 100
+    assert await load_demo(D(2026, 11, 2)) == "registry JH01 already loaded"
+    assert await Registration.count() == registrations
+
+
+async def test_a_disabled_plugin_answers_404_and_keeps_its_data(client):
+    desk = await open_desk(client)
+    man, woman = couple(1)
+    await register(client, desk.clerk, party(man, "甲"), party(woman, "乙"))
+    r = await client.patch(
+        "/api/v1/admin/plugins/marriage", json={"enabled": False}, headers=desk.admin
+    )
+    assert r.status_code == 200
+    assert (await client.get(f"{API}/offices")).status_code == 404
+    assert (await client.get("/marriage/book")).status_code == 404
+    r = await client.patch(
+        "/api/v1/admin/plugins/marriage", json={"enabled": True}, headers=desk.admin
+    )
+    r = await client.get(f"{API}/status/{man}", headers=desk.clerk)
+    assert r.json()["marital_status"] == "married"

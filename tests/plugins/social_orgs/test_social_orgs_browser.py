@@ -1,0 +1,112 @@
+"""An organization files its annual report in a real Chromium against ``minzheng serve``:
+it signs in at /login, fills the form, saves a draft, completes it and submits."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.async_api import expect
+from stdnum.cn.uscc import calc_check_digit
+
+from plugins.social_orgs.rules import KIND_DIGITS
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+
+PASSWORD = "org-password-1"
+
+
+async def _set_up(url: str, admin: dict) -> str:
+    """A clerk registers an organization and opens its account; the clock says April 2025."""
+    first17 = f"5{KIND_DIGITS['social_group']}440704MJB000001"
+    code = first17 + calc_check_digit(first17)
+    async with httpx.AsyncClient(base_url=url) as http:
+        r = await http.put("/api/v1/testing/clock", json={"today": "2025-04-15"}, headers=admin)
+        assert r.status_code == 200, r.text
+        r = await http.post(
+            "/api/v1/admin/users",
+            json={
+                "username": "e2e-clerk",
+                "password": PASSWORD,
+                "roles": ["clerk"],
+                "office_code": "JH01",
+            },
+            headers=admin,
+        )
+        assert r.status_code == 201, r.text
+        token = (
+            await http.post(
+                "/api/v1/auth/token", json={"username": "e2e-clerk", "password": PASSWORD}
+            )
+        ).json()["token"]
+        clerk = {"Authorization": f"Bearer {token}"}
+        r = await http.post(
+            "/api/v1/orgs/",
+            json={
+                "uscc": code,
+                "name": "江海区浏览器测试协会",
+                "kind": "social_group",
+                "registered_on": "2023-02-01",
+                "legal_representative": "梁美玲",
+                "staff_count": 3,
+            },
+            headers=clerk,
+        )
+        assert r.status_code == 201, r.text
+        r = await http.post(
+            f"/api/v1/orgs/{code}/accounts",
+            json={"username": "e2e-org", "password": PASSWORD},
+            headers=clerk,
+        )
+        assert r.status_code == 201, r.text
+    return code
+
+
+async def test_org_fills_saves_and_submits_its_report(live_server, page):
+    admin = {"Authorization": f"Bearer {await live_server.admin_token()}"}
+    code = await _set_up(live_server.url, admin)
+    url = live_server.url
+
+    await page.goto(url + "/login?next=/orgs/portal")
+    await page.get_by_label("用户名或身份证号").fill("e2e-org")
+    await page.get_by_label(re.compile("^密码")).fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(url + "/orgs/portal")
+    await expect(page.get_by_role("heading", name="年度报告")).to_be_visible()
+
+    await page.get_by_role("link", name="填写 2024 年度报告").click()
+    await page.wait_for_url(url + "/orgs/portal/reports/2024")
+    await page.get_by_label("业务活动情况").fill("举办社区书画展3场，开展公益培训20期。")
+    await page.get_by_label("本年收入（元）").fill("86,500.50")
+    await page.get_by_role("button", name="保存草稿").click()
+    await expect(page.get_by_role("status")).to_contain_text("草稿已保存")
+    await expect(page.get_by_label("本年收入（元）")).to_have_value("86500.50")
+
+    page.on("dialog", lambda dialog: dialog.accept())  # "submitted reports cannot change"
+    await page.get_by_role("button", name="提交年度报告").click()
+    await expect(page.get_by_role("alert")).to_contain_text("草稿已保存，但暂不能提交")
+    await expect(page.locator("#f-expenditure_fen-error")).to_contain_text("提交前必须填写")
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "social_orgs-report-form-errors.png"
+    await page.screenshot(path=str(shot), full_page=True)
+
+    await page.get_by_label("本年支出（元）").fill("80000")
+    await page.get_by_label("净资产（元）").fill("15000")
+    await page.get_by_label("专职工作人员数").fill("3")
+    await page.get_by_label("志愿者人数").fill("45")
+    await page.get_by_label("党组织建立情况").select_option("joint")
+    await page.get_by_label("负责人变动情况").fill("无")
+    await page.get_by_label("接受捐赠（元）").fill("0")
+    await page.get_by_role("button", name="提交年度报告").click()
+    await page.wait_for_url(url + "/orgs/portal")
+    await expect(page.get_by_role("status")).to_contain_text("2024 年度报告已提交")
+    await expect(page.get_by_role("link", name="查看 2024 年度报告")).to_be_visible()
+
+    async with httpx.AsyncClient(base_url=url) as http:
+        report = (await http.get(f"/api/v1/orgs/{code}/annual-reports/2024", headers=admin)).json()
+    assert report["status"] == "submitted" and report["late"] is False
+    assert report["revenue_fen"] == 8_650_050 and report["party_organization"] == "joint"
