@@ -37,7 +37,8 @@ async def _with_database(handler: Handler, args: argparse.Namespace) -> int:
     from core.migrate import migrate
 
     settings = get_settings()
-    if args.command not in ("migrate", "restore"):
+    # Read-only and whole-database commands must not change the schema they inspect or replace.
+    if args.command not in ("migrate", "restore", "backup", "audit"):
         await migrate(settings.database_url)
     else:
         db.use_database(settings.database_url)

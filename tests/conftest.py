@@ -400,3 +400,16 @@ def citizen(client):
         return {"Authorization": f"Bearer {r.json()['token']}"}
 
     return make
+
+
+@pytest.fixture(autouse=True)
+async def _live_server_clock_reset(request: pytest.FixtureRequest) -> AsyncIterator[None]:
+    """Browser tests share one server: whatever date a test set, the next one starts on today."""
+    yield
+    if "live_server" in request.fixturenames:
+        server = request.getfixturevalue("live_server")
+        token = await server.admin_token()
+        async with httpx.AsyncClient(base_url=server.url) as http:
+            await http.delete(
+                "/api/v1/testing/clock", headers={"Authorization": f"Bearer {token}"}
+            )

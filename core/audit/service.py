@@ -97,9 +97,9 @@ async def verify_chain(progress: Any = None) -> ChainReport:
         after = int(rows[-1]["seq"])
         if progress is not None:
             progress(checked)
-    head_moved = head is not None and (
-        int(head["seq"]) != expected_seq - 1 or (head["last_hash"] or GENESIS) != prev
-    )
+    if head is None:
+        return ChainReport(False, checked, last_id, "the chain's head row is missing")
+    head_moved = int(head["seq"]) != expected_seq - 1 or (head["last_hash"] or GENESIS) != prev
     if head_moved:
         return ChainReport(False, checked, last_id, "entries missing after the last one")
     return ChainReport(True, checked, None)

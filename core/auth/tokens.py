@@ -14,7 +14,7 @@ from typing import Literal
 
 from core import audit
 from core.auth.identity import CurrentUser
-from core.db import write_transaction
+from core.db import fetch_one, write_transaction
 from core.settings import get_settings
 from core.tables import Account, AuthToken
 
@@ -56,22 +56,23 @@ async def revoke_all_for(account_id: int) -> None:
     )
 
 
+# Raw SQL: every authenticated request runs this; Piccolo's join builder cost ~1.5 ms a call.
+_RESOLVE = (
+    "SELECT t.expires_at, t.revoked_at, a.id, a.username, a.kind, a.roles, a.display_name, "
+    "a.phone, a.office_code, a.org_uscc, a.active, a.created_at "
+    "FROM auth_token t JOIN account a ON a.id = t.account "
+    "WHERE t.token_hash = {} AND t.kind = {}"
+)
+
+
 async def resolve_token(raw: str, kind: TokenKind) -> dict | None:
     """The active account row behind a live token of ``kind``, or None."""
-    row = await (
-        AuthToken.select(
-            AuthToken.expires_at,
-            AuthToken.revoked_at,
-            *AuthToken.account.all_columns(exclude=[AuthToken.account.password_hash]),
-        )
-        .where((AuthToken.token_hash == token_digest(raw)) & (AuthToken.kind == kind))
-        .first()
-    )
+    row = await fetch_one(_RESOLVE, token_digest(raw), kind)
     if row is None or row["revoked_at"] is not None:
         return None
-    if row["expires_at"] <= dt.datetime.now(dt.UTC) or not row["account.active"]:
+    if row["expires_at"] <= dt.datetime.now(dt.UTC) or not row["active"]:
         return None
-    return {key.removeprefix("account."): value for key, value in row.items()}
+    return row
 
 
 def csrf_token_for(raw_session: str) -> str:

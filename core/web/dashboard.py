@@ -37,6 +37,7 @@ UNITS_EN = {
     "个/万人": "per 10,000 residents",
     "人": "people",
 }
+SINGULAR_EN = {"cases": "case", "people": "person"}
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 COMPARISONS = {">=": "≥", "<=": "≤"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,6 +95,8 @@ def with_unit(number: float | int | None, unit: str) -> str:
     text = format_value(number)
     if not unit:
         return text
+    if number == 1:
+        unit = SINGULAR_EN.get(unit, unit)
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
@@ -148,7 +151,9 @@ def chart_of(indicator: Indicator, lang: str) -> Chart | None:
     )
 
 
-def sections(indicators: Sequence[Indicator], metas: Sequence[PluginMeta], lang: str) -> list:
+def sections(
+    indicators: Sequence[Indicator], metas: Sequence[PluginMeta], lang: str
+) -> list[Section]:
     """Charts grouped by service, in the services' order."""
     out = []
     for meta in metas:

@@ -96,6 +96,13 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
 
 @hookimpl
 def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
+    # A resident's list holds their own applications, not a review queue.
+    own = user is not None and user.kind == "citizen"
+    applications = (
+        ("我的两项补贴申请", "My subsidy applications")
+        if own
+        else ("两项补贴审核", "Disability subsidy reviews")
+    )
     return [
         MenuItem(
             "两项补贴申请",
@@ -106,8 +113,7 @@ def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
             SLUG,
         ),
         MenuItem(
-            "两项补贴审核",
-            "Disability subsidy reviews",
+            *applications,
             "/disability/applications",
             301,
             "disability.application.read",

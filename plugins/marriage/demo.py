@@ -29,6 +29,7 @@ AFTERNOON = [(dt.time(14, 30), dt.time(15, 0)), (dt.time(15, 0), dt.time(15, 30)
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高梁谢"
 MEN = "伟强磊军洋勇杰涛明超刚建国志华"
 WOMEN = "芳娜敏静丽艳娟秀霞桂英红梅兰婷"
+SERVICES = ("marriage",) * 8 + ("divorce", "reissue")
 HUKOU = ["440704"] * 6 + ["440703", "440705", "440781", "450102", "430104", "360102"]
 CLERK = CurrentUser(
     id=0,
@@ -83,7 +84,51 @@ async def load_demo(today: dt.date) -> str:
     if registered:
         await divorce.apply(CLERK, marriage_certificate_no=registered[0], office_code=OFFICE[0])
     login = await _citizen_with_booking(rng, today)
-    return f"registry JH01, {len(registered)} marriages, 1 divorce in cooling-off; {login}"
+    booked = await _month_of_bookings(rng, today)
+    return (
+        f"registry JH01, {len(registered)} marriages, 1 divorce in cooling-off, "
+        f"{booked} bookings over the coming month; {login}"
+    )
+
+
+async def _month_of_bookings(rng: random.Random, today: dt.date) -> int:
+    """Two to five couples a working day over the published month, booked through the booking
+    service as residents would (each from its own documentation-range address)."""
+    slots = await (
+        Slot.select(Slot.id, Slot.day)
+        .where((Slot.office_code == OFFICE[0]) & (Slot.day >= today))
+        .order_by(Slot.day)
+        .order_by(Slot.start_time)
+    )
+    by_day: dict[dt.date, list[int]] = {}
+    for slot in slots:
+        by_day.setdefault(slot["day"], []).append(slot["id"])
+    booked = 0
+    for day, ids in by_day.items():
+        for slot_id in rng.sample(ids, min(len(ids), rng.randint(2, 5))):
+            man, woman = _person(rng, True, day), _person(rng, False, day)
+            service = rng.choice(SERVICES)
+            resident = CurrentUser(
+                id=0,
+                username=man.id_number,
+                kind="citizen",
+                roles=("citizen",),
+                permissions=frozenset({"marriage.book"}),
+                display_name=man.name,
+            )
+            try:
+                await booking.book(
+                    resident,
+                    slot_id=slot_id,
+                    service=service,
+                    partner_id_number=None if service == "reissue" else woman.id_number,
+                    partner_name="" if service == "reissue" else woman.name,
+                    ip=f"192.0.2.{booked % 250 + 1}",
+                )
+            except DomainError:  # a slot of today already begun, a clash of generated numbers
+                continue
+            booked += 1
+    return booked
 
 
 async def _citizen_with_booking(rng: random.Random, today: dt.date) -> str:

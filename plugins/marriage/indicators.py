@@ -27,6 +27,13 @@ def monthly(days: list[dt.date], year: int) -> list[tuple[str, float]]:
     return [(f"{year}-{month:02d}", counts.get(f"{year}-{month:02d}", 0)) for month in range(1, 13)]
 
 
+def monthly_share(part: list[dt.date], whole: list[dt.date], year: int) -> list[tuple[str, float]]:
+    """``part`` as a percentage of ``whole`` per month; months without any are left out."""
+    totals = dict(monthly(whole, year))
+    counts = dict(monthly(part, year))
+    return [(m, round(100 * counts[m] / n, 1)) for m, n in totals.items() if n]
+
+
 async def _registrations(kind: str, year: int) -> list[dict[str, Any]]:
     return await Registration.select(Registration.registered_on, Registration.cross_province).where(
         (Registration.kind == kind)
@@ -60,7 +67,7 @@ async def indicators(year: int) -> list[Indicator]:
     return [
         Indicator(
             key="marriage.cross_province_availability",
-            name="婚姻登记跨省通办实现率",
+            name="婚姻登记“跨省通办”实施率",
             name_en="Cross-province marriage registration available",
             unit="%",
             value=await availability(year),
@@ -91,12 +98,11 @@ async def indicators(year: int) -> list[Indicator]:
             ),
             plugin="marriage",
             order=11,
-            series=[
-                (label, value)
-                for label, value in monthly(
-                    [r["registered_on"] for r in marriages if r["cross_province"]], year
-                )
-            ],
+            series=monthly_share(
+                [r["registered_on"] for r in marriages if r["cross_province"]],
+                [r["registered_on"] for r in marriages],
+                year,
+            ),
         ),
         Indicator(
             key="marriage.registrations",

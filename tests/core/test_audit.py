@@ -216,7 +216,8 @@ async def _tamper(sql: str, *args) -> None:
 
 @pytest.mark.db
 @pytest.mark.parametrize(
-    "tamper", ["edit", "edit_details", "delete_middle", "delete_first", "delete_last"]
+    "tamper",
+    ["edit", "edit_details", "delete_middle", "delete_first", "delete_last", "delete_head"],
 )
 async def test_tampering_is_detected(client, admin, tamper, database_url):
     from core.audit import record
@@ -240,9 +241,12 @@ async def test_tampering_is_detected(client, admin, tamper, database_url):
     elif tamper == "delete_first":
         await _tamper("DELETE FROM audit_event WHERE id = {}", rows[0]["id"])
         expected = rows[1]["id"]
-    else:
+    elif tamper == "delete_last":
         await _tamper("DELETE FROM audit_event WHERE id = {}", rows[-1]["id"])
         expected = rows[-2]["id"]  # the last entry still there: nothing after it can be trusted
+    else:
+        await _tamper("DELETE FROM audit_head")
+        expected = rows[-1]["id"]
     report = (await client.get("/api/v1/admin/audit/verify", headers=admin)).json()
     assert report["ok"] is False
     assert report["first_bad_id"] == expected
@@ -329,3 +333,73 @@ async def test_no_full_identity_number_in_audit_rows_or_logs(
             assert form not in text
             assert form not in logged
     assert "440704********" in logged  # the log lines were written, masked
+
+
+@pytest.mark.db
+async def test_every_state_change_of_the_core_api_writes_an_event(client, staff, id_number):
+    from core.db import write_transaction
+    from core.notifications import enqueue
+    from core.people.service import ensure_person
+    from core.tables import AuditEvent, Notification
+
+    admin = await staff("admin")
+    clerk = await staff("clerk", office_code="JH01")
+    person = id_number(dt.date(1955, 5, 5), "male", division="440704", seq=60)
+    await ensure_person(person, "刘伯", hukou_division="440704")
+    async with write_transaction():
+        message = await enqueue("13800000000", "x", "y")
+    await Notification.update({Notification.status: "failed"}).where(Notification.id == message)
+    citizen = id_number(dt.date(1999, 9, 9), "female", seq=61)
+    roster = f"id_number,name,category,valid_from,valid_to\n{person},刘伯,tekun,2024-01-01,\n"
+
+    async def logout_of_a_fresh_token(c):
+        token = (
+            await c.post("/api/v1/auth/token", json={"username": citizen, "password": "pw-pw-pw-1"})
+        ).json()["token"]
+        return await c.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+
+    changes = {
+        "core.citizen.registered": lambda c: c.post(
+            "/api/v1/citizens",
+            json={"id_number": citizen, "name": "赵敏", "password": "pw-pw-pw-1"},
+        ),
+        "core.logout": logout_of_a_fresh_token,
+        "core.user.created": lambda c: c.post(
+            "/api/v1/admin/users",
+            json={"username": "rev-new", "password": "pw-pw-pw-1", "roles": ["reviewer"]},
+            headers=admin,
+        ),
+        "core.plugin.disabled": lambda c: c.patch(
+            "/api/v1/admin/plugins/social_orgs", json={"enabled": False}, headers=admin
+        ),
+        "core.person.moved": lambda c: c.patch(
+            f"/api/v1/people/{person}", json={"hukou_division": "440705"}, headers=clerk
+        ),
+        "core.person.died": lambda c: c.patch(
+            f"/api/v1/people/{person}", json={"deceased_on": "2025-03-03"}, headers=clerk
+        ),
+        "core.roster.imported": lambda c: c.post(
+            "/api/v1/rosters/import", files={"file": ("r.csv", roster.encode())}, headers=admin
+        ),
+        "core.clock.set": lambda c: c.put(
+            "/api/v1/testing/clock", json={"today": "2026-08-08"}, headers=admin
+        ),
+        "core.clock.reset": lambda c: c.delete("/api/v1/testing/clock", headers=admin),
+        "core.notification.retried": lambda c: c.post(
+            f"/api/v1/admin/notifications/{message}/retry", headers=admin
+        ),
+    }
+    for action, change in changes.items():
+        before = await AuditEvent.count().where(AuditEvent.action == action)
+        r = await change(client)
+        assert r.status_code < 300, (action, r.text)
+        assert await AuditEvent.count().where(AuditEvent.action == action) == before + 1, action
+    logins = await AuditEvent.count().where(AuditEvent.action == "core.login.succeeded")
+    assert logins == 3  # the two staff fixtures and the citizen
+    new = (await client.get("/api/v1/admin/users", headers=admin)).json()["items"][-1]
+    r = await client.patch(
+        f"/api/v1/admin/users/{new['id']}", json={"active": False}, headers=admin
+    )
+    assert r.status_code == 200
+    assert await AuditEvent.count().where(AuditEvent.action == "core.user.deactivated") == 1
+    assert (await client.get("/api/v1/admin/audit/verify", headers=admin)).json()["ok"] is True

@@ -91,6 +91,51 @@ async def test_met_follows_the_records(client, staff, reviewer, env_var):
     assert (row["value"], row["met"]) == (7, True)
 
 
+async def test_subsidy_coverage_over_time_follows_the_payroll(
+    client, staff, admin, reviewer, id_number
+):
+    """Two people in the dibao roster with a disability card; one is approved and paid by the
+    March payroll, the other still waits for review: 50% covered in March. Months before the
+    cards were on file have no rate, not 0%."""
+    from core.people.roster import import_roster
+
+    clerk = await staff("clerk", office_code="JH01")
+    numbers = [
+        id_number(dt.date(1970, 5, 1), "male", division="440700", seq=21),
+        id_number(dt.date(1972, 6, 1), "female", division="440700", seq=22),
+    ]
+    rows = "".join(f"{n},测试人,dibao,2025-01-01,\n" for n in numbers)
+    await import_roster(f"id_number,name,category,valid_from,valid_to\n{rows}".encode(), "r.csv")
+    await client.put("/api/v1/testing/clock", json={"today": "2026-03-10"}, headers=admin)
+    ids = []
+    for number in numbers:
+        r = await client.post(
+            "/api/v1/disability/applications",
+            json={
+                "id_number": number,
+                "name": "王建国",
+                "disability_card_no": f"{number}41",
+                "category": 4,
+                "grade": 1,
+                "subsidies": ["living", "nursing"],
+            },
+            headers=clerk,
+        )
+        assert r.status_code == 201, r.text
+        ids.append(r.json()["id"])
+    api = "/api/v1/disability/applications"
+    r = await client.post(f"{api}/{ids[0]}/street-review", json={"approve": True}, headers=clerk)
+    assert r.status_code == 200, r.text
+    assert (await client.post(f"{api}/{ids[0]}/approve", headers=reviewer)).status_code == 200
+    r = await client.post("/api/v1/disability/payroll/2026-03", headers=reviewer)
+    assert r.status_code == 200, r.text
+
+    rows = await indicators(client, reviewer)
+    for key in ("disability.living_coverage", "disability.nursing_coverage"):
+        assert rows[key]["value"] == 50.0 and rows[key]["met"] is False
+        assert rows[key]["series"] == [["2026-03", 50.0]]
+
+
 async def test_no_record_means_no_value_and_no_verdict(client, reviewer):
     rows = await indicators(client, reviewer, year=2022)
     coverage = rows["disability.living_coverage"]

@@ -155,6 +155,22 @@ def test_each_series_gets_the_chart_people_read_best(unit, series, kind):
     assert [value for _, value in chart.series] == [float(v) for _, v in series]
 
 
+@pytest.mark.parametrize(
+    ("value", "unit", "lang", "text"),
+    [
+        (1, "件", "zh", "1 件"),
+        (1, "件", "en", "1 case"),
+        (2, "件", "en", "2 cases"),
+        (1200.5, "元", "en", "1,200.5 yuan"),
+        (6.5, "个/万人", "en", "6.5 per 10,000 residents"),
+        (2, "个", "en", "2"),
+        (None, "%", "en", "—"),
+    ],
+)
+def test_values_are_written_with_their_unit_in_the_pages_language(value, unit, lang, text):
+    assert table_row(Indicator("k", "名称", "Name", unit, value), lang).value_text == text
+
+
 def test_an_indicator_without_a_series_has_no_chart():
     assert chart_of(indicator("%", ()), "zh") is None
 

@@ -156,3 +156,39 @@ async def test_an_empty_query_answers_nothing(client, clerk, person):
 )
 def test_queries_are_cleaned_before_searching(raw, clean):
     assert clean_query(raw) == clean
+
+
+async def test_each_service_answers_only_those_who_may_open_its_records(client, staff, id_number):
+    """A marriage certificate's number: the registry clerk also gets the registry's own result
+    (with the PDF), a reviewer, who does not handle marriages, only the public verification."""
+    admin = await staff("admin")
+    r = await client.post(
+        "/api/v1/marriage/offices",
+        json={"code": "JH01", "name": "江海区婚姻登记处", "division_code": "440704"},
+        headers=admin,
+    )
+    assert r.status_code == 201, r.text
+    clerk = await staff("clerk", office_code="JH01")
+    parties = [
+        (id_number(dt.date(1990, 3, 3), "male", seq=31), "王强"),
+        (id_number(dt.date(1992, 4, 4), "female", seq=32), "李芳"),
+    ]
+    r = await client.post(
+        "/api/v1/marriage/registrations",
+        json={
+            "kind": "marriage",
+            "office_code": "JH01",
+            **{
+                key: {"id_number": number, "name": name, "hukou_division": "440704"}
+                for key, (number, name) in zip(("party_a", "party_b"), parties, strict=True)
+            },
+        },
+        headers=clerk,
+    )
+    assert r.status_code == 201, r.text
+    number = r.json()["certificate_no"]
+    reviewer = await staff("reviewer")
+    assert {r["plugin"] for r in await search(client, clerk, number)} == {"core", "marriage"}
+    assert {(r["plugin"], r["kind"]) for r in await search(client, reviewer, number)} == {
+        ("core", "certificate")
+    }

@@ -35,6 +35,7 @@ PEOPLE = [
     ("郑家豪", dt.date(1979, 11, 11), 1, 1, 1, True, ("living", "nursing"), "submitted"),
     ("冯淑贞", dt.date(1964, 7, 7), 2, 4, 2, False, ("nursing",), "submitted"),
 ]
+FILED_MONTHS_AGO = (8, 6, 4, 3, 2)  # the approved applications, in PEOPLE order
 DEMO_CLERK = CurrentUser(0, "clerk", "staff", ("clerk",), frozenset(), office_code="JH01")
 
 
@@ -60,6 +61,7 @@ async def load_demo(today: dt.date) -> str | None:
     ]
     await import_roster("\n".join(lines).encode(), "disability-demo-roster.csv")
     token = current_actor.set("clerk")
+    filed: list[int] = []
     try:
         for number, (name, _b, _s, category, grade, _d, subsidies, goal) in zip(
             numbers, PEOPLE, strict=True
@@ -81,8 +83,12 @@ async def load_demo(today: dt.date) -> str | None:
             if goal == "submitted":
                 continue
             await street_review(application_id, True, "材料齐全，入户核查属实")
-            if goal == "approved":
-                await _back_date(application_id, previous_month(previous_month(month_of(today))))
+            # Filed over the past months, so coverage and arrears have a history.
+            approved = goal == "approved"
+            months_ago = FILED_MONTHS_AGO[len(filed)] if approved else 1
+            await _back_date(application_id, _months_before(month_of(today), months_ago))
+            if approved:
+                filed.append(application_id)
                 await approve(application_id, "符合条件")
         await run_payroll(previous_month(month_of(today)))
     finally:
@@ -90,8 +96,14 @@ async def load_demo(today: dt.date) -> str | None:
     return f"{len(PEOPLE)} applications, payroll {previous_month(month_of(today))}"
 
 
+def _months_before(month: str, count: int) -> str:
+    for _ in range(count):
+        month = previous_month(month)
+    return month
+
+
 async def _back_date(application_id: int, month: str) -> None:
-    """Demo beneficiaries applied two months ago, so last month's payroll shows arrears."""
+    """Demo applications were filed in past months, so last month's payroll shows arrears."""
     await fetch(
         "UPDATE disability_application SET filed_month = {}, applied_on = {} WHERE id = {}",
         month,

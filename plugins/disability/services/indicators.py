@@ -8,7 +8,7 @@ import datetime as dt
 from core import clock
 from core.contributions import Indicator
 from core.db import fetch, fetch_one
-from plugins.disability.rules import coverage
+from plugins.disability.rules import coverage, month_bounds, month_of, month_range
 from plugins.disability.services.standards import policy_on
 
 LIVING_DEFINITION = (
@@ -52,16 +52,16 @@ _PAID = """EXISTS (SELECT 1 FROM disability_payment p WHERE p.id_number = a.id_n
 
 
 async def _coverage(
-    subsidy: str, extra: str, extra_args: tuple[object, ...], year: int, last: dt.date
+    subsidy: str, extra: str, extra_args: tuple[object, ...], first: dt.date, last: dt.date
 ) -> tuple[int, int]:
-    """(paid, eligible) people; ``extra`` narrows the eligible set with its own arguments."""
-    first = dt.date(year, 1, 1)
+    """(paid, eligible) people over the days ``first``…``last`` and their months; ``extra``
+    narrows the eligible set with its own arguments."""
     row = await fetch_one(
         f"SELECT COUNT(*) AS eligible, COALESCE(SUM(CASE WHEN {_PAID} THEN 1 ELSE 0 END), 0) "
         f"AS paid {_ELIGIBLE_BASE} {extra}",
         subsidy,
-        f"{year}-01",
-        f"{year}-12",
+        month_of(first),
+        month_of(last),
         last,
         first,
         first,
@@ -71,9 +71,41 @@ async def _coverage(
     return int(row["paid"]), int(row["eligible"])
 
 
+async def _monthly_coverage(
+    subsidy: str, extra: str, in_dibao: bool, months: list[str], today: dt.date
+) -> list[tuple[str, float]]:
+    """Coverage month by month, for the months a payroll has paid (a month not yet paid is not
+    a month of zero coverage): people eligible in that month whose card was on file by its end
+    (applied by then), and of them those paid for that month."""
+    series = []
+    for month in months:
+        first, last = month_bounds(month)
+        last = min(last, today)
+        arguments = (last, last, first) if in_dibao else (last,)
+        paid, eligible = await _coverage(
+            subsidy, f"AND a.applied_on <= {{}} {extra}", arguments, first, last
+        )
+        rate = coverage(paid, eligible)
+        if rate is not None:
+            series.append((month, round(rate * 100, 1)))
+    return series
+
+
 _IN_DIBAO = """AND NOT a.orphan_support AND EXISTS (SELECT 1 FROM assistance r
     WHERE r.id_number = a.id_number AND r.category = 'dibao'
     AND r.valid_from <= {} AND (r.valid_to IS NULL OR r.valid_to >= {}))"""
+
+
+async def _paid_months(year: int, up_to: str) -> list[str]:
+    """The months of ``year`` up to ``up_to`` that a completed payroll has paid: every month up
+    to the latest run's (a run pays the arrears of the months before it)."""
+    row = await fetch_one(
+        "SELECT MAX(month) AS month FROM disability_payroll_run WHERE status = {}", "complete"
+    )
+    latest = min(row["month"] or "", up_to) if row else ""
+    if latest < f"{year}-01":
+        return []
+    return month_range(f"{year}-01", latest)
 
 
 async def subsidy_indicators(year: int) -> list[Indicator]:
@@ -81,15 +113,20 @@ async def subsidy_indicators(year: int) -> list[Indicator]:
     first = dt.date(year, 1, 1)
     last = min(dt.date(year, 12, 31), today)
     living_paid = living_eligible = nursing_paid = nursing_eligible = 0
+    living_series: list[tuple[str, float]] = []
+    nursing_series: list[tuple[str, float]] = []
     if last >= first:
         living_paid, living_eligible = await _coverage(
-            "living", _IN_DIBAO, (last, first), year, last
+            "living", _IN_DIBAO, (last, first), first, last
         )
         policy = await policy_on(last)
         severe = "AND a.grade IN (1, 2)"
         if policy.nursing_for_grades_3_4_intellectual_mental:
             severe = "AND (a.grade IN (1, 2) OR a.category IN (5, 6))"
-        nursing_paid, nursing_eligible = await _coverage("nursing", severe, (), year, last)
+        nursing_paid, nursing_eligible = await _coverage("nursing", severe, (), first, last)
+        paid_months = await _paid_months(year, month_of(last))
+        living_series = await _monthly_coverage("living", _IN_DIBAO, True, paid_months, today)
+        nursing_series = await _monthly_coverage("nursing", severe, False, paid_months, today)
     # A line's period is never after its run's month: the runs from January on hold every line
     # of the year, found through the (run, id) index instead of a scan of all years' lines.
     rows = await fetch(
@@ -111,6 +148,7 @@ async def subsidy_indicators(year: int) -> list[Indicator]:
             (living_paid, living_eligible),
             LIVING_DEFINITION,
             30,
+            living_series,
         ),
         _coverage_indicator(
             "nursing",
@@ -119,6 +157,7 @@ async def subsidy_indicators(year: int) -> list[Indicator]:
             (nursing_paid, nursing_eligible),
             NURSING_DEFINITION,
             31,
+            nursing_series,
         ),
         Indicator(
             key="disability.amount_paid",
@@ -143,9 +182,11 @@ def _coverage_indicator(
     counts: tuple[int, int],
     definition: str,
     order: int,
+    series: list[tuple[str, float]],
 ) -> Indicator:
     paid, eligible = counts
     rate = coverage(paid, eligible)
+    chinese, english = definition.split(" / ", 1)
     return Indicator(
         key=f"disability.{subsidy}_coverage",
         name=name,
@@ -154,7 +195,11 @@ def _coverage_indicator(
         value=None if rate is None else round(rate * 100, 1),
         target=100,
         comparison=">=",
-        definition=definition + f"（本年：{paid} / {eligible}）",
+        definition=(
+            f"{chinese}（本年：{paid} 人 ÷ {eligible} 人） / "
+            f"{english} (this year: {paid} of {eligible} people)"
+        ),
         plugin="disability",
         order=order,
+        series=tuple(series),
     )

@@ -14,7 +14,7 @@ from plugins.funeral.rules import (
 from plugins.funeral.tables import FuneralWaiver
 
 DEFINITION = (
-    "当年登记并予以减免、且未作废的惠民殡葬基本服务费减免（按登记日期计）。"
+    "当年登记并予以减免、且未作废的惠民殡葬基本服务费减免（按登记日期计）。 / "
     "Approved funeral fee waivers recorded in the year and not voided (by the day recorded)."
 )
 

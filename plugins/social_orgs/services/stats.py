@@ -62,6 +62,11 @@ def _passing(reports: list[dict[str, Any]], year: int) -> float | None:
     return _percent(pass_rate(result for result in results if result))
 
 
+def _known(points: list[tuple[str, float | None]]) -> list[tuple[str, float]]:
+    """A year without anything to divide by is left out of a rate's chart, not drawn as 0%."""
+    return [(label, value) for label, value in points if value is not None]
+
+
 def _grades(evaluations: list[dict[str, Any]], day: dt.date) -> Counter[str]:
     """Each organization's latest announced grade valid or awaiting validity on ``day``."""
     latest: dict[str, str] = {}
@@ -104,7 +109,11 @@ async def indicators(year: int) -> list[Indicator]:
             target=ORGS_PER_10K_TARGET,
             definition=(
                 "年末（当年为今日）登记在册的社会团体、社会服务机构和基金会数 ÷ 常住人口 × 10000；"
-                f"常住人口取系统设置 {population} 人。"
+                f"常住人口取系统设置 {population} 人。目标值 ≥6.5 为“十三五”规划指标表的底线"
+                "（“十四五”指标表未另设 2025 年目标）。 / Social groups, social service "
+                "organizations and foundations registered at the year's end (today for this year) "
+                f"per 10,000 residents ({population}, a setting). The floor of 6.5 is the 13th "
+                "plan's; the 14th plan's table sets no 2025 value."
             ),
             order=400,
             series=[(str(y), _density(orgs, _as_of(y, on), population) or 0.0) for y in years],
@@ -119,7 +128,8 @@ async def indicators(year: int) -> list[Indicator]:
             comparison="none",
             definition=(
                 "年末（当年为今日）已公告且未过有效期的评估等级，每个组织取最新一次；"
-                "图表按等级分列。"
+                "图表按等级分列。 / Organizations whose latest announced grade is valid at the "
+                "year's end (today for this year), by grade."
             ),
             order=401,
             series=[(grade, float(grades[grade])) for grade in GRADES],
@@ -134,10 +144,12 @@ async def indicators(year: int) -> list[Indicator]:
             comparison="none",
             definition=(
                 "当年报送的上一年度报告中，已提交（含逾期提交）的报告数 ÷ 应报送的组织数"
-                "（6月30日前登记、截止日仍在册）。"
+                "（6月30日前登记、截止日仍在册）。 / Reports for the previous year submitted "
+                "(late ones included) ÷ organizations that owed one (registered by 30 June, "
+                "still registered at the deadline)."
             ),
             order=402,
-            series=[(str(y), _filing(orgs, reports, y) or 0.0) for y in report_years],
+            series=_known([(str(y), _filing(orgs, reports, y)) for y in report_years]),
             **common,
         ),
         Indicator(
@@ -147,9 +159,12 @@ async def indicators(year: int) -> list[Indicator]:
             unit="%",
             value=_passing(reports, report_year),
             comparison="none",
-            definition="已作出年检结论的报告中，结论为“合格”或“基本合格”的比例。",
+            definition=(
+                "已作出年检结论的报告中，结论为“合格”或“基本合格”的比例。 / Inspected "
+                "reports found qualified or basically qualified, as a share of all inspected."
+            ),
             order=403,
-            series=[(str(y), _passing(reports, y) or 0.0) for y in report_years],
+            series=_known([(str(y), _passing(reports, y)) for y in report_years]),
             **common,
         ),
     ]

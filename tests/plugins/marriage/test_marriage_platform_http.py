@@ -104,7 +104,7 @@ async def test_demo_loads_once(client):
     registrations = await Registration.count()
     assert registrations >= 20
     assert await DivorceApplication.count() == 1
-    assert await Appointment.count() == 1
+    assert await Appointment.count() > 30  # a month of bookings
     assert await Slot.count() > 100
     assert await load_demo(D(2026, 11, 2)) == "registry JH01 already loaded"
     assert await Registration.count() == registrations

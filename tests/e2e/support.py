@@ -1,0 +1,116 @@
+"""Helpers of the end-to-end journeys: the set-up a journey needs before its person opens the
+browser (made over the API as the bureau's admin), signing in, and extra screenshots.
+
+Every journey runs against the session's ``live_server`` (``minzheng serve`` on SQLite), which
+other browser tests share: names, codes and identity numbers are made unique per journey, and a
+journey that moves the test clock or switches a service puts it back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+from stdnum.cn import ric
+from stdnum.cn.uscc import calc_check_digit
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "journey-pass-1"
+MONDAY = dt.date(2026, 6, 1)  # a working week follows; the Dragon Boat holiday is 19 June
+
+
+def unique() -> int:
+    return uuid.uuid4().int % 900 + 50
+
+
+def id_number(birth: dt.date, male: bool, seq: int, division: str = "440704") -> str:
+    """A valid identity number (GB 11643-1999): odd sequence for men, even for women."""
+    body = f"{division}{birth:%Y%m%d}{seq * 2 % 1000 + (1 if male else 0):03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def org_code(seq: int) -> str:
+    first17 = f"51440704MJE{seq:06d}"
+    return first17 + calc_check_digit(first17)
+
+
+class Bureau:
+    """The admin's API client for a journey's set-up."""
+
+    def __init__(self, http: httpx.AsyncClient, admin: dict[str, str]) -> None:
+        self.http = http
+        self.admin = admin
+
+    async def call(self, method: str, path: str, headers: dict | None = None, **kw: Any) -> Any:
+        r = await self.http.request(method, path, headers=headers or self.admin, **kw)
+        assert r.status_code < 300, f"{method} {path}: {r.status_code} {r.text}"
+        return r.json() if r.content else None
+
+    async def set_today(self, day: dt.date) -> None:
+        await self.call("PUT", "/api/v1/testing/clock", json={"today": day.isoformat()})
+
+    async def staff(self, username: str, role: str, office: str | None = None) -> dict:
+        body = {"username": username, "password": PASSWORD, "roles": [role]}
+        await self.call("POST", "/api/v1/admin/users", json={**body, "office_code": office})
+        return await self.token(username)
+
+    async def token(self, username: str) -> dict[str, str]:
+        body = await self.call(
+            "POST", "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
+        )
+        return {"Authorization": f"Bearer {body['token']}"}
+
+    async def citizen(self, number: str, name: str) -> dict[str, str]:
+        await self.call(
+            "POST",
+            "/api/v1/citizens",
+            json={"id_number": number, "name": name, "phone": "13800000000", "password": PASSWORD},
+        )
+        return await self.token(number)
+
+    async def registry(self, code: str) -> None:
+        """A marriage registry in Jianghai with two half-hour slots a working day."""
+        await self.call(
+            "POST",
+            "/api/v1/marriage/offices",
+            json={"code": code, "name": f"江海区婚姻登记处{code}", "division_code": "440704"},
+        )
+        slots = [
+            {"start": "09:00", "end": "09:30", "capacity": 3},
+            {"start": "14:30", "end": "15:00", "capacity": 3},
+        ]
+        await self.call(
+            "PUT",
+            f"/api/v1/marriage/offices/{code}/schedule",
+            json={"slots": slots, "horizon_days": 14},
+        )
+
+
+@asynccontextmanager
+async def bureau(live_server) -> AsyncIterator[Bureau]:
+    """The set-up client; the test clock is cleared afterwards, whatever happened."""
+    async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
+        admin = {"Authorization": f"Bearer {await live_server.admin_token()}"}
+        try:
+            yield Bureau(http, admin)
+        finally:
+            await http.delete("/api/v1/testing/clock", headers=admin)
+
+
+async def sign_in(page, url: str, username: str, password: str, target: str) -> None:
+    await page.goto(f"{url}/login?next={target}")
+    await page.get_by_label("用户名或身份证号").fill(username)
+    await page.get_by_label("密码").fill(password)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(f"{url}{target}")
+
+
+async def snapshot(page, name: str) -> None:
+    """A screenshot of a step worth seeing (the ``page`` fixture saves the last one)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(ARTIFACTS / f"e2e-{name}.png"), full_page=True)
