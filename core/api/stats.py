@@ -1,4 +1,9 @@
-"""The plan's indicator table, gathered from every enabled plugin."""
+"""The plan's indicator table, gathered from every enabled plugin.
+
+A row: ``key``, ``name`` (Chinese) and ``name_en``, ``unit``, ``value``, ``target`` (the plan's
+2025 target where it sets one), ``comparison`` (``>=``, ``<=`` or ``none``), ``met`` (None
+without a target or a value), and the service's ``definition`` and chart ``series``.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ def indicator_row(indicator: Any) -> dict[str, Any]:
         "unit": indicator.unit,
         "value": indicator.value,
         "target": indicator.target,
+        "comparison": indicator.comparison,
         "met": indicator.met,
         "plugin": indicator.plugin,
         "definition": indicator.definition,
