@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,11 +80,24 @@ def is_sqlite() -> bool:
     return isinstance(engine(), SQLiteEngine)
 
 
+# Set while this task holds the process's SQLite writer lock (a nested transaction must not
+# wait for it again).
+_writing: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
+
+
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
     """A transaction for read-then-write work; nests inside an outer transaction."""
     db = engine()
-    if isinstance(db, SQLiteEngine):
+    if isinstance(db, PooledSQLiteEngine) and not _writing.get():
+        async with db.writer_lock():
+            token = _writing.set(True)
+            try:
+                async with db.transaction(transaction_type=TransactionType.immediate):
+                    yield
+            finally:
+                _writing.reset(token)
+    elif isinstance(db, SQLiteEngine):
         async with db.transaction(transaction_type=TransactionType.immediate):
             yield
     else:

@@ -21,13 +21,7 @@ async def _cli(env: dict, *args: str, stdin: str | None = None):
     return await asyncio.to_thread(run_cli, env, *args, stdin=stdin)
 
 
-@pytest.fixture
-def sqlite_only(engine_name):
-    if engine_name != "sqlite":
-        pytest.skip("the command's wiring does not depend on the engine; run once, on SQLite")
-
-
-async def test_createuser_reads_the_password_from_stdin(client, database_url, sqlite_only, db):
+async def test_createuser_reads_the_password_from_stdin(client, database_url, db):
     from core.tables import Account
 
     env = cli_env(database_url)
@@ -49,7 +43,7 @@ async def test_createuser_reads_the_password_from_stdin(client, database_url, sq
     assert again.returncode == 2 and "USERNAME_TAKEN" in again.stdout
 
 
-async def test_plugins_list_enable_disable(client, admin, database_url, sqlite_only):
+async def test_plugins_list_enable_disable(client, admin, database_url):
     from core.tables import AuditEvent
 
     env = cli_env(database_url)
@@ -68,7 +62,7 @@ async def test_plugins_list_enable_disable(client, admin, database_url, sqlite_o
     assert all(p["enabled"] for p in api)
 
 
-async def test_hook_cli_commands_become_sub_commands(database_url, sqlite_only, db):
+async def test_hook_cli_commands_become_sub_commands(database_url, db):
     env = cli_env(database_url, probe=True)
     r = await _cli(env, "probe", "你好")
     assert r.returncode == 0, r.stderr
