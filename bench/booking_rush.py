@@ -1,7 +1,7 @@
 """A booking rush on one slot against a real server, with a cheap read as the baseline.
 
     python -m bench.booking_rush [--engine sqlite|postgres|both] [--clients 32]
-                                 [--attempts 400] [--capacity 100] [--reads 3000] [--workers 1]
+                                 [--attempts 400] [--capacity 20] [--reads 3000] [--workers 1]
 
 For each engine: a fresh database, ``minzheng migrate``, ``minzheng serve`` on a free loopback
 port; one office with one slot of ``--capacity`` places; ``--attempts`` citizens (accounts and
@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -44,6 +45,7 @@ PG_ADMIN_URL = os.environ.get(
     "MINZHENG_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
 )
 API = "/api/v1/marriage"
+WARM_UP = 64  # booking attempts on another slot before the measured rush
 
 
 @dataclass
@@ -56,7 +58,9 @@ class Run:
     read_seconds: float
     read_latencies: list[float]
     rush_cpu: float
+    results: list[tuple[int, str, float]]
     read_cpu: float
+    load: float
 
 
 def person_number(seq: int, male: bool) -> str:
@@ -280,8 +284,8 @@ class Server:
         self.log.close()
 
 
-async def open_slot(server: Server, capacity: int) -> dict:
-    """An office with one slot of ``capacity`` places a day; the first one after today."""
+async def open_slots(server: Server, capacity: int) -> list[dict]:
+    """An office with one slot of ``capacity`` places a day; the slots after today."""
     async with httpx.AsyncClient(base_url=server.base, timeout=60) as client:
         r = await client.post(
             "/api/v1/auth/token",
@@ -295,7 +299,7 @@ async def open_slot(server: Server, capacity: int) -> dict:
         r.raise_for_status()
         params = {"office": "JH01", "from": r.json()["from"], "to": r.json()["to"]}
         slots = (await client.get(f"{API}/slots", params=params)).json()
-    return next(s for s in slots if s["date"] > r.json()["from"])  # today's may have begun
+    return [s for s in slots if s["date"] > r.json()["from"]]  # today's may have begun
 
 
 async def booked_places(server: Server, slot: dict) -> int:
@@ -314,25 +318,33 @@ async def rush(engine: str, args: argparse.Namespace) -> Run:
         database_url = f"sqlite:///{data_dir}/bench.db"
     server = await asyncio.to_thread(start_server, engine, database_url, data_dir, args.workers)
     try:
-        people = await citizens(database_url, args.attempts)
-        slot = await open_slot(server, args.capacity)
+        people = await citizens(database_url, args.attempts + WARM_UP)
+        slot, other = (await open_slots(server, args.capacity))[:2]
         offices = ("GET", f"{API}/offices", None, None)
-        await pool(server.port, [offices] * 200, args.clients)  # warm-up
-        attempts = [
-            (
-                "POST",
-                f"{API}/appointments",
-                {
-                    "slot_id": slot["id"],
-                    "service": "marriage",
-                    "partner": {"id_number": person_number(i, male=False), "name": "李芳"},
-                },
-                headers,
-            )
-            for i, (_, headers) in enumerate(people)
-        ]
+
+        def attempts(at: dict, seqs: range) -> list:
+            return [
+                (
+                    "POST",
+                    f"{API}/appointments",
+                    {
+                        "slot_id": at["id"],
+                        "service": "marriage",
+                        "partner": {"id_number": person_number(i, male=False), "name": "李芳"},
+                    },
+                    people[i][1],
+                )
+                for i in seqs
+            ]
+
+        # A running server is warm: the first request of each kind loads code and data files.
+        await pool(server.port, [offices] * 200, args.clients)
+        await pool(server.port, attempts(other, range(args.attempts, len(people))), args.clients)
+        load = os.getloadavg()[0]  # other work on the machine skews every figure
         cpu = server.cpu_seconds()
-        results, rush_seconds = await pool(server.port, attempts, args.clients)
+        results, rush_seconds = await pool(
+            server.port, attempts(slot, range(args.attempts)), args.clients
+        )
         rush_cpu = server.cpu_seconds() - cpu
         booked = await booked_places(server, slot)
         cpu = server.cpu_seconds()
@@ -340,6 +352,7 @@ async def rush(engine: str, args: argparse.Namespace) -> Run:
         read_cpu = server.cpu_seconds() - cpu
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
         if pg_name:
             await drop_pg_database(pg_name)
     return Run(
@@ -351,7 +364,9 @@ async def rush(engine: str, args: argparse.Namespace) -> Run:
         read_seconds=read_seconds,
         read_latencies=[elapsed for _, _, elapsed in reads],
         rush_cpu=rush_cpu,
+        results=results,
         read_cpu=read_cpu,
+        load=load,
     )
 
 
@@ -367,12 +382,14 @@ def report(run: Run, args: argparse.Namespace) -> None:
     verdict = "OK" if run.booked == args.capacity else "WRONG"
     print(
         f"\n== {run.engine}: {args.attempts} attempts at one slot of {args.capacity}, "
-        f"{args.clients} clients, {args.workers} worker(s)"
+        f"{args.clients} clients, {args.workers} worker(s); load average {run.load:.1f}"
     )
     print(f"booked                  {run.booked} (capacity {args.capacity}) {verdict}")
     print(f"outcomes                {dict(sorted(run.outcomes.items()))}")
     print(f"booking throughput      {rush_rate:8.0f} req/s")
     print(f"booking latency p50/p95 {milliseconds(run.rush_latencies)}")
+    won = [elapsed for status, _, elapsed in run.results if status == 201]
+    print(f"  of the {len(won)} booked   {milliseconds(won)}")
     print(f"server CPU per booking  {run.rush_cpu / args.attempts * 1000:6.2f} ms")
     print(f"read throughput         {read_rate:8.0f} req/s  (GET {API}/offices)")
     print(f"read latency p50/p95    {milliseconds(run.read_latencies)}")
@@ -396,7 +413,7 @@ if __name__ == "__main__":
     parser.add_argument("--engine", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--attempts", type=int, default=400)
-    parser.add_argument("--capacity", type=int, default=100)
+    parser.add_argument("--capacity", type=int, default=20)
     parser.add_argument("--reads", type=int, default=3000)
     parser.add_argument("--workers", type=int, default=1)
     raise SystemExit(asyncio.run(main(parser.parse_args())))

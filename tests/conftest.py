@@ -410,6 +410,4 @@ async def _live_server_clock_reset(request: pytest.FixtureRequest) -> AsyncItera
         server = request.getfixturevalue("live_server")
         token = await server.admin_token()
         async with httpx.AsyncClient(base_url=server.url) as http:
-            await http.delete(
-                "/api/v1/testing/clock", headers={"Authorization": f"Bearer {token}"}
-            )
+            await http.delete("/api/v1/testing/clock", headers={"Authorization": f"Bearer {token}"})

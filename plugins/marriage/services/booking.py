@@ -132,6 +132,13 @@ TAKE_PLACE = (
 )
 
 
+async def _take_place(slot_id: int) -> dict[str, Any]:
+    taken = await fetch_one(TAKE_PLACE, slot_id, True)
+    if taken is None:
+        raise _slot_full()
+    return taken
+
+
 async def _hold(booker: str, partner: str | None, service: str, code: str) -> None:
     """One active booking per person and service: the unique index refuses a second hold.
     Rows go in id-number order, so a couple booking each other at once cannot deadlock."""
@@ -160,9 +167,7 @@ async def book(
 
     Refusals decided by the rules or by a slot already seen full cost one read and no write,
     like reading the public slot list (that read only refuses early; the conditional UPDATE alone
-    grants places). The per-account limit counts the attempts that go on to take a place. The
-    transaction takes the place first, so an attempt that loses the race stops at its first
-    statement.
+    grants places). The per-account limit counts the attempts that go on to take a place.
     """
     await enforce_address(ip, "marriage-booking")
     booker = valid_id_number(user.username)
@@ -181,9 +186,8 @@ async def book(
     code = new_code()
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
-        taken = await fetch_one(TAKE_PLACE, slot_id, True)
-        if taken is None:
-            raise _slot_full()
+        # The place first: an attempt that lost the race stops at its first statement.
+        taken = await _take_place(slot_id)
         await _hold(booker, partner, service, code)
         await fetch(
             INSERT_APPOINTMENT,
