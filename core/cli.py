@@ -6,7 +6,6 @@ import argparse
 import asyncio
 import getpass
 import os
-import secrets
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -247,10 +246,6 @@ def main(argv: list[str] | None = None) -> int:
             console.print(f"[red]{exc.code}[/red]: {exc.detail}")
             return 2
         raise
-
-
-def generate_password() -> str:
-    return secrets.token_urlsafe(9)
 
 
 if __name__ == "__main__":
