@@ -1,8 +1,9 @@
-"""Piccolo's stock SQLiteEngine (a connection per query) against core's PooledSQLiteEngine.
+"""Piccolo's stock SQLiteEngine (a connection and a thread hand-off per query) against core's
+InlineSQLiteEngine (kept connections, statements on the event loop's thread).
 
     python -m bench.sqlite_engine [--queries 5000] [--concurrency 16]
 
-Both engines read one row by primary key from the same file; the ratio is pooled / stock.
+Both engines read one row by primary key from the same file; the ratio is inline / stock.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.querystring import QueryString
 
-from core.sqlite_pool import PooledSQLiteEngine
+from core.sqlite_engine import InlineSQLiteEngine
 
 
 async def _reads(engine: SQLiteEngine, queries: int, concurrency: int) -> float:
@@ -35,13 +36,13 @@ async def main(queries: int, concurrency: int) -> None:
     await stock.run_ddl("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT)")
     for i in range(100):
         await stock.run_querystring(QueryString("INSERT INTO t (name) VALUES ({})", f"n{i}"))
-    pooled = PooledSQLiteEngine(path=str(path))
+    inline = InlineSQLiteEngine(path=str(path))
     baseline = await _reads(stock, queries, concurrency)
-    improved = await _reads(pooled, queries, concurrency)
-    await pooled.close_pool()
-    print(f"stock SQLiteEngine : {baseline:8.0f} reads/s")
-    print(f"PooledSQLiteEngine : {improved:8.0f} reads/s")
-    print(f"ratio pooled/stock : {improved / baseline:8.1f}x")
+    improved = await _reads(inline, queries, concurrency)
+    await inline.close_connections()
+    print(f"stock SQLiteEngine  : {baseline:8.0f} reads/s")
+    print(f"InlineSQLiteEngine  : {improved:8.0f} reads/s")
+    print(f"ratio inline/stock  : {improved / baseline:8.1f}x")
 
 
 if __name__ == "__main__":

@@ -175,6 +175,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         interface=Interfaces.ASGI,
         factory=True,
+        respawn_failed_workers=True,  # a crashed worker must not leave the bureau with fewer
     ).serve()
     return 0
 

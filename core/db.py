@@ -4,6 +4,8 @@ All tables of core and the plugins are bound to the engine returned by ``use_dat
 the application, the CLI and the tests switch engines in one place. Writers that read before they
 write open ``write_transaction()``: ``BEGIN IMMEDIATE`` on SQLite (one writer at a time, no lock
 upgrade deadlocks), an ordinary transaction on PostgreSQL where rows are locked by the statements.
+SQLite statements run on the event loop's thread (``core.sqlite_engine`` says why); work that scans
+many rows wraps itself in ``offloaded()`` so that it runs in a worker thread instead.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
+from string import Formatter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,7 +25,8 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from core.sqlite_pool import PooledSQLiteEngine
+from core.sqlite_engine import InlineSQLiteEngine
+from core.sqlite_engine import offloaded as offloaded  # for callers that scan many rows
 
 _engine: Engine | None = None
 _engine_url: str | None = None
@@ -34,7 +39,7 @@ def engine_from_url(url: str) -> Engine:
         if path in ("", ":memory:"):
             raise ValueError("in-memory SQLite is not supported: each connection would be empty")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return PooledSQLiteEngine(path=path)
+        return InlineSQLiteEngine(path=path)
     scheme = urlsplit(url).scheme
     if scheme in ("postgresql", "postgres"):
         return PostgresEngine(config={"dsn": url})
@@ -89,11 +94,11 @@ _writing: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
 async def write_transaction() -> AsyncIterator[None]:
     """A transaction for read-then-write work; nests inside an outer transaction."""
     db = engine()
-    if isinstance(db, PooledSQLiteEngine) and not _writing.get():
+    if isinstance(db, InlineSQLiteEngine) and not _writing.get():
         async with db.writer_lock():
             token = _writing.set(True)
             try:
-                async with db.transaction(transaction_type=TransactionType.immediate):
+                async with db.writer_transaction():
                     yield
             finally:
                 _writing.reset(token)
@@ -105,11 +110,36 @@ async def write_transaction() -> AsyncIterator[None]:
             yield
 
 
+@lru_cache(maxsize=4096)
+def _driver_sql(sql: str, engine_type: str) -> str:
+    """``sql`` with Piccolo's ``{}`` placeholders as the driver's (``?`` or ``$n``), parsed as
+    Piccolo's ``QueryString`` parses them, but once per statement rather than once per call."""
+    parts, count = [], 0
+    for literal, field, _spec, _conversion in Formatter().parse(sql):
+        parts.append(literal)
+        if field is not None:
+            count += 1
+            parts.append("?" if engine_type == "sqlite" else f"${count}")
+    return "".join(parts)
+
+
 async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
     """Run parameterised SQL (``{}`` placeholders, never string formatting) and return rows as
-    plain dicts (asyncpg's records would not serialise in a response)."""
-    rows = await engine().run_querystring(QueryString(sql, *args))
-    return [row if isinstance(row, dict) else dict(row) for row in rows or []]
+    plain dicts (asyncpg's records would not serialise in a response). Inside a transaction it
+    runs on the transaction's connection."""
+    db = engine()
+    query = _driver_sql(sql, db.engine_type)
+    transaction = db.current_transaction.get()
+    if isinstance(db, InlineSQLiteEngine):
+        return await db.run_sql(query, list(args))
+    if transaction is not None:
+        rows = await transaction.connection.fetch(query, *args)
+    elif isinstance(db, PostgresEngine) and db.pool is not None:
+        async with db.pool.acquire() as connection:
+            rows = await connection.fetch(query, *args)
+    else:
+        rows = await db.run_querystring(QueryString(sql, *args))
+    return [dict(row) for row in rows or []]
 
 
 async def fetch_one(sql: str, *args: Any) -> dict[str, Any] | None:
@@ -121,11 +151,18 @@ async def execute(sql: str, *args: Any) -> list[dict[str, Any]]:
     return await fetch(sql, *args)
 
 
+async def _end_transaction_only(connection: Any) -> None:
+    """Released pool connections keep their session: asyncpg's default reset sends a reset
+    query (advisory locks, cursors, LISTEN, SET) after every use, doubling the round trips of a
+    one-query request, and nothing here leaves such state behind. An open transaction is still
+    rolled back (asyncpg does that before calling this)."""
+
+
 async def start() -> None:
     """Open connection pools (PostgreSQL) at application start-up."""
     db = engine()
     if isinstance(db, PostgresEngine) and db.pool is None:
-        await db.start_connection_pool(min_size=2, max_size=20)
+        await db.start_connection_pool(min_size=2, max_size=20, reset=_end_transaction_only)
 
 
 async def stop() -> None:
@@ -133,8 +170,8 @@ async def stop() -> None:
     if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
         db.pool = None
-    elif isinstance(db, PooledSQLiteEngine):
-        await db.close_pool()
+    elif isinstance(db, InlineSQLiteEngine):
+        await db.close_connections()
 
 
 def app_tables() -> list[type[Table]]:

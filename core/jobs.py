@@ -12,7 +12,7 @@ import datetime as dt
 
 from core.clock import today
 from core.contributions import ScheduledJob
-from core.db import fetch, fetch_one
+from core.db import fetch, fetch_one, offloaded
 from core.logs import get_logger
 from core.plugins import PluginHost
 
@@ -74,7 +74,8 @@ async def run_due_jobs(host: PluginHost, *, force: bool = False) -> dict[str, st
 async def job_loop(host: PluginHost) -> None:
     while True:
         try:
-            await run_due_jobs(host)
+            with offloaded():  # background work: leave the event loop to requests
+                await run_due_jobs(host)
         except asyncio.CancelledError:
             raise
         except Exception:

@@ -13,7 +13,7 @@ import datetime as dt
 
 from core import audit
 from core.contributions import OutgoingMessage
-from core.db import write_transaction
+from core.db import fetch, write_transaction
 from core.tables import Notification
 
 MAX_ATTEMPTS = 6
@@ -28,16 +28,20 @@ def backoff(attempts: int) -> dt.timedelta:
 async def enqueue(
     recipient: str, subject: str, body: str, *, channel: str = "sms", plugin: str = "core"
 ) -> int:
-    rows = await Notification.insert(
-        Notification(
-            recipient=recipient,
-            channel=channel,
-            subject=subject[:200],
-            body=body,
-            plugin=plugin,
-            next_attempt_at=dt.datetime.now(dt.UTC),
-        )
-    ).returning(Notification.id)
+    # Raw SQL: bookings enqueue inside their transaction, where every statement's cost counts.
+    now = dt.datetime.now(dt.UTC)
+    rows = await fetch(
+        "INSERT INTO notification (recipient, channel, subject, body, plugin, status, attempts, "
+        "next_attempt_at, last_error, created_at) "
+        "VALUES ({}, {}, {}, {}, {}, 'pending', 0, {}, '', {}) RETURNING id",
+        recipient,
+        channel,
+        subject[:200],
+        body,
+        plugin,
+        now,
+        now,
+    )
     return rows[0]["id"]
 
 

@@ -145,6 +145,7 @@ class PluginHost:
         self.permissions: dict[str, Permission] = _unique(
             _flatten(self.pm.hook.minzheng_permissions()), "name", "permission"
         )
+        self._role_permissions: dict[frozenset[str], frozenset[str]] = {}
         self.audit_event_types: dict[str, AuditEventType] = _unique(
             _flatten(self.pm.hook.minzheng_audit_event_types()), "name", "audit event type"
         )
@@ -220,10 +221,15 @@ class PluginHost:
         self.pm.hook.minzheng_jinja_environment(env=env)
 
     def permissions_for_roles(self, roles: Iterable[str]) -> frozenset[str]:
-        wanted = set(roles)
-        return frozenset(
-            name for name, perm in self.permissions.items() if wanted & set(perm.default_roles)
-        )
+        """Asked on every authenticated request; the answer per set of roles never changes once
+        the plugins are loaded."""
+        wanted = frozenset(roles)
+        found = self._role_permissions.get(wanted)
+        if found is None:
+            found = self._role_permissions[wanted] = frozenset(
+                name for name, perm in self.permissions.items() if wanted & set(perm.default_roles)
+            )
+        return found
 
     # -- enabled set ------------------------------------------------------------------------
 

@@ -16,7 +16,6 @@ from typing import Any
 from core.audit.chain import GENESIS, entry_hash
 from core.context import current_actor, current_ip
 from core.db import fetch, fetch_one, write_transaction
-from core.tables import AuditEvent
 
 VERIFY_BATCH = 2000
 
@@ -51,12 +50,21 @@ async def record(
         }
         prev = head["last_hash"] or GENESIS
         digest = entry_hash(prev, entry)
-        await AuditEvent.insert(
-            AuditEvent(
-                **{**entry, "details": json.dumps(entry["details"], ensure_ascii=False)},
-                prev_hash=prev,
-                hash=digest,
-            )
+        # Raw SQL: every state change in the system passes here.
+        await fetch(
+            "INSERT INTO audit_event (seq, at, actor, action, entity, entity_id, summary, "
+            "details, ip, prev_hash, hash) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
+            entry["seq"],
+            entry["at"],
+            entry["actor"],
+            action,
+            entity,
+            entry["entity_id"],
+            summary,
+            json.dumps(entry["details"], ensure_ascii=False),
+            entry["ip"],
+            prev,
+            digest,
         )
         await fetch("UPDATE audit_head SET last_hash = {} WHERE id = 1", digest)
         return entry["seq"]

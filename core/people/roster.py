@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import audit
-from core.db import write_transaction
+from core.db import offloaded, write_transaction
 from core.errors import DomainError
 from core.identity import InvalidIdNumber, birth_date_of, normalize_id_number, sex_of
 from core.people.records import ROSTER_CATEGORIES
@@ -129,17 +129,18 @@ async def import_roster(
     batches = [good[start : start + BATCH] for start in range(0, len(good), BATCH)] or [[]]
     done = 0
     for number, batch in enumerate(batches, start=1):
-        async with write_transaction():
-            imported, updated = result.imported, result.updated
-            await _import_batch(batch, result)
-            await _record_batch(
-                filename,
-                number,
-                len(batches),
-                result.imported - imported,
-                result.updated - updated,
-                rejected if number == 1 else [],
-            )
+        with offloaded():  # thousands of rows a batch: keep the loop free
+            async with write_transaction():
+                imported, updated = result.imported, result.updated
+                await _import_batch(batch, result)
+                await _record_batch(
+                    filename,
+                    number,
+                    len(batches),
+                    result.imported - imported,
+                    result.updated - updated,
+                    rejected if number == 1 else [],
+                )
         done += len(batch)
         if progress:
             progress(done, len(good))

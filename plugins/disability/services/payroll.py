@@ -24,7 +24,7 @@ from typing import Any
 
 from core import audit, clock, db
 from core.context import current_actor
-from core.db import fetch, fetch_one, write_transaction
+from core.db import fetch, fetch_one, offloaded, write_transaction
 from core.errors import DomainError
 from plugins.disability.rules import (
     DisabilityRuleError,
@@ -253,13 +253,14 @@ async def run_payroll(
     total_row = await fetch_one(_COUNT_PENDING, month, month)
     total = int(total_row["n"]) if total_row else 0
     done, low = 0, 0
-    while (high := await _next_batch(month, low, batch_size)) is not None:
-        await _pay_batch(int(run["id"]), month, low, high, months)
-        done = min(done + batch_size, total)
-        low = high
-        if progress is not None:
-            progress(done, total)
-    return run_summary(await _finish(int(run["id"]), month))
+    with offloaded():  # set-based statements over the whole roster: keep the loop free
+        while (high := await _next_batch(month, low, batch_size)) is not None:
+            await _pay_batch(int(run["id"]), month, low, high, months)
+            done = min(done + batch_size, total)
+            low = high
+            if progress is not None:
+                progress(done, total)
+        return run_summary(await _finish(int(run["id"]), month))
 
 
 async def find_run(month: str) -> dict[str, Any] | None:

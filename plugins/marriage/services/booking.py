@@ -9,16 +9,17 @@ write transaction. Nothing is read in Python and then written.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import secrets
 from typing import Any, Literal
 
 from core import audit
 from core.auth.identity import CurrentUser
-from core.auth.ratelimit import enforce, enforce_address
+from core.auth.ratelimit import enforce_address
 from core.clock import now_local
 from core.clock import today as clock_today
 from core.db import fetch, fetch_one, write_transaction
-from core.errors import Conflict, DomainError, Forbidden, NotFound
+from core.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
 from core.people.service import valid_id_number
@@ -36,7 +37,8 @@ SERVICE_LABELS: dict[str, str] = {
 }
 MANAGE = "marriage.appointments.manage"
 
-# A real couple books once or twice and may retry a few times on a busy morning.
+# A real couple books once, perhaps cancels and books again; twenty bookings a minute from one
+# account is a script holding places.
 BOOKING_LIMIT_PER_ACCOUNT = 20
 BOOKING_WINDOW_SECONDS = 60
 
@@ -113,11 +115,21 @@ async def _checked_partner(
 
 
 # The booking's hot path is raw SQL: on a busy morning every query's Python overhead counts.
+# One read answers every refusal that needs no write: the slot, the booker's no-shows, whether
+# either person already holds a booking for the service, and the account's recent bookings.
 SLOT_FOR_BOOKING = (
     "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.capacity, s.booked, s.open, "
     "o.name AS office_name, (SELECT COUNT(*) FROM marriage_appointment a "
     "WHERE a.booker_id_number = {} AND a.status = 'no_show') AS no_shows, "
-    "(SELECT phone FROM account WHERE username = {}) AS phone "
+    "(SELECT phone FROM account WHERE username = {}) AS phone, "
+    "(SELECT COUNT(*) FROM marriage_hold h WHERE h.id_number = {} AND h.service = {}) "
+    "AS booker_holds, "
+    "(SELECT COUNT(*) FROM marriage_hold h WHERE h.id_number = {} AND h.service = {}) "
+    "AS partner_holds, "
+    "(SELECT COUNT(*) FROM marriage_appointment r "
+    "WHERE r.booker_account = {} AND r.created_at > {}) AS recent, "
+    "(SELECT MIN(r.created_at) FROM marriage_appointment r "
+    "WHERE r.booker_account = {} AND r.created_at > {}) AS recent_since "
     "FROM marriage_slot s JOIN marriage_office o ON o.code = s.office_code WHERE s.id = {}"
 )
 INSERT_APPOINTMENT = (
@@ -165,13 +177,29 @@ async def book(
 ) -> dict[str, Any]:
     """Book a place for the signed-in citizen and the partner they name.
 
-    Refusals decided by the rules or by a slot already seen full cost one read and no write,
-    like reading the public slot list (that read only refuses early; the conditional UPDATE alone
-    grants places). The per-account limit counts the attempts that go on to take a place.
+    Every refusal that needs no write is decided on one read, like reading the public slot list
+    (that read only refuses early: the conditional UPDATE alone grants places, and the unique
+    holds alone enforce one booking per person). The per-account limit counts the account's
+    bookings in the last minute, so attempts refused by that read cost nothing more.
     """
     await enforce_address(ip, "marriage-booking")
     booker = valid_id_number(user.username)
-    slot = await fetch_one(SLOT_FOR_BOOKING, booker, user.username, slot_id)
+    partner_key = partner_id_number.strip().upper() if partner_id_number else ""
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=BOOKING_WINDOW_SECONDS)
+    slot = await fetch_one(
+        SLOT_FOR_BOOKING,
+        booker,
+        user.username,
+        booker,
+        service,
+        partner_key,
+        service,
+        user.username,
+        since,
+        user.username,
+        since,
+        slot_id,
+    )
     if slot is None or not slot["open"]:
         raise NotFound("No such slot / 无此预约时段")
     partner, partner_name = await _checked_partner(
@@ -179,15 +207,17 @@ async def book(
     )
     if slot["booked"] >= slot["capacity"]:
         raise _slot_full()
-    await enforce(
-        f"marriage:book:{user.username}", BOOKING_LIMIT_PER_ACCOUNT, BOOKING_WINDOW_SECONDS
-    )
+    if slot["booker_holds"] or slot["partner_holds"]:
+        raise _already_booked(bool(slot["booker_holds"]))
+    if int(slot["recent"]) >= BOOKING_LIMIT_PER_ACCOUNT:
+        raise RateLimited(_seconds_until_window_frees(slot["recent_since"], since))
     label = SERVICE_LABELS[service]
     code = new_code()
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
-        # The place first: an attempt that lost the race stops at its first statement.
-        taken = await _take_place(slot_id)
+        # The slot's row (PostgreSQL) is locked from the UPDATE that takes the place until the
+        # commit, and every other booking of the slot waits for it: take it last but the audit,
+        # which locks the chain's head for the whole system.
         await _hold(booker, partner, service, code)
         await fetch(
             INSERT_APPOINTMENT,
@@ -214,6 +244,7 @@ async def book(
             f"请双方携带身份证件按时到场；如不能前往请提前取消。",
             plugin="marriage",
         )
+        taken = await _take_place(slot_id)
         await audit.record(
             "marriage.appointment.booked",
             entity="appointment",
@@ -234,6 +265,14 @@ async def book(
         "start": slot["start_time"],
         "end": slot["end_time"],
     }
+
+
+def _seconds_until_window_frees(oldest: dt.datetime | str, since: dt.datetime) -> int:
+    if isinstance(oldest, str):  # SQLite returns an aggregate of a timestamp as text
+        oldest = dt.datetime.fromisoformat(oldest)
+    if oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=dt.UTC)
+    return max(1, math.ceil((oldest - since).total_seconds()))
 
 
 def is_manager(user: CurrentUser) -> bool:
