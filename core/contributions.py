@@ -91,7 +91,8 @@ class Indicator:
     plugin: str = "core"
     order: int = 100
     series: Sequence[tuple[str, float]] = field(default_factory=tuple)
-    """Optional points for a chart: (label, value), e.g. per month."""
+    """Optional points for a chart: (label, value), e.g. per month (``2026-03``) or per year;
+    a category label may be bilingual, ``中文 / English``, and is shown in the page's language."""
 
     @property
     def met(self) -> bool | None:

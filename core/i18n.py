@@ -28,10 +28,31 @@ ROOT = Path(__file__).resolve().parent.parent
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 
 
+# Plugins installed from elsewhere (the ``minzheng.plugins`` entry points) bring their catalogs
+# in their own package directory; the plugin host registers every loaded plugin's directory.
+_plugin_dirs: dict[str, Path] = {}
+
+
+def register_plugin_locales(name: str, package_dir: Path) -> None:
+    """Make the catalogs under ``package_dir/locales`` those of plugin ``name``."""
+    if (package_dir / "locales").is_dir() and _plugin_dirs.get(name) != package_dir:
+        _plugin_dirs[name] = package_dir
+        translations.cache_clear()
+
+
+def is_plugin_domain(name: str) -> bool:
+    return name in _plugin_dirs or (ROOT / "plugins" / name).is_dir()
+
+
 def catalog_paths(lang: str) -> list[Path]:
-    return sorted(ROOT.glob(f"*/locales/{lang}/LC_MESSAGES/messages.po")) + sorted(
+    found = sorted(ROOT.glob(f"*/locales/{lang}/LC_MESSAGES/messages.po")) + sorted(
         ROOT.glob(f"plugins/*/locales/{lang}/LC_MESSAGES/messages.po")
     )
+    for name in sorted(_plugin_dirs):
+        path = plugin_catalog(lang, name)
+        if path.is_file() and path not in found:
+            found.append(path)
+    return found
 
 
 def read_catalog(path: Path, lang: str = "zh") -> dict[str, str]:
@@ -52,7 +73,8 @@ def read_catalog(path: Path, lang: str = "zh") -> dict[str, str]:
 
 
 def plugin_catalog(lang: str, domain: str) -> Path:
-    return ROOT / "plugins" / domain / "locales" / lang / "LC_MESSAGES" / "messages.po"
+    package_dir = _plugin_dirs.get(domain, ROOT / "plugins" / domain)
+    return package_dir / "locales" / lang / "LC_MESSAGES" / "messages.po"
 
 
 @cache

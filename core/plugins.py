@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +35,7 @@ from core.contributions import (
     ScheduledJob,
     SearchResult,
 )
+from core.i18n import register_plugin_locales
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -133,6 +135,8 @@ class PluginHost:
                 raise PluginConfigError(f"{module.__name__}.{attribute} lacks @hookimpl")
         self.pm.register(module, name=meta.name)
         self.plugins[meta.name] = LoadedPlugin(meta=meta, module=module)
+        if module.__file__:
+            register_plugin_locales(meta.name, Path(module.__file__).resolve().parent)
 
     def _check_hooks(self) -> None:
         try:

@@ -25,6 +25,7 @@ a second loop in another thread).
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import time
 import weakref
@@ -43,6 +44,7 @@ _PRAGMAS = ("PRAGMA foreign_keys = 1", "PRAGMA synchronous = NORMAL")
 _READS = ("SELECT", "PRAGMA")
 
 _offload: ContextVar[bool] = ContextVar("sqlite_offload", default=False)
+_INHERITED: list[InlineConnection] = []  # kept open in a forked child, see below
 
 
 @contextmanager
@@ -115,6 +117,16 @@ class InlineSQLiteEngine(SQLiteEngine):
         self._loops: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopConnections] = (
             weakref.WeakKeyDictionary()
         )
+        forget = weakref.WeakMethod(self._forget_inherited_connections)
+        os.register_at_fork(after_in_child=lambda: (method := forget()) and method())
+
+    def _forget_inherited_connections(self) -> None:
+        """In a forked child (server workers): never use the parent's connections, and never
+        close them either: closing a descriptor drops every POSIX lock this process holds on the
+        file, including its own connections' ("How To Corrupt An SQLite Database File", 2.6)."""
+        for state in self._loops.values():
+            _INHERITED.extend(c for c in (state.reader, state.writer) if c is not None)
+        self._loops = weakref.WeakKeyDictionary()
 
     def _state(self) -> _LoopConnections:
         loop = asyncio.get_running_loop()

@@ -127,12 +127,18 @@ def table_row(indicator: Indicator, lang: str) -> Row:
 
 def axis_labels(labels: Sequence[str], lang: str) -> list[str]:
     """Months of one year print as ``3月`` / ``Mar`` (twelve ``2026-03`` would collide on a
-    phone); anything else stays as it is."""
+    phone); a bilingual category ``低保对象 / Subsistence allowance`` prints in the page's
+    language; anything else stays as it is."""
     months = [MONTH.match(label) for label in labels]
     if not labels or not all(months) or len({m.group(1) for m in months if m}) != 1:
-        return list(labels)
+        return [_in_language(label, lang) for label in labels]
     numbers = [int(m.group(2)) for m in months if m]
     return [f"{n}月" if lang == "zh" else MONTHS_EN[n - 1] for n in numbers]
+
+
+def _in_language(label: str, lang: str) -> str:
+    chinese, separator, english = label.partition(" / ")
+    return (chinese if lang == "zh" else english) if separator else label
 
 
 def chart_of(indicator: Indicator, lang: str) -> Chart | None:

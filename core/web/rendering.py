@@ -35,6 +35,7 @@ from core.i18n import (
     LANGUAGES,
     bilingual,
     has_chinese,
+    is_plugin_domain,
     negotiate,
     translations,
 )
@@ -199,7 +200,7 @@ def render_template(env: Environment, template: str, context: dict[str, Any]) ->
     token = _language.set(context.get("lang", DEFAULT_LANGUAGE))
     # "funeral/intake.html" is the funeral plugin's page: its catalog speaks first.
     head, _, rest = template.partition("/")
-    domain_token = _domain.set(head if rest and (ROOT / "plugins" / head).is_dir() else None)
+    domain_token = _domain.set(head if rest and is_plugin_domain(head) else None)
     try:
         return env.get_template(template).render(context)
     finally:

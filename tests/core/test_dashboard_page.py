@@ -128,6 +128,12 @@ async def test_an_odd_year_shows_this_year_among_the_plans_years(client, staff, 
         (["2026-01", "2026-12"], "en", ["Jan", "Dec"]),
         (["2025-12", "2026-01"], "zh", ["2025-12", "2026-01"]),  # two years: keep the year
         (["5A", "4A"], "zh", ["5A", "4A"]),
+        (["低保对象 / Subsistence allowance recipients"], "zh", ["低保对象"]),
+        (
+            ["低保对象 / Subsistence allowance recipients"],
+            "en",
+            ["Subsistence allowance recipients"],
+        ),
         ([], "zh", []),
     ],
 )

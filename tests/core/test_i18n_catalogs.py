@@ -131,3 +131,42 @@ def test_a_fuzzy_or_empty_entry_is_not_a_translation(tmp_path):
         "%(n)s file": "%(n)s 个文件",
         "%(n)s files": "%(n)s 个文件",
     }
+
+
+def test_a_plugin_installed_from_elsewhere_brings_its_own_catalog(tmp_path, monkeypatch):
+    """An entry-point plugin lives outside this repository: the host registers its package
+    directory, so its pages speak Chinese from its own ``locales/`` with its own wording first."""
+    from core import i18n
+
+    catalog = tmp_path / "locales" / "zh" / "LC_MESSAGES" / "messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        'msgid "Outside greeting"\nmsgstr "外部插件的问候"\n\n'
+        'msgid "Name"\nmsgstr "外部名称"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(i18n, "_plugin_dirs", dict(i18n._plugin_dirs))
+    i18n.translations.cache_clear()
+    assert "Outside greeting" not in i18n.translations("zh")
+    i18n.register_plugin_locales("outside", tmp_path)
+    try:
+        assert i18n.is_plugin_domain("outside")
+        assert i18n.translations("zh", "outside")["Outside greeting"] == "外部插件的问候"
+        assert i18n.translations("zh", "outside")["Name"] == "外部名称"  # its own wording first
+        assert i18n.translations("zh")["Name"] != "外部名称"  # core pages keep core's
+    finally:
+        monkeypatch.undo()
+        i18n.translations.cache_clear()
+
+
+def test_the_host_registers_every_loaded_plugins_directory():
+    from core import i18n
+    from core.plugins import get_host
+
+    host = get_host()
+    assert {"marriage", "funeral", "disability", "social_orgs"} <= set(host.plugins)
+    for name, plugin in host.plugins.items():
+        package_dir = Path(plugin.module.__file__).resolve().parent
+        if (package_dir / "locales").is_dir():
+            assert i18n.plugin_catalog("zh", name).is_relative_to(package_dir), name

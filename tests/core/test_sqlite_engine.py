@@ -130,3 +130,24 @@ async def test_the_wait_for_another_writer_has_a_limit(engine, tmp_path, monkeyp
 )
 def test_placeholders_become_the_drivers(sql, engine_type, expected):
     assert _driver_sql(sql, engine_type) == expected
+
+
+async def test_a_forked_child_neither_uses_nor_closes_the_parents_connections(engine):
+    """SQLite's rule for fork(): the child must open its own connections, and closing the
+    inherited ones would drop the child's own POSIX locks on the file."""
+    import os
+
+    reader = await engine._reader()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report whether the parent's connection is still the engine's
+        try:
+            kept = any(c is reader for c in sqlite_engine._INHERITED)
+            os.write(write, b"fresh" if not engine._loops and kept else b"inherited")
+        finally:
+            os._exit(0)
+    os.close(write)
+    _, status = await asyncio.to_thread(os.waitpid, pid, 0)
+    assert os.read(read, 16) == b"fresh" and status == 0
+    os.close(read)
+    assert await engine._reader() is reader  # the parent goes on with its own

@@ -23,6 +23,7 @@ from plugins.funeral.rules.indicators import (
     waiver_figures,
 )
 from plugins.funeral.rules.policy import (
+    CATEGORY_NAMES_EN,
     CATEGORY_NAMES_ZH,
     CATEGORY_PRIORITY,
     DEFAULT_POLICY,
@@ -42,6 +43,7 @@ from plugins.funeral.rules.settlement import (
 )
 
 __all__ = [
+    "CATEGORY_NAMES_EN",
     "CATEGORY_NAMES_ZH",
     "CATEGORY_PRIORITY",
     "DEFAULT_POLICY",

@@ -30,6 +30,14 @@ CATEGORY_NAMES_ZH = {
     "unidentified": "公安机关认定的无名遗体",
     "local_resident": "本地户籍居民",
 }
+CATEGORY_NAMES_EN = {
+    "tekun": "Persons in extreme poverty",
+    "dibao": "Subsistence allowance recipients",
+    "low_income": "Low-income family members",
+    "youfu": "Key entitled groups",
+    "unidentified": "Unidentified bodies (police-certified)",
+    "local_resident": "Local residents",
+}
 
 
 def category_rank(category: str) -> tuple[int, str]:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from core.contributions import Indicator
 from plugins.funeral.rules import (
+    CATEGORY_NAMES_EN,
     CATEGORY_NAMES_ZH,
     WaiverRecord,
     monthly_figures,
@@ -41,7 +42,9 @@ def _yuan(fen: int) -> float:
 
 
 def _category(code: str | None) -> str:
-    return CATEGORY_NAMES_ZH.get(code or "", code or "—")
+    """Bilingual: the dashboard shows the half in the page's language."""
+    key = code or ""
+    return f"{CATEGORY_NAMES_ZH.get(key, key or '—')} / {CATEGORY_NAMES_EN.get(key, key or '—')}"
 
 
 async def funeral_indicators(year: int) -> list[Indicator]:

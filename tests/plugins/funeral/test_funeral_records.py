@@ -113,7 +113,9 @@ async def test_indicators_per_year_by_month_and_category(client, reviewer, clerk
     assert len(cases["series"]) == 12
     assert dict(map(tuple, cases["series"]))["2026-02"] == 1
     assert ours["funeral_waived_amount"]["value"] == 500.0
-    assert ours["funeral_waivers_by_category"]["series"] == [["低收入家庭成员", 2]]
+    assert ours["funeral_waivers_by_category"]["series"] == [
+        ["低收入家庭成员 / Low-income family members", 2]
+    ]
     assert cases["definition"]
     previous = await client.get("/api/v1/stats/indicators?year=2025", headers=reviewer)
     assert {i["key"]: i["value"] for i in previous.json()}["funeral_waivers"] == 0
