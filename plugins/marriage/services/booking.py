@@ -121,15 +121,18 @@ SLOT_FOR_BOOKING = (
     "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.capacity, s.booked, s.open, "
     "o.name AS office_name, (SELECT COUNT(*) FROM marriage_appointment a "
     "WHERE a.booker_id_number = {} AND a.status = 'no_show') AS no_shows, "
-    "(SELECT phone FROM account WHERE username = {}) AS phone, "
-    "(SELECT COUNT(*) FROM marriage_hold h WHERE h.id_number = {} AND h.service = {}) "
-    "AS booker_holds, "
-    "(SELECT COUNT(*) FROM marriage_hold h WHERE h.id_number = {} AND h.service = {}) "
-    "AS partner_holds, "
-    "(SELECT COUNT(*) FROM marriage_appointment r "
-    "WHERE r.booker_account = {} AND r.created_at > {}) AS recent, "
-    "(SELECT MIN(r.created_at) FROM marriage_appointment r "
-    "WHERE r.booker_account = {} AND r.created_at > {}) AS recent_since "
+    # The rest only matters while the slot has room: in a rush most attempts stop at SLOT_FULL,
+    # and CASE leaves these lookups unevaluated for them (both engines evaluate CASE lazily).
+    "CASE WHEN s.booked < s.capacity THEN (SELECT phone FROM account WHERE username = {}) END "
+    "AS phone, "
+    "CASE WHEN s.booked < s.capacity THEN (SELECT COUNT(*) FROM marriage_hold h "
+    "WHERE h.id_number = {} AND h.service = {}) END AS booker_holds, "
+    "CASE WHEN s.booked < s.capacity THEN (SELECT COUNT(*) FROM marriage_hold h "
+    "WHERE h.id_number = {} AND h.service = {}) END AS partner_holds, "
+    "CASE WHEN s.booked < s.capacity THEN (SELECT COUNT(*) FROM marriage_appointment r "
+    "WHERE r.booker_account = {} AND r.created_at > {}) END AS recent, "
+    "CASE WHEN s.booked < s.capacity THEN (SELECT MIN(r.created_at) FROM marriage_appointment r "
+    "WHERE r.booker_account = {} AND r.created_at > {}) END AS recent_since "
     "FROM marriage_slot s JOIN marriage_office o ON o.code = s.office_code WHERE s.id = {}"
 )
 INSERT_APPOINTMENT = (
