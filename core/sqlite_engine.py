@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
@@ -159,14 +159,7 @@ class InlineSQLiteEngine(SQLiteEngine):
         return _WriterTransaction(self, TransactionType.immediate)
 
     async def writer_connection(self) -> InlineConnection:
-        state = self._state()
-        if state.writer is None:
-            opened = await self._open_inline()
-            if state.writer is None:  # another task may have opened one meanwhile
-                state.writer = opened
-            else:
-                await opened.close()
-        return state.writer
+        return await self._kept("writer")
 
     def discard_writer_connection(self) -> None:
         state = self._state()
@@ -175,14 +168,18 @@ class InlineSQLiteEngine(SQLiteEngine):
             state.writer = None
 
     async def _reader(self) -> InlineConnection:
+        return await self._kept("reader")
+
+    async def _kept(self, role: Literal["reader", "writer"]) -> InlineConnection:
+        """This loop's connection for ``role``, opened on first use."""
         state = self._state()
-        if state.reader is None:
+        if getattr(state, role) is None:
             opened = await self._open_inline()
-            if state.reader is None:  # another task may have opened one meanwhile
-                state.reader = opened
+            if getattr(state, role) is None:  # another task may have opened one meanwhile
+                setattr(state, role, opened)
             else:
                 await opened.close()
-        return state.reader
+        return getattr(state, role)
 
     def _read_in_thread(self, query: str, args: list[Any]) -> list[dict[str, Any]]:
         raw = self._connect(timeout=BUSY_TIMEOUT)

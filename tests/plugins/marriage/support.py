@@ -184,3 +184,38 @@ async def register(
 ) -> httpx.Response:
     body = {"kind": "marriage", "office_code": office, "party_a": a, "party_b": b, **extra}
     return await client.post(f"{API}/registrations", json=body, headers=clerk)
+
+
+@dataclass
+class Rush:
+    """``attempts`` citizens pressing "book" at once on tomorrow's one slot of ``capacity``."""
+
+    slot: dict
+    bookers: list[dict[str, str]]
+    responses: list[httpx.Response]
+
+    def outcomes(self) -> dict[tuple[int, str], int]:
+        counts: dict[tuple[int, str], int] = {}
+        for r in self.responses:
+            key = (r.status_code, r.json().get("code") if r.status_code != 201 else "booked")
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+
+async def rush_one_slot(client: httpx.AsyncClient, attempts: int, capacity: int) -> Rush:
+    import asyncio
+
+    desk = await open_desk(client)
+    await put_schedule(
+        client, desk.admin, slots=[{"start": "09:00", "end": "10:00", "capacity": capacity}]
+    )
+    slot = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
+    people = [couple(seq) for seq in range(attempts)]
+    bookers = [await quick_citizen(man) for man, _ in people]
+    responses = await asyncio.gather(
+        *(
+            book(client, booker, slot["id"], woman)
+            for booker, (_, woman) in zip(bookers, people, strict=True)
+        )
+    )
+    return Rush(slot, bookers, list(responses))
