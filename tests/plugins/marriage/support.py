@@ -190,6 +190,7 @@ async def register(
 class Rush:
     """``attempts`` citizens pressing "book" at once on tomorrow's one slot of ``capacity``."""
 
+    desk: Desk
     slot: dict
     bookers: list[dict[str, str]]
     responses: list[httpx.Response]
@@ -218,4 +219,4 @@ async def rush_one_slot(client: httpx.AsyncClient, attempts: int, capacity: int)
             for booker, (_, woman) in zip(bookers, people, strict=True)
         )
     )
-    return Rush(slot, bookers, list(responses))
+    return Rush(desk, slot, bookers, list(responses))
