@@ -43,10 +43,9 @@ from typing import TextIO
 import httpx
 from stdnum.cn import ric
 
+from bench.scratch import create_pg_database, drop_pg_database
+
 ROOT = Path(__file__).resolve().parent.parent
-PG_ADMIN_URL = os.environ.get(
-    "MINZHENG_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 API = "/api/v1/marriage"
 WARM_UP = 64  # booking attempts on another slot before the measured rush
 CHUNK = 1000
@@ -93,28 +92,6 @@ def free_port() -> int:
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-async def create_pg_database(name: str) -> str:
-    import asyncpg
-
-    connection = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await connection.close()
-    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-
-
-async def drop_pg_database(name: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(PG_ADMIN_URL)
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
 
 
 def cli(env: dict[str, str], *args: str, stdin: str | None = None) -> None:
@@ -334,7 +311,7 @@ async def rush(engine: str, args: argparse.Namespace) -> Run:
     data_dir = tempfile.mkdtemp(prefix="minzheng-bench-")
     pg_name = f"minzheng_bench_{os.getpid()}" if engine == "postgres" else None
     if pg_name:
-        database_url = await create_pg_database(pg_name)
+        database_url, _ = await create_pg_database(pg_name)
     else:
         database_url = f"sqlite:///{data_dir}/bench.db"
     server = await asyncio.to_thread(start_server, engine, database_url, data_dir, args.workers)

@@ -3,7 +3,7 @@
     python -m bench.payroll [--people 100000] [--engines sqlite,postgres] [--sample 5000]
 
 For each engine: a fresh database (a temporary SQLite file; PostgreSQL database
-``minzheng_bench_<pid>`` on postgresql://postgres@127.0.0.1:5432/, dropped afterwards), the
+``minzheng_bench_<pid>`` on ``MINZHENG_BENCH_PG_URL``'s server, dropped afterwards), the
 beneficiaries generated with bulk multi-row INSERTs (then ANALYZE) in three cohorts (¼ due
 from 2026-01, ¼ from 2026-02, ½ from 2026-03) so that the runs of January, February and March
 pay 25%, 50% and 100% of them. Printed: seconds per run, peak Python memory per run
@@ -24,11 +24,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
+from bench.scratch import create_pg_database, drop_pg_database
+
 _DATA = tempfile.mkdtemp(prefix="minzheng-bench-payroll-")
 os.environ.setdefault("MINZHENG_DATA_DIR", _DATA)
 os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
 
-PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 MONTHS = ("2026-01", "2026-02", "2026-03")
 MAX_PARAMETERS = 30_000  # per INSERT statement (PostgreSQL allows 32,767)
 
@@ -295,30 +296,6 @@ async def bench_engine(url: str, people: int, sample: int) -> dict:
     return result
 
 
-async def _pg_create(name: str) -> str:
-    import asyncpg
-
-    connection = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        await connection.execute(f'CREATE DATABASE "{name}"')
-        version = await connection.fetchval("SHOW server_version")
-    finally:
-        await connection.close()
-    os.environ["BENCH_PG_VERSION"] = version
-    return f"{PG_SERVER}/{name}"
-
-
-async def _pg_drop(name: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(f"{PG_SERVER}/postgres")
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
-
-
 def _report(engine: str, result: dict, people: int) -> None:
     print(f"\n== {engine}: {people:,} beneficiaries, {result['grants']:,} grants "
           f"(generated in {result['generate_s']:.1f} s)")  # fmt: skip
@@ -350,12 +327,12 @@ async def main(people: int, engines: list[str], sample: int) -> None:
             _report("SQLite", await bench_engine(url, people, sample), people)
         else:
             name = f"minzheng_bench_{os.getpid()}"
-            url = await _pg_create(name)
+            url, version = await create_pg_database(name)
             try:
                 result = await bench_engine(url, people, sample)
             finally:
-                await _pg_drop(name)
-            _report(f"PostgreSQL {os.environ['BENCH_PG_VERSION']}", result, people)
+                await drop_pg_database(name)
+            _report(f"PostgreSQL {version}", result, people)
 
 
 if __name__ == "__main__":

@@ -134,6 +134,26 @@ async def database_url(engine_name: str) -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def empty_database_url(engine_name: str) -> AsyncIterator[str]:
+    """An empty, unmigrated database of its own, for commands that build or replace a whole
+    database (migrate, restore); dropped afterwards."""
+    if engine_name == "sqlite":
+        yield f"sqlite:///{Path(tempfile.mkdtemp(prefix='minzheng-empty-')) / 'empty.db'}"
+        return
+    reason = await _pg_reachable()
+    if reason and os.environ.get("MINZHENG_REQUIRE_POSTGRES"):
+        pytest.fail(f"MINZHENG_REQUIRE_POSTGRES is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+    name = f"minzheng_empty_{uuid.uuid4().hex[:8]}"
+    url = await _pg_create(name)
+    try:
+        yield url
+    finally:
+        await _pg_drop(name)
+
+
+@pytest.fixture
 async def db(database_url: str) -> AsyncIterator[str]:
     """Empty tables, this engine bound, the test clock cleared."""
     from core import db as core_db

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import uuid
 
 import httpx
@@ -14,7 +15,7 @@ from tests.core.support import PASSWORD, assert_error
 
 pytestmark = pytest.mark.db
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
+REDIS_URL = os.environ.get("MINZHENG_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 async def _login(client, username: str, password: str) -> httpx.Response:

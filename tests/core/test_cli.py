@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
@@ -69,29 +67,6 @@ async def test_hook_cli_commands_become_sub_commands(database_url, db):
     assert "probe says 你好" in r.stdout
 
 
-@pytest.fixture
-async def scratch_url(engine_name):
-    """A database of its own for commands that replace the whole database."""
-    if engine_name == "sqlite":
-        yield f"sqlite:///{tempfile.mkdtemp(prefix='minzheng-backup-')}/live.db"
-        return
-    import asyncpg
-
-    from tests.conftest import PG_ADMIN_URL
-
-    try:
-        admin = await asyncpg.connect(PG_ADMIN_URL)
-    except Exception as exc:
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    name = f"minzheng_backup_{uuid.uuid4().hex[:8]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
 async def _sql(url: str, query: str) -> list[tuple]:
     if url.startswith("sqlite"):
         connection = sqlite3.connect(url.removeprefix("sqlite:///"))
@@ -109,11 +84,11 @@ async def _sql(url: str, query: str) -> list[tuple]:
         await connection.close()
 
 
-async def test_backup_and_restore_round_trip(scratch_url, tmp_path: Path):
+async def test_backup_and_restore_round_trip(empty_database_url, tmp_path: Path):
     from core.backup import restore
     from core.errors import DomainError
 
-    env = cli_env(scratch_url)
+    env = cli_env(empty_database_url)
     r = await _cli(
         env, "createuser", "before-backup", "--role", "reviewer", "--password-stdin",
         stdin="pass-phrase-1\n",
@@ -124,20 +99,20 @@ async def test_backup_and_restore_round_trip(scratch_url, tmp_path: Path):
     assert r.returncode == 0, r.stdout + r.stderr
     assert target.is_file() and target.stat().st_size > 0
     await _sql(
-        scratch_url,
+        empty_database_url,
         "INSERT INTO account (username, password_hash, kind, roles, display_name, phone, active,"
         " created_at) SELECT 'after-backup', password_hash, kind, roles, '', '', active,"
         " created_at FROM account",
     )
     users = "SELECT username FROM account ORDER BY username"
-    assert await _sql(scratch_url, users) == [("after-backup",), ("before-backup",)]
+    assert await _sql(empty_database_url, users) == [("after-backup",), ("before-backup",)]
 
     r = await _cli(env, "restore", str(target))
     assert r.returncode == 0, r.stdout + r.stderr
-    assert await _sql(scratch_url, users) == [("before-backup",)]
+    assert await _sql(empty_database_url, users) == [("before-backup",)]
     verify = await _cli(env, "audit", "verify")
     assert verify.returncode == 0, verify.stdout  # the restore itself is appended to the chain
 
     with pytest.raises(DomainError) as missing:
-        await restore(scratch_url, tmp_path / "no-such.backup")
+        await restore(empty_database_url, tmp_path / "no-such.backup")
     assert missing.value.code == "NOT_FOUND"

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
@@ -105,29 +103,6 @@ async def _pg_schema(url: str) -> dict[str, dict[str, tuple[str, bool, int | Non
     return out
 
 
-@pytest.fixture
-async def fresh_url(engine_name):
-    """An empty database of the engine, dropped afterwards."""
-    if engine_name == "sqlite":
-        yield f"sqlite:///{tempfile.mkdtemp(prefix='minzheng-mig-')}/fresh.db"
-        return
-    import asyncpg
-
-    from tests.conftest import PG_ADMIN_URL
-
-    try:
-        admin = await asyncpg.connect(PG_ADMIN_URL)
-    except Exception as exc:
-        pytest.skip(f"PostgreSQL not reachable: {exc}")
-    name = f"minzheng_mig_{uuid.uuid4().hex[:8]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
-
-
 async def _migrate_twice(url: str) -> None:
     env = cli_env(url)
     for _ in range(2):
@@ -136,7 +111,9 @@ async def _migrate_twice(url: str) -> None:
         assert "up to date" in result.stdout
 
 
-async def test_hook_piccolo_apps_migrate_idempotently_to_the_defined_schema(fresh_url, engine_name):
+async def test_hook_piccolo_apps_migrate_idempotently_to_the_defined_schema(
+    empty_database_url, engine_name
+):
     from core.plugins import get_host
 
     apps = get_host().piccolo_apps()
@@ -144,12 +121,12 @@ async def test_hook_piccolo_apps_migrate_idempotently_to_the_defined_schema(fres
     plugins = ("marriage", "funeral", "disability", "social_orgs")
     assert {f"plugins.{p}.piccolo_app" for p in plugins} <= set(apps)
 
-    await _migrate_twice(fresh_url)
+    await _migrate_twice(empty_database_url)
     expected = _expected()
     if engine_name == "sqlite":
-        actual = _sqlite_schema(fresh_url.removeprefix("sqlite:///"))
+        actual = _sqlite_schema(empty_database_url.removeprefix("sqlite:///"))
     else:
-        actual = await _pg_schema(fresh_url)
+        actual = await _pg_schema(empty_database_url)
     assert set(actual) - {"migration"} == set(expected), "tables differ from the definitions"
     problems = []
     for table, columns in expected.items():
@@ -168,7 +145,7 @@ async def test_hook_piccolo_apps_migrate_idempotently_to_the_defined_schema(fres
             if wanted != found:
                 problems.append(f"{table}.{name}: migrated {found}, defined {wanted}")
     assert not problems, "\n".join(problems)
-    runs, heads = await _count(fresh_url, engine_name)
+    runs, heads = await _count(empty_database_url, engine_name)
     assert runs == _migration_files(apps), "a migration ran twice or not at all"
     assert heads == 1
 
