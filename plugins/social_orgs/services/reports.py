@@ -151,7 +151,7 @@ async def save_draft(uscc: str, year: int, content: dict[str, Any]) -> dict[str,
             summary=f"保存{year}年度报告草稿（{org['name']}）",
             details={"filled": sorted(content)},
         )
-    return await get_report(org["uscc"], year)
+    return await _report_of(org, year)
 
 
 async def submit(uscc: str, year: int, content: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -196,7 +196,7 @@ async def submit(uscc: str, year: int, content: dict[str, Any] | None = None) ->
             + ("，逾期" if late else ""),
             details={"late": late, "deadline": row["deadline"].isoformat()},
         )
-    return await get_report(org["uscc"], year)
+    return await _report_of(org, year)
 
 
 async def return_for_correction(uscc: str, year: int, reason: str) -> dict[str, Any]:
@@ -207,27 +207,19 @@ async def return_for_correction(uscc: str, year: int, reason: str) -> dict[str, 
     if not reason:
         raise DomainError("REASON_REQUIRED", "请填写退回原因 / a reason is required")
     async with write_transaction():
-        updated = (
-            await AnnualReport.update(
-                {
-                    AnnualReport.status: "returned",
-                    AnnualReport.return_reason: reason[:2000],
-                    AnnualReport.inspection_result: None,
-                    AnnualReport.inspection_note: "",
-                    AnnualReport.inspected_on: None,
-                    AnnualReport.inspected_by: "",
-                    AnnualReport.updated_at: dt.datetime.now(dt.UTC),
-                }
-            )
-            .where(
-                (AnnualReport.uscc == org["uscc"])
-                & (AnnualReport.year == year)
-                & (AnnualReport.status == "submitted")
-            )
-            .returning(AnnualReport.id)
+        await _update_submitted(
+            org["uscc"],
+            year,
+            {
+                AnnualReport.status: "returned",
+                AnnualReport.return_reason: reason[:2000],
+                AnnualReport.inspection_result: None,
+                AnnualReport.inspection_note: "",
+                AnnualReport.inspected_on: None,
+                AnnualReport.inspected_by: "",
+                AnnualReport.updated_at: dt.datetime.now(dt.UTC),
+            },
         )
-        if not updated:
-            raise _not_submitted(year)
         recipient, channel = org_recipient(org)
         await notifications.enqueue(
             recipient,
@@ -244,7 +236,22 @@ async def return_for_correction(uscc: str, year: int, reason: str) -> dict[str, 
             summary=f"退回{year}年度报告更正（{org['name']}）",
             details={"reason": reason[:500]},
         )
-    return await get_report(org["uscc"], year)
+    return await _report_of(org, year)
+
+
+async def _update_submitted(uscc: str, year: int, values: dict[Any, Any]) -> None:
+    """Change the report of ``year`` only while it is submitted; otherwise REPORT_NOT_SUBMITTED."""
+    updated = (
+        await AnnualReport.update(values)
+        .where(
+            (AnnualReport.uscc == uscc)
+            & (AnnualReport.year == year)
+            & (AnnualReport.status == "submitted")
+        )
+        .returning(AnnualReport.id)
+    )
+    if not updated:
+        raise _not_submitted(year)
 
 
 def _not_submitted(year: int) -> DomainError:
@@ -265,24 +272,16 @@ async def inspect(uscc: str, year: int, result: str, note: str, inspector: str) 
     on = await today()
     async with write_transaction():
         row = await _row(org["uscc"], year)
-        updated = (
-            await AnnualReport.update(
-                {
-                    AnnualReport.inspection_result: result,
-                    AnnualReport.inspection_note: (note or "").strip()[:2000],
-                    AnnualReport.inspected_on: on,
-                    AnnualReport.inspected_by: inspector,
-                }
-            )
-            .where(
-                (AnnualReport.uscc == org["uscc"])
-                & (AnnualReport.year == year)
-                & (AnnualReport.status == "submitted")
-            )
-            .returning(AnnualReport.id)
+        await _update_submitted(
+            org["uscc"],
+            year,
+            {
+                AnnualReport.inspection_result: result,
+                AnnualReport.inspection_note: (note or "").strip()[:2000],
+                AnnualReport.inspected_on: on,
+                AnnualReport.inspected_by: inspector,
+            },
         )
-        if not updated:
-            raise _not_submitted(year)
         label = INSPECTION_RESULT_LABELS[result]  # type: ignore[index]
         await audit.record(
             "social_orgs.report.inspected",
@@ -291,11 +290,14 @@ async def inspect(uscc: str, year: int, result: str, note: str, inspector: str) 
             summary=f"{year}年度检查结论：{label}（{org['name']}）",
             details={"result": result, "previous": row["inspection_result"] if row else None},
         )
-    return await get_report(org["uscc"], year)
+    return await _report_of(org, year)
 
 
 async def get_report(uscc: str, year: int) -> dict[str, Any]:
-    org = await get_org(uscc)
+    return await _report_of(await get_org(uscc), year)
+
+
+async def _report_of(org: dict[str, Any], year: int) -> dict[str, Any]:
     row = await _row(org["uscc"], year)
     if row is None:
         raise NotFound(f"尚无{year}年度报告 / no report for {year}")
