@@ -147,10 +147,6 @@ async def fetch_one(sql: str, *args: Any) -> dict[str, Any] | None:
     return rows[0] if rows else None
 
 
-async def execute(sql: str, *args: Any) -> list[dict[str, Any]]:
-    return await fetch(sql, *args)
-
-
 async def _end_transaction_only(connection: Any) -> None:
     """Released pool connections keep their session: asyncpg's default reset sends a reset
     query (advisory locks, cursors, LISTEN, SET) after every use, doubling the round trips of a

@@ -14,8 +14,8 @@ from core.auth.ratelimit import rate_store
 from core.auth.tokens import TokenKind, issue_token
 from core.db import write_transaction
 from core.errors import Conflict, DomainError, RateLimited
-from core.identity import InvalidIdNumber, mask_id_number, normalize_id_number
-from core.people.service import ensure_person
+from core.identity import mask_id_number
+from core.people.service import ensure_person, valid_id_number
 from core.tables import Account
 
 LOGIN_FAILURE_LIMIT = 5
@@ -84,12 +84,7 @@ async def create_staff_user(
 
 
 async def register_citizen(id_number: object, name: str, phone: str, password: str) -> Account:
-    try:
-        number = normalize_id_number(id_number)
-    except InvalidIdNumber as exc:
-        raise DomainError(
-            "INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}"
-        ) from None
+    number = valid_id_number(id_number)
     name = (name or "").strip()
     if not name or len(name) > 64 or not name.isprintable():
         raise DomainError("INVALID_NAME", "Name is required / 请填写姓名")
@@ -99,16 +94,15 @@ async def register_citizen(id_number: object, name: str, phone: str, password: s
                 "ALREADY_REGISTERED", "This identity number is registered / 该身份证号已注册"
             )
         await ensure_person(number, name)
-        account = await _insert_account(
-            Account(
-                username=number,
-                password_hash=hash_password(_check_password(password)),
-                kind="citizen",
-                roles=["citizen"],
-                display_name=name,
-                phone=(phone or "").strip()[:32],
-            )
+        account = Account(
+            username=number,
+            password_hash=hash_password(_check_password(password)),
+            kind="citizen",
+            roles=["citizen"],
+            display_name=name,
+            phone=(phone or "").strip()[:32],
         )
+        await account.save()
         await audit.record(
             "core.citizen.registered",
             entity="account",
@@ -150,19 +144,11 @@ async def authenticate(
     username = username.strip()
     if ID_NUMBER_SHAPE.match(username):
         username = username.upper()  # citizens sign in with their number, X in either case
-    store = rate_store()
-    # Names longer than any account's still count against a (bounded) key of their own.
-    key_name = (
-        username.lower() if len(username) <= 64 else hashlib.sha256(username.encode()).hexdigest()
-    )
-    failure_key = f"login-failure:{key_name}"
-    wait = await store.retry_after(failure_key, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW)
-    if wait is not None:
-        raise RateLimited(wait)
+    failure_key = await _refuse_while_locked(username)
     row = await Account.select().where(Account.username == username).first()
     ok = verify_password(row["password_hash"] if row else dummy_hash(), password)
     if row is None or not ok or not row["active"]:
-        await store.add(failure_key)
+        await rate_store().add(failure_key)
         shown = mask_id_number(username) if len(username) == 18 else username[:64]
         await audit.record(
             "core.login.failed",
@@ -172,17 +158,42 @@ async def authenticate(
             actor="anonymous",
         )
         raise InvalidCredentials()
+    raw, expires_at = await _issue(row["id"], row["username"], kind)
+    return row, raw, expires_at
+
+
+async def sign_in_new_citizen(account: Account) -> tuple[str, dt.datetime]:
+    """A browser session for an account just registered with its password: no second Argon2
+    verification of what was hashed a moment ago, but the username's lockout still applies."""
+    await _refuse_while_locked(account.username)
+    return await _issue(account.id, account.username, "session")
+
+
+async def _refuse_while_locked(username: str) -> str:
+    """429 while ``username`` has 5 failed sign-ins in 15 minutes; returns its failure key."""
+    # Names longer than any account's still count against a (bounded) key of their own.
+    key_name = (
+        username.lower() if len(username) <= 64 else hashlib.sha256(username.encode()).hexdigest()
+    )
+    failure_key = f"login-failure:{key_name}"
+    wait = await rate_store().retry_after(failure_key, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW)
+    if wait is not None:
+        raise RateLimited(wait)
+    return failure_key
+
+
+async def _issue(account_id: int, username: str, kind: TokenKind) -> tuple[str, dt.datetime]:
     async with write_transaction():
-        raw, expires_at = await issue_token(row["id"], kind)
-        actor = audit_actor(row["username"], row["id"])
+        raw, expires_at = await issue_token(account_id, kind)
+        actor = audit_actor(username, account_id)
         await audit.record(
             "core.login.succeeded",
             entity="account",
-            entity_id=row["id"],
+            entity_id=account_id,
             summary=f"登录 {actor}（{'浏览器' if kind == 'session' else 'API'}）",
             actor=actor,
         )
-    return row, raw, expires_at
+    return raw, expires_at
 
 
 async def set_active(account_id: int, active: bool) -> None:

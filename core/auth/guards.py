@@ -40,9 +40,3 @@ def require_user(connection: ASGIConnection) -> CurrentUser:
     if user is None:
         raise Unauthenticated()
     return user
-
-
-def ensure_visible(visible: bool) -> None:
-    """Object-level check: a record the caller may not see does not exist for them (404)."""
-    if not visible:
-        raise NotFound()

@@ -16,7 +16,7 @@ from core import audit
 from core.auth.identity import CurrentUser
 from core.db import fetch_one, write_transaction
 from core.settings import get_settings
-from core.tables import Account, AuthToken
+from core.tables import AuthToken
 
 TokenKind = Literal["api", "session"]
 
@@ -93,7 +93,3 @@ def user_from_row(row: dict, permissions: frozenset[str], *, via_session: bool) 
         org_uscc=row.get("org_uscc"),
         via_session=via_session,
     )
-
-
-async def find_account(username: str) -> dict | None:
-    return await Account.select().where(Account.username == username).first()

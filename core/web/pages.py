@@ -15,7 +15,7 @@ from litestar.datastructures import Cookie
 from litestar.response import Redirect
 
 from core import clock
-from core.auth.accounts import authenticate, register_citizen
+from core.auth.accounts import authenticate, register_citizen, sign_in_new_citizen
 from core.auth.middleware import SESSION_COOKIE, client_ip
 from core.auth.ratelimit import enforce_address
 from core.auth.tokens import revoke_token
@@ -145,7 +145,7 @@ async def signup_submit(request: Request) -> Response:
         try:
             await enforce_address(client_ip(request.scope), "signup")
             account = await register_citizen(id_number, name, phone, password)
-            _row, raw, expires_at = await authenticate(account.username, password, "session")
+            raw, expires_at = await sign_in_new_citizen(account)
         except DomainError as exc:
             problems = field_errors(exc, SIGNUP_ERRORS, lang)
             status = exc.status_code if exc.status_code in (409, 422, 429) else 400
