@@ -27,6 +27,9 @@ class PluginMeta:
     description: str = ""
     order: int = 100
 
+    def title_in(self, lang: str) -> str:
+        return self.title if lang == "zh" else self.title_en
+
 
 @dataclass(frozen=True)
 class PluginRoutes:

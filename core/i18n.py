@@ -142,3 +142,10 @@ def bilingual(detail: str, lang: str) -> str:
     if len(chinese) != 1 or len(other) != 1:
         return detail
     return chinese[0] if lang == "zh" else other[0]
+
+
+def text_in(text: str, lang: str) -> str:
+    """The page-language half of a ``中文 / English`` text; Chinese-only text stays off English
+    pages (nothing beats a sentence the reader cannot read)."""
+    shown = bilingual(text, lang)
+    return "" if lang == "en" and has_chinese(shown) else shown

@@ -150,6 +150,9 @@ class PluginHost:
             _flatten(self.pm.hook.minzheng_permissions()), "name", "permission"
         )
         self._role_permissions: dict[frozenset[str], frozenset[str]] = {}
+        self._metas = sorted(
+            (p.meta for p in self.plugins.values()), key=lambda m: (m.order, m.name)
+        )
         self.audit_event_types: dict[str, AuditEventType] = _unique(
             _flatten(self.pm.hook.minzheng_audit_event_types()), "name", "audit event type"
         )
@@ -184,7 +187,8 @@ class PluginHost:
 
     @property
     def metas(self) -> list[PluginMeta]:
-        return sorted((p.meta for p in self.plugins.values()), key=lambda m: (m.order, m.name))
+        """In menu order; read on every page, so sorted once per (re)collection."""
+        return self._metas
 
     def meta(self, name: str) -> PluginMeta | None:
         loaded = self.plugins.get(name)

@@ -21,7 +21,7 @@ from openpyxl.styles import Alignment, Font
 
 from core import clock
 from core.contributions import Indicator, PluginMeta
-from core.i18n import bilingual, gettext_for, has_chinese
+from core.i18n import bilingual, gettext_for, text_in
 from core.web.charts import format_value
 from core.web.forms import N_
 from core.web.rendering import render_page, request_language
@@ -100,13 +100,6 @@ def with_unit(number: float | int | None, unit: str) -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
-def text_in(text: str, lang: str) -> str:
-    """The page-language half of a ``中文 / English`` text; Chinese-only text stays off English
-    pages."""
-    shown = bilingual(text, lang)
-    return "" if lang == "en" and has_chinese(shown) else shown
-
-
 def table_row(indicator: Indicator, lang: str) -> Row:
     unit = unit_in(indicator.unit, lang)
     target = ""
@@ -131,14 +124,9 @@ def axis_labels(labels: Sequence[str], lang: str) -> list[str]:
     language; anything else stays as it is."""
     months = [MONTH.match(label) for label in labels]
     if not labels or not all(months) or len({m.group(1) for m in months if m}) != 1:
-        return [_in_language(label, lang) for label in labels]
+        return [bilingual(label, lang) for label in labels]
     numbers = [int(m.group(2)) for m in months if m]
     return [f"{n}月" if lang == "zh" else MONTHS_EN[n - 1] for n in numbers]
-
-
-def _in_language(label: str, lang: str) -> str:
-    chinese, separator, english = label.partition(" / ")
-    return (chinese if lang == "zh" else english) if separator else label
 
 
 def chart_of(indicator: Indicator, lang: str) -> Chart | None:
@@ -165,7 +153,7 @@ def sections(
     for meta in metas:
         charts = [c for i in indicators if i.plugin == meta.name and (c := chart_of(i, lang))]
         if charts:
-            out.append(Section(meta.name, meta.title if lang == "zh" else meta.title_en, charts))
+            out.append(Section(meta.name, meta.title_in(lang), charts))
     return out
 
 
@@ -255,7 +243,7 @@ async def dashboard_page(request: Request) -> Response:
             "met_count": sum(r.met is True for r in targeted),
             "targeted_count": len(targeted),
             "sections": sections(indicators, metas, lang),
-            "service_titles": {m.name: m.title if lang == "zh" else m.title_en for m in metas},
+            "service_titles": {m.name: m.title_in(lang) for m in metas},
         },
     )
 

@@ -41,7 +41,7 @@ def navigation(
 ) -> list[NavEntry]:
     """Entries in menu order; a service with several entries becomes one group at the place of
     its first entry, labelled with the service's title."""
-    titles = {m.name: (m.title if lang == "zh" else m.title_en) for m in metas}
+    titles = {m.name: m.title_in(lang) for m in metas}
     here = current_href(items, path)
 
     def link(item: MenuItem) -> NavEntry:

@@ -33,10 +33,9 @@ from core.i18n import (
     DEFAULT_LANGUAGE,
     LANG_COOKIE,
     LANGUAGES,
-    bilingual,
-    has_chinese,
     is_plugin_domain,
     negotiate,
+    text_in,
     translations,
 )
 from core.identity import mask_id_number, mask_name
@@ -82,11 +81,8 @@ def tone_for(status: object) -> str:
 
 
 def in_page_language(text: str | None) -> str:
-    """The page-language half of a ``"中文 / English"`` text; Chinese-only text stays off
-    English pages (nothing beats a sentence the reader cannot read)."""
-    lang = _language.get()
-    shown = bilingual(text or "", lang)
-    return "" if lang == "en" and has_chinese(shown) else shown
+    """``core.i18n.text_in`` in the language of the page being rendered."""
+    return text_in(text or "", _language.get())
 
 
 @pass_eval_context

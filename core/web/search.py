@@ -40,9 +40,7 @@ async def search_page(request: Request) -> Response:
     results = await search(query, request.scope["user"])
     lang = request_language(request)
     titles = {"core": gettext_for(lang)(CORE_GROUP)}
-    titles |= {
-        m.name: m.title if lang == "zh" else m.title_en for m in request.app.state.host.metas
-    }
+    titles |= {m.name: m.title_in(lang) for m in request.app.state.host.metas}
     return await render_page(
         request,
         "search.html",
