@@ -15,11 +15,11 @@ from core.clock import today
 from core.errors import NotFound
 from core.pagination import page_params
 from plugins.funeral.schemas import CorrectionIn, PolicyIn, PreviewIn, VoidIn, WaiverIn
-from plugins.funeral.services import listing, settlements, statement
+from plugins.funeral.services import listing, records, settlements, statement
 from plugins.funeral.services.amend import correct_waiver, void_waiver
 from plugins.funeral.services.deciding import Actor
 from plugins.funeral.services.policy import policy_body, policy_on, save_policy
-from plugins.funeral.services.records import deceased_label, waiver_body, waiver_row
+from plugins.funeral.services.records import waiver_row
 from plugins.funeral.services.waivers import preview_waiver, record_waiver
 
 TAGS = ["funeral"]
@@ -80,14 +80,7 @@ async def waivers(
 @get("/waivers/{waiver_id:int}", opt=READ, tags=TAGS)
 async def read_waiver(waiver_id: int) -> dict[str, Any]:
     """The full record (identity number, applicant); the read is audited."""
-    row = await waiver_row(waiver_id)
-    await audit.record(
-        "funeral.waiver.read",
-        entity="funeral_waiver",
-        entity_id=waiver_id,
-        summary=f"查看惠民殡葬减免记录 {deceased_label(row)}",
-    )
-    return waiver_body(row, full=True)
+    return await records.read_waiver(waiver_id)
 
 
 @get("/waivers/{waiver_id:int}/notice", opt=READ, tags=TAGS)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Request, Response, get, post
 
-from core import audit
 from core.auth.guards import require_user
 from core.clock import today
 from core.errors import DomainError
@@ -17,7 +16,7 @@ from plugins.funeral.pages.common import done
 from plugins.funeral.services.amend import void_waiver
 from plugins.funeral.services.deciding import Actor
 from plugins.funeral.services.listing import STATUSES, funeral_homes, list_waivers
-from plugins.funeral.services.records import deceased_label, waiver_body, waiver_row
+from plugins.funeral.services.records import read_waiver
 from plugins.funeral.services.settlements import month_bounds
 
 READ = {"permission": "funeral.waiver.read"}
@@ -64,17 +63,10 @@ async def waivers_page(request: Request) -> Response:
 
 @get("/waivers/{waiver_id:int}", opt=READ, include_in_schema=False)
 async def waiver_page(request: Request, waiver_id: int) -> Response:
-    row = await waiver_row(waiver_id)
-    await audit.record(
-        "funeral.waiver.read",
-        entity="funeral_waiver",
-        entity_id=waiver_id,
-        summary=f"查看惠民殡葬减免记录 {deceased_label(row)}",
-    )
     return await render_page(
         request,
         "funeral/waiver.html",
-        {"waiver": waiver_body(row, full=True), "errors": {}},
+        {"waiver": await read_waiver(waiver_id), "errors": {}},
     )
 
 

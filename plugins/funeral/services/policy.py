@@ -17,6 +17,7 @@ from core.errors import DomainError
 from core.people.records import ROSTER_CATEGORIES
 from plugins.funeral.rules import DEFAULT_POLICY, FeeItem, FuneralRuleError, WaiverPolicy
 from plugins.funeral.schemas import PolicyIn
+from plugins.funeral.services.records import loads
 from plugins.funeral.tables import FuneralPolicy
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -32,18 +33,14 @@ class StoredPolicy:
     policy: WaiverPolicy
 
 
-def _loads(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _from_row(row: dict[str, Any]) -> StoredPolicy:
     items = tuple(
         FeeItem(i["code"], i["name"], int(i["cap_fen"]), i["unit"], int(i["max_units"]))
-        for i in _loads(row["items"])
+        for i in loads(row["items"])
     )
     policy = WaiverPolicy(
         items=items,
-        eligible_categories=tuple(_loads(row["eligible_categories"])),
+        eligible_categories=tuple(loads(row["eligible_categories"])),
         all_local_residents=bool(row["all_local_residents"]),
         effective_from=row["effective_from"],
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from core import audit
 from core.errors import NotFound
 from core.identity import mask_id_number, mask_name
 from plugins.funeral.rules import CATEGORY_NAMES_ZH
@@ -22,6 +23,18 @@ async def waiver_row(waiver_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound("No such waiver / 查无此减免记录")
     return row
+
+
+async def read_waiver(waiver_id: int) -> dict[str, Any]:
+    """The full record, for staff; every such read is audited."""
+    row = await waiver_row(waiver_id)
+    await audit.record(
+        "funeral.waiver.read",
+        entity="funeral_waiver",
+        entity_id=waiver_id,
+        summary=f"查看惠民殡葬减免记录 {deceased_label(row)}",
+    )
+    return waiver_body(row, full=True)
 
 
 def deceased_label(row: dict[str, Any]) -> str:
