@@ -6,12 +6,47 @@ import datetime as dt
 from typing import Any
 
 from core.certificates.pdf import CertificateDocument, Section, chinese_date, render_certificate
+from core.certificates.service import issue_certificate
 from core.contributions import CertificateTemplate
+from core.settings import get_settings
+
+from .rules import KIND_LABELS
 
 KIND = "org_grade"
 TITLE = "社会组织评估等级证书"
 PREFIX = "PG"
 ISSUER = "江门市江海区民政局"
+
+
+async def issue_grade_certificate(
+    org: dict[str, Any],
+    grade: str,
+    year: int,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    issued_on: dt.date,
+) -> str:
+    """Number and store the certificate inside the caller's transaction; returns its number."""
+    issued = await issue_certificate(
+        prefix=PREFIX,
+        division=get_settings().district_division,
+        kind=KIND,
+        plugin="social_orgs",
+        title=TITLE,
+        issued_on=issued_on,
+        holder_names=[org["name"]],
+        holder_ids=[org["uscc"]],
+        content={
+            "org_name": org["name"],
+            "uscc": org["uscc"],
+            "kind_label": KIND_LABELS[org["kind"]],
+            "grade": grade,
+            "year": year,
+            "valid_from": valid_from.isoformat(),
+            "valid_until": valid_until.isoformat(),
+        },
+    )
+    return issued.number
 
 
 def _date(value: Any) -> dt.date:

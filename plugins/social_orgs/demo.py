@@ -16,17 +16,13 @@ from stdnum.cn.uscc import calc_check_digit
 
 from core import audit
 from core.auth.accounts import create_org_account
-from core.certificates.service import issue_certificate
 from core.db import write_transaction
 from core.errors import DomainError
-from core.settings import get_settings
 
-from .certificates import KIND as CERTIFICATE_KIND
-from .certificates import PREFIX, TITLE
+from .certificates import issue_grade_certificate
 from .rules import (
     DEFAULT_THRESHOLDS,
     KIND_DIGITS,
-    KIND_LABELS,
     grade_for,
     grade_validity,
     public_notice_end,
@@ -157,26 +153,9 @@ async def _evaluation(org: dict[str, Any], total: int, on: dt.date, today: dt.da
     if announced <= today and grade is not None:
         row.status, row.announced_on = "announced", announced
         row.valid_from, row.valid_until = grade_validity(announced)
-        issued = await issue_certificate(
-            prefix=PREFIX,
-            division=get_settings().district_division,
-            kind=CERTIFICATE_KIND,
-            plugin="social_orgs",
-            title=TITLE,
-            issued_on=announced,
-            holder_names=[org["name"]],
-            holder_ids=[org["uscc"]],
-            content={
-                "org_name": org["name"],
-                "uscc": org["uscc"],
-                "kind_label": KIND_LABELS[org["kind"]],
-                "grade": grade,
-                "year": on.year,
-                "valid_from": row.valid_from.isoformat(),
-                "valid_until": row.valid_until.isoformat(),
-            },
+        row.certificate_no = await issue_grade_certificate(
+            org, grade, on.year, row.valid_from, row.valid_until, issued_on=announced
         )
-        row.certificate_no = issued.number
     await Evaluation.insert(row)
 
 

@@ -11,19 +11,15 @@ import datetime as dt
 from typing import Any
 
 from core import audit
-from core.certificates.service import issue_certificate
 from core.db import write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
-from core.settings import get_settings
 
-from ..certificates import KIND as CERTIFICATE_KIND
-from ..certificates import PREFIX, TITLE
+from ..certificates import issue_grade_certificate
 from ..rules import (
     DEFAULT_INDICATORS,
     DEFAULT_THRESHOLDS,
     GRADES,
-    KIND_LABELS,
     Indicator,
     abnormal_years,
     check_policy,
@@ -247,26 +243,9 @@ async def announce(evaluation_id: int, on: dt.date) -> dict[str, Any]:
             raise Conflict("ALREADY_ANNOUNCED", "该评估结果已公告 / already announced")
         number = None
         if gets_certificate(grade) and valid_from and valid_until:
-            issued = await issue_certificate(
-                prefix=PREFIX,
-                division=get_settings().district_division,
-                kind=CERTIFICATE_KIND,
-                plugin="social_orgs",
-                title=TITLE,
-                issued_on=on,
-                holder_names=[org["name"]],
-                holder_ids=[org["uscc"]],
-                content={
-                    "org_name": org["name"],
-                    "uscc": org["uscc"],
-                    "kind_label": KIND_LABELS[org["kind"]],
-                    "grade": grade,
-                    "year": row["year"],
-                    "valid_from": valid_from.isoformat(),
-                    "valid_until": valid_until.isoformat(),
-                },
+            number = await issue_grade_certificate(
+                org, grade, row["year"], valid_from, valid_until, issued_on=on
             )
-            number = issued.number
             await Evaluation.update({Evaluation.certificate_no: number}).where(
                 Evaluation.id == evaluation_id
             )
