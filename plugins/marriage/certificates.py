@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from core.certificates.pdf import CertificateDocument, Section, chinese_date, render_certificate
+from core.certificates.service import IssuedCertificate, issue_certificate
 from core.contributions import CertificateTemplate
 from core.identity import birth_date_of, sex_of
+from plugins.marriage.rules.certificate_numbers import REGISTRATION_PREFIX
 
 NATIONALITY = "中国"
 SEX_LABELS = {"male": "男", "female": "女"}
@@ -23,6 +25,30 @@ STANDARD_REMARKS = {
         "男女双方自愿离婚，经审查符合《中华人民共和国民法典》关于离婚的规定，准予登记，发给此证。"
     ),
 }
+
+
+async def issue_registration_certificate(
+    kind: str, office: dict[str, Any], day: dt.date, parties: list[tuple[str, str]]
+) -> IssuedCertificate:
+    """The 结婚证 (J) or 离婚证 (L) of a registration on ``day`` at ``office``, numbered inside
+    the caller's transaction; ``parties`` are (name, identity number)."""
+    return await issue_certificate(
+        prefix=REGISTRATION_PREFIX[kind],
+        division=office["division_code"],
+        kind=kind,
+        plugin="marriage",
+        title=TITLES[kind][0],
+        issued_on=day,
+        holder_names=[name for name, _ in parties],
+        holder_ids=[number for _, number in parties],
+        content=certificate_content(
+            kind,
+            parties=[party_content(name, number) for name, number in parties],
+            registered_on=day,
+            registry=office["name"],
+            registry_division=office["division_code"],
+        ),
+    )
 
 
 def party_content(name: str, id_number: str) -> dict[str, str]:

@@ -22,6 +22,8 @@ from plugins.marriage.rules.status import (
 
 CertificatePrefix = Literal["J", "L", "BJ", "BL"]
 
+# The prefix of the certificate a registration issues.
+REGISTRATION_PREFIX: dict[str, CertificatePrefix] = {"marriage": "J", "divorce": "L"}
 # The marital status a certificate records, and the prefix its reissue gets.
 RECORDED_STATUS: dict[CertificatePrefix, MaritalStatus] = {
     "J": "married",

@@ -8,13 +8,12 @@ from typing import Any
 
 from core import audit
 from core.auth.identity import CurrentUser
-from core.certificates.service import issue_certificate
 from core.clock import today as clock_today
 from core.db import fetch, fetch_one, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.identity import mask_id_number
 from core.people.service import valid_id_number
-from plugins.marriage.certificates import certificate_content, party_content
+from plugins.marriage.certificates import issue_registration_certificate
 from plugins.marriage.rules import (
     DivorceApplication as Application,
 )
@@ -174,22 +173,8 @@ async def register(user: CurrentUser, application_id: int) -> dict[str, Any]:
         if divorce_application_refusal(marriage["id"], a, b, today) is not None:
             raise DomainError("NOT_MARRIED", MESSAGES["NOT_MARRIED"])
         names = (marriage["party_a_name"], marriage["party_b_name"])
-        issued = await issue_certificate(
-            prefix="L",
-            division=office["division_code"],
-            kind="divorce",
-            plugin="marriage",
-            title="离婚证",
-            issued_on=today,
-            holder_names=list(names),
-            holder_ids=[a_id, b_id],
-            content=certificate_content(
-                "divorce",
-                parties=[party_content(names[0], a_id), party_content(names[1], b_id)],
-                registered_on=today,
-                registry=office["name"],
-                registry_division=office["division_code"],
-            ),
+        issued = await issue_registration_certificate(
+            "divorce", office, today, [(names[0], a_id), (names[1], b_id)]
         )
         rows = await Registration.insert(
             Registration(

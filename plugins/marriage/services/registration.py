@@ -13,13 +13,12 @@ from typing import Any
 
 from core import audit
 from core.auth.identity import CurrentUser
-from core.certificates.service import issue_certificate
 from core.clock import today as clock_today
 from core.db import write_transaction
 from core.errors import DomainError, Forbidden, NotFound
 from core.identity import mask_id_number
 from core.people.service import ensure_person, valid_division, valid_id_number
-from plugins.marriage.certificates import certificate_content, party_content
+from plugins.marriage.certificates import issue_registration_certificate
 from plugins.marriage.rules import is_cross_province, registration_refusal
 from plugins.marriage.services.booking import complete, normalize_code
 from plugins.marriage.services.offices import get_office
@@ -124,22 +123,8 @@ async def register_marriage(
         if appointment_code:
             code = await _appointment_for(appointment_code, office_code, {a.id_number, b.id_number})
         cross = is_cross_province(office["division_code"], parties)
-        issued = await issue_certificate(
-            prefix="J",
-            division=office["division_code"],
-            kind="marriage",
-            plugin="marriage",
-            title="结婚证",
-            issued_on=day,
-            holder_names=[a.name, b.name],
-            holder_ids=[a.id_number, b.id_number],
-            content=certificate_content(
-                "marriage",
-                parties=[party_content(p.name, p.id_number) for p in (a, b)],
-                registered_on=day,
-                registry=office["name"],
-                registry_division=office["division_code"],
-            ),
+        issued = await issue_registration_certificate(
+            "marriage", office, day, [(a.name, a.id_number), (b.name, b.id_number)]
         )
         rows = await Registration.insert(
             Registration(
