@@ -8,10 +8,9 @@ import datetime as dt
 import random
 import secrets
 
-from stdnum.cn import ric
-
 from core.auth.accounts import register_citizen
 from core.auth.identity import CurrentUser
+from core.demo import demo_id_number
 from core.errors import DomainError
 from plugins.marriage.rules import SlotTemplate
 from plugins.marriage.services import booking, divorce
@@ -42,18 +41,12 @@ CLERK = CurrentUser(
 )
 
 
-def _number(rng: random.Random, birth: dt.date, male: bool) -> str:
-    sequence = rng.randrange(0, 500) * 2 + (1 if male else 0)
-    body = f"440700{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
 def _person(rng: random.Random, male: bool, on: dt.date) -> PartyInput:
     birth = dt.date(on.year - rng.randint(24, 36), rng.randint(1, 12), rng.randint(1, 28))
     name = rng.choice(SURNAMES) + rng.choice(MEN if male else WOMEN)
     hukou = rng.choice(HUKOU)
     permit = OFFICE[2] if hukou[:2] != "44" else None
-    return PartyInput(_number(rng, birth, male), name, hukou, permit)
+    return PartyInput(demo_id_number(rng, birth, male, "440700"), name, hukou, permit)
 
 
 async def load_demo(today: dt.date) -> str:
