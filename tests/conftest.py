@@ -62,6 +62,16 @@ async def _pg_reachable() -> str | None:
     return None
 
 
+async def _require_postgres() -> None:
+    """Skip, saying why, when no PostgreSQL answers; fail instead under
+    MINZHENG_REQUIRE_POSTGRES (CI), where a skip would hide the missing half of the suite."""
+    reason = await _pg_reachable()
+    if reason and os.environ.get("MINZHENG_REQUIRE_POSTGRES"):
+        pytest.fail(f"MINZHENG_REQUIRE_POSTGRES is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+
+
 async def _pg_create(name: str) -> str:
     import asyncpg
 
@@ -115,11 +125,7 @@ async def database_url(engine_name: str) -> AsyncIterator[str]:
         url = f"sqlite:///{Path(_DATA_DIR) / f'test-{uuid.uuid4().hex[:8]}.db'}"
         name = None
     elif engine_name == "postgres":
-        reason = await _pg_reachable()
-        if reason and os.environ.get("MINZHENG_REQUIRE_POSTGRES"):
-            pytest.fail(f"MINZHENG_REQUIRE_POSTGRES is set but {reason}")
-        if reason:
-            pytest.skip(reason)
+        await _require_postgres()
         name = f"minzheng_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
         url = await _pg_create(name)
     else:
@@ -140,11 +146,7 @@ async def empty_database_url(engine_name: str) -> AsyncIterator[str]:
     if engine_name == "sqlite":
         yield f"sqlite:///{Path(tempfile.mkdtemp(prefix='minzheng-empty-')) / 'empty.db'}"
         return
-    reason = await _pg_reachable()
-    if reason and os.environ.get("MINZHENG_REQUIRE_POSTGRES"):
-        pytest.fail(f"MINZHENG_REQUIRE_POSTGRES is set but {reason}")
-    if reason:
-        pytest.skip(reason)
+    await _require_postgres()
     name = f"minzheng_empty_{uuid.uuid4().hex[:8]}"
     url = await _pg_create(name)
     try:
