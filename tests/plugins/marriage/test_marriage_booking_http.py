@@ -224,6 +224,22 @@ async def test_per_account_rate_limit(client):
     # another account is not affected
     other = await quick_citizen(couple(2)[0])
     assert (await book(client, other, second["id"], couple(2)[1])).status_code == 201
+    # the window slides: one of the twenty 61 s old frees one booking, and only one
+    from core.db import fetch
+
+    aged = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=61)
+    await fetch(
+        "UPDATE marriage_appointment SET created_at = {} WHERE id = (SELECT MIN(id) FROM "
+        "marriage_appointment WHERE booker_account = {})",
+        aged,
+        man,
+    )
+    third = (await slots_on(client, TOMORROW + dt.timedelta(days=1)))[0]
+    r = await book(client, booker, third["id"], woman)
+    assert r.status_code == 201, r.text
+    await client.delete(f"{API}/appointments/{r.json()['code']}", headers=booker)
+    r = await book(client, booker, first["id"], woman)
+    assert r.status_code == 429 and r.json()["code"] == "RATE_LIMITED"
 
 
 async def test_per_address_rate_limit(client, monkeypatch):
