@@ -85,6 +85,24 @@ async def indicators(year: int) -> list[Indicator]:
             order=10,
         ),
         Indicator(
+            key="marriage.cross_province_cases",
+            name="婚姻登记跨省通办件数",
+            name_en="Cross-province marriage registrations (cases)",
+            unit="件",
+            value=cross,
+            comparison="none",
+            definition=(
+                "当年结婚登记中，双方户籍所在省均不是登记机关所在省的件数（跨省通办办件量，"
+                "一方为本省户籍的不计入），逐月；与实施率并列报告，无目标值。 / Marriage "
+                "registrations of the year where neither party's hukou province is the registry's "
+                "(a couple with one local party is not counted), per month; reported beside the "
+                "availability rate, no target."
+            ),
+            plugin="marriage",
+            order=10,
+            series=monthly([r["registered_on"] for r in marriages if r["cross_province"]], year),
+        ),
+        Indicator(
             key="marriage.cross_province_share",
             name="跨省婚姻登记占比",
             name_en="Cross-province share of marriage registrations",
@@ -92,9 +110,9 @@ async def indicators(year: int) -> list[Indicator]:
             value=None if share is None else round(100 * share, 1),
             comparison="none",
             definition=(
-                "当年结婚登记中，至少一方户籍所在省与登记机关所在省不同的登记所占比例；"
-                "仅供参考，无目标值。 / Marriage registrations of the year where either party's "
-                "hukou province differs from the registry's, as a share of all; no target."
+                "当年结婚登记中，双方户籍所在省均不是登记机关所在省的登记（跨省通办件）所占比例；"
+                "仅供参考，无目标值。 / Marriage registrations of the year where neither party's "
+                "hukou province is the registry's, as a share of all; no target."
             ),
             plugin="marriage",
             order=11,

@@ -94,9 +94,11 @@ def may_register_at(
 
 
 def is_cross_province(registry_division: str, parties: Iterable[Residence]) -> bool:
-    """Cross-province (跨省): either party's hukou province differs from the registry's."""
+    """Cross-province (跨省通办 case, DOMAIN.md "Marriage registration" 4): **neither** party's
+    hukou province is the registry's. One local party was always allowed to register here, so
+    such a couple is not a cross-province case."""
     registry_province = province_of(registry_division)
-    return any(province_of(party.hukou_division) != registry_province for party in parties)
+    return all(province_of(party.hukou_division) != registry_province for party in parties)
 
 
 def cross_province_share(cross_province: int, total: int) -> float | None:

@@ -82,16 +82,31 @@ def test_no_era_in_force_is_an_error_not_a_refusal() -> None:
     ("parties", "cross"),
     [
         (couple(GD, "440703"), False),
-        (couple(BJ, GD), True),
-        (couple(GD, HN), True),
+        # one local party was always allowed here: not a cross-province case
+        (couple(BJ, GD), False),
+        (couple(GD, HN), False),
         (couple(BJ, HN), True),
+        (couple(BJ, "310101"), True),
         # a residence permit here does not make a Beijing hukou local
-        (couple(BJ, GD, a_permit=GD), True),
+        (couple(BJ, HN, a_permit=GD), True),
+        (couple(BJ, GD, a_permit=GD), False),
     ],
 )
 def test_cross_province_is_decided_by_hukou(parties: tuple[Party, Party], cross: bool) -> None:
-    """DOMAIN.md "Marriage registration" 4: either party's hukou province differs."""
+    """DOMAIN.md "Marriage registration" 4: cross-province when NEITHER party's hukou province
+    is the registry's."""
     assert is_cross_province(REGISTRY, parties) is cross
+
+
+@given(a=st.sampled_from([GD, "440703", BJ, HN, "310101"]), b=st.sampled_from([GD, BJ, HN]))
+def test_cross_province_cases_are_those_only_the_widened_rules_allow(a: str, b: str) -> None:
+    """DOMAIN.md "Marriage registration" 4: a cross-province case is exactly a couple the
+    pre-2021 hukou rule would have sent elsewhere; order of the parties does not matter."""
+    parties = couple(a, b)
+    assert is_cross_province(REGISTRY, parties) is is_cross_province(REGISTRY, parties[::-1])
+    assert is_cross_province(REGISTRY, parties) is not may_register_at(
+        REGISTRY, parties, D(2021, 5, 31)
+    )
 
 
 @pytest.mark.parametrize("bad", ["44070", "4407040", "44070X", "４４０７０４", ""])

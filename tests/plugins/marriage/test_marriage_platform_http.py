@@ -28,11 +28,16 @@ D = dt.date
 
 async def test_indicators_count_registrations_divorces_and_cross_province(client):
     desk = await open_desk(client, today=D(2026, 3, 2))
-    hukous = ["440704", "110105", "440703", "310101"]
-    for seq, hukou in enumerate(hukous):
+    # (man's hukou, woman's hukou): DOMAIN.md "Marriage registration" 4 counts a case only when
+    # NEITHER hukou is in the registry's province (Guangdong, 44)
+    hukous = [("440704", "440704"), ("110105", "440704"), ("440703", "110105"), ("110105", "310101")]
+    for seq, (hukou_a, hukou_b) in enumerate(hukous):
         man, woman = couple(seq)
-        r = await register(client, desk.clerk, party(man, "甲", hukou=hukou), party(woman, "乙"))
+        r = await register(
+            client, desk.clerk, party(man, "甲", hukou=hukou_a), party(woman, "乙", hukou=hukou_b)
+        )
         assert r.status_code == 201
+        assert r.json()["cross_province"] is (seq == 3)
     await set_today(client, desk.admin, D(2026, 6, 1))
     await put_schedule(client, desk.admin)
     man, woman = couple(9)
@@ -47,7 +52,10 @@ async def test_indicators_count_registrations_divorces_and_cross_province(client
     assert dict(rows["marriage.registrations"]["series"])["2026-03"] == 4
     assert len(rows["marriage.registrations"]["series"]) == 12
     assert rows["marriage.divorces"]["value"] == 0
-    assert rows["marriage.cross_province_share"]["value"] == 50.0
+    assert rows["marriage.cross_province_cases"]["value"] == 1
+    assert dict(rows["marriage.cross_province_cases"]["series"])["2026-03"] == 1
+    assert rows["marriage.cross_province_cases"]["target"] is None
+    assert rows["marriage.cross_province_share"]["value"] == 25.0
     assert rows["marriage.cross_province_share"]["target"] is None
     availability = rows["marriage.cross_province_availability"]
     assert availability["value"] == 100 and availability["target"] == 100
@@ -57,6 +65,7 @@ async def test_indicators_count_registrations_divorces_and_cross_province(client
     rows = {row["key"]: row for row in r.json()}
     assert rows["marriage.cross_province_availability"]["value"] == 0  # before the 2021 pilot
     assert rows["marriage.cross_province_share"]["value"] is None
+    assert rows["marriage.cross_province_cases"]["value"] == 0
     assert rows["marriage.registrations"]["value"] == 0
 
 
