@@ -30,7 +30,12 @@ async def test_indicators_count_registrations_divorces_and_cross_province(client
     desk = await open_desk(client, today=D(2026, 3, 2))
     # (man's hukou, woman's hukou): DOMAIN.md "Marriage registration" 4 counts a case only when
     # NEITHER hukou is in the registry's province (Guangdong, 44)
-    hukous = [("440704", "440704"), ("110105", "440704"), ("440703", "110105"), ("110105", "310101")]
+    hukous = [
+        ("440704", "440704"),
+        ("110105", "440704"),
+        ("440703", "110105"),
+        ("110105", "310101"),
+    ]
     for seq, (hukou_a, hukou_b) in enumerate(hukous):
         man, woman = couple(seq)
         r = await register(
