@@ -32,6 +32,11 @@ def minzheng_permissions() -> list[Permission]:
         Permission(
             "core.people.write", "Record deaths and hukou moves / 登记死亡与户籍迁移", ("clerk",)
         ),
+        Permission(
+            "core.people.death.revoke",
+            "Revoke a death recorded in error / 更正误登记的死亡",
+            ("reviewer",),
+        ),
         Permission("core.roster.import", "Import assistance rosters / 导入救助名册", ("admin",)),
         Permission(
             "core.stats.read", "Read the plan's indicators / 查看规划指标", ("admin", "reviewer")
@@ -53,6 +58,7 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "core.plugin.disabled": "停用模块",
         "core.person.read": "查看个人完整信息",
         "core.person.died": "登记死亡",
+        "core.person.death_revoked": "撤销误登记的死亡",
         "core.person.moved": "户籍迁移",
         "core.roster.imported": "导入救助名册",
         "core.certificate.voided": "作废证书",

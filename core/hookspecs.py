@@ -149,6 +149,20 @@ def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
 
 
 @hookspec
+def minzheng_person_death_revoked(
+    person: PersonRecord, died_on: dt.date, reason: str, on: dt.date
+) -> None:
+    """*async* Undo the plugin's reaction to a death recorded in error (死亡登记更正).
+
+    ``person`` is the record as it is now (alive again: ``deceased_on`` is None); ``died_on`` is
+    the date of death that is being revoked, ``reason`` the reviewer's reason and ``on`` the day
+    of the revocation. Called inside the transaction that revokes the death, with the same rules
+    as ``minzheng_person_died``: write through the ORM, do not commit, raise ``DomainError`` to
+    refuse the whole revocation. An implementation undoes only what that death caused.
+    """
+
+
+@hookspec
 def minzheng_person_moved(person: PersonRecord, old: str | None, new: str, on: dt.date) -> None:
     """*async* React to a change of hukou division from ``old`` to ``new`` effective ``on``.
 

@@ -290,6 +290,13 @@ class PluginHost:
     async def person_died(self, person: PersonRecord, died_on: dt.date) -> None:
         await self._broadcast("minzheng_person_died", person=person, died_on=died_on)
 
+    async def person_death_revoked(
+        self, person: PersonRecord, died_on: dt.date, reason: str, on: dt.date
+    ) -> None:
+        await self._broadcast(
+            "minzheng_person_death_revoked", person=person, died_on=died_on, reason=reason, on=on
+        )
+
     async def person_moved(
         self, person: PersonRecord, old: str | None, new: str, on: dt.date
     ) -> None:

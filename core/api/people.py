@@ -21,6 +21,7 @@ from core.people.service import (
     get_person,
     move_hukou,
     record_death,
+    revoke_death,
     roster_entries,
     valid_division,
     valid_id_number,
@@ -32,6 +33,10 @@ MAX_ROSTER_BYTES = 20 * 1024 * 1024
 class PersonPatch(msgspec.Struct):
     hukou_division: str | None = None
     deceased_on: dt.date | None = None
+
+
+class DeathRevocation(msgspec.Struct):
+    reason: str
 
 
 class RosterUpload(msgspec.Struct):
@@ -93,6 +98,21 @@ async def update_person(id_number: str, data: PersonPatch) -> dict[str, Any]:
     return await person_body(number)
 
 
+@post(
+    "/people/{id_number:str}/death/revoke",
+    opt={"permission": "core.people.death.revoke"},
+    status_code=200,
+    tags=["people"],
+    summary="Revoke a death recorded in error",
+)
+async def revoke_person_death(id_number: str, data: DeathRevocation) -> dict[str, Any]:
+    """死亡登记更正: the person is alive again and every enabled plugin undoes its reaction to the
+    death, in one transaction. 422 ``NOT_DECEASED``, ``REASON_REQUIRED``."""
+    number = valid_id_number(id_number)
+    await revoke_death(number, data.reason)
+    return await person_body(number)
+
+
 @post("/rosters/import", opt={"permission": "core.roster.import"}, tags=["people"])
 async def upload_roster(
     request: Request,
@@ -105,4 +125,4 @@ async def upload_roster(
     return {"imported": result.imported, "updated": result.updated, "rejected": result.rejected}
 
 
-ROUTES = [read_person, update_person, upload_roster]
+ROUTES = [read_person, update_person, revoke_person_death, upload_roster]

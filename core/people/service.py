@@ -7,6 +7,7 @@ transaction, so a plugin's reaction and the change itself are committed together
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from core import audit
 from core.clock import today
@@ -120,6 +121,57 @@ async def record_death(id_number: str, died_on: dt.date, *, source: str) -> Pers
             entity="person",
             entity_id=mask_id_number(id_number),
             summary=f"登记死亡 {mask_id_number(id_number)} 于 {died_on.isoformat()}（{source}）",
+        )
+    return person
+
+
+MAX_REASON = 500
+NOT_DECEASED = "No death is recorded for this person / 此人未登记死亡"
+ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
+
+
+async def revoke_death(id_number: str, reason: str) -> PersonRecord:
+    """Revoke a death recorded in error (死亡登记更正): the person is alive again and every enabled
+    plugin undoes its reaction (``minzheng_person_death_revoked``), all in one transaction.
+
+    422 ``REASON_REQUIRED`` without a reason, 422 ``NOT_DECEASED`` when no death is recorded.
+    """
+    from core.plugins import get_host
+
+    text = (reason or "").strip()
+    if not text:
+        raise DomainError("REASON_REQUIRED", "A reason is required / 请填写更正原因")
+    if len(text) > MAX_REASON:
+        raise DomainError(
+            "REASON_TOO_LONG", f"The reason is over {MAX_REASON} characters / 原因过长"
+        )
+    text = ID_LIKE.sub(lambda m: mask_id_number(m.group()), text)  # never a full number logged
+    on = await today()
+    async with write_transaction():
+        person = await get_person(id_number)
+        died_on = person.deceased_on
+        if died_on is None:
+            raise DomainError("NOT_DECEASED", NOT_DECEASED)
+        revoked = (
+            await Person.update(
+                {Person.deceased_on: None, Person.updated_at: dt.datetime.now(dt.UTC)}
+            )
+            .where((Person.id_number == id_number) & Person.deceased_on.is_not_null())
+            .returning(Person.id)
+        )
+        if not revoked:  # a concurrent revocation won
+            raise DomainError("NOT_DECEASED", NOT_DECEASED)
+        person = await get_person(id_number)
+        await get_host().person_death_revoked(person, died_on, text, on)
+        await audit.record(
+            "core.person.death_revoked",
+            entity="person",
+            entity_id=mask_id_number(id_number),
+            summary=(
+                f"撤销误登记的死亡 {mask_id_number(id_number)}（原登记死亡日期 "
+                f"{died_on.isoformat()}）：{text}"
+            ),
+            details={"died_on": died_on.isoformat(), "reason": text},
         )
     return person
 

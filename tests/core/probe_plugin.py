@@ -162,6 +162,17 @@ async def minzheng_person_died(person: Any, died_on: dt.date) -> None:
 
 
 @hookimpl
+async def minzheng_person_death_revoked(
+    person: Any, died_on: dt.date, reason: str, on: dt.date
+) -> None:
+    CALLS.append(
+        ("person_death_revoked", {"person": person, "died_on": died_on, "reason": reason, "on": on})
+    )
+    if person.name == REFUSED_NAME:
+        raise DomainError("PROBE_REFUSED", "The probe refuses this revocation / 探针拒绝")
+
+
+@hookimpl
 async def minzheng_person_moved(person: Any, old: str | None, new: str, on: dt.date) -> None:
     CALLS.append(("person_moved", {"person": person, "old": old, "new": new, "on": on}))
 
