@@ -23,10 +23,11 @@ from core import db
 from core.auth.guards import ACCESS_KEYS, access_guard
 from core.auth.middleware import IdentityMiddleware, add_security_headers
 from core.contributions import PluginRoutes
-from core.errors import EXCEPTION_HANDLERS
+from core.errors import EXCEPTION_HANDLERS, use_error_pages
 from core.jobs import job_loop
 from core.plugins import PluginConfigError, PluginHost, get_host, set_host
 from core.settings import Settings, get_settings
+from core.web.pages import render_error_page
 from core.web.rendering import build_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
     host = host or get_host()
     set_host(host)
     db.bind_new_tables()
+    use_error_pages(render_error_page)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

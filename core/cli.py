@@ -14,6 +14,7 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from core.contributions import CliCommand
 from core.settings import get_settings
 
 console = Console()
@@ -78,14 +79,13 @@ async def cmd_createuser(args: argparse.Namespace) -> int:
 
 
 async def cmd_plugins(args: argparse.Namespace) -> int:
-    from core.plugin_state import set_enabled
     from core.plugins import get_host
 
     host = get_host()
     if args.action in ("enable", "disable"):
         if not args.name:
             raise SystemExit("name the plugin: minzheng plugins enable NAME")
-        await set_enabled(args.name, args.action == "enable")
+        await host.switch(args.name, args.action == "enable")
     enabled = await host.enabled(fresh=True)
     for meta in host.metas:
         mark = "[green]enabled[/green]" if meta.name in enabled else "[red]disabled[/red]"
@@ -227,6 +227,23 @@ CORE_HANDLERS: dict[str, Handler] = {
 }
 
 
+def _while_enabled(command: CliCommand) -> Callable[[argparse.Namespace], Awaitable[int]]:
+    """A plugin's command runs only while its plugin is enabled, as its routes and jobs do."""
+
+    async def run(args: argparse.Namespace) -> int:
+        from core.plugins import get_host
+
+        if not await get_host().is_enabled(command.plugin):
+            console.print(
+                f"[red]PLUGIN_DISABLED[/red]: {command.plugin} is disabled / 模块已停用 "
+                f"(minzheng plugins enable {command.plugin})"
+            )
+            return 2
+        return await command.run(args)
+
+    return run
+
+
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
     from core.plugins import get_host
@@ -237,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_serve(args)
     if args.command == "migrate":
         return asyncio.run(cmd_migrate(args))
-    handler = CORE_HANDLERS.get(args.command) or plugin_commands[args.command].run
+    handler = CORE_HANDLERS.get(args.command) or _while_enabled(plugin_commands[args.command])
     try:
         return asyncio.run(_with_database(handler, args))
     except Exception as exc:

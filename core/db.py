@@ -57,15 +57,17 @@ def _all_tables(base: type[Table] = Table) -> list[type[Table]]:
 def use_database(url: str) -> Engine:
     """Make ``url`` the database of this process: bind every known table and Piccolo's finder."""
     global _engine, _engine_url
-    import core.piccolo_conf as conf
-
     reuse = _engine is not None and _engine_url == url
     engine = _engine if reuse else engine_from_url(url)
-    conf.DB = engine
     for table in _all_tables():
         table._meta.db = engine
     _engine, _engine_url = engine, url
     return engine
+
+
+def current_engine() -> Engine | None:
+    """The bound engine, or ``None`` before ``use_database`` (``core.piccolo_conf`` asks)."""
+    return _engine
 
 
 def engine() -> Engine:

@@ -6,6 +6,7 @@ map it, Litestar's own HTTP/validation errors and anything unexpected to one sha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from asyncpg.exceptions import DataError as PostgresDataError
@@ -108,13 +109,22 @@ def _wants_html(request: Request) -> bool:
     return "text/html" in accept and "application/json" not in accept
 
 
+ErrorPageRenderer = Callable[[Request, int, str, str, dict], Response]
+_error_page: ErrorPageRenderer | None = None
+
+
+def use_error_pages(render: ErrorPageRenderer) -> None:
+    """Let browsers get errors as pages; the web layer installs its renderer when the app is
+    built (this module stays below the web layer)."""
+    global _error_page
+    _error_page = render
+
+
 def _respond(
     request: Request, status: int, code: str, detail: str, extra: Any, headers: dict
 ) -> Response:
-    if _wants_html(request):
-        from core.web.pages import render_error_page
-
-        return render_error_page(request, status, code, detail, headers)
+    if _error_page is not None and _wants_html(request):
+        return _error_page(request, status, code, detail, headers)
     return Response(error_body(status, code, detail, extra), status_code=status, headers=headers)
 
 

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from core import audit
 from core.db import write_transaction
-from core.errors import NotFound
 from core.tables import PluginState
 
 
@@ -17,13 +16,9 @@ async def read_enabled(installed: Iterable[str]) -> frozenset[str]:
     return frozenset(name for name in installed if name not in disabled)
 
 
-async def set_enabled(name: str, enabled: bool) -> None:
-    """Switch a plugin on or off, audited in the same transaction. Data is never dropped."""
-    from core.plugins import get_host
-
-    host = get_host()
-    if name not in host.plugins:
-        raise NotFound(f"No plugin named {name!r} / 没有名为 {name} 的模块")
+async def write_enabled(name: str, enabled: bool) -> None:
+    """Store a plugin's switch, audited in the same transaction (``PluginHost.switch`` checks
+    the name and tells the plugins). Data is never dropped."""
     async with write_transaction():
         exists = await PluginState.exists().where(PluginState.name == name)
         if exists:
@@ -36,5 +31,3 @@ async def set_enabled(name: str, enabled: bool) -> None:
             entity_id=name,
             summary=f"{'启用' if enabled else '停用'}模块 {name}",
         )
-    await host.enabled(fresh=True)
-    await host.plugin_switched(name, enabled)

@@ -13,7 +13,7 @@ import importlib
 import inspect
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pluggy
 
-from core import hookspecs
+from core import audit, hookspecs, plugin_state
 from core.contributions import (
     AuditEventType,
     CertificateTemplate,
@@ -35,6 +35,7 @@ from core.contributions import (
     ScheduledJob,
     SearchResult,
 )
+from core.errors import NotFound
 from core.i18n import register_plugin_locales
 
 if TYPE_CHECKING:
@@ -78,6 +79,29 @@ def _flatten(results: Iterable[Any]) -> list[Any]:
         else:
             flat.append(item)
     return flat
+
+
+def _stamp(plugin: str, result: Any) -> list[Any]:
+    """A hook implementation's contributions, each carrying the plugin that returned it: the
+    owner comes from pluggy's registration, never from a field the plugin may forget."""
+    stamped = []
+    for item in _flatten([result]):
+        if any(f.name == "plugin" for f in fields(item)) and item.plugin != plugin:
+            item = replace(item, plugin=plugin)
+        stamped.append(item)
+    return stamped
+
+
+def _call_each(hook: Any, **kwargs: Any) -> list[tuple[str, Any]]:
+    """Call every implementation of a hook (pluggy's call order), keeping who answered."""
+    answers = []
+    for impl in reversed(hook.get_hookimpls()):
+        answers.append((impl.plugin_name, impl.function(**{k: kwargs[k] for k in impl.argnames})))
+    return answers
+
+
+def _contributions(hook: Any, **kwargs: Any) -> list[Any]:
+    return [item for name, result in _call_each(hook, **kwargs) for item in _stamp(name, result)]
 
 
 def _unique(items: Sequence[Any], key: str, what: str) -> dict[str, Any]:
@@ -146,21 +170,23 @@ class PluginHost:
 
     def _collect(self) -> None:
         """Gather the registration hooks' contributions; a duplicate name stops start-up."""
+        hook = self.pm.hook
         self.permissions: dict[str, Permission] = _unique(
-            _flatten(self.pm.hook.minzheng_permissions()), "name", "permission"
+            _flatten(hook.minzheng_permissions()), "name", "permission"
         )
         self._role_permissions: dict[frozenset[str], frozenset[str]] = {}
         self._metas = sorted(
             (p.meta for p in self.plugins.values()), key=lambda m: (m.order, m.name)
         )
         self.audit_event_types: dict[str, AuditEventType] = _unique(
-            _flatten(self.pm.hook.minzheng_audit_event_types()), "name", "audit event type"
+            _flatten(hook.minzheng_audit_event_types()), "name", "audit event type"
         )
+        audit.register_actions(self.audit_event_types)
         self.certificate_templates: dict[str, CertificateTemplate] = _unique(
-            _flatten(self.pm.hook.minzheng_certificate_templates()), "kind", "certificate kind"
+            _flatten(hook.minzheng_certificate_templates()), "kind", "certificate kind"
         )
         self.jobs: dict[str, ScheduledJob] = _unique(
-            _flatten(self.pm.hook.minzheng_scheduled_jobs()), "name", "scheduled job"
+            _contributions(hook.minzheng_scheduled_jobs), "name", "scheduled job"
         )
 
     def register_plugin(self, module: ModuleType) -> None:
@@ -212,7 +238,7 @@ class PluginHost:
         return _flatten(impls[name].function() for name in names if name in impls)
 
     def cli_commands(self) -> dict[str, CliCommand]:
-        return _unique(_flatten(self.pm.hook.minzheng_cli_commands()), "name", "CLI command")
+        return _unique(_contributions(self.pm.hook.minzheng_cli_commands), "name", "CLI command")
 
     async def load_demo(self, today: dt.date) -> list[str]:
         """Run every ``minzheng_load_demo`` in plugin order (core first), not pluggy's order."""
@@ -246,9 +272,7 @@ class PluginHost:
         if fresh or time.monotonic() - self._enabled_at > ENABLED_TTL:
             async with self._lock:
                 if fresh or time.monotonic() - self._enabled_at > ENABLED_TTL:
-                    from core.plugin_state import read_enabled
-
-                    self._enabled = await read_enabled(self.plugins)
+                    self._enabled = await plugin_state.read_enabled(self.plugins)
                     self._enabled_at = time.monotonic()
         return self._enabled
 
@@ -261,30 +285,37 @@ class PluginHost:
         return self.pm.subset_hook_caller(hook_name, remove_plugins=disabled)
 
     async def _broadcast(self, hook_name: str, **kwargs: Any) -> list[Any]:
-        caller = await self._caller(hook_name)
-        results = caller(**kwargs)
-        resolved: list[Any] = []
+        return [result for _, result in await self._answers(hook_name, **kwargs)]
+
+    async def _answers(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Each enabled implementation's awaited answer, with the plugin that gave it."""
+        answers = _call_each(await self._caller(hook_name), **kwargs)
+        resolved: list[tuple[str, Any]] = []
         try:
-            for result in results:
-                resolved.append(await _resolve(result))
+            for name, result in answers:
+                resolved.append((name, await _resolve(result)))
         except BaseException:
             # One plugin refused: the others' reactions are not started (the change is undone).
-            for pending in results[len(resolved) + 1 :]:
+            for _, pending in answers[len(resolved) + 1 :]:
                 if inspect.iscoroutine(pending):
                     pending.close()
             raise
         return resolved
 
+    async def _contributed(self, hook_name: str, **kwargs: Any) -> list[Any]:
+        answers = await self._answers(hook_name, **kwargs)
+        return [item for name, result in answers for item in _stamp(name, result)]
+
     # -- broadcast hooks --------------------------------------------------------------------
 
     async def menu_items(self, user: CurrentUser | None) -> list[MenuItem]:
-        items = _flatten(await self._broadcast("minzheng_menu_items", user=user))
+        items = await self._contributed("minzheng_menu_items", user=user)
         allowed = user.permissions if user else frozenset()
         visible = [i for i in items if i.permission is None or i.permission in allowed]
         return sorted(visible, key=lambda i: (i.order, i.href))
 
     async def indicators(self, year: int) -> list[Indicator]:
-        items = _flatten(await self._broadcast("minzheng_indicators", year=year))
+        items = await self._contributed("minzheng_indicators", year=year)
         return sorted(items, key=lambda i: (i.order, i.key))
 
     async def person_died(self, person: PersonRecord, died_on: dt.date) -> None:
@@ -303,7 +334,7 @@ class PluginHost:
         await self._broadcast("minzheng_person_moved", person=person, old=old, new=new, on=on)
 
     async def search(self, query: str, user: CurrentUser) -> list[SearchResult]:
-        items = _flatten(await self._broadcast("minzheng_search", query=query, user=user))
+        items = await self._contributed("minzheng_search", query=query, user=user)
         return sorted(items, key=lambda r: (r.order, r.kind, r.title))
 
     async def send_notification(self, message: OutgoingMessage) -> bool:
@@ -317,6 +348,15 @@ class PluginHost:
             if result is not None:
                 return bool(result)
         return False
+
+    async def switch(self, name: str, enabled: bool) -> None:
+        """Turn an installed plugin on or off (audited); every process follows within
+        ``ENABLED_TTL``. Data is never dropped."""
+        if name not in self.plugins:
+            raise NotFound(f"No plugin named {name!r} / 没有名为 {name} 的模块")
+        await plugin_state.write_enabled(name, enabled)
+        await self.enabled(fresh=True)
+        await self.plugin_switched(name, enabled)
 
     async def plugin_switched(self, name: str, enabled: bool) -> None:
         for result in self.pm.hook.minzheng_plugin_switched(name=name, enabled=enabled):

@@ -15,7 +15,7 @@ from core.db import fetch, fetch_one
 from core.errors import NotFound
 from core.notifications import retry_failed
 from core.pagination import page, page_params
-from core.plugin_state import set_enabled
+from core.plugins import get_host
 from core.tables import Account, Notification
 
 ADMIN = {"permission": "core.admin"}
@@ -110,7 +110,7 @@ async def list_plugins(request: Request) -> list[PluginOut]:
 @patch("/admin/plugins/{name:str}", opt=ADMIN, tags=["admin"])
 async def switch_plugin(name: str, data: PluginSwitch, request: Request) -> PluginOut:
     host = request.app.state.host
-    await set_enabled(name, data.enabled)
+    await get_host().switch(name, data.enabled)
     meta = host.meta(name)
     return PluginOut(meta.name, meta.title, meta.title_en, meta.version, data.enabled)
 

@@ -1,5 +1,5 @@
 """The append-only, hash-chained audit log."""
 
-from core.audit.service import record, verify_chain
+from core.audit.service import UnknownAuditAction, record, register_actions, verify_chain
 
-__all__ = ["record", "verify_chain"]
+__all__ = ["UnknownAuditAction", "record", "register_actions", "verify_chain"]

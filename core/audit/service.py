@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,19 @@ from core.context import current_actor, current_ip
 from core.db import fetch, fetch_one, write_transaction
 
 VERIFY_BATCH = 2000
+
+# The vocabulary every recorded action must belong to: the plugin host registers the actions that
+# core and the plugins declare (``minzheng_audit_event_types``) when it collects contributions.
+_actions: frozenset[str] = frozenset()
+
+
+class UnknownAuditAction(ValueError):
+    """An action nobody declared: a typo would otherwise hide events from every filter."""
+
+
+def register_actions(names: Iterable[str]) -> None:
+    global _actions
+    _actions = frozenset(names)
 
 
 async def record(
@@ -31,6 +45,8 @@ async def record(
 ) -> int:
     """Append one event; returns its sequence number. Never put a full identity number in
     ``summary`` or ``details`` (mask it, or name the entity by its id)."""
+    if _actions and action not in _actions:
+        raise UnknownAuditAction(f"audit action {action!r} is not declared by any plugin")
     async with write_transaction():
         head = await fetch_one(
             "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash"

@@ -21,7 +21,7 @@ from core.certificates.fonts import font_status
 from core.errors import DomainError, NotFound
 from core.i18n import gettext_for
 from core.notifications import retry_failed
-from core.plugin_state import set_enabled
+from core.plugins import get_host
 from core.settings import get_settings
 from core.tables import Account, AuditEvent, Notification
 from core.web.flash import set_flash
@@ -98,7 +98,7 @@ async def plugins_switch(request: Request, name: str) -> Response:
         message = N_("Choose to switch the service on or off.")
         return _done(request, "/admin/plugins", message, "bad")
     turn_on = form.get("enabled") == "1"
-    await set_enabled(name, turn_on)
+    await get_host().switch(name, turn_on)
     message = N_("The service is switched on.") if turn_on else N_("The service is switched off.")
     return _done(request, "/admin/plugins", message)
 

@@ -113,7 +113,7 @@ async def _tick(today: dt.date) -> str:
 
 @hookimpl
 def minzheng_scheduled_jobs() -> list[ScheduledJob]:
-    return [ScheduledJob("probe.tick", 60, _tick, plugin="probe")]
+    return [ScheduledJob("probe.tick", 60, _tick)]
 
 
 def _configure(parser: Any) -> None:
@@ -127,7 +127,7 @@ async def _run(args: Any) -> int:
 
 @hookimpl
 def minzheng_cli_commands() -> list[CliCommand]:
-    return [CliCommand("probe", "the probe's command", _configure, _run, plugin="probe")]
+    return [CliCommand("probe", "the probe's command", _configure, _run)]
 
 
 @hookimpl
@@ -144,14 +144,14 @@ def minzheng_jinja_environment(env: Any) -> None:
 def minzheng_menu_items(user: Any) -> list[MenuItem]:
     CALLS.append(("menu_items", {"user": user}))
     return [
-        MenuItem("探针", "Probe", "/probe/", 500, plugin="probe"),
-        MenuItem("探针密件", "Probe secrets", "/probe/secret", 510, "probe.read", plugin="probe"),
+        MenuItem("探针", "Probe", "/probe/", 500),
+        MenuItem("探针密件", "Probe secrets", "/probe/secret", 510, "probe.read"),
     ]
 
 
 @hookimpl
 async def minzheng_indicators(year: int) -> list[Indicator]:
-    return [Indicator("probe.year", "探针年份", "Probe year", "年", year, plugin="probe")]
+    return [Indicator("probe.year", "探针年份", "Probe year", "年", year)]
 
 
 @hookimpl
@@ -179,7 +179,7 @@ async def minzheng_person_moved(person: Any, old: str | None, new: str, on: dt.d
 
 @hookimpl
 async def minzheng_search(query: str, user: Any) -> list[SearchResult]:
-    return [SearchResult("probe", f"探针 {query}", user.username, "/probe/", plugin="probe")]
+    return [SearchResult("probe", f"探针 {query}", user.username, "/probe/")]
 
 
 @hookimpl

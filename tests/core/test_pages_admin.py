@@ -229,12 +229,12 @@ async def test_an_admin_cannot_deactivate_their_own_account(client):
 
 async def test_audit_page_filters_paginates_and_verifies_the_chain(client):
     from core.db import fetch
-    from core.plugin_state import set_enabled
+    from core.plugins import get_host
 
     await signed_in(client, "admin")
     for _ in range(15):  # 30 plugin switches, plus the sign-in's own entries
-        await set_enabled("funeral", False)
-        await set_enabled("funeral", True)
+        await get_host().switch("funeral", False)
+        await get_host().switch("funeral", True)
 
     first = await client.get("/admin/audit?action=core.plugin.", headers=HTML)
     assert "第 1–25 条，共 30 条" in first.text

@@ -34,7 +34,7 @@ async def csrf_of(client, path: str = "/") -> str:
 
 
 async def test_home_shows_enabled_services_as_cards_and_invites_to_sign_in(client):
-    from core.plugin_state import set_enabled
+    from core.plugins import get_host
 
     page = await client.get("/", headers=HTML)
     assert page.status_code == 200
@@ -43,7 +43,7 @@ async def test_home_shows_enabled_services_as_cards_and_invites_to_sign_in(clien
     assert "婚姻登记" in page.text
     assert 'href="/login"' in page.text and 'href="/signup"' in page.text
 
-    await set_enabled("funeral", False)
+    await get_host().switch("funeral", False)
     page = await client.get("/", headers=HTML)
     assert 'data-service="funeral"' not in page.text
     assert 'data-service="marriage"' in page.text
