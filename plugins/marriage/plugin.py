@@ -103,6 +103,9 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "marriage.certificate.reissued": "补领婚姻登记证",
         "marriage.certificate.downloaded": "下载婚姻登记证",
         "marriage.status.read": "查询婚姻状况",
+        "marriage.appointment.read": "查看预约详情",
+        "marriage.registration.read": "查看婚姻登记记录",
+        "marriage.divorce_application.read": "查看离婚登记申请",
         "marriage.person_died.handled": "当事人死亡后续处理",
     }
     return [AuditEventType(name, label) for name, label in names.items()]

@@ -47,9 +47,7 @@ async def my_appointments(
 
 @get("/appointments/{code:str}", opt={"auth": True}, tags=TAGS)
 async def read_appointment(request: Request, code: str) -> dict[str, Any]:
-    user = require_user(request)
-    row = await booking.visible_appointment(user, code)
-    return booking.appointment_body(row, full=booking.is_manager(user))
+    return await booking.read_appointment(require_user(request), code)
 
 
 @delete("/appointments/{code:str}", opt={"auth": True}, status_code=200, tags=TAGS)

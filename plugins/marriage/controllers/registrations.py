@@ -8,7 +8,6 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
-from core.clock import today
 from core.people.service import valid_id_number
 from plugins.marriage.schemas import (
     DivorceApplicationIn,
@@ -21,10 +20,9 @@ from plugins.marriage.services import divorce
 from plugins.marriage.services.records import status_of
 from plugins.marriage.services.registration import (
     PartyInput,
-    get_registration,
     register_marriage,
-    registration_body,
 )
+from plugins.marriage.services.registration import read_registration as registration_record
 from plugins.marriage.services.reissue import pdf_for, reissue
 
 REGISTER = {"permission": "marriage.register"}
@@ -56,8 +54,8 @@ async def create_registration(request: Request, data: RegistrationIn) -> dict[st
 
 
 @get("/registrations/{registration_id:int}", opt=REGISTER, tags=TAGS)
-async def read_registration(registration_id: int) -> dict[str, Any]:
-    return registration_body(await get_registration(registration_id))
+async def read_registration(request: Request, registration_id: int) -> dict[str, Any]:
+    return await registration_record(require_user(request), registration_id)
 
 
 @post("/divorce-applications", opt=REGISTER, status_code=201, tags=TAGS)
@@ -70,9 +68,8 @@ async def apply_divorce(request: Request, data: DivorceApplicationIn) -> dict[st
 
 
 @get("/divorce-applications/{application_id:int}", opt=REGISTER, tags=TAGS)
-async def read_divorce_application(application_id: int) -> dict[str, Any]:
-    row = await divorce.get_application(application_id)
-    return divorce.application_body(row, await today())
+async def read_divorce_application(request: Request, application_id: int) -> dict[str, Any]:
+    return await divorce.read_application(require_user(request), application_id)
 
 
 @post(

@@ -19,9 +19,8 @@ from plugins.marriage.services.offices import get_office
 from plugins.marriage.services.records import status_of
 from plugins.marriage.services.registration import (
     PartyInput,
-    get_registration,
+    read_registration,
     register_marriage,
-    registration_body,
 )
 
 REGISTER = {"permission": "marriage.register"}
@@ -135,7 +134,7 @@ async def register_submit(request: Request) -> Response:
 async def registration_page(request: Request, registration_id: int) -> Response:
     from core.certificates.service import verify_url
 
-    item = registration_body(await get_registration(registration_id))
+    item = await read_registration(require_user(request), registration_id)
     return await render_page(
         request,
         "marriage/registration.html",

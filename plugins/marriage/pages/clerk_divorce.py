@@ -5,7 +5,6 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
-from core.clock import today as clock_today
 from core.errors import DomainError
 from core.web.forms import N_, read_form
 from core.web.rendering import render_page
@@ -45,8 +44,7 @@ async def divorce_apply(request: Request) -> Response:
 
 @get("/workbench/divorce/{application_id:int}", opt=REGISTER, include_in_schema=False)
 async def divorce_page(request: Request, application_id: int) -> Response:
-    row = await divorce.get_application(application_id)
-    item = divorce.application_body(row, await clock_today())
+    item = await divorce.read_application(require_user(request), application_id)
     return await render_page(request, "marriage/divorce_detail.html", context(item=item))
 
 

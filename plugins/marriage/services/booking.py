@@ -19,7 +19,7 @@ from core.auth.ratelimit import enforce_address
 from core.clock import now_local
 from core.clock import today as clock_today
 from core.db import fetch, fetch_one, write_transaction
-from core.errors import Conflict, DomainError, Forbidden, NotFound, RateLimited
+from core.errors import Conflict, DomainError, NotFound, RateLimited
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
 from core.people.service import valid_id_number
@@ -27,6 +27,7 @@ from plugins.marriage.rules import booking_refusal, slot_in_past
 from plugins.marriage.rules.booking import NO_SHOW_LIMIT
 from plugins.marriage.services.no_shows import blocked_until
 from plugins.marriage.services.offices import parse_time
+from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import Appointment
 
 Service = Literal["marriage", "divorce", "reissue"]
@@ -283,11 +284,23 @@ def is_manager(user: CurrentUser) -> bool:
 
 
 async def visible_appointment(user: CurrentUser, code: str) -> dict[str, Any]:
-    """The appointment if ``user`` is its booker or a clerk; anyone else gets 404."""
+    """The appointment if ``user`` is its booker or a clerk of its office; anyone else gets 404."""
     row = await Appointment.select().where(Appointment.code == normalize_code(code)).first()
-    if row is None or not (is_manager(user) or row["booker_account"] == user.username):
+    if row is None:
+        raise NotFound("No such appointment / 无此预约")
+    clerk = is_manager(user) and in_office_scope(user, row["office_code"])
+    if not (clerk or row["booker_account"] == user.username):
         raise NotFound("No such appointment / 无此预约")
     return row
+
+
+async def read_appointment(user: CurrentUser, code: str) -> dict[str, Any]:
+    """The appointment as its reader may see it; a clerk's full read is audited."""
+    row = await visible_appointment(user, code)
+    full = is_manager(user)
+    if full:
+        await audit_full_read("appointment", row["code"], f"查看预约 {row['code']}")
+    return appointment_body(row, full=full)
 
 
 def appointment_body(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
@@ -384,8 +397,6 @@ async def cancel(user: CurrentUser, code: str) -> dict[str, Any]:
 async def check_in(user: CurrentUser, code: str) -> dict[str, Any]:
     """The couple arrived at the window: only at the slot's office, on its day."""
     row = await visible_appointment(user, code)
-    if row["office_code"] != user.office_code:
-        raise Forbidden("Check-in only at the booked office / 只能在预约的登记处签到")
     if row["status"] == "checked_in":
         return {"code": row["code"], "status": "checked_in"}
     if row["status"] != "booked":

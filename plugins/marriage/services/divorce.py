@@ -23,8 +23,10 @@ from plugins.marriage.rules import (
     register_refusal,
     withdraw_refusal,
 )
+from plugins.marriage.services.offices import get_office
 from plugins.marriage.services.records import add_record, lock_people, party
 from plugins.marriage.services.registration import own_office, registration_for_certificate
+from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import DivorceApplication, Registration
 
 MESSAGES = {
@@ -70,6 +72,21 @@ async def get_application(application_id: int) -> dict[str, Any]:
     if row is None:
         raise NotFound("No such divorce application / 无此离婚申请")
     return row
+
+
+async def scoped_application(user: CurrentUser, application_id: int) -> dict[str, Any]:
+    """An application of the clerk's own office; another office's answers 404 like none."""
+    row = await get_application(application_id)
+    if not in_office_scope(user, row["office_code"]):
+        raise NotFound("No such divorce application / 无此离婚申请")
+    return row
+
+
+async def read_application(user: CurrentUser, application_id: int) -> dict[str, Any]:
+    """The application with its current dates; the clerk's read is audited."""
+    row = await scoped_application(user, application_id)
+    await audit_full_read("divorce_application", row["id"], f"查看离婚登记申请 {row['id']}")
+    return application_body(row, await clock_today())
 
 
 async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code: str) -> dict:
@@ -122,8 +139,7 @@ async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code:
 
 
 async def withdraw(user: CurrentUser, application_id: int, id_number: str) -> dict[str, Any]:
-    row = await get_application(application_id)
-    await own_office(user, row["office_code"])
+    row = await scoped_application(user, application_id)
     number = valid_id_number(id_number)
     today = await clock_today()
     refusal = withdraw_refusal(_rules_view(row), number, today)
@@ -150,8 +166,8 @@ async def withdraw(user: CurrentUser, application_id: int, id_number: str) -> di
 
 async def register(user: CurrentUser, application_id: int) -> dict[str, Any]:
     """Register the divorce in the 30 days after cooling-off; ``EXPIRED`` also closes it."""
-    row = await get_application(application_id)
-    office = await own_office(user, row["office_code"])
+    row = await scoped_application(user, application_id)
+    office = await get_office(row["office_code"])
     today = await clock_today()
     refusal = register_refusal(_rules_view(row), today)
     if refusal == "EXPIRED":

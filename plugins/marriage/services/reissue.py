@@ -27,7 +27,8 @@ from plugins.marriage.rules import (
 from plugins.marriage.services.offices import get_office
 from plugins.marriage.services.records import lock_people, records_of
 from plugins.marriage.services.registration import registration_for_certificate
-from plugins.marriage.tables import Reissue
+from plugins.marriage.services.scope import in_office_scope
+from plugins.marriage.tables import Registration, Reissue
 
 PRINT = "marriage.certificates.print"
 
@@ -99,6 +100,19 @@ async def reissue(user: CurrentUser, certificate_no: str, id_number: str) -> dic
     return {"certificate_no": issued.number, "verify_url": issued.verify_url, "replaces": str(old)}
 
 
+async def issuing_office(number: str) -> str | None:
+    """The office that issued a certificate: its registration's, or the reissuing office's."""
+    reissued = await Reissue.select(Reissue.office_code).where(Reissue.new_no == number).first()
+    if reissued is not None:
+        return reissued["office_code"]
+    row = (
+        await Registration.select(Registration.office_code)
+        .where(Registration.certificate_no == number)
+        .first()
+    )
+    return row["office_code"] if row else None
+
+
 async def pdf_for(user: CurrentUser, number: str) -> bytes:
     """The PDF for a clerk, or for a holder signed in as a citizen; anyone else 404."""
     try:
@@ -106,7 +120,8 @@ async def pdf_for(user: CurrentUser, number: str) -> bytes:
     except NotFound:
         raise NotFound("No such certificate / 查无此证书") from None
     holder = user.kind == "citizen" and user.username in row["holder_ids"]
-    if row["plugin"] != "marriage" or not (user.has(PRINT) or holder):
+    clerk = user.has(PRINT) and in_office_scope(user, await issuing_office(row["number"]))
+    if row["plugin"] != "marriage" or not (clerk or holder):
         raise NotFound("No such certificate / 查无此证书")
     pdf = await certificate_pdf(row["number"])
     await audit.record(

@@ -7,6 +7,8 @@ from core.contributions import SearchResult
 from core.identity import InvalidIdNumber, mask_id_number, mask_name, normalize_id_number
 from plugins.marriage.rules import InvalidCertificateNo, marital_status, parse_certificate_no
 from plugins.marriage.services.records import person_name, records_of
+from plugins.marriage.services.reissue import issuing_office
+from plugins.marriage.services.scope import in_office_scope
 from plugins.marriage.tables import Appointment, Registration, Reissue
 
 STATUS_LABELS = {"unmarried": "未婚", "married": "已婚", "divorced": "离婚", "widowed": "丧偶"}
@@ -31,7 +33,7 @@ async def search(query: str, user: CurrentUser) -> list[SearchResult]:
                     .where(Registration.id == reissue["registration_id"])
                     .first()
                 )
-        if row is not None:
+        if row is not None and in_office_scope(user, await issuing_office(number)):
             results.append(
                 SearchResult(
                     kind="certificate",
@@ -65,7 +67,7 @@ async def search(query: str, user: CurrentUser) -> list[SearchResult]:
     code = query.strip().upper()
     if len(code) == 10 and code.isalnum():
         row = await Appointment.select().where(Appointment.code == code).first()
-        if row is not None:
+        if row is not None and in_office_scope(user, row["office_code"]):
             results.append(
                 SearchResult(
                     kind="appointment",
