@@ -109,9 +109,9 @@ async def test_registrations_and_certificates_of_another_office_are_not_found(cl
 async def test_divorce_applications_of_another_office_are_not_found(client):
     desk, other = await _two_offices(client)
     man, woman = couple(3)
-    number = (
-        await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))
-    ).json()["certificate_no"]
+    number = (await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))).json()[
+        "certificate_no"
+    ]
     r = await client.post(
         f"{API}/divorce-applications",
         json={"marriage_certificate_no": number, "office_code": "JH01"},
