@@ -160,5 +160,5 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
     app.state.host = host
     app.state.settings = settings
     app.state.jinja = build_environment(host)
-    app.state.run_jobs = not settings.is_test
+    app.state.run_jobs = settings.run_jobs
     return app

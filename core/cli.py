@@ -153,9 +153,12 @@ async def cmd_demo(args: argparse.Namespace) -> int:
 
 
 async def cmd_jobs(args: argparse.Namespace) -> int:
-    from core.jobs import run_due_jobs
+    from core.jobs import job_loop, run_due_jobs
     from core.plugins import get_host
 
+    if args.loop:  # the one scheduler of a deployment (deploy/minzheng-jobs.service)
+        await job_loop(get_host())
+        return 0
     results = await run_due_jobs(get_host(), force=args.force)
     for name, status in results.items():
         console.print(f"{name}: {status}")
@@ -210,6 +213,9 @@ def build_parser(plugin_commands: dict[str, Any]) -> argparse.ArgumentParser:
     restore.add_argument("path")
     jobs = sub.add_parser("jobs", help="run due scheduled jobs once")
     jobs.add_argument("--force", action="store_true", help="run every job now")
+    jobs.add_argument(
+        "--loop", action="store_true", help="keep running due jobs (the deployment's scheduler)"
+    )
     for name, command in plugin_commands.items():
         command.configure(sub.add_parser(name, help=command.help))
     return parser

@@ -10,6 +10,10 @@ many rows wraps itself in ``offloaded()`` so that it runs in a worker thread ins
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -20,7 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 from piccolo.table import Table
@@ -42,8 +46,152 @@ def engine_from_url(url: str) -> Engine:
         return InlineSQLiteEngine(path=path)
     scheme = urlsplit(url).scheme
     if scheme in ("postgresql", "postgres"):
-        return PostgresEngine(config={"dsn": url})
+        # A host that vanished without a reset (a dead machine, a partition) must not hold a
+        # connection attempt for asyncpg's default minute: the next host of a multi-host URL
+        # (``postgresql://u@h1:5432,h2:5432/db?target_session_attrs=read-write``) is tried.
+        timeout = float(os.environ.get("MINZHENG_DATABASE_CONNECT_TIMEOUT", "5"))
+        return ResilientPostgresEngine(config={"dsn": url, "timeout": timeout})
     raise ValueError(f"unsupported MINZHENG_DATABASE_URL scheme {scheme!r}")
+
+
+class _PostgresTransaction(PostgresTransaction):
+    """Piccolo's transaction, but one whose connection goes back to the pool however it ends.
+
+    Piccolo's own leaves the connection checked out when ``BEGIN``, ``COMMIT`` or ``ROLLBACK``
+    fails, which is exactly what a server going away makes them do: twenty such requests and the
+    pool is empty for good. Here a connection that failed is closed (not trusted again) and
+    returned, so the pool opens a fresh one to whichever host is the primary now.
+    """
+
+    async def __aenter__(self) -> PostgresTransaction:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            self.transaction = self.connection.transaction()
+            await self.begin()
+        except BaseException:
+            await self._give_back(broken=True)
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent:
+            return exception is None
+        broken = False
+        try:
+            if exception:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException:
+            broken = True
+            raise
+        finally:
+            self.engine.current_transaction.reset(self.context)
+            await self._give_back(broken=broken or _is_unavailable(exception))
+        return exception is None
+
+    async def _give_back(self, *, broken: bool) -> None:
+        connection = self.connection
+        if broken:
+            connection.terminate()
+        pool = self.engine.pool
+        if pool is not None:
+            with contextlib.suppress(Exception):
+                await pool.release(connection)
+        elif not broken:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+
+class ResilientPostgresEngine(PostgresEngine):
+    """``PostgresEngine`` whose transactions always return their connection (see above)."""
+
+    def transaction(self, allow_nested: bool = True) -> PostgresTransaction:
+        return _PostgresTransaction(engine=self, allow_nested=allow_nested)
+
+
+# -------------------------------------------------------------------------------------------------
+# The database unavailable (down, failing over, read-only, shutting down, locked too long).
+# -------------------------------------------------------------------------------------------------
+
+RETRY_AFTER_SECONDS = 3
+
+
+def _unavailable_types() -> tuple[type[BaseException], ...]:
+    from asyncpg import exceptions as pg
+
+    return (
+        pg.PostgresConnectionError,  # class 08: connection failure, does not exist
+        pg.OperatorInterventionError,  # class 57: admin/crash shutdown, cannot connect now
+        pg.ReadOnlySQLTransactionError,  # 25006: a standby, or a demoted primary
+        pg.TooManyConnectionsError,
+        pg.InterfaceError,  # "connection is closed", "pool is closing"
+        pg.InternalClientError,  # no host of the URL is a read-write primary now
+    )
+
+
+def _from_database_driver(exc: BaseException) -> bool:
+    """Whether ``exc`` was raised under the database driver (not, say, an HTTP call)."""
+    traceback = exc.__traceback__
+    while traceback is not None:
+        module = traceback.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("asyncpg", "piccolo.engine", "core.db", "core.sqlite_engine")):
+            return True
+        traceback = traceback.tb_next
+    return False
+
+
+def _is_unavailable(exc: BaseException | None) -> bool:
+    if exc is None:
+        return False
+    if isinstance(exc, _unavailable_types()):
+        from asyncpg.exceptions import QueryCanceledError
+
+        return not isinstance(exc, QueryCanceledError)
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc).lower()
+        return any(
+            marker in text
+            for marker in ("locked", "busy", "disk i/o", "unable to open", "readonly database")
+        )
+    if isinstance(exc, OSError | asyncio.TimeoutError):  # refused, reset, unreachable, timed out
+        return _from_database_driver(exc)
+    return False
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what caused it) says the database cannot be used right now: the request
+    changed nothing and may be retried (API.md: 503 ``DATABASE_UNAVAILABLE``)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if _is_unavailable(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
+
+
+_background: set[asyncio.Task[None]] = set()
+
+
+def discard_pooled_connections() -> None:
+    """After an unavailability error: every pooled connection is replaced on its next use, so
+    none keeps talking to a host that died or was demoted to a standby. Safe to call often."""
+    db = _engine
+    pool = getattr(db, "pool", None) if isinstance(db, PostgresEngine) else None
+    if pool is None:
+        return
+    try:
+        task = asyncio.get_running_loop().create_task(pool.expire_connections())
+    except RuntimeError:
+        return
+    _background.add(task)
+    task.add_done_callback(_background.discard)
 
 
 def _all_tables(base: type[Table] = Table) -> list[type[Table]]:
@@ -157,10 +305,18 @@ async def _end_transaction_only(connection: Any) -> None:
 
 
 async def start() -> None:
-    """Open connection pools (PostgreSQL) at application start-up."""
+    """Open connection pools (PostgreSQL) at application start-up. A database that is down at
+    that moment does not stop the process: the pool starts empty and connects on first use
+    (requests meanwhile answer 503)."""
     db = engine()
     if isinstance(db, PostgresEngine) and db.pool is None:
-        await db.start_connection_pool(min_size=2, max_size=20, reset=_end_transaction_only)
+        try:
+            await db.start_connection_pool(min_size=2, max_size=20, reset=_end_transaction_only)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            db.pool = None
+            await db.start_connection_pool(min_size=0, max_size=20, reset=_end_transaction_only)
 
 
 async def stop() -> None:

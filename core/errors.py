@@ -166,7 +166,42 @@ def bad_input_handler(request: Request, exc: Exception) -> Response:
     )
 
 
+class DatabaseUnavailable(DomainError):
+    """The database cannot be used right now (down, failing over, read-only, locked too long)."""
+
+    status_code = 503
+
+    def __init__(self) -> None:
+        from core.db import RETRY_AFTER_SECONDS
+
+        super().__init__(
+            "DATABASE_UNAVAILABLE",
+            "The database is unavailable or failing over; nothing was changed, please retry / "
+            "数据库暂不可用或正在切换，本次请求未做任何更改，请稍后重试",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
+def database_unavailable_response(request: Request, exc: BaseException) -> Response:
+    from core.db import discard_pooled_connections
+
+    discard_pooled_connections()
+    log.warning(
+        "database unavailable on %s %s: %s: %s",
+        request.method,
+        mask_id_numbers_in(request.url.path),
+        type(exc).__name__,
+        mask_id_numbers_in(str(exc))[:200],
+    )
+    error = DatabaseUnavailable()
+    return _respond(request, error.status_code, error.code, error.detail, None, error.headers)
+
+
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    from core.db import database_unavailable
+
+    if database_unavailable(exc):
+        return database_unavailable_response(request, exc)
     log.exception("unhandled error on %s %s", request.method, mask_id_numbers_in(request.url.path))
     return _respond(
         request,

@@ -47,6 +47,11 @@ class Settings:
     token_ttl_hours: int = 12
     """Lifetime of bearer tokens and browser sessions."""
 
+    run_jobs: bool = True
+    """Whether this process runs the scheduled-jobs loop (MINZHENG_RUN_JOBS, ``1``/``0``; default
+    on, off under ``MINZHENG_ENV=test``). Job leases keep each job to one process at a time
+    across hosts; deployments still give the loop to one ``minzheng jobs --loop`` service."""
+
     secret_key: str = field(default="", repr=False)
     """Signs sessions and certificate check codes (MINZHENG_SECRET_KEY or data_dir/secret.key)."""
 
@@ -105,6 +110,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         population=int(env.get("MINZHENG_POPULATION", "280000")),
         district_division=env.get("MINZHENG_DISTRICT_DIVISION", "440704"),
         token_ttl_hours=int(env.get("MINZHENG_TOKEN_TTL_HOURS", "12")),
+        run_jobs=env.get("MINZHENG_RUN_JOBS", "0" if mode == "test" else "1") not in ("0", ""),
         secret_key=env.get("MINZHENG_SECRET_KEY") or _load_or_create_secret(data_dir),
     )
 

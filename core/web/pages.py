@@ -183,6 +183,7 @@ ERROR_TITLES = {
     422: N_("The request was refused"),
     429: N_("Too many attempts"),
     500: N_("Something went wrong"),
+    503: N_("The service is briefly unavailable"),
 }
 ERROR_TEXTS = {
     403: N_("Your account does not have the permission this page needs."),
