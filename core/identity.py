@@ -16,8 +16,35 @@ Sex = Literal["male", "female"]
 ID_NUMBER_CHARACTERS = re.compile(r"^[1-9][0-9]{16}[0-9X]$")
 
 
+# Why a number is refused, in our own words (never a library's English on a Chinese page).
+ID_NUMBER_PROBLEMS: dict[str, tuple[str, str]] = {
+    "type": ("身份证号码应为文字", "the identity number must be text"),
+    "length": ("身份证号码应为18位", "the identity number must have 18 characters"),
+    "characters": (
+        "身份证号码应为17位数字加最后一位数字或X",
+        "17 digits and a last digit or X",
+    ),
+    "birth_date": ("身份证号码中的出生日期不存在", "the birth date in the number does not exist"),
+    "check_character": (
+        "身份证号码校验位不正确，请逐位核对",
+        "the check character is wrong: check every digit",
+    ),
+}
+
+
 class InvalidIdNumber(ValueError):
-    """The text is not a valid 18-character resident identity number."""
+    """The text is not a valid 18-character resident identity number; ``reason`` is a key of
+    ``ID_NUMBER_PROBLEMS``."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(ID_NUMBER_PROBLEMS[reason][1])
+
+    @property
+    def detail(self) -> str:
+        """``中文 / English`` text of the refusal (``core.i18n.bilingual`` picks a half)."""
+        chinese, english = ID_NUMBER_PROBLEMS[self.reason]
+        return f"{chinese} / Invalid identity number: {english}"
 
 
 def normalize_id_number(value: object) -> str:
@@ -29,18 +56,18 @@ def normalize_id_number(value: object) -> str:
     was given an 18-digit number in Jianghai carries 440704, a code created in 1994.
     """
     if not isinstance(value, str):
-        raise InvalidIdNumber("identity number must be a string")
+        raise InvalidIdNumber("type")
     text = value.strip().upper()
     if len(text) != 18:
-        raise InvalidIdNumber("identity number must have 18 characters")
+        raise InvalidIdNumber("length")
     if not ID_NUMBER_CHARACTERS.match(text):
-        raise InvalidIdNumber("17 digits and a digit or X")
+        raise InvalidIdNumber("characters")
     try:  # the digits are checked above; stdnum's get_birth_date re-cleans the text (8× slower)
         dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError as exc:
-        raise InvalidIdNumber("no such birth date") from exc
+        raise InvalidIdNumber("birth_date") from exc
     if ric.calc_check_digit(text) != text[-1]:
-        raise InvalidIdNumber("wrong check character")
+        raise InvalidIdNumber("check_character")
     return text
 
 

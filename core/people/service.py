@@ -31,9 +31,7 @@ def valid_id_number(value: object) -> str:
     try:
         return normalize_id_number(value)
     except InvalidIdNumber as exc:
-        raise DomainError(
-            "INVALID_ID_NUMBER", f"Invalid identity number / 身份证号码无效: {exc}"
-        ) from None
+        raise DomainError("INVALID_ID_NUMBER", exc.detail) from None
 
 
 def valid_division(value: object, field: str) -> str:

@@ -263,9 +263,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
 async def export_csv(request: Request) -> Response:
     year, _current, indicators, lang = await _rows(request)
     rows = [table_row(i, lang) for i in indicators]
-    return _download(
-        indicators_csv(rows, lang), "text/csv; charset=utf-8", f"indicators-{year}.csv"
-    )
+    return _download(indicators_csv(rows, lang), "text/csv", f"indicators-{year}.csv")
 
 
 @get("/admin/dashboard/indicators.xlsx", opt=STATS, include_in_schema=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from litestar import Request
+from litestar import Request, Response
 
 from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
@@ -71,3 +71,62 @@ def safe_next(target: str | None) -> str:
     ):
         return target
     return "/"
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The second step of an action that pays money, records a verdict or cannot be undone.
+
+    The first POST (without ``confirmed=yes``) is checked in full; when nothing is wrong the page
+    shows what is about to happen and posts the same ``fields`` again with ``confirmed=yes``.
+    Texts are already in the page's language.
+    """
+
+    title: str
+    question: str
+    action: str
+    back: str
+    fields: tuple[tuple[str, str], ...]
+    facts: tuple[tuple[str, str], ...] = ()
+    warning: str = ""
+    button: str = ""
+    kind: str = "primary"
+
+
+def confirmed(form: Form) -> bool:
+    """Whether this POST is the confirmation step's (the person has seen what will happen)."""
+    return form.get("confirmed") == "yes"
+
+
+async def confirmation_page(request: Request, confirm: Confirmation) -> Response:
+    """The confirmation step as a page of its own (``templates/confirm.html``)."""
+    from core.web.rendering import render_page  # the page renderer imports this module's peers
+
+    return await render_page(request, "confirm.html", {"confirm": confirm})
+
+
+# What is wrong with a typed identity number, in the words shown next to the field.
+ID_NUMBER_MESSAGES = {
+    "blank": N_("Enter the identity number."),
+    "type": N_("Enter the identity number."),
+    "length": N_("An identity number has 18 characters; this one has %(length)s."),
+    "characters": N_("An identity number is 17 digits and a last digit or X."),
+    "birth_date": N_("The birth date in this identity number does not exist: check the digits."),
+    "check_character": N_(
+        "The last character (the check character) does not fit the other 17: check every digit."
+    ),
+}
+
+
+def id_number_problem(value: str, lang: str) -> str:
+    """The message for a typed identity number in ``lang``, ``""`` when it is valid."""
+    from core.identity import InvalidIdNumber, normalize_id_number
+
+    if not value.strip():
+        return gettext_for(lang)(ID_NUMBER_MESSAGES["blank"])
+    try:
+        normalize_id_number(value)
+    except InvalidIdNumber as exc:
+        message = gettext_for(lang)(ID_NUMBER_MESSAGES[exc.reason])
+        return message % {"length": len(value.strip())} if "%(length)s" in message else message
+    return ""

@@ -222,9 +222,7 @@ def render_error_page(
     # Before routing (an unknown path) nobody has looked at the session cookie yet.
     context["session_unknown"] = context["user"] is None and SESSION_COOKIE in request.cookies
     html = render_template(request.app.state.jinja, "error.html", context)
-    return Response(
-        html, status_code=status, media_type="text/html; charset=utf-8", headers=headers
-    )
+    return Response(html, status_code=status, media_type="text/html", headers=headers)
 
 
 ROUTES = [

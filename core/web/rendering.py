@@ -231,5 +231,5 @@ async def render_page(
     full = await page_context(request)
     full.update(context or {})
     html = render_template(request.app.state.jinja, template, full)
-    response = Response(html, media_type="text/html; charset=utf-8", status_code=status_code)
+    response = Response(html, media_type="text/html", status_code=status_code)
     return finish_page(request, response, full)

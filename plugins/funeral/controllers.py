@@ -130,7 +130,7 @@ async def settlement_csv(month: str) -> Response:
     rows, _ = await settlements.settlement_rows(month)
     return download(
         settlements.settlement_csv(month, rows),
-        "text/csv; charset=utf-8",
+        "text/csv",
         f"殡葬减免结算-{month}.csv",
         f"funeral-settlement-{month}.csv",
     )
@@ -157,7 +157,7 @@ async def settlement_cases_csv(month: str, funeral_home: str) -> Response:
     cases = await statement.statement_cases(month, funeral_home)
     return download(
         statement.statement_csv(cases),
-        "text/csv; charset=utf-8",
+        "text/csv",
         f"殡葬减免结算明细-{funeral_home}-{month}.csv",
         f"funeral-statement-{month}.csv",
     )

@@ -48,7 +48,7 @@ async def csv_file(month: str) -> Stream:
     """The bank file: one row per line, full identity numbers (the export is audited)."""
     return Stream(
         await bank_file(month),
-        media_type="text/csv; charset=utf-8",
+        media_type="text/csv",
         headers={"Content-Disposition": f'attachment; filename="disability-payroll-{month}.csv"'},
     )
 

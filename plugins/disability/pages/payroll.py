@@ -4,14 +4,16 @@ admin's standards and policy page."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
 
 from core import clock
 from core.errors import DomainError
-from core.web.forms import N_
-from core.web.rendering import render_page
+from core.i18n import gettext_for
+from core.web.forms import N_, Confirmation, confirmation_page
+from core.web.rendering import render_page, request_language
 from plugins.disability.pages.common import (
     FORM,
     LABELS,
@@ -26,7 +28,7 @@ from plugins.disability.pages.common import (
     to_login,
 )
 from plugins.disability.rules import SubsidyPolicy, month_of, previous_month
-from plugins.disability.services.payroll import list_runs, run_payroll
+from plugins.disability.services.payroll import list_runs, payroll_preview, run_payroll
 from plugins.disability.services.payroll_report import run_with_lines
 from plugins.disability.services.standards import (
     all_policies,
@@ -40,8 +42,10 @@ LIMIT = 50
 
 
 async def _payroll_page(
-    request: Request, error: DomainError | None = None, month: str = ""
+    request: Request, errors: dict[str, str] | None = None, month: str = "", status: int = 200
 ) -> Response:
+    """The month starts blank: paying money is never a default (December was paid with one
+    click on 3 December when it started on the current month)."""
     runs, total = await list_runs(100, 0)
     today = await clock.today()
     return await render_page(
@@ -51,11 +55,11 @@ async def _payroll_page(
             **LABELS,
             "runs": runs,
             "total": total,
-            "month": month or month_of(today),
+            "month": month,
             "previous": previous_month(month_of(today)),
-            "error": error_text(request, error),
+            "errors": errors or {},
         },
-        status_code=200 if error is None else error.status_code,
+        status_code=status,
     )
 
 
@@ -68,15 +72,47 @@ async def payroll_page(request: Request) -> Response:
 
 @post("/payroll", opt=PAGE, include_in_schema=False)
 async def payroll_run(request: Request, data: dict[str, Any] = FORM) -> Response:
+    """Two steps: the month is checked and shown with what it will pay; only the confirmation
+    runs it."""
     if signed_in(request, PAYROLL) is None:
         return to_login(request)
     month = text(data, "month")
+    say = gettext_for(request_language(request))
+    if not month:
+        return await _payroll_page(request, {"month": say(N_("Enter the month to pay."))}, "", 422)
     try:
+        preview = await payroll_preview(month)
+        if text(data, "confirmed") != "yes":
+            return await confirmation_page(request, _payroll_confirmation(say, preview))
         await run_payroll(month)
     except DomainError as exc:
-        return await _payroll_page(request, exc, month)
+        return await _payroll_page(
+            request, {"month": error_text(request, exc)}, month, exc.status_code
+        )
     return back_to(
         request, f"/disability/payroll/{month}", N_("The payroll of the month is complete.")
+    )
+
+
+def _payroll_confirmation(say: Callable[[str], str], preview: dict[str, Any]) -> Confirmation:
+    month = preview["month"]
+    warning = (
+        say(N_("This month has been paid already: running it again changes nothing."))
+        if preview["complete"]
+        else say(N_("Payments go to the bank file and cannot be taken back from this page."))
+    )
+    return Confirmation(
+        title=say(N_("Run the payroll")),
+        question=say(N_("Pay the subsidies of %(month)s?")) % {"month": month},
+        action="/disability/payroll",
+        back="/disability/payroll",
+        fields=(("month", month),),
+        facts=(
+            (say(N_("Month")), month),
+            (say(N_("Beneficiaries with months still to pay")), str(preview["pending"])),
+        ),
+        warning=warning,
+        button=say(N_("Pay %(month)s")) % {"month": month},
     )
 
 

@@ -235,6 +235,25 @@ def run_summary(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def payroll_preview(month: str) -> dict[str, Any]:
+    """What running ``month`` would do, without doing it (the page's confirmation step): the
+    grants still to be paid up to that month, and whether the month has been run already.
+    Refuses what ``run_payroll`` refuses (a malformed month, a month not yet begun)."""
+    valid_month(month)
+    if month > month_of(await clock.today()):
+        raise DomainError(
+            "MONTH_NOT_STARTED",
+            f"{month}尚未开始，不能发放 / the payroll of a month runs once the month has begun",
+        )
+    pending = await fetch_one(_COUNT_PENDING, month, month)
+    done = await fetch_one("SELECT status FROM disability_payroll_run WHERE month = {}", month)
+    return {
+        "month": month,
+        "pending": int(pending["n"]) if pending else 0,
+        "complete": bool(done and done["status"] == "complete"),
+    }
+
+
 async def run_payroll(
     month: str, *, batch_size: int = BATCH_SIZE, progress: Progress | None = None
 ) -> dict[str, Any]:

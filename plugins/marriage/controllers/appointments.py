@@ -72,7 +72,7 @@ async def appointment_calendar(request: Request, code: str) -> Response:
     )
     return Response(
         text,
-        media_type="text/calendar; charset=utf-8",
+        media_type="text/calendar",
         headers={"Content-Disposition": f'attachment; filename="{row["code"]}.ics"'},
     )
 

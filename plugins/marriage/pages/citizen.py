@@ -14,7 +14,9 @@ from core.auth.middleware import client_ip
 from core.clock import now_local
 from core.clock import today as clock_today
 from core.errors import DomainError, NotFound
-from core.web.forms import N_, field_errors, read_form
+from core.i18n import gettext_for
+from core.identity import normalize_id_number
+from core.web.forms import N_, field_errors, id_number_problem, read_form
 from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context, done, refused
 from plugins.marriage.rules import slot_in_past
@@ -32,7 +34,10 @@ BOOK = {"permission": "marriage.book"}
 BOOKING_DAYS = 30
 BOOKING_ERRORS = {
     "INVALID_ID_NUMBER": ("partner_id_number", N_("Check the identity number: 18 characters.")),
-    "SAME_PERSON": ("partner_id_number", N_("Enter the other person's identity number.")),
+    "SAME_PERSON": (
+        "partner_id_number",
+        N_("This is your own identity number: enter the other person's."),
+    ),
     "PARTNER_REQUIRED": ("partner_id_number", N_("Enter the other person's identity number.")),
     "INVALID_NAME": ("partner_name", N_("Enter the other person's name.")),
 }
@@ -112,6 +117,9 @@ async def submit_booking(request: Request, slot_id: int) -> Response:
     }
     if form["service"] not in booking.SERVICE_LABELS:
         form["service"] = "marriage"
+    errors = _booking_problems(request, form)
+    if errors:
+        return await _slot_page(request, slot_id, form, errors, 422)
     try:
         result = await booking.book(
             require_user(request),
@@ -127,6 +135,29 @@ async def submit_booking(request: Request, slot_id: int) -> Response:
         errors = field_errors(exc, BOOKING_ERRORS, request_language(request))
         return await _slot_page(request, slot_id, form, errors, exc.status_code)
     return done(request, f"/marriage/my/{result['code']}", N_("Your booking is confirmed."))
+
+
+def _booking_problems(request: Request, form: dict[str, str]) -> dict[str, str]:
+    """Every field checked at once, each with its own message (a wrong check digit is not a
+    wrong length; the booker's own number is not "missing")."""
+    lang = request_language(request)
+    say = gettext_for(lang)
+    errors: dict[str, str] = {}
+    number = form["partner_id_number"]
+    if form["service"] == "reissue" and not number:
+        return errors  # a reissue needs no other party
+    problem = id_number_problem(number, lang)
+    if not number:
+        errors["partner_id_number"] = say(N_("Enter the other person's identity number."))
+    elif problem:
+        errors["partner_id_number"] = problem
+    elif normalize_id_number(number) == require_user(request).username:
+        errors["partner_id_number"] = say(
+            N_("This is your own identity number: enter the other person's.")
+        )
+    if not form["partner_name"]:
+        errors["partner_name"] = say(N_("Enter the other person's name."))
+    return errors
 
 
 @get("/my", opt=BOOK, include_in_schema=False)

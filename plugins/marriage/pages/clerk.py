@@ -10,8 +10,9 @@ from litestar import Request, Response, get, post
 from core.auth.guards import require_user
 from core.clock import today as clock_today
 from core.errors import DomainError, NotFound
+from core.i18n import gettext_for
 from core.identity import InvalidIdNumber, normalize_id_number
-from core.web.forms import N_, field_errors, read_form
+from core.web.forms import N_, field_errors, id_number_problem, read_form
 from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context, done, parse_day, refused
 from plugins.marriage.services import booking
@@ -97,10 +98,83 @@ async def register_form(request: Request) -> Response:
     return await _register_page(request, form, {})
 
 
+PARTY_LABELS = {"a": N_("Party A"), "b": N_("Party B")}
+# A refusal of the registration, said about the party (or parties) it concerns.
+PARTY_REFUSALS = {
+    "SAME_PERSON": N_("Both parties have the same identity number."),
+    "INVALID_PARTIES": N_("A marriage is registered between one man and one woman."),
+    "DECEASED": N_("Recorded as deceased in the people registry."),
+    "UNDERAGE": N_("Below the legal marriage age (man 22, woman 20)."),
+    "ALREADY_MARRIED": N_("Has a spouse on record (a marriage still in effect)."),
+    "NOT_IN_JURISDICTION": N_(
+        "This registry may not register the couple: neither hukou nor residence permit is here."
+    ),
+}
+
+
+def _division_ok(value: str) -> bool:
+    return len(value) == 6 and value.isdigit()
+
+
+def _register_problems(request: Request, form: dict[str, str]) -> dict[str, str]:
+    """Every field of both parties checked at once; each message names the party."""
+    lang = request_language(request)
+    say = gettext_for(lang)
+    errors: dict[str, str] = {}
+
+    def add(field: str, side: str, problem: str) -> None:
+        errors[field] = say(N_("%(party)s: %(problem)s")) % {
+            "party": say(PARTY_LABELS[side]),
+            "problem": problem,
+        }
+
+    for side in ("a", "b"):
+        problem = id_number_problem(form[f"{side}_id_number"], lang)
+        if problem:
+            add(f"{side}_id_number", side, problem)
+        if not form[f"{side}_name"]:
+            add(f"{side}_name", side, say(N_("Enter the name as on the identity card.")))
+        if not _division_ok(form[f"{side}_hukou_division"]):
+            add(f"{side}_hukou_division", side, say(N_("Enter the 6-digit hukou division code.")))
+        permit = form[f"{side}_residence_permit_division"]
+        if permit and not _division_ok(permit):
+            message = say(N_("A residence permit division code has 6 digits."))
+            add(f"{side}_residence_permit_division", side, message)
+    if not errors and normalize_id_number(form["a_id_number"]) == normalize_id_number(
+        form["b_id_number"]
+    ):
+        add("b_id_number", "b", say(PARTY_REFUSALS["SAME_PERSON"]))
+    if form["kinship"] != "signed":
+        errors["kinship"] = say(
+            N_("Both parties must sign the declaration of no prohibited kinship.")
+        )
+    return errors
+
+
+def _refusal_errors(request: Request, exc: DomainError) -> dict[str, str]:
+    """A registry refusal next to the party it concerns (``extra.parties``), named."""
+    lang = request_language(request)
+    if exc.code not in PARTY_REFUSALS:
+        return field_errors(exc, REGISTER_ERRORS, lang)
+    say = gettext_for(lang)
+    sides = (exc.extra or {}).get("parties") or ["party_a", "party_b"]
+    errors: dict[str, str] = {}
+    for side in sides:
+        key = side.removeprefix("party_")
+        errors[f"{key}_id_number"] = say(N_("%(party)s: %(problem)s")) % {
+            "party": say(PARTY_LABELS[key]),
+            "problem": say(PARTY_REFUSALS[exc.code]),
+        }
+    return errors
+
+
 @post("/workbench/register", opt=REGISTER, include_in_schema=False)
 async def register_submit(request: Request) -> Response:
     raw = await read_form(request)
     form = {key: raw.get(key) for key in _blank_form()}
+    errors = _register_problems(request, form)
+    if errors:
+        return await _register_page(request, form, errors, 422)
     parties = [
         PartyInput(
             form[f"{side}_id_number"],
@@ -121,8 +195,7 @@ async def register_submit(request: Request) -> Response:
             kinship_declaration_signed=form["kinship"] == "signed",
         )
     except DomainError as exc:
-        errors = field_errors(exc, REGISTER_ERRORS, request_language(request))
-        return await _register_page(request, form, errors, exc.status_code)
+        return await _register_page(request, form, _refusal_errors(request, exc), exc.status_code)
     return done(
         request,
         f"/marriage/workbench/registrations/{result['id']}",

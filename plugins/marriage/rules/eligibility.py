@@ -80,3 +80,23 @@ def registration_refusal(
     if not may_register_at(registry_division, parties, registered_on, eras):
         return "NOT_IN_JURISDICTION"
     return None
+
+
+def parties_concerned(
+    refusal: RegistrationRefusal, party_a: Party, party_b: Party, registered_on: dt.date
+) -> tuple[Literal["party_a", "party_b"], ...]:
+    """Which party a refusal is about, so the clerk is told whose fact stops the registration
+    (both for the refusals about the couple: same person, not a man and a woman, jurisdiction)."""
+    sides: tuple[tuple[Literal["party_a", "party_b"], Party], ...] = (
+        ("party_a", party_a),
+        ("party_b", party_b),
+    )
+    tests = {
+        "DECEASED": lambda p: is_dead_on(p, registered_on),
+        "UNDERAGE": lambda p: not has_legal_marriage_age(p.id_number, registered_on),
+        "ALREADY_MARRIED": lambda p: current_spouse(p.marital_records) is not None,
+    }
+    test = tests.get(refusal)
+    if test is None:
+        return ("party_a", "party_b")
+    return tuple(side for side, party in sides if test(party))

@@ -20,6 +20,7 @@ from core.identity import mask_id_number
 from core.people.service import ensure_person, valid_division, valid_id_number
 from plugins.marriage.certificates import issue_registration_certificate
 from plugins.marriage.rules import is_cross_province, registration_refusal
+from plugins.marriage.rules.eligibility import parties_concerned
 from plugins.marriage.services.booking import complete, normalize_code
 from plugins.marriage.services.offices import get_office
 from plugins.marriage.services.records import add_record, lock_people, party
@@ -113,7 +114,8 @@ async def register_marriage(
         ]
         refusal = registration_refusal(parties[0], parties[1], office["division_code"], day)
         if refusal is not None:
-            raise DomainError(refusal, REFUSALS[refusal])
+            concerned = parties_concerned(refusal, parties[0], parties[1], day)
+            raise DomainError(refusal, REFUSALS[refusal], extra={"parties": list(concerned)})
         if not kinship_declaration_signed:
             raise DomainError(
                 "KINSHIP_DECLARATION_MISSING",

@@ -11,12 +11,20 @@ from litestar.params import Parameter
 
 from core.auth.guards import require_user
 from core.errors import DomainError
-from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
+from core.web.forms import (
+    FORM_LEVEL,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    field_errors,
+    read_form,
+)
 from core.web.rendering import render_page, request_language
 
-from ..rules import REPORT_FIELDS
+from ..rules import INSPECTION_RESULT_LABELS, REPORT_FIELDS
 from ..services import registry, reports
-from .common import done, page_of, pager_for, whole_number
+from .common import done, page_of, pager_for, translate, whole_number
 
 REGISTER = {"permission": "social_orgs.register"}
 INSPECT = {"permission": "social_orgs.inspect"}
@@ -145,14 +153,54 @@ def _refusal(request: Request, exc: DomainError, field: str) -> dict[str, str]:
     return {field: errors[FORM_LEVEL]}
 
 
+INSPECTION_RESULTS = {
+    "qualified": N_("Qualified"),
+    "basically_qualified": N_("Basically qualified"),
+    "unqualified": N_("Unqualified"),
+}
+
+
 @post("/reports/{uscc:str}/{year:int}/inspection", opt=INSPECT, include_in_schema=False)
 async def inspect_post(request: Request, uscc: str, year: int) -> Response:
+    """Two steps: the chosen result is shown back with the report's facts before it is recorded
+    (a verdict is never a default, and one click does not record it)."""
     user = require_user(request)
     form = await read_form(request)
-    try:
-        report = await reports.inspect(
-            uscc, year, form.get("result"), form.get("note"), user.username
+    result, note = form.get("result"), form.get("note")
+    here = f"/orgs/reports/{uscc}/{year}"
+    if result not in INSPECTION_RESULT_LABELS:
+        message = translate(request, N_("Choose the inspection result."))
+        return await _report_page(request, uscc, year, {"result": message}, 422)
+    if not confirmed(form):
+        report = await reports.get_report(uscc, year)
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=translate(request, N_("Record the inspection result")),
+                question=translate(
+                    request,
+                    N_("Record this inspection result? It is published to the organization."),
+                ),
+                action=f"{here}/inspection",
+                back=here,
+                fields=(("result", result), ("note", note)),
+                facts=(
+                    (
+                        translate(request, N_("Organization")),
+                        f"{report['org_name']} · {report['uscc']}",
+                    ),
+                    (translate(request, N_("Report year")), str(year)),
+                    (
+                        translate(request, N_("Result")),
+                        translate(request, INSPECTION_RESULTS[result]),
+                    ),
+                    (translate(request, N_("Note")), note or "—"),
+                ),
+                button=translate(request, N_("Record the result")),
+            ),
         )
+    try:
+        report = await reports.inspect(uscc, year, result, note, user.username)
     except DomainError as exc:
         errors = _refusal(request, exc, "result")
         return await _report_page(request, uscc, year, errors, 422)

@@ -129,8 +129,20 @@ async def test_queues_detail_and_decisions_through_pages(desk) -> None:
 async def test_payroll_and_standards_pages(desk) -> None:
     await desk.today(dt.date(2026, 5, 6))
     await desk.approved(desk.new_id(), subsidies=["nursing"])
-    r = await desk.client.post(
+    page = await desk.client.get("/disability/payroll", headers=desk.reviewer)
+    assert 'name="month" type="month" value=""' in page.text  # no month is chosen for you
+    blank = await desk.client.post("/disability/payroll", data={"month": ""}, headers=desk.reviewer)
+    assert blank.status_code == 422 and "请填写发放月份" in blank.text
+    ask = await desk.client.post(
         "/disability/payroll", data={"month": "2026-05"}, headers=desk.reviewer
+    )
+    assert ask.status_code == 200 and "2026-05" in ask.text and "确认" in ask.text
+    assert 'name="confirmed" value="yes"' in ask.text
+    assert (await desk.client.get("/api/v1/disability/payroll", headers=desk.reviewer)).json()[
+        "total"
+    ] == 0  # nothing paid before the confirmation
+    r = await desk.client.post(
+        "/disability/payroll", data={"month": "2026-05", "confirmed": "yes"}, headers=desk.reviewer
     )
     assert r.status_code == 303 and r.headers["location"] == "/disability/payroll/2026-05"
     r = await desk.client.get("/disability/payroll/2026-05", headers=desk.reviewer)

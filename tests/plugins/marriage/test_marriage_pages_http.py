@@ -53,7 +53,7 @@ async def test_citizen_booking_pages(client):
         data={"service": "marriage", "partner_id_number": man, "partner_name": "李芳"},
         headers=citizen,
     )
-    assert r.status_code == 422 and "请填写对方的身份证号码" in r.text
+    assert r.status_code == 422 and "这是您本人的身份证号码" in r.text  # not "missing"
     r = await client.post(
         f"/marriage/slot/{slot['id']}",
         data={"service": "marriage", "partner_id_number": woman, "partner_name": "李芳"},

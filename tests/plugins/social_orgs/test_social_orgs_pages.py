@@ -7,6 +7,7 @@ browser session with its CSRF token.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -123,9 +124,25 @@ async def test_clerk_inspects_from_the_queue(
     assert "江海区围棋协会" in queue.text and f"/orgs/reports/{code}/2024" in queue.text
     review = await client.get(f"/orgs/reports/{code}/2024", headers={**clerk, **ZH})
     assert review.status_code == 200 and "基本合格" in review.text
-    r = await client.post(
+    # no verdict is preselected: the first option is the blank "choose" one
+    assert re.search(r'<select id="f-result"[^>]*>\s*<option value="">', review.text)
+    assert " selected" not in review.text.split('id="f-result"')[1].split("</select>")[0]
+    missing = await client.post(
+        f"/orgs/reports/{code}/2024/inspection", data={"note": "x"}, headers={**clerk, **ZH}
+    )
+    assert missing.status_code == 422 and "请选择年检结论" in missing.text
+    ask = await client.post(
         f"/orgs/reports/{code}/2024/inspection",
         data={"result": "basically_qualified", "note": "会计档案不全"},
+        headers={**clerk, **ZH},
+    )
+    assert ask.status_code == 200 and "确认" in ask.text and "基本合格" in ask.text
+    assert 'name="confirmed" value="yes"' in ask.text
+    unrecorded = (await client.get(f"/api/v1/orgs/{code}")).json()
+    assert unrecorded["latest_inspection"] is None  # nothing recorded before the confirmation
+    r = await client.post(
+        f"/orgs/reports/{code}/2024/inspection",
+        data={"result": "basically_qualified", "note": "会计档案不全", "confirmed": "yes"},
         headers=clerk,
     )
     assert r.status_code == 303
