@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import inspect
+import re
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -94,11 +96,34 @@ def _static_dirs(host: PluginHost) -> list[Path]:
     return dirs
 
 
+# How a handler reads the signed-in user. A ``public`` handler doing so checks access by hand,
+# which a new page could forget; it declares a permission (or ``auth=True``) instead, or says
+# ``user_optional=True`` when it only adapts to a visitor who happens to be signed in.
+_READS_USER = re.compile(
+    r"require_user\(|current_user\(|scope\.get\(\"user\"\)|scope\[\"user\"\]|request\.user\b"
+)
+
+
+def _reads_user(handler: Any) -> bool:
+    try:
+        source = inspect.getsource(handler.fn)
+    except (OSError, TypeError):
+        return False
+    return bool(_READS_USER.search(source))
+
+
 def _check_every_route_declares_access(app: Litestar) -> None:
-    """Fail start-up when a handler would be reachable by omission."""
+    """Fail start-up when a handler would be reachable by omission, or is public although it
+    looks at who is signed in."""
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
-            if handler.opt.get("static") or any(key in handler.opt for key in ACCESS_KEYS):
+            opt = handler.opt
+            if opt.get("public") and not opt.get("user_optional") and _reads_user(handler):
+                raise PluginConfigError(
+                    f"route {route.path} ({handler.handler_name}) is public but reads the "
+                    "current user: declare its permission or auth=True (or user_optional=True)"
+                )
+            if opt.get("static") or any(key in opt for key in ACCESS_KEYS):
                 continue
             if handler.http_methods == {"OPTIONS"}:  # Litestar's generated preflight answer
                 continue

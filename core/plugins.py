@@ -181,7 +181,8 @@ class PluginHost:
         self.audit_event_types: dict[str, AuditEventType] = _unique(
             _flatten(hook.minzheng_audit_event_types()), "name", "audit event type"
         )
-        audit.register_actions(self.audit_event_types)
+        if _host is self:
+            audit.register_actions(self.audit_event_types)
         self.certificate_templates: dict[str, CertificateTemplate] = _unique(
             _flatten(hook.minzheng_certificate_templates()), "kind", "certificate kind"
         )
@@ -374,10 +375,13 @@ def get_host() -> PluginHost:
     """The process's plugin host, built on first use (never at import time)."""
     global _host
     if _host is None:
-        _host = PluginHost()
-    return _host
+        set_host(PluginHost())
+    return _host  # type: ignore[return-value]
 
 
 def set_host(host: PluginHost | None) -> None:
+    """Make ``host`` the process's: its declared audit actions become the ones ``audit.record``
+    accepts."""
     global _host
     _host = host
+    audit.register_actions(host.audit_event_types if host else ())

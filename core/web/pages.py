@@ -102,7 +102,7 @@ async def login_submit(request: Request) -> Response:
     return _start_session(request, target, raw, expires_at)
 
 
-@get("/signup", opt=PUBLIC, include_in_schema=False)
+@get("/signup", opt={**PUBLIC, "user_optional": True}, include_in_schema=False)
 async def signup_page(request: Request) -> Response:
     target = safe_next(request.query_params.get("next"))
     if request.scope.get("user") is not None:

@@ -284,3 +284,48 @@ def test_register_plugin_at_runtime_with_the_same_checks(make_module):
 
     host.unregister_plugin("probe")
     assert "probe" not in host.plugins and "probe.read" not in host.permissions
+
+
+def test_public_route_that_reads_the_user_stops_start_up(make_module, database_url):
+    """Issue #15 item 1: a page that checks the user by hand must declare its permission."""
+    from litestar import Request
+
+    from core.app import create_app
+    from core.auth.guards import require_user
+    from core.plugins import get_host, set_host
+    from core.settings import get_settings
+
+    @get("/mine", opt={"public": True})
+    async def checks_by_hand(request: Request) -> str:
+        return require_user(request).username
+
+    @hookimpl
+    def minzheng_route_handlers():
+        return PluginRoutes(pages=[checks_by_hand])
+
+    previous = get_host()
+    try:
+        host = _host(make_module("handmade", minzheng_route_handlers=minzheng_route_handlers))
+        with pytest.raises(PluginConfigError, match="is public but reads the current user"):
+            create_app(get_settings(), host=host)
+    finally:
+        set_host(previous)
+
+
+def test_no_staff_page_is_public():
+    """Every page an anonymous visitor reaches is one meant for the public; a new public page
+    is a decision recorded here."""
+    from core.app import create_app
+
+    app = create_app()
+    public_pages = {
+        route.path
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", [])
+        if handler.opt.get("public") and not route.path.startswith(("/api/", "/schema", "/static"))
+    }
+    meant_for_everyone = {
+        "/", "/login", "/logout", "/signup", "/verify/{certificate_no:str}",
+        "/marriage", "/funeral", "/orgs", "/orgs/spot-checks", "/orgs/{uscc:str}",
+    }  # fmt: skip
+    assert public_pages <= meant_for_everyone, sorted(public_pages - meant_for_everyone)

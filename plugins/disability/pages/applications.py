@@ -8,6 +8,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
+from core.auth.guards import require_user
 from core.auth.identity import CurrentUser
 from core.errors import DomainError
 from core.i18n import bilingual
@@ -17,16 +18,13 @@ from plugins.disability.api.applications import assessment_body
 from plugins.disability.pages.common import (
     FORM,
     LABELS,
-    PAGE,
     back_to,
     checked,
     error_text,
     many,
     page_window,
     pager,
-    signed_in,
     text,
-    to_login,
 )
 from plugins.disability.services.applications import (
     ApplicationInput,
@@ -116,20 +114,16 @@ async def _form(
     )
 
 
-@get("/apply", opt=PAGE, include_in_schema=False)
+@get("/apply", opt={"permission": APPLY}, include_in_schema=False)
 async def apply_form(request: Request) -> Response:
-    user = signed_in(request, APPLY)
-    if user is None:
-        return to_login(request)
+    user = require_user(request)
     values = _values({"subsidies": ["living", "nursing"], "hukou_division": "440704"}, user)
     return await _form(request, user, values)
 
 
-@post("/apply", opt=PAGE, include_in_schema=False)
+@post("/apply", opt={"permission": APPLY}, include_in_schema=False)
 async def apply_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
-    user = signed_in(request, APPLY)
-    if user is None:
-        return to_login(request)
+    user = require_user(request)
     values = _values(data, user)
     try:
         form = _input(values)
@@ -148,16 +142,14 @@ async def apply_submit(request: Request, data: dict[str, Any] = FORM) -> Respons
     )
 
 
-@get("/", opt=PAGE, include_in_schema=False)
+@get("/", opt={"auth": True}, include_in_schema=False)
 async def home(request: Request) -> Response:
     return Redirect("/disability/applications", status_code=303)
 
 
-@get("/applications", opt=PAGE, include_in_schema=False)
+@get("/applications", opt={"permission": READ}, include_in_schema=False)
 async def queue(request: Request, status: str | None = None) -> Response:
-    user = signed_in(request, READ)
-    if user is None:
-        return to_login(request)
+    user = require_user(request)
     if status is None and user.is_staff:
         status = "street_approved" if user.has("disability.approve") else "submitted"
     if status in ("", "all") or status not in APPLICATION_STATUSES:
@@ -198,21 +190,21 @@ async def detail(
     )
 
 
-@get("/applications/{application_id:int}", opt=PAGE, include_in_schema=False)
+@get("/applications/{application_id:int}", opt={"permission": READ}, include_in_schema=False)
 async def application_page(request: Request, application_id: int) -> Response:
-    user = signed_in(request, READ)
-    if user is None:
-        return to_login(request)
+    user = require_user(request)
     return await detail(request, user, application_id)
 
 
-@post("/applications/{application_id:int}/street-review", opt=PAGE, include_in_schema=False)
+@post(
+    "/applications/{application_id:int}/street-review",
+    opt={"permission": "disability.street_review"},
+    include_in_schema=False,
+)
 async def street_review_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
-    user = signed_in(request, "disability.street_review")
-    if user is None:
-        return to_login(request)
+    user = require_user(request)
     try:
         status = await street_review(
             application_id, text(data, "approve") == "1", text(data, "note")
@@ -222,13 +214,15 @@ async def street_review_submit(
     return back_to(request, f"/disability/applications/{application_id}", DONE[status])
 
 
-@post("/applications/{application_id:int}/decision", opt=PAGE, include_in_schema=False)
+@post(
+    "/applications/{application_id:int}/decision",
+    opt={"permission": "disability.approve"},
+    include_in_schema=False,
+)
 async def decision_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
-    user = signed_in(request, "disability.approve")
-    if user is None:
-        return to_login(request)
+    user = require_user(request)
     try:
         if text(data, "approve") == "1":
             status = (await approve(application_id, text(data, "note")))["status"]

@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 
+from core.auth.guards import require_user
 from core.errors import DomainError
 from core.web.forms import N_
 from core.web.rendering import render_page
@@ -15,14 +16,11 @@ from plugins.disability.pages.applications import detail
 from plugins.disability.pages.common import (
     FORM,
     LABELS,
-    PAGE,
     back_to,
     many,
     page_window,
     pager,
-    signed_in,
     text,
-    to_login,
 )
 from plugins.disability.services.beneficiaries import list_beneficiaries, record_review
 from plugins.disability.services.stops import record_grade, stop_beneficiary
@@ -59,15 +57,13 @@ async def _listing(
     )
 
 
-@get("/beneficiaries", opt=PAGE, include_in_schema=False)
+@get("/beneficiaries", opt={"permission": "disability.beneficiaries"}, include_in_schema=False)
 async def beneficiaries_page(
     request: Request,
     status: str = "active",
     subsidy: str | None = None,
     review_due: bool = False,
 ) -> Response:
-    if signed_in(request, "disability.beneficiaries") is None:
-        return to_login(request)
     if status not in ("active", "stopped", "all"):
         status = "active"
     if subsidy not in ("living", "nursing"):
@@ -75,17 +71,13 @@ async def beneficiaries_page(
     return await _listing(request, N_("Beneficiaries"), status, subsidy, review_due)
 
 
-@get("/reviews", opt=PAGE, include_in_schema=False)
+@get("/reviews", opt={"permission": "disability.beneficiaries"}, include_in_schema=False)
 async def reviews_page(request: Request) -> Response:
-    if signed_in(request, "disability.beneficiaries") is None:
-        return to_login(request)
     return await _listing(request, N_("Due for the annual review"), "active", None, True)
 
 
 async def _act(request: Request, application_id: int, permission: str, action: Any) -> Response:
-    user = signed_in(request, permission)
-    if user is None:
-        return to_login(request)
+    user = require_user(request)
     try:
         done = await action()
     except DomainError as exc:
@@ -93,7 +85,11 @@ async def _act(request: Request, application_id: int, permission: str, action: A
     return back_to(request, f"/disability/applications/{application_id}", done)
 
 
-@post("/applications/{application_id:int}/stop", opt=PAGE, include_in_schema=False)
+@post(
+    "/applications/{application_id:int}/stop",
+    opt={"permission": "disability.stop"},
+    include_in_schema=False,
+)
 async def stop_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
@@ -110,7 +106,11 @@ async def stop_submit(
     return await _act(request, application_id, "disability.stop", action)
 
 
-@post("/applications/{application_id:int}/grade", opt=PAGE, include_in_schema=False)
+@post(
+    "/applications/{application_id:int}/grade",
+    opt={"permission": "disability.beneficiary.manage"},
+    include_in_schema=False,
+)
 async def grade_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
@@ -136,7 +136,11 @@ async def grade_submit(
     return await _act(request, application_id, "disability.beneficiary.manage", action)
 
 
-@post("/applications/{application_id:int}/review", opt=PAGE, include_in_schema=False)
+@post(
+    "/applications/{application_id:int}/review",
+    opt={"permission": "disability.beneficiary.manage"},
+    include_in_schema=False,
+)
 async def review_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:

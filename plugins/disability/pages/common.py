@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from litestar import Request, Response
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 from litestar.response import Redirect
 
-from core.auth.identity import CurrentUser
-from core.errors import DomainError, Forbidden
+from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.web.flash import set_flash
 from core.web.forms import N_
 from core.web.paging import Pager, page_number
 from core.web.rendering import request_language
 
-PAGE = {"public": True}
-"""Pages check the user themselves, so a visitor who is not signed in is sent to the sign-in
-page instead of getting a bare 401; every handler calls ``signed_in`` with its permission."""
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
 
 STATUS_LABELS = {
@@ -57,21 +52,6 @@ LABELS = {
     "category_labels": CATEGORY_LABELS,
     "stop_labels": STOP_LABELS,
 }
-
-
-def signed_in(request: Request, permission: str) -> CurrentUser | None:
-    """The user when they hold ``permission``; None when nobody is signed in; 403 otherwise."""
-    user: CurrentUser | None = request.scope.get("user")
-    if user is None:
-        return None
-    if not user.has(permission):
-        raise Forbidden()
-    return user
-
-
-def to_login(request: Request) -> Response:
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return Redirect(f"/login?next={quote(target)}", status_code=303)
 
 
 def back_to(request: Request, path: str, message: str) -> Response:

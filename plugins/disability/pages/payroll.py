@@ -17,15 +17,12 @@ from core.web.rendering import render_page, request_language
 from plugins.disability.pages.common import (
     FORM,
     LABELS,
-    PAGE,
     back_to,
     checked,
     error_text,
     page_window,
     pager,
-    signed_in,
     text,
-    to_login,
 )
 from plugins.disability.rules import SubsidyPolicy, month_of, previous_month
 from plugins.disability.services.payroll import list_runs, payroll_preview, run_payroll
@@ -63,19 +60,15 @@ async def _payroll_page(
     )
 
 
-@get("/payroll", opt=PAGE, include_in_schema=False)
+@get("/payroll", opt={"permission": PAYROLL}, include_in_schema=False)
 async def payroll_page(request: Request) -> Response:
-    if signed_in(request, PAYROLL) is None:
-        return to_login(request)
     return await _payroll_page(request)
 
 
-@post("/payroll", opt=PAGE, include_in_schema=False)
+@post("/payroll", opt={"permission": PAYROLL}, include_in_schema=False)
 async def payroll_run(request: Request, data: dict[str, Any] = FORM) -> Response:
     """Two steps: the month is checked and shown with what it will pay; only the confirmation
     runs it."""
-    if signed_in(request, PAYROLL) is None:
-        return to_login(request)
     month = text(data, "month")
     say = gettext_for(request_language(request))
     if not month:
@@ -116,10 +109,8 @@ def _payroll_confirmation(say: Callable[[str], str], preview: dict[str, Any]) ->
     )
 
 
-@get("/payroll/{month:str}", opt=PAGE, include_in_schema=False)
+@get("/payroll/{month:str}", opt={"permission": PAYROLL}, include_in_schema=False)
 async def payroll_month(request: Request, month: str) -> Response:
-    if signed_in(request, PAYROLL) is None:
-        return to_login(request)
     limit, offset = page_window(request, LIMIT)
     run = await run_with_lines(month, limit, offset)
     return await render_page(
@@ -147,17 +138,13 @@ async def _standards_page(request: Request, error: DomainError | None = None) ->
     )
 
 
-@get("/standards", opt=PAGE, include_in_schema=False)
+@get("/standards", opt={"permission": SETTINGS}, include_in_schema=False)
 async def standards_page(request: Request) -> Response:
-    if signed_in(request, SETTINGS) is None:
-        return to_login(request)
     return await _standards_page(request)
 
 
-@post("/standards", opt=PAGE, include_in_schema=False)
+@post("/standards", opt={"permission": SETTINGS}, include_in_schema=False)
 async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
-    if signed_in(request, SETTINGS) is None:
-        return to_login(request)
     try:
         try:
             year = int(text(data, "year"))
@@ -173,10 +160,8 @@ async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Res
     return back_to(request, "/disability/standards", N_("The standard was saved."))
 
 
-@post("/policies", opt=PAGE, include_in_schema=False)
+@post("/policies", opt={"permission": SETTINGS}, include_in_schema=False)
 async def policy_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
-    if signed_in(request, SETTINGS) is None:
-        return to_login(request)
     try:
         try:
             effective_from = dt.date.fromisoformat(text(data, "effective_from"))

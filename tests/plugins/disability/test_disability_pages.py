@@ -173,9 +173,10 @@ async def test_payroll_and_standards_pages(desk) -> None:
     ],
 )
 async def test_pages_refuse_roles_and_send_visitors_to_sign_in(desk, path, permission_holder):
-    r = await desk.client.get(path)
+    browser = {"accept": "text/html"}
+    r = await desk.client.get(path, headers=browser)
     assert r.status_code == 303 and r.headers["location"].startswith("/login?next=")
-    r = await desk.client.get(path, headers=getattr(desk, permission_holder))
+    r = await desk.client.get(path, headers={**browser, **getattr(desk, permission_holder)})
     assert r.status_code == 403
 
 
