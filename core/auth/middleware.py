@@ -3,7 +3,8 @@
 Sets ``scope["user"]`` to a ``CurrentUser`` or ``None`` (never raises for anonymous requests:
 the permission guard decides). Bearer tokens come from ``Authorization``; browser sessions from
 the ``mz_session`` cookie, and then every unsafe method must carry the session's CSRF token in the
-``X-CSRF-Token`` header or the ``_csrf`` form field.
+``X-CSRF-Token`` header or the ``_csrf`` form field; anonymous page forms carry the pre-session
+token, and cross-site unsafe requests are refused (``core.auth.csrf``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,15 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
+from core.auth.csrf import (
+    check_pre_session,
+    check_same_origin,
+    csrf_failed,
+    needs_pre_session_token,
+    supplied_token,
+)
 from core.auth.tokens import csrf_token_for, resolve_token, user_from_row
 from core.context import current_actor, current_ip
-from core.errors import DomainError
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -68,8 +75,12 @@ class IdentityMiddleware(ASGIMiddleware):
         actor_token = current_actor.set(user.audit_name if user else "anonymous")
         ip_token = current_ip.set(client_ip(scope))
         try:
-            if user is not None and user.via_session and scope["method"] in UNSAFE:
-                await _check_csrf(request, raw or "")
+            if scope["method"] in UNSAFE and not header.lower().startswith("bearer "):
+                check_same_origin(request)
+                if user is not None and user.via_session:
+                    await _check_csrf(request, raw or "")
+                elif user is None and needs_pre_session_token(request):
+                    await check_pre_session(request)
             await next_app(scope, receive, send)
         finally:
             current_actor.reset(actor_token)
@@ -78,19 +89,9 @@ class IdentityMiddleware(ASGIMiddleware):
 
 async def _check_csrf(request: Request, raw_session: str) -> None:
     expected = csrf_token_for(raw_session)
-    supplied = request.headers.get("x-csrf-token")
-    if supplied is None:
-        content_type = request.headers.get("content-type", "")
-        if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form()
-            supplied = form.get("_csrf")
-    given = str(supplied or "").encode("utf-8", "surrogatepass")
+    given = (await supplied_token(request)).encode("utf-8", "surrogatepass")
     if not given or not hmac.compare_digest(given, expected.encode()):
-        raise DomainError(
-            "CSRF_FAILED",
-            "Form expired or forged; reload the page / 表单已失效，请刷新页面后重试",
-            status_code=403,
-        )
+        raise csrf_failed()
 
 
 async def add_security_headers(message: Message, scope: Scope) -> None:

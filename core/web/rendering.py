@@ -27,6 +27,7 @@ from litestar.datastructures import Cookie
 from markupsafe import escape
 
 from core import clock
+from core.auth.csrf import PRE_SESSION_COOKIE, new_pre_session_nonce, pre_session_token
 from core.auth.middleware import SESSION_COOKIE
 from core.auth.tokens import csrf_token_for
 from core.i18n import (
@@ -170,7 +171,9 @@ def base_context(
         "gettext": env.globals["gettext"],
         "_": env.globals["_"],
         "ngettext": env.globals["ngettext"],
-        "csrf_token": csrf_token_for(raw_session) if with_session and raw_session else "",
+        "csrf_token": csrf_token_for(raw_session)
+        if with_session and raw_session
+        else pre_session_token(request),
         "menu": menu,
         "services": services,
         "path": request.url.path,
@@ -220,6 +223,18 @@ def finish_page(request: Request, response: Response, context: dict[str, Any]) -
         )
     if context.get("flashes"):
         response.delete_cookie(FLASH_COOKIE, path="/")
+    nonce = new_pre_session_nonce(request)
+    if nonce:
+        response.set_cookie(
+            Cookie(
+                key=PRE_SESSION_COOKIE,
+                value=nonce,
+                httponly=True,
+                samesite="lax",
+                secure=request.url.scheme == "https",
+                path="/",
+            )
+        )
     if context.get("user") is not None:
         response.headers["cache-control"] = "no-store"
     return response

@@ -70,3 +70,14 @@ def run_cli(
         check=False,
         cwd=ROOT,
     )
+
+
+async def form_token(client: httpx.AsyncClient, path: str = "/login") -> str:
+    """The ``_csrf`` field of the page at ``path``, as a browser gets it (the client keeps the
+    pre-session cookie that goes with it)."""
+    import re
+
+    page = await client.get(path, headers={"accept": "text/html"})
+    found = re.search(r'name="_csrf" value="([0-9a-f]+)"', page.text)
+    assert found, page.text[:500]
+    return found.group(1)

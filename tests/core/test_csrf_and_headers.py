@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core.support import PASSWORD, assert_error
+from tests.core.support import PASSWORD, assert_error, form_token
 
 pytestmark = pytest.mark.db
 
@@ -18,7 +18,10 @@ async def session(client):
     from core.auth.tokens import csrf_token_for
 
     await create_staff_user("admin-page", PASSWORD, ["admin"])
-    r = await client.post("/login", data={"username": "admin-page", "password": PASSWORD})
+    r = await client.post(
+        "/login",
+        data={"username": "admin-page", "password": PASSWORD, "_csrf": await form_token(client)},
+    )
     assert r.status_code in (301, 302, 303), r.text
     raw = client.cookies.get(SESSION_COOKIE)
     assert raw

@@ -9,6 +9,8 @@ import re
 
 import pytest
 
+from tests.core.support import form_token
+
 pytestmark = pytest.mark.db
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -22,7 +24,13 @@ async def signed_in(client, *roles: str, username: str = "boss", office: str | N
 
     await create_staff_user(username, "admin-password-1", list(roles), office)
     r = await client.post(
-        "/login", data={"username": username, "password": "admin-password-1"}, headers=HTML
+        "/login",
+        data={
+            "username": username,
+            "password": "admin-password-1",
+            "_csrf": await form_token(client),
+        },
+        headers=HTML,
     )
     assert r.status_code == 303, r.text
     page = await client.get("/", headers=HTML)

@@ -12,6 +12,8 @@ import re
 import httpx
 import pytest
 
+from tests.core.support import form_token
+
 pytestmark = pytest.mark.db
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -21,7 +23,12 @@ CSRF = re.compile(r'name="_csrf" value="([0-9a-f]+)"')
 async def sign_in(client, username: str, password: str, next_: str = "/"):
     return await client.post(
         "/login",
-        data={"username": username, "password": password, "next": next_},
+        data={
+            "username": username,
+            "password": password,
+            "next": next_,
+            "_csrf": await form_token(client),
+        },
         headers=HTML,
     )
 
@@ -129,6 +136,7 @@ async def test_citizen_signs_up_and_is_signed_in(client, id_number):
             "password": "citizen-pass-1",
             "password_again": "citizen-pass-1",
             "next": "/",
+            "_csrf": await form_token(client, "/signup"),
         },
         headers=HTML,
     )
@@ -166,6 +174,7 @@ async def test_sign_up_errors_appear_next_to_their_field(
         "password_again": "citizen-pass-1",
         **changes,
     }
+    data["_csrf"] = await form_token(client, "/signup")
     r = await client.post("/signup", data=data, headers=HTML)
     assert r.status_code in (400, 422)
     error = re.search(rf'<p class="field-error" id="f-{field}-error">([^<]*)</p>', r.text)
@@ -190,6 +199,7 @@ async def test_signing_up_twice_with_one_identity_number_is_refused(client, id_n
             "phone": "13800138000",
             "password": "another-pass-1",
             "password_again": "another-pass-1",
+            "_csrf": await form_token(client, "/signup"),
         },
         headers=HTML,
     )

@@ -9,6 +9,7 @@ import re
 import httpx
 import pytest
 
+from tests.core.support import form_token
 from tests.e2e.support import PASSWORD, bureau, id_number, org_code, unique
 
 pytestmark = pytest.mark.browser
@@ -75,7 +76,10 @@ async def test_every_role_sees_its_own_menu_and_every_entry_opens(live_server):
         accounts = await _accounts(admin, unique())
         for role, username in accounts.items():
             async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as browser:
-                r = await browser.post("/login", data={"username": username, "password": PASSWORD})
+                token = await form_token(browser)
+                r = await browser.post(
+                    "/login", data={"username": username, "password": PASSWORD, "_csrf": token}
+                )
                 assert r.status_code == 303, (role, r.text[:300])
                 home = (await browser.get("/")).text
                 links = menu_links(home)
