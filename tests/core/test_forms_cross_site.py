@@ -83,7 +83,9 @@ async def test_cross_site_form_posts_are_refused_even_with_a_valid_token(
     client, staff_user, headers
 ):
     token = await form_token(client)
-    r = await client.post("/login", data={**staff_user, "_csrf": token}, headers={**JSON, **headers})
+    r = await client.post(
+        "/login", data={**staff_user, "_csrf": token}, headers={**JSON, **headers}
+    )
     assert_error(r, 403, "CROSS_SITE_REQUEST")
     assert "mz_session" not in client.cookies
 
@@ -110,7 +112,9 @@ async def test_cross_site_posts_with_a_session_are_refused(client, staff_user):
 
 async def test_bearer_api_calls_need_no_token_and_no_origin(client, admin):
     headers = {**admin, "origin": "https://integration.example", "sec-fetch-site": "cross-site"}
-    r = await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": False}, headers=headers)
+    r = await client.patch(
+        "/api/v1/admin/plugins/funeral", json={"enabled": False}, headers=headers
+    )
     assert r.status_code == 200, r.text
     # Anonymous JSON API calls (no ambient credential) need no form token either.
     r = await client.post("/api/v1/auth/token", json={"username": "x", "password": "y"})
