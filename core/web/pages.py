@@ -17,13 +17,14 @@ from litestar.response import Redirect
 from core import clock
 from core.auth.accounts import authenticate, register_citizen, sign_in_new_citizen
 from core.auth.middleware import SESSION_COOKIE, client_ip
+from core.auth.passwords import password_problem
 from core.auth.ratelimit import enforce_address
 from core.auth.tokens import revoke_token
 from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.web import admin_pages
 from core.web.flash import set_flash
-from core.web.forms import FORM_LEVEL, N_, field_errors, read_form, safe_next
+from core.web.forms import FORM_LEVEL, N_, field_errors, id_number_problem, read_form, safe_next
 from core.web.rendering import base_context, render_page, render_template, request_language
 
 PUBLIC = {"public": True}
@@ -110,19 +111,27 @@ async def signup_page(request: Request) -> Response:
     return await render_page(request, "signup.html", {"next": target, "errors": {}, "form": {}})
 
 
-def _signup_problems(id_number: str, name: str, phone: str, password: str, again: str) -> dict:
-    """What the page itself checks before the account service does (its answers are kept)."""
+def _signup_problems(
+    id_number: str, name: str, phone: str, password: str, again: str, lang: str
+) -> dict[str, str]:
+    """Every field checked in one round, in ``lang`` (the account service's own refusals, such
+    as an existing account, come after)."""
+    _ = gettext_for(lang)
     problems: dict[str, str] = {}
     if not id_number:
-        problems["id_number"] = N_("Enter your identity number.")
+        problems["id_number"] = _(N_("Enter your identity number."))
+    elif number_problem := id_number_problem(id_number, lang):
+        problems["id_number"] = number_problem
     if not name:
-        problems["name"] = N_("Enter your name as it is on your identity card.")
+        problems["name"] = _(N_("Enter your name as it is on your identity card."))
     if not MOBILE.match(phone):
-        problems["phone"] = N_("Enter an 11-digit mobile number, such as 13800000000.")
-    if not password:
-        problems["password"] = N_("Choose a password of at least 8 characters.")
+        problems["phone"] = _(N_("Enter an 11-digit mobile number, such as 13800000000."))
+    if len(password) < 8:
+        problems["password"] = _(N_("Choose a password of at least 8 characters."))
+    elif weak := password_problem(password):
+        problems["password"] = bilingual(weak, lang)
     elif password != again:
-        problems["password_again"] = N_("The two passwords are not the same.")
+        problems["password_again"] = _(N_("The two passwords are not the same."))
     return problems
 
 
@@ -134,12 +143,7 @@ async def signup_submit(request: Request) -> Response:
     target = safe_next(form.get("next"))
     id_number, name = form.get("id_number").upper(), form.get("name")
     phone, password = form.get("phone"), form.raw("password")
-    problems = {
-        field: _(message)
-        for field, message in _signup_problems(
-            id_number, name, phone, password, form.raw("password_again")
-        ).items()
-    }
+    problems = _signup_problems(id_number, name, phone, password, form.raw("password_again"), lang)
     status = 400
     if not problems:
         try:

@@ -153,7 +153,8 @@ async def test_citizen_signs_up_and_is_signed_in(client, id_number):
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"id_number": "440704199001011234"}, "id_number", "身份证号码无效"),
+        ({"id_number": "440704199001011234"}, "id_number", "校验位"),
+        ({"id_number": "44070419900101123"}, "id_number", "应为 18 位，这里填写了 17 位"),
         ({"id_number": ""}, "id_number", "请填写身份证号码"),
         ({"name": ""}, "name", "请按身份证填写姓名"),
         ({"phone": "12345"}, "phone", "请填写 11 位手机号码"),
@@ -186,6 +187,22 @@ async def test_sign_up_errors_appear_next_to_their_field(
         assert 'value="林大伟"' in r.text  # what was typed is kept
     assert await Account.count() == 0
     assert "mz_session" not in client.cookies
+
+
+async def test_sign_up_reports_every_problem_in_one_round(client):
+    """Issue 14: all fields are checked at once (not a second round after fixing the first)."""
+    data = {
+        "id_number": "440704199001011234",
+        "name": "",
+        "phone": "12345",
+        "password": "short",
+        "password_again": "short",
+    }
+    r = await client.post("/signup", data=data, headers=HTML)
+    assert r.status_code == 400
+    for field in ("id_number", "name", "phone", "password"):
+        assert f'id="f-{field}-error"' in r.text, field
+    assert "check character" not in r.text  # no English on the Chinese page
 
 
 async def test_signing_up_twice_with_one_identity_number_is_refused(client, id_number, citizen):

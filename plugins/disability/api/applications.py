@@ -45,10 +45,13 @@ def assessment_body(found: Assessment) -> dict[str, Any]:
     return {
         "filed_month": found.filed_month,
         "card_ok": found.card is not None,
+        # never "eligible" for a subsidy the residence rule then refuses (issue 14)
         "eligible": {
-            "living": bool(elig and elig.living),
-            "nursing": bool(elig and elig.nursing),
+            "living": bool(elig and elig.living and found.resident),
+            "nursing": bool(elig and elig.nursing and found.resident),
         },
+        "hukou_division": found.hukou_division,
+        "hukou_source": found.hukou_source,
         "subsidies": sorted(found.granted),
         "reasons": [{"code": r.code, "zh": r.zh, "en": r.en} for r in found.reasons],
         "can_apply": refusal is None,

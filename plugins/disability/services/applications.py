@@ -79,6 +79,11 @@ class Assessment:
     reasons: tuple[Reason, ...] = ()
     granted: frozenset[str] = field(default_factory=frozenset)
     refusal: DomainError | None = None
+    hukou_division: str | None = None
+    """The hukou the residence rule used: the people registry's when it has one (it overrides
+    the form's), else the form's."""
+    hukou_source: str = ""  # "registry", "form" or "" (none known)
+    resident: bool = True
 
 
 def check_actor(user: CurrentUser, id_number: str) -> None:
@@ -154,8 +159,11 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
         data.orphan_support,
         await policy_on(today),
     )
+    registry_hukou = person.hukou_division if person else None
+    used_hukou = registry_hukou or hukou
+    source = "registry" if registry_hukou else ("form" if hukou else "")
     residence = residence_refusal(
-        (person.hukou_division if person else None) or hukou,
+        used_hukou,
         get_settings().district_division,
         person is not None and person.deceased_on is not None,
     )
@@ -163,7 +171,10 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
     refusal: DomainError | None = None
     granted: frozenset[str] = frozenset()
     why = {
-        "eligible": {"living": result.living, "nursing": result.nursing},
+        "eligible": {
+            "living": result.living and residence is None,
+            "nursing": result.nursing and residence is None,
+        },
         "reasons": [{"code": r.code, "zh": r.zh, "en": r.en} for r in reasons],
     }
     existing = await open_application_id(number)
@@ -176,7 +187,19 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
             granted = granted_subsidies(result, requested)
         except DisabilityRuleError as exc:
             refusal = DomainError(exc.code, exc.detail, extra=why)
-    return Assessment(number, month, today, card, result, reasons, granted, refusal)
+    return Assessment(
+        number,
+        month,
+        today,
+        card,
+        result,
+        reasons,
+        granted,
+        refusal,
+        hukou_division=used_hukou,
+        hukou_source=source,
+        resident=residence is None,
+    )
 
 
 async def submit_application(data: ApplicationInput, user: CurrentUser) -> int:

@@ -13,7 +13,7 @@ from core.auth.guards import require_user
 from core.clock import today
 from core.errors import DomainError, Forbidden
 from core.i18n import gettext_for
-from core.web.forms import FORM_LEVEL, N_, Form, field_errors, read_form
+from core.web.forms import FORM_LEVEL, N_, Form, field_errors, id_number_problem, read_form
 from core.web.rendering import render_page, request_language
 from plugins.funeral.pages.common import done, fen_from_yuan, yuan_text
 from plugins.funeral.schemas import PreviewIn, WaiverIn
@@ -55,8 +55,11 @@ INTAKE_ERRORS = {
 }
 
 
-def _payload(form: Form, stored: StoredPolicy) -> tuple[dict[str, Any], dict[str, str]]:
-    """The API body the form describes, and errors next to the fields that cannot be read."""
+def _payload(form: Form, stored: StoredPolicy, lang: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The API body the form describes, and errors (in ``lang``) next to every field that is
+    missing or cannot be read, all at once; saving needs the funeral home, the applicant and a
+    fee, a preview only the deceased."""
+    say = gettext_for(lang)
     errors: dict[str, str] = {}
     deceased: dict[str, Any] = {"name": form.get("name"), "died_on": form.get("died_on")}
     try:
@@ -69,6 +72,8 @@ def _payload(form: Form, stored: StoredPolicy) -> tuple[dict[str, Any], dict[str
             errors["police_certificate_no"] = N_("Enter the number of the police certificate.")
     else:
         deceased["id_number"] = form.get("id_number")
+        if problem := id_number_problem(form.get("id_number"), lang):
+            errors["id_number"] = problem
     if form.get("hukou_division"):
         deceased["hukou_division"] = form.get("hukou_division")
     items = []
@@ -93,7 +98,24 @@ def _payload(form: Form, stored: StoredPolicy) -> tuple[dict[str, Any], dict[str
             "relation": form.get("applicant_relation"),
         },
     }
-    return body, errors
+    if form.get("action") == "save":
+        for field, message in SAVE_REQUIRED.items():
+            if not form.get(field):
+                errors[field] = message
+        if not items and "items" not in errors:
+            errors["items"] = N_("Enter the fee of at least one basic service.")
+    return body, {
+        field: say(message) if field != "id_number" else message
+        for field, message in errors.items()
+    }
+
+
+SAVE_REQUIRED = {
+    "funeral_home": N_("Enter the funeral home."),
+    "applicant_name": N_("Enter the applicant's name."),
+    "applicant_phone": N_("Enter the applicant's phone number."),
+    "applicant_relation": N_("Enter the applicant's relation to the deceased."),
+}
 
 
 def _form_of_waiver(row: dict[str, Any]) -> dict[str, str]:
@@ -169,8 +191,7 @@ async def intake_submit(request: Request) -> Response:
     stored = await policy_version(correcting["policy_id"]) if correcting else await policy_on(day)
     lang = request_language(request)
     translate = gettext_for(lang)
-    body, errors = _payload(form, stored)
-    errors = {field: translate(message) for field, message in errors.items()}
+    body, errors = _payload(form, stored, lang)
     kept = dict(form.values)
     if errors:
         return await _page(request, kept, errors=errors, correcting=correcting, status_code=422)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
+from core.clock import today as clock_today
 from core.errors import DomainError
 from core.web.forms import N_, read_form
 from core.web.rendering import render_page
@@ -45,7 +48,19 @@ async def divorce_apply(request: Request) -> Response:
 @get("/workbench/divorce/{application_id:int}", opt=REGISTER, include_in_schema=False)
 async def divorce_page(request: Request, application_id: int) -> Response:
     item = await divorce.read_application(require_user(request), application_id)
-    return await render_page(request, "marriage/divorce_detail.html", context(item=item))
+    today = await clock_today()
+    phase = ""
+    if item["status"] == "cooling_off":  # the stored status stays until registered or withdrawn
+        phase = "cooling" if today <= item["cooling_off_ends"] else "registrable"
+    return await render_page(
+        request,
+        "marriage/divorce_detail.html",
+        context(
+            item=item,
+            phase=phase,
+            register_from=item["cooling_off_ends"] + dt.timedelta(days=1),
+        ),
+    )
 
 
 @post("/workbench/divorce/{application_id:int}/withdraw", opt=REGISTER, include_in_schema=False)

@@ -67,6 +67,42 @@ async def test_apply_form_previews_then_files(desk) -> None:
     assert "待街道审核" in r.text and "街道审核通过" in r.text  # the street-review form
 
 
+async def test_preview_uses_and_shows_the_registry_hukou(desk) -> None:
+    """Issue 14: the registry's hukou overrides the form's; the preview says which it used and
+    never says "eligible" for subsidies it then refuses for residence."""
+    from core.people.service import ensure_person
+
+    await desk.today(dt.date(2026, 5, 6))
+    number = desk.new_id()
+    await desk.roster((number, "dibao", dt.date(2026, 1, 1), None))
+    await ensure_person(number, "王建国", hukou_division="440106")  # Guangzhou, not Jianghai
+    form = {
+        "id_number": number,
+        "name": "王建国",
+        "disability_card_no": f"{number}41",
+        "category": "4",
+        "grade": "1",
+        "subsidies": ["living", "nursing"],
+        "hukou_division": "440704",
+        "action": "preview",
+    }
+    r = await desk.client.post("/disability/apply", data=form, headers=desk.clerk)
+    assert r.status_code == 200
+    assert "核对所用户籍：440106（人口信息库）" in r.text
+    verdicts = r.text.split('class="eligibility-list"', 1)[1].split("</ul>", 1)[0]
+    assert "符合" not in verdicts.replace("不符合", "")  # not "eligible", then refused
+    assert "不能提交申请：" in r.text
+    api = await desk.client.post(
+        f"{desk_api()}/eligibility",
+        json={k: v for k, v in form.items() if k != "action"} | {"category": 4, "grade": 1},
+        headers=desk.clerk,
+    )
+    body = api.json()
+    assert body["eligible"] == {"living": False, "nursing": False}
+    assert body["hukou_division"] == "440106" and body["hukou_source"] == "registry"
+    assert body["can_apply"] is False
+
+
 async def test_apply_form_shows_the_refusal_next_to_the_form(desk) -> None:
     number = desk.new_id()
     form = {

@@ -83,6 +83,30 @@ async def test_clerk_previews_saves_and_reaches_the_notice(client, session):
     assert notice.headers["content-type"] == "application/pdf"
 
 
+async def test_intake_reports_every_missing_field_and_picks_no_funeral_home(client, session):
+    """Issue 14: one round names every missing field; the funeral home is not pre-filled."""
+    await clock(TODAY)
+    csrf = await session("clerk", "JH01")
+    page = await client.get("/funeral/intake")
+    home_input = re.search(r'<input id="f-funeral_home"[^>]*>', page.text).group(0)
+    assert 'value=""' in home_input
+    r = await client.post(
+        "/funeral/intake",
+        data={"_csrf": csrf, "id_number": "", "died_on": "", "action": "save"},
+    )
+    assert r.status_code == 422
+    for field in (
+        "id_number",
+        "died_on",
+        "funeral_home",
+        "applicant_name",
+        "applicant_phone",
+        "applicant_relation",
+    ):
+        assert f'id="f-{field}-error"' in r.text, field
+    assert 'id="items-error"' in r.text and "data-error-summary" in r.text
+
+
 async def test_intake_errors_stay_next_to_their_fields(client, session):
     await clock(TODAY)
     csrf = await session("clerk", "JH01")

@@ -134,7 +134,14 @@ async def test_workbench_divorce_and_reissue_pages(client):
     assert r.status_code == 303
     detail = await page(client, r.headers["location"], desk.clerk)
     assert "2026-07-01" in detail and "冷静期" in detail
+    # during cooling-off there is no "register" button under "cooling-off is over" (issue 14)
     url = r.headers["location"]
+    assert f"{url}/register" not in detail and ">办理离婚登记</button>" not in detail
+    assert "期间双方亲自到场可办理离婚登记" in detail
+    await set_today(client, desk.admin, dt.date(2026, 7, 2))
+    later = await page(client, url, desk.clerk)
+    assert f"{url}/register" in later and f"{url}/withdraw" not in later
+    await set_today(client, desk.admin, TODAY)
     r = await client.post(f"{url}/register", headers=desk.clerk)
     assert r.status_code == 303 and r.headers["location"] == url
     r = await client.post(f"{url}/withdraw", data={"id_number": woman}, headers=desk.clerk)

@@ -60,6 +60,10 @@
     if (!result.card_ok) {
       body.appendChild(line(box.dataset.cardBad, "error"));
     } else {
+      if (result.hukou_division) {
+        var template = result.hukou_source === "registry" ? box.dataset.hukouRegistry : box.dataset.hukouForm;
+        body.appendChild(line(template.replace("%(division)s", result.hukou_division), "hukou-used"));
+      }
       var list = document.createElement("ul");
       list.className = "eligibility-list";
       ["living", "nursing"].forEach(function (kind) {
