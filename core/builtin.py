@@ -68,6 +68,7 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "core.clock.set": "设置测试时钟",
         "core.clock.reset": "重置测试时钟",
         "core.backup.restored": "恢复备份",
+        "core.calendar.entered": "录入放假安排",
     }
     return [AuditEventType(name, label) for name, label in names.items()]
 
@@ -117,11 +118,12 @@ async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    from core.api import admin, auth, people, search, stats, testing, verify
+    from core.api import admin, auth, calendar, people, search, stats, testing, verify
     from core.web import dashboard, pages
     from core.web import search as search_pages
 
     api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *search.ROUTES]
+    api += calendar.ROUTES
     api += verify.API_ROUTES
     api += testing.ROUTES  # marked test_only: create_app drops them unless MINZHENG_ENV=test
     public = [*verify.PUBLIC_ROUTES, *pages.ROUTES, *dashboard.ROUTES, *search_pages.ROUTES]

@@ -146,3 +146,21 @@ class CliCommand:
     run: Callable[[Any], Awaitable[int]]
     """Runs with the parsed arguments after the database is configured; returns the exit code."""
     plugin: str = "core"
+
+
+@dataclass(frozen=True)
+class CalendarMove:
+    """A date already told to a person that a newly entered official calendar changes
+    (answer of ``minzheng_calendar_changed``). ``moved_to`` is None for an appointment cancelled
+    because its day is now closed."""
+
+    plugin: str
+    entity: str
+    """``divorce_application``, ``evaluation``, ``appointment`` …"""
+    entity_id: str
+    what: str
+    """What the date is, both languages: ``冷静期届满日 / cooling-off ends``."""
+    told: dt.date
+    moved_to: dt.date | None
+    person: str = ""
+    """Whom it concerns, masked (``张*明``) or an organization's name."""

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from core.auth.identity import CurrentUser
     from core.contributions import (
         AuditEventType,
+        CalendarMove,
         CertificateTemplate,
         CliCommand,
         Indicator,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
         SearchResult,
     )
     from core.people.records import PersonRecord
+    from core.workdays import WorkCalendar
 
 PROJECT = "minzheng"
 hookspec = pluggy.HookspecMarker(PROJECT)
@@ -193,6 +195,23 @@ def minzheng_plugin_switched(name: str, enabled: bool) -> None:
     """*async* Called on every installed plugin after ``name`` was enabled or disabled.
 
     A plugin reacts only to its own name (its ``on_enable``/``on_disable``).
+    """
+
+
+@hookspec
+def minzheng_calendar_changed(
+    year: int, before: WorkCalendar, after: WorkCalendar, today: dt.date, apply: bool
+) -> list[CalendarMove]:
+    """*async* An official holiday schedule for ``year`` is being entered (``PUT
+    /api/v1/calendar/{year}``); ``before`` and ``after`` are the whole calendar without and with it.
+
+    Return every date the plugin has already told a person that ``after`` changes (only dates
+    on or after ``today``): the recomputed date, kept never earlier than told
+    (``core.workdays.kept_promise``), or ``moved_to=None`` for an appointment on a day now closed.
+    With ``apply=False`` (the admin's preview) change nothing. With ``apply=True`` the call runs
+    inside the transaction that stores the year: write the new dates, audit each one and notify
+    the person through the outbox (``core.notifications.enqueue``); raise ``DomainError`` to
+    refuse the whole change.
     """
 
 

@@ -42,7 +42,9 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from core.auth.identity import CurrentUser
+    from core.contributions import CalendarMove
     from core.people.records import PersonRecord
+    from core.workdays import WorkCalendar
 
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "plugins.marriage.plugin",
@@ -358,6 +360,27 @@ class PluginHost:
         await plugin_state.write_enabled(name, enabled)
         await self.enabled(fresh=True)
         await self.plugin_switched(name, enabled)
+
+    async def calendar_changed(
+        self, year: int, before: WorkCalendar, after: WorkCalendar, today: dt.date, apply: bool
+    ) -> list[CalendarMove]:
+        """Every *installed* plugin hears it, enabled or not: a disabled plugin's dates were told
+        to people too and must keep the promise when it is enabled again."""
+        results = self.pm.hook.minzheng_calendar_changed(
+            year=year, before=before, after=after, today=today, apply=apply
+        )
+        moves: list[CalendarMove] = []
+        done = 0
+        try:
+            for result in results:
+                done += 1
+                moves.extend(await _resolve(result) or [])
+        except BaseException:
+            for pending in results[done:]:
+                if inspect.iscoroutine(pending):
+                    pending.close()
+            raise
+        return sorted(moves, key=lambda m: (m.told, m.plugin, m.entity, m.entity_id))
 
     async def plugin_switched(self, name: str, enabled: bool) -> None:
         for result in self.pm.hook.minzheng_plugin_switched(name=name, enabled=enabled):

@@ -161,6 +161,16 @@ class JobLease(Table, tablename="job_lease"):
     last_status = Varchar(length=200, default="")
 
 
+class CalendarYear(Table, tablename="calendar_year"):
+    """A year's official holiday schedule entered by the admin (``PUT /api/v1/calendar/{year}``);
+    it wins over ``chinese-calendar`` and the statutory computation (``core.workdays``)."""
+
+    year = Integer(unique=True)
+    days = Text(default="[]")  # JSON [{"date": "2027-01-01", "kind": "holiday", "name": "元旦"}]
+    entered_by = Varchar(length=64, default="")
+    entered_at = Timestamptz(default=TimestamptzNow())
+
+
 CORE_TABLES: list[type[Table]] = [
     Account,
     AuthToken,
@@ -175,4 +185,5 @@ CORE_TABLES: list[type[Table]] = [
     Notification,
     ClockOverride,
     JobLease,
+    CalendarYear,
 ]

@@ -7,6 +7,7 @@ import datetime as dt
 from core.auth.identity import CurrentUser
 from core.contributions import (
     AuditEventType,
+    CalendarMove,
     CertificateTemplate,
     Indicator,
     MenuItem,
@@ -18,6 +19,7 @@ from core.contributions import (
 )
 from core.hookspecs import hookimpl
 from core.people.records import PersonRecord
+from core.workdays import WorkCalendar
 
 PLUGIN_META = PluginMeta(
     name="marriage",
@@ -29,6 +31,15 @@ PLUGIN_META = PluginMeta(
     order=10,
 )
 SLUG = PLUGIN_META.name
+
+
+@hookimpl
+async def minzheng_calendar_changed(
+    year: int, after: WorkCalendar, today: dt.date, apply: bool
+) -> list[CalendarMove]:
+    from plugins.marriage.services.calendar_moves import calendar_changed
+
+    return await calendar_changed(year, after, today, apply)
 
 
 @hookimpl
@@ -96,6 +107,9 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "marriage.block.lifted": "解除预约限制",
         "marriage.registration.created": "结婚登记",
         "marriage.divorce.applied": "受理离婚登记申请",
+        "marriage.divorce.dates_moved": "放假安排变更离婚登记日期",
+        "marriage.appointment.closed_day": "放假安排变更取消预约",
+        "marriage.appointment.rebooked": "优先改约",
         "marriage.divorce.withdrawn": "撤回离婚登记申请",
         "marriage.divorce.registered": "离婚登记",
         "marriage.divorce.expired": "离婚登记申请逾期视为撤回",

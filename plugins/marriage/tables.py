@@ -71,6 +71,9 @@ class Appointment(Table, tablename="marriage_appointment"):
     partner_name = Varchar(length=64, default="")
     status = Varchar(length=16, default="booked", index=True)
     # booked | checked_in | completed | cancelled | no_show
+    # Set when an official holiday schedule closed the booked day: the booker may rebook with
+    # priority until then (plugins/marriage/services/calendar_moves.py).
+    rebook_until = Date(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     changed_at = Timestamptz(default=TimestamptzNow())
 

@@ -16,6 +16,7 @@ from stdnum.cn.uscc import calc_check_digit
 
 from core import audit
 from core.auth.accounts import create_org_account
+from core.calendar_store import load_calendar
 from core.db import write_transaction
 from core.errors import DomainError
 
@@ -136,7 +137,7 @@ def _report(i: int, org: dict[str, Any], year: int, today: dt.date) -> AnnualRep
 
 async def _evaluation(org: dict[str, Any], total: int, on: dt.date, today: dt.date) -> None:
     grade = grade_for(total, DEFAULT_THRESHOLDS)
-    notice_end = public_notice_end(on)
+    notice_end = public_notice_end(await load_calendar(), on)
     row = Evaluation(
         uscc=org["uscc"],
         year=on.year,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.params import QueryParameter
 
@@ -53,6 +54,24 @@ async def read_appointment(request: Request, code: str) -> dict[str, Any]:
 @delete("/appointments/{code:str}", opt={"auth": True}, status_code=200, tags=TAGS)
 async def cancel_appointment(request: Request, code: str) -> dict[str, Any]:
     return await booking.cancel(require_user(request), code)
+
+
+class RebookIn(msgspec.Struct):
+    slot_id: int
+
+
+@post(
+    "/appointments/{code:str}/rebook",
+    opt={"permission": "marriage.book"},
+    status_code=201,
+    tags=TAGS,
+)
+async def rebook_appointment(request: Request, code: str, data: RebookIn) -> dict[str, Any]:
+    """Priority rebooking of an appointment cancelled because an official holiday schedule
+    closed its day (until its ``rebook_until``; a full slot gets a place added)."""
+    from plugins.marriage.services.calendar_moves import rebook
+
+    return await rebook(require_user(request), code, data.slot_id)
 
 
 @get("/appointments/{code:str}/ics", opt={"auth": True}, tags=TAGS)
@@ -120,6 +139,7 @@ async def lift(request: Request, id_number: str) -> dict[str, Any]:
 ROUTES = [
     book,
     my_appointments,
+    rebook_appointment,
     read_appointment,
     cancel_appointment,
     appointment_calendar,

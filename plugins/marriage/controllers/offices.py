@@ -58,7 +58,7 @@ async def get_schedule(code: str) -> dict[str, Any]:
     return {
         "office": code,
         "schedule": stored,
-        "warnings": calendar_warnings(first, first + dt.timedelta(days=horizon)),
+        "warnings": await calendar_warnings(first, first + dt.timedelta(days=horizon)),
     }
 
 

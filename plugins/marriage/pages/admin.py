@@ -143,7 +143,7 @@ async def _office_page(
         "capacity": sum(s["capacity"] for s in slots),
         "booked": sum(s["booked"] for s in slots),
     }
-    warnings = calendar_warnings(today, last)
+    warnings = await calendar_warnings(today, last)
     return await render_page(
         request,
         "marriage/admin_office.html",

@@ -1,9 +1,9 @@
 """Appointment booking: open days, the slots to publish, and who may book (DOMAIN.md
 "Appointment booking").
 
-Open days are working days of the mainland calendar (``core.workdays``: public holidays closed,
-adjusted working days open) plus the admin's open dates, minus the admin's closed dates. For a
-year ``chinese-calendar`` does not cover, Monday–Friday is assumed and the admin is warned.
+Open days are working days of the working-day calendar given (``core.workdays``: public
+holidays closed, adjusted working days open) plus the admin's open dates, minus the admin's
+closed dates. A provisional year (no official schedule yet) is named so the admin is warned.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.identity import InvalidIdNumber, normalize_id_number
-from core.workdays import calendar_covers, is_working_day
+from core.workdays import WorkCalendar, is_open_day
 
 # Mainland China has kept UTC+8 all year since 1991; slot times are local times.
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -52,14 +52,15 @@ class PlannedSlot:
 
 @dataclass(frozen=True)
 class OpenDays:
-    """Open days in a range, and the years in it that the holiday table does not cover (for
-    those, Monday–Friday was assumed: show the admin a warning)."""
+    """Open days in a range, and the years in it whose calendar is provisional (statutory
+    holidays only, no official schedule yet: show the admin a warning)."""
 
     days: tuple[dt.date, ...]
-    uncovered_years: tuple[int, ...]
+    provisional_years: tuple[int, ...]
 
 
 def open_days(
+    calendar: WorkCalendar,
     from_date: dt.date,
     to_date: dt.date,
     open_dates: Iterable[dt.date] = (),
@@ -70,14 +71,15 @@ def open_days(
     days = []
     day = from_date
     while day <= to_date:
-        if is_working_day(day, open_dates=opened, closed_dates=closed):
+        if is_open_day(calendar, day, open_dates=opened, closed_dates=closed):
             days.append(day)
         day += dt.timedelta(days=1)
     years = range(from_date.year, to_date.year + 1) if from_date <= to_date else range(0)
-    return OpenDays(tuple(days), tuple(year for year in years if not calendar_covers(year)))
+    return OpenDays(tuple(days), tuple(year for year in years if calendar.is_provisional(year)))
 
 
 def slot_plan(
+    calendar: WorkCalendar,
     pattern: Sequence[SlotTemplate],
     today: dt.date,
     horizon_days: int,
@@ -97,7 +99,9 @@ def slot_plan(
                 f"slots overlap: {earlier.start:%H:%M}–{earlier.end:%H:%M} "
                 f"and {later.start:%H:%M}–{later.end:%H:%M}"
             )
-    window = open_days(today, today + dt.timedelta(days=horizon_days), open_dates, closed_dates)
+    window = open_days(
+        calendar, today, today + dt.timedelta(days=horizon_days), open_dates, closed_dates
+    )
     return [
         PlannedSlot(day, slot.start, slot.end, slot.capacity)
         for day in window.days

@@ -3,7 +3,8 @@
 民法典 第1077条 and 民发〔2020〕116号: day 0 is the day the application is accepted. The cooling-off
 period is 30 days from day 0; the registration period is the 30 days after cooling-off ends.
 Periods are counted as 第201条/第203条 say (``core.workdays.period_end``): from the next day, and
-a last day that is not a working day moves to the next working day.
+a last day that is not a working day (on the given working-day calendar) moves to the next
+working day.
 
 A period's last day runs until 24:00 (第203条), so on the day cooling-off ends a spouse may still
 withdraw and the divorce cannot be registered yet; registration is possible from the next day
@@ -16,7 +17,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from core.workdays import period_end
+from core.workdays import Workdays, kept_promise, period_end
 from plugins.marriage.rules.eligibility import Party, is_dead_on
 from plugins.marriage.rules.status import RegistrationRef, is_latest_registration
 
@@ -43,10 +44,29 @@ class DivorceApplication:
     spouse_id_numbers: tuple[str, str]
 
 
-def divorce_dates(applied_on: dt.date) -> DivorceDates:
+def divorce_dates(calendar: Workdays, applied_on: dt.date) -> DivorceDates:
     """Last day of cooling-off and last day to register, for an application accepted that day."""
-    cooling_off_ends = period_end(applied_on, COOLING_OFF_DAYS)
-    return DivorceDates(cooling_off_ends, period_end(cooling_off_ends, REGISTRATION_PERIOD_DAYS))
+    cooling_off_ends = period_end(calendar, applied_on, COOLING_OFF_DAYS)
+    return DivorceDates(
+        cooling_off_ends, period_end(calendar, cooling_off_ends, REGISTRATION_PERIOD_DAYS)
+    )
+
+
+def recomputed_divorce_dates(
+    calendar: Workdays, applied_on: dt.date, told: DivorceDates, today: dt.date
+) -> DivorceDates:
+    """The dates on a newly entered calendar, keeping the promise (DOMAIN.md "The working-day
+    calendar"): a date already passed stays as it was; a date to come moves later, never earlier
+    than told. Register-by is counted from the (kept) end of cooling-off."""
+    fresh = period_end(calendar, applied_on, COOLING_OFF_DAYS)
+    cooling_off_ends = told.cooling_off_ends
+    if cooling_off_ends >= today:
+        cooling_off_ends = kept_promise(cooling_off_ends, fresh)
+    register_by = told.register_by
+    if register_by >= today:
+        fresh_by = period_end(calendar, cooling_off_ends, REGISTRATION_PERIOD_DAYS)
+        register_by = kept_promise(register_by, fresh_by)
+    return DivorceDates(cooling_off_ends, register_by)
 
 
 def divorce_application_refusal(

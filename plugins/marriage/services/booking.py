@@ -323,6 +323,7 @@ def appointment_body(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
             "name": row["partner_name"] if full else mask_name(row["partner_name"]),
         },
         "created_at": row["created_at"],
+        "rebook_until": row.get("rebook_until"),
     }
 
 

@@ -8,11 +8,13 @@ from typing import Any
 
 from core import audit
 from core.auth.identity import CurrentUser
+from core.calendar_store import load_calendar
 from core.clock import today as clock_today
 from core.db import fetch, fetch_one, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.identity import mask_id_number
 from core.people.service import valid_id_number
+from core.workdays import WorkCalendar
 from plugins.marriage.certificates import issue_registration_certificate
 from plugins.marriage.rules import (
     DivorceApplication as Application,
@@ -41,7 +43,17 @@ MESSAGES = {
 }
 
 
-def application_body(row: dict[str, Any], today: dt.date | None = None) -> dict[str, Any]:
+def rests_on_provisional(calendar: WorkCalendar, applied_on: dt.date, register_by: dt.date) -> bool:
+    """Whether the application's dates were counted over a year with no official schedule yet
+    (they may still move later when it is entered)."""
+    return any(
+        calendar.is_provisional(year) for year in range(applied_on.year, register_by.year + 1)
+    )
+
+
+def application_body(
+    row: dict[str, Any], today: dt.date | None = None, calendar: WorkCalendar | None = None
+) -> dict[str, Any]:
     status = row["status"]
     if today is not None and status == "cooling_off" and today > row["register_by"]:
         status = "expired"
@@ -55,6 +67,10 @@ def application_body(row: dict[str, Any], today: dt.date | None = None) -> dict[
         "register_by": row["register_by"],
         "spouses": [row["spouse_a_id"], row["spouse_b_id"]],
         "divorce_id": row["divorce_id"],
+        "provisional_calendar": (
+            calendar is not None
+            and rests_on_provisional(calendar, row["applied_on"], row["register_by"])
+        ),
     }
 
 
@@ -86,7 +102,7 @@ async def read_application(user: CurrentUser, application_id: int) -> dict[str, 
     """The application with its current dates; the clerk's read is audited."""
     row = await scoped_application(user, application_id)
     await audit_full_read("divorce_application", row["id"], f"查看离婚登记申请 {row['id']}")
-    return application_body(row, await clock_today())
+    return application_body(row, await clock_today(), await load_calendar())
 
 
 async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code: str) -> dict:
@@ -112,7 +128,7 @@ async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code:
                 "APPLICATION_EXISTS",
                 "An application for this marriage is open / 该婚姻已有未办结的离婚申请",
             )
-        dates = divorce_dates(today)
+        dates = divorce_dates(await load_calendar(), today)
         rows = await DivorceApplication.insert(
             DivorceApplication(
                 marriage_id=marriage["id"],
@@ -135,7 +151,7 @@ async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code:
                 f"{dates.cooling_off_ends}，办理期限至 {dates.register_by}"
             ),
         )
-    return application_body(await get_application(application_id))
+    return application_body(await get_application(application_id), calendar=await load_calendar())
 
 
 async def withdraw(user: CurrentUser, application_id: int, id_number: str) -> dict[str, Any]:

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from core import audit
+from core.calendar_store import load_calendar
 from core.clock import today as clock_today
 from core.db import fetch, fetch_one, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.people.service import valid_division
-from core.workdays import calendar_covers
+from core.workdays import WorkCalendar
 from plugins.marriage.rules import SlotTemplate, open_days, province_of, slot_plan
 from plugins.marriage.tables import Office, Schedule, Slot
 
@@ -71,21 +72,30 @@ async def create_office(code: str, name: str, division_code: str) -> dict[str, A
     return office_body({"code": code, "name": name, "division_code": division})
 
 
-def calendar_warnings(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
-    """One warning per year in the range that the holiday table does not cover."""
+def provisional_warnings(
+    calendar: WorkCalendar, first: dt.date, last: dt.date
+) -> list[dict[str, Any]]:
+    """One warning per year in the range whose calendar is provisional (statutory holidays
+    only, no official schedule with its 调休 yet)."""
     return [
         {
-            "code": "CALENDAR_NOT_COVERED",
+            "code": "CALENDAR_PROVISIONAL",
             "year": year,
             "detail": (
-                f"The official holiday table for {year} is not installed: Monday–Friday is "
-                f"assumed; add open and closed dates by hand until it is / "
-                f"尚未收录{year}年法定节假日安排，暂按周一至周五开放，请手动设置开放与关闭日期"
+                f"No official holiday schedule for {year} yet: the statutory holidays (with "
+                f"make-up days) are closed, no adjusted working days are known; enter the State "
+                f"Council's schedule at /admin/calendar when it is published / "
+                f"{year}年放假安排尚未录入：暂按法定节假日（含补假）关闭，调休上班日未知；"
+                f"国务院公布后请在 /admin/calendar 录入"
             ),
         }
         for year in range(first.year, last.year + 1)
-        if not calendar_covers(year)
+        if calendar.is_provisional(year)
     ]
+
+
+async def calendar_warnings(first: dt.date, last: dt.date) -> list[dict[str, Any]]:
+    return provisional_warnings(await load_calendar(), first, last)
 
 
 @dataclass(frozen=True)
@@ -164,9 +174,15 @@ async def save_schedule(code: str, schedule: ScheduleInput) -> dict[str, Any]:
 async def _generate_slots(code: str, schedule: ScheduleInput) -> dict[str, Any]:
     today = await clock_today()
     last = today + dt.timedelta(days=schedule.horizon_days)
+    calendar = await load_calendar()
     try:
         plan = slot_plan(
-            schedule.slots, today, schedule.horizon_days, schedule.open_dates, schedule.closed_dates
+            calendar,
+            schedule.slots,
+            today,
+            schedule.horizon_days,
+            schedule.open_dates,
+            schedule.closed_dates,
         )
     except ValueError as exc:
         raise DomainError("INVALID_SCHEDULE", f"Invalid schedule / 排班无效: {exc}") from None
@@ -205,8 +221,8 @@ async def _generate_slots(code: str, schedule: ScheduleInput) -> dict[str, Any]:
         if deleted is None:
             kept += 1
             await fetch("UPDATE marriage_slot SET open = {} WHERE id = {}", False, row["id"])
-    days = open_days(today, last, schedule.open_dates, schedule.closed_dates).days
-    warnings = calendar_warnings(today, last)
+    days = open_days(calendar, today, last, schedule.open_dates, schedule.closed_dates).days
+    warnings = provisional_warnings(calendar, today, last)
     if kept:
         warnings.append(
             {

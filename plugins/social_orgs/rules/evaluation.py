@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Literal
 
 from core.identity import age_on
-from core.workdays import add_working_days
+from core.workdays import Workdays, add_working_days
 
 from .errors import InvalidEvaluationPolicy, InvalidScores
 
@@ -142,9 +142,9 @@ def is_eligible_for_evaluation(
     return not abnormal and full_years >= MIN_FULL_YEARS_REGISTERED
 
 
-def public_notice_end(started_on: dt.date) -> dt.date:
+def public_notice_end(calendar: Workdays, started_on: dt.date) -> dt.date:
     """Last day of the public notice: the 5th working day after the day it is posted."""
-    return add_working_days(started_on, PUBLIC_NOTICE_WORKING_DAYS)
+    return add_working_days(calendar, started_on, PUBLIC_NOTICE_WORKING_DAYS)
 
 
 def grade_validity(announced_on: dt.date) -> tuple[dt.date, dt.date]:

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from core import audit
+from core.calendar_store import load_calendar
 from core.db import write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
@@ -166,7 +167,7 @@ async def evaluate(
     with refusals():
         total = score_total(scores, _indicators(policy), complete=False)
     grade = grade_for(total, policy["thresholds"])
-    notice_end = public_notice_end(on)
+    notice_end = public_notice_end(await load_calendar(), on)
     async with write_transaction():
         rows = (
             await Evaluation.insert(

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.workdays import is_working_day
+from core.workdays import WorkCalendar
 from plugins.marriage.rules.booking import (
     CHINA_TIME,
     SlotTemplate,
@@ -20,6 +20,7 @@ from plugins.marriage.rules.booking import (
 )
 
 D, T = dt.date, dt.time
+CAL = WorkCalendar()  # chinese-calendar's official years, statutory (provisional) after
 DAY = dt.timedelta(days=1)
 
 
@@ -30,12 +31,12 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
 def test_national_day_week_is_closed_and_the_adjusted_saturday_open() -> None:
     """DOMAIN.md "Appointment booking": public holidays closed, adjusted working days open
     (2026: Oct 1–7 holiday, Sat Oct 10 worked, Sun Oct 11 off)."""
-    result = open_days(D(2026, 9, 28), D(2026, 10, 11))
+    result = open_days(CAL, D(2026, 9, 28), D(2026, 10, 11))
     assert result.days == (
         D(2026, 9, 28), D(2026, 9, 29), D(2026, 9, 30),
         D(2026, 10, 8), D(2026, 10, 9), D(2026, 10, 10),
     )  # fmt: skip
-    assert result.uncovered_years == ()
+    assert result.provisional_years == ()
 
 
 def test_admin_open_and_closed_dates() -> None:
@@ -43,20 +44,28 @@ def test_admin_open_and_closed_dates() -> None:
     a date both opened and closed stays closed."""
     saturday, friday, monday = D(2028, 5, 20), D(2028, 5, 19), D(2028, 5, 22)
     result = open_days(
-        D(2028, 5, 19), D(2028, 5, 22), open_dates=[saturday, monday], closed_dates=[friday, monday]
+        CAL,
+        D(2028, 5, 19),
+        D(2028, 5, 22),
+        open_dates=[saturday, monday],
+        closed_dates=[friday, monday],
     )
     assert result.days == (saturday,)
 
 
-def test_year_outside_the_holiday_table_falls_back_and_warns() -> None:
-    """DOMAIN.md "Appointment booking": for a year the calendar does not cover (2027 in
-    chinese-calendar 1.11), Monday–Friday, and the admin is warned; closing 1 January is theirs."""
-    result = open_days(D(2026, 12, 31), D(2027, 1, 4))
-    assert result.days == (D(2026, 12, 31), D(2027, 1, 1), D(2027, 1, 4))
-    assert result.uncovered_years == (2027,)
-    closed = open_days(D(2026, 12, 31), D(2027, 1, 4), closed_dates=[D(2027, 1, 1)])
-    assert closed.days == (D(2026, 12, 31), D(2027, 1, 4))
-    assert open_days(D(2026, 1, 1), D(2026, 12, 31)).uncovered_years == ()
+def test_provisional_year_closes_statutory_holidays_and_warns() -> None:
+    """DOMAIN.md "The working-day calendar": 2027 has no official schedule (chinese-calendar
+    1.11 ends with 2026): its statutory holidays are closed (元旦 Fri 1 Jan; 劳动节 Sat 1 and
+    Sun 2 May made up Mon 3 and Tue 4 May), and the admin is warned; the admin may still open a
+    date by hand."""
+    result = open_days(CAL, D(2026, 12, 31), D(2027, 1, 4))
+    assert result.days == (D(2026, 12, 31), D(2027, 1, 4))
+    assert result.provisional_years == (2027,)
+    may = open_days(CAL, D(2027, 4, 30), D(2027, 5, 6))
+    assert may.days == (D(2027, 4, 30), D(2027, 5, 5), D(2027, 5, 6))
+    opened = open_days(CAL, D(2026, 12, 31), D(2027, 1, 4), open_dates=[D(2027, 1, 1)])
+    assert opened.days == (D(2026, 12, 31), D(2027, 1, 1), D(2027, 1, 4))
+    assert open_days(CAL, D(2026, 1, 1), D(2026, 12, 31)).provisional_years == ()
 
 
 MORNING = SlotTemplate(T(9, 0), T(10, 0), 5)
@@ -66,13 +75,13 @@ LATE_MORNING = SlotTemplate(T(10, 0), T(11, 30), 3)
 def test_slot_plan_covers_open_days_from_today_to_the_horizon() -> None:
     """API.md PUT /offices/{code}/schedule: slots for every working day from today to today +
     horizon, holidays closed, adjusted working days open, in time order."""
-    plan = slot_plan([LATE_MORNING, MORNING], today=D(2026, 9, 30), horizon_days=10)
+    plan = slot_plan(CAL, [LATE_MORNING, MORNING], today=D(2026, 9, 30), horizon_days=10)
     assert [(slot.day, slot.start, slot.capacity) for slot in plan] == [
         (day, start, capacity)
         for day in (D(2026, 9, 30), D(2026, 10, 8), D(2026, 10, 9), D(2026, 10, 10))
         for start, capacity in ((T(9, 0), 5), (T(10, 0), 3))
     ]
-    assert slot_plan([MORNING], today=D(2026, 10, 3), horizon_days=0) == []
+    assert slot_plan(CAL, [MORNING], today=D(2026, 10, 3), horizon_days=0) == []
 
 
 @pytest.mark.parametrize(
@@ -86,7 +95,7 @@ def test_slot_plan_rejects_bad_schedules(
     pattern: list[SlotTemplate], horizon: int, message: str
 ) -> None:
     with pytest.raises(ValueError, match=message):
-        slot_plan(pattern, today=D(2026, 9, 30), horizon_days=horizon)
+        slot_plan(CAL, pattern, today=D(2026, 9, 30), horizon_days=horizon)
 
 
 @pytest.mark.parametrize(
@@ -99,20 +108,20 @@ def test_slot_template_rejects_empty_slots(start: dt.time, end: dt.time, capacit
 
 
 @given(
-    today=st.dates(D(2025, 1, 1), D(2027, 12, 31)),
+    today=st.dates(D(2025, 1, 1), D(2030, 12, 31)),
     horizon=st.integers(0, 60),
-    opened=st.sets(st.dates(D(2025, 1, 1), D(2028, 2, 29)), max_size=5),
-    closed=st.sets(st.dates(D(2025, 1, 1), D(2028, 2, 29)), max_size=5),
+    opened=st.sets(st.dates(D(2025, 1, 1), D(2031, 2, 28)), max_size=5),
+    closed=st.sets(st.dates(D(2025, 1, 1), D(2031, 2, 28)), max_size=5),
 )
 def test_slot_plan_has_each_slot_once_on_exactly_the_open_days(
     today: dt.date, horizon: int, opened: set[dt.date], closed: set[dt.date]
 ) -> None:
     """DOMAIN.md "Appointment booking": slots on working days, admin dates win, closed first."""
-    plan = slot_plan([MORNING, LATE_MORNING], today, horizon, opened, closed)
+    plan = slot_plan(CAL, [MORNING, LATE_MORNING], today, horizon, opened, closed)
     expected_days = [
         day
         for day in days(today, today + horizon * DAY)
-        if day not in closed and (day in opened or is_working_day(day))
+        if day not in closed and (day in opened or CAL.is_working_day(day))
     ]
     assert [slot.day for slot in plan[::2]] == expected_days
     assert [slot.day for slot in plan[1::2]] == expected_days

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.workdays import is_working_day
+from core.workdays import WorkCalendar
 from plugins.marriage.rules.divorce import (
     DivorceApplication,
     DivorceStatus,
@@ -23,6 +23,7 @@ from plugins.marriage.rules.eligibility import Party
 from plugins.marriage.rules.status import MaritalRecord
 
 D = dt.date
+CAL = WorkCalendar()  # chinese-calendar's official years, statutory (provisional) after
 DAY = dt.timedelta(days=1)
 
 
@@ -39,15 +40,23 @@ DAY = dt.timedelta(days=1)
         (D(2026, 9, 10), D(2026, 10, 10), D(2026, 11, 9)),
         # day 30 is Sun 2026-04-05 in the Qingming holiday (04-04 … 04-06)
         (D(2026, 3, 6), D(2026, 4, 7), D(2026, 5, 7)),
-        # day 30 is Sat 2027-01-02: 2027 is not in the holiday table, Monday–Friday applies
+        # 2027 has no official schedule yet: its statutory holidays (with make-up days) are closed.
+        # Day 30 is Fri 2027-01-01, 元旦: moves past the weekend to Mon 01-04 (issue 11)
+        (D(2026, 12, 2), D(2027, 1, 4), D(2027, 2, 3)),
+        # day 30 is Sat 2027-01-02
         (D(2026, 12, 3), D(2027, 1, 4), D(2027, 2, 3)),
+        # second period's day 30 is Sun 2027-02-07 (春节 初二); Mon 02-08 is 初三, Tue 02-09 and
+        # Wed 02-10 make up the weekend days: ends Thu 02-11
+        (D(2026, 12, 9), D(2027, 1, 8), D(2027, 2, 11)),
+        # day 30 is Sat 2027-05-01 (劳动节 1–2 May, made up Mon 3 and Tue 4 May)
+        (D(2027, 4, 1), D(2027, 5, 5), D(2027, 6, 4)),
     ],
 )
 def test_divorce_dates(
     applied_on: dt.date, cooling_off_ends: dt.date, register_by: dt.date
 ) -> None:
     """DOMAIN.md "Marriage registration" 7: 30 days from day 0, then the 30 days after."""
-    assert divorce_dates(applied_on) == (cooling_off_ends, register_by)
+    assert divorce_dates(CAL, applied_on) == (cooling_off_ends, register_by)
 
 
 A, B = "SPOUSE_A", "SPOUSE_B"
@@ -135,16 +144,16 @@ def test_divorce_needs_a_marriage_in_effect(
     assert divorce_application_refusal(marriage, b, a, D(2026, 3, 2)) == expected
 
 
-applied_days = st.dates(D(2004, 1, 1), D(2027, 12, 31))
+applied_days = st.dates(D(2004, 1, 1), D(2030, 12, 31))
 
 
 @given(applied_days)
 def test_periods_end_on_working_days_within_bounds(applied_on: dt.date) -> None:
     """第201/203条: each period ends on or after its 30th day, on a working day, and no holiday
     run is long enough to push it 12 days further."""
-    cooling_off_ends, register_by = divorce_dates(applied_on)
-    assert is_working_day(cooling_off_ends)
-    assert is_working_day(register_by)
+    cooling_off_ends, register_by = divorce_dates(CAL, applied_on)
+    assert CAL.is_working_day(cooling_off_ends)
+    assert CAL.is_working_day(register_by)
     assert applied_on + 30 * DAY <= cooling_off_ends < applied_on + 42 * DAY
     assert cooling_off_ends + 30 * DAY <= register_by < cooling_off_ends + 42 * DAY
 
@@ -152,8 +161,8 @@ def test_periods_end_on_working_days_within_bounds(applied_on: dt.date) -> None:
 @given(applied_days, st.integers(1, 400))
 def test_later_application_never_ends_earlier(applied_on: dt.date, later_by: int) -> None:
     """Period ends are monotonic in the day the application was accepted."""
-    earlier = divorce_dates(applied_on)
-    later = divorce_dates(applied_on + later_by * DAY)
+    earlier = divorce_dates(CAL, applied_on)
+    later = divorce_dates(CAL, applied_on + later_by * DAY)
     assert earlier.cooling_off_ends <= later.cooling_off_ends
     assert earlier.register_by <= later.register_by
 
@@ -162,7 +171,7 @@ def test_later_application_never_ends_earlier(applied_on: dt.date, later_by: int
 def test_withdraw_and_register_never_overlap(applied_on: dt.date, offset: int) -> None:
     """DOMAIN.md "Marriage registration" 7: on any day an open application can be withdrawn or
     registered, never both; registration exactly from the day after cooling-off ends."""
-    cooling_off_ends, register_by = divorce_dates(applied_on)
+    cooling_off_ends, register_by = divorce_dates(CAL, applied_on)
     app = DivorceApplication("cooling_off", cooling_off_ends, register_by, (A, B))
     today = applied_on + offset * DAY
     may_withdraw = withdraw_refusal(app, A, today) is None

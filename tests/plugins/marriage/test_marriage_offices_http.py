@@ -77,8 +77,8 @@ async def test_admin_open_and_closed_dates(client):
         open_dates=["2027-05-22"],  # a Saturday
         closed_dates=["2027-05-12"],  # a Wednesday
     )
-    # 2027 is beyond chinese-calendar: Monday–Friday, and the admin is warned.
-    assert [w["code"] for w in result["warnings"]] == ["CALENDAR_NOT_COVERED"]
+    # 2027 is beyond chinese-calendar: provisional (statutory holidays), the admin is warned.
+    assert [w["code"] for w in result["warnings"]] == ["CALENDAR_PROVISIONAL"]
     assert result["warnings"][0]["year"] == 2027
     assert await slots_on(client, D(2027, 5, 22))
     assert await slots_on(client, D(2027, 5, 12)) == []
@@ -89,13 +89,15 @@ async def test_admin_open_and_closed_dates(client):
     assert r.json()["warnings"][0]["year"] == 2027
 
 
-async def test_a_year_beyond_the_calendar_falls_back_to_monday_to_friday(client):
+async def test_a_provisional_year_closes_its_statutory_holidays(client):
+    """issue 11: no slot on 2027-01-01 (元旦) before the 2027 schedule is published."""
     admin = await quick_staff("admin")
     await set_today(client, admin, D(2026, 12, 28))
     await add_office(client, admin)
     result = await put_schedule(client, admin, horizon=10)
     assert [w["year"] for w in result["warnings"]] == [2027]
-    assert await slots_on(client, D(2027, 1, 1))  # a Friday; the 2027 holidays are unknown
+    assert await slots_on(client, D(2026, 12, 31))
+    assert await slots_on(client, D(2027, 1, 1)) == []  # 元旦, a Friday
     assert await slots_on(client, D(2027, 1, 2)) == []  # Saturday
     assert await slots_on(client, D(2027, 1, 4))  # Monday
 

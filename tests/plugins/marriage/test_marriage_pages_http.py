@@ -174,7 +174,7 @@ async def test_admin_offices_schedule_and_blocks_pages(client):
     assert r.status_code == 303 and r.headers["location"] == "/marriage/admin/offices/XH01"
     office = await page(client, "/marriage/admin/offices/JH01", desk.admin)
     assert "2027" in office and "节假日" in office  # the horizon reaches into 2027
-    assert "Holiday calendar missing" in await page(
+    assert "Provisional holiday calendar" in await page(
         client, "/marriage/admin/offices/JH01", desk.admin, lang="en"
     )
     r = await client.post(

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.workdays import WorkCalendar
 from plugins.social_orgs.rules import (
     DEFAULT_INDICATORS,
     DEFAULT_THRESHOLDS,
@@ -171,11 +172,15 @@ def test_eligibility_needs_two_full_years_and_a_clean_record(
         # National Day 2026: 1-7 Oct closed, Sat 10 Oct an adjusted working day (调休).
         (D(2026, 9, 29), D(2026, 10, 12)),
         (D(2026, 9, 30), D(2026, 10, 13)),
+        # 2027 is provisional: 元旦 (Fri 1 Jan) is not a working day (issue 11).
+        (D(2026, 12, 28), D(2027, 1, 5)),
+        # 春节 2027: 5–10 Feb closed (除夕–初三, the weekend days made up 9 and 10 Feb).
+        (D(2027, 2, 3), D(2027, 2, 16)),
     ],
-    ids=["ordinary-week", "across-national-day", "posted-on-eve"],
+    ids=["ordinary-week", "across-national-day", "posted-on-eve", "new-year-2027", "spring-2027"],
 )
 def test_public_notice_lasts_5_working_days(posted_on: dt.date, ends_on: dt.date) -> None:
-    assert public_notice_end(posted_on) == ends_on
+    assert public_notice_end(WorkCalendar(), posted_on) == ends_on
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,58 @@
+"""The working-day calendar: ``GET /calendar/{year}`` (anyone) and ``PUT /calendar/{year}``
+(admin: the State Council's published schedule), API.md "Core"; DOMAIN.md "The working-day
+calendar". ``POST /calendar/{year}/preview`` (admin) answers what ``PUT`` would move, changing
+nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post, put
+
+from core.auth.guards import current_user
+from core.calendar_store import (
+    check_year,
+    enter_year,
+    load_calendar,
+    move_body,
+    parse_days,
+    preview_year,
+    year_body,
+)
+from core.errors import DomainError
+
+ADMIN = {"permission": "core.admin"}
+
+
+def _days_of(data: Any) -> object:
+    if not isinstance(data, dict) or "days" not in data:
+        raise DomainError("BAD_REQUEST", "Body must be {days: [...]}", status_code=400)
+    return data["days"]
+
+
+@get("/calendar/{year:int}", opt={"public": True}, tags=["calendar"])
+async def get_calendar(year: int) -> dict[str, Any]:
+    """Holidays and adjusted working weekend days of ``year``: official or statutory
+    (provisional)."""
+    calendar = await load_calendar()
+    return year_body(calendar.year(check_year(year)))
+
+
+@put("/calendar/{year:int}", opt=ADMIN, tags=["calendar"])
+async def put_calendar(request: Request, year: int, data: dict[str, Any]) -> dict[str, Any]:
+    """Enter the State Council's schedule for ``year``; dates already told are recomputed."""
+    entered = parse_days(check_year(year), _days_of(data))
+    user = current_user(request)
+    moves = await enter_year(year, entered, user.username if user else "")
+    return year_body(entered) | {"moves": [move_body(m) for m in moves]}
+
+
+@post("/calendar/{year:int}/preview", opt=ADMIN, status_code=200, tags=["calendar"])
+async def preview_calendar(year: int, data: dict[str, Any]) -> dict[str, Any]:
+    """What ``PUT`` with this body would move (dates already told to people), changing nothing."""
+    entered = parse_days(check_year(year), _days_of(data))
+    moves = await preview_year(year, entered)
+    return year_body(entered) | {"moves": [move_body(m) for m in moves]}
+
+
+ROUTES = [get_calendar, put_calendar, preview_calendar]
