@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.workdays import (
@@ -187,9 +187,12 @@ class ClosedDays:
 
 
 days_2025_2030 = st.dates(D(2025, 1, 1), D(2030, 12, 31))
-closed_sets = st.sets(st.dates(D(2025, 1, 1), D(2031, 3, 31)), max_size=40)
+closed_sets = st.sets(st.dates(D(2025, 1, 1), D(2031, 3, 31)), max_size=20)
+# The machine is shared: generating sets of dates may be slow, never the code under test.
+shared_cpu = settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 
 
+@shared_cpu
 @given(start=days_2025_2030, days=st.integers(0, 60), closed=closed_sets)
 def test_period_end_is_the_first_working_day_from_the_last_day(
     start: dt.date, days: int, closed: set[dt.date]
@@ -201,6 +204,7 @@ def test_period_end_is_the_first_working_day_from_the_last_day(
     assert all(not calendar.is_working_day(last + n * DAY) for n in range((end - last).days))
 
 
+@shared_cpu
 @given(start=days_2025_2030, count=st.integers(0, 20), closed=closed_sets)
 def test_add_working_days_counts_exactly_that_many(
     start: dt.date, count: int, closed: set[dt.date]
