@@ -26,6 +26,7 @@ from core.auth.guards import ACCESS_KEYS, access_guard
 from core.auth.middleware import IdentityMiddleware, add_security_headers
 from core.contributions import PluginRoutes
 from core.errors import EXCEPTION_HANDLERS, use_error_pages
+from core.idempotency import IdempotencyMiddleware
 from core.jobs import job_loop
 from core.plugins import PluginConfigError, PluginHost, get_host, set_host
 from core.settings import Settings, get_settings
@@ -167,7 +168,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
     app = Litestar(
         route_handlers=[*_routers(host, settings), static],
         guards=[access_guard],
-        middleware=[IdentityMiddleware()],
+        middleware=[IdentityMiddleware(), IdempotencyMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_send=[add_security_headers],
         lifespan=[lifespan],

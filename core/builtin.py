@@ -95,9 +95,16 @@ async def _purge_rate_events(today: dt.date) -> str:
     return f"purged {await purge_old_events()}"
 
 
+async def _purge_idempotency_keys(today: dt.date) -> str:
+    from core.idempotency import purge_expired
+
+    return f"purged {await purge_expired()}"
+
+
 @hookimpl
 def minzheng_scheduled_jobs() -> list[ScheduledJob]:
     return [
+        ScheduledJob("core.purge_idempotency_keys", 3600, _purge_idempotency_keys),
         ScheduledJob("core.deliver_notifications", 30, _deliver),
         ScheduledJob("core.purge_rate_events", 3600, _purge_rate_events),
     ]

@@ -187,3 +187,21 @@ CORE_TABLES: list[type[Table]] = [
     JobLease,
     CalendarYear,
 ]
+
+
+class IdempotencyRecord(Table, tablename="idempotency_key"):
+    """The first answer to a create sent with an ``Idempotency-Key``, written in the same
+    transaction as what it created; replayed to retries for 24 hours (core.idempotency)."""
+
+    key = Varchar(length=200)
+    actor = Varchar(length=64)
+    method = Varchar(length=8)
+    path = Varchar(length=300)
+    body_hash = Varchar(length=64)
+    status_code = Integer(default=0)
+    response_body = Text(default="")
+    content_type = Varchar(length=100, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+CORE_TABLES.append(IdempotencyRecord)

@@ -58,7 +58,7 @@ async def preview(data: PreviewIn) -> dict[str, Any]:
     return await preview_waiver(data, await today())
 
 
-@post("/waivers", opt=CREATE, status_code=201, tags=TAGS)
+@post("/waivers", opt={**CREATE, "idempotent": True}, status_code=201, tags=TAGS)
 async def create_waiver(request: Request, data: WaiverIn) -> dict[str, Any]:
     return await record_waiver(data, today=await today(), actor=actor_of(request))
 
@@ -104,7 +104,12 @@ async def void(request: Request, waiver_id: int, data: VoidIn) -> dict[str, Any]
     return await void_waiver(waiver_id, data.reason, today=await today(), actor=actor_of(request))
 
 
-@post("/waivers/{waiver_id:int}/correct", opt=AMEND, status_code=201, tags=TAGS)
+@post(
+    "/waivers/{waiver_id:int}/correct",
+    opt={**AMEND, "idempotent": True},
+    status_code=201,
+    tags=TAGS,
+)
 async def correct(request: Request, waiver_id: int, data: CorrectionIn) -> dict[str, Any]:
     """Voids the waiver and records the corrected one (the new record is returned)."""
     return await correct_waiver(

@@ -66,7 +66,12 @@ async def preview(request: Request, data: ApplicationIn) -> dict[str, Any]:
     return assessment_body(await assess(to_input(data), require_user(request)))
 
 
-@post("/applications", opt={"permission": "disability.apply"}, status_code=201, tags=TAGS)
+@post(
+    "/applications",
+    opt={"permission": "disability.apply", "idempotent": True},
+    status_code=201,
+    tags=TAGS,
+)
 async def create_application(request: Request, data: ApplicationIn) -> dict[str, Any]:
     """File an application (a citizen for themself only: anyone else's number is 403)."""
     user = require_user(request)

@@ -26,7 +26,8 @@ async def runs(
     return page(items, total)
 
 
-@post("/payroll/{month:str}", opt=PAYROLL, status_code=200, tags=TAGS)
+# The run commits in batches of its own and is idempotent by month: its answer is stored after it.
+@post("/payroll/{month:str}", opt={**PAYROLL, "idempotent": "after"}, status_code=200, tags=TAGS)
 async def run(month: str) -> dict[str, Any]:
     """Run the month; running it again returns the same run and pays nobody twice."""
     return await run_payroll(month)

@@ -24,7 +24,12 @@ from plugins.marriage.services.registration import own_office
 TAGS = ["marriage"]
 
 
-@post("/appointments", opt={"permission": "marriage.book"}, status_code=201, tags=TAGS)
+@post(
+    "/appointments",
+    opt={"permission": "marriage.book", "idempotent": True},
+    status_code=201,
+    tags=TAGS,
+)
 async def book(request: Request, data: AppointmentIn) -> dict[str, Any]:
     return await booking.book(
         require_user(request),

@@ -26,6 +26,8 @@ from plugins.marriage.services.registration import read_registration as registra
 from plugins.marriage.services.reissue import pdf_for, reissue
 
 REGISTER = {"permission": "marriage.register"}
+# Creates: a retry with the same Idempotency-Key replays the first answer (core.idempotency).
+REGISTER_ONCE = {**REGISTER, "idempotent": True}
 
 
 def _filename(certificate_no: str) -> str:
@@ -41,7 +43,7 @@ def party(data: PartyIn) -> PartyInput:
     )
 
 
-@post("/registrations", opt=REGISTER, status_code=201, tags=TAGS)
+@post("/registrations", opt=REGISTER_ONCE, status_code=201, tags=TAGS)
 async def create_registration(request: Request, data: RegistrationIn) -> dict[str, Any]:
     return await register_marriage(
         require_user(request),
@@ -58,7 +60,7 @@ async def read_registration(request: Request, registration_id: int) -> dict[str,
     return await registration_record(require_user(request), registration_id)
 
 
-@post("/divorce-applications", opt=REGISTER, status_code=201, tags=TAGS)
+@post("/divorce-applications", opt=REGISTER_ONCE, status_code=201, tags=TAGS)
 async def apply_divorce(request: Request, data: DivorceApplicationIn) -> dict[str, Any]:
     return await divorce.apply(
         require_user(request),
@@ -86,7 +88,7 @@ async def withdraw_divorce(
 
 @post(
     "/divorce-applications/{application_id:int}/register",
-    opt=REGISTER,
+    opt=REGISTER_ONCE,
     status_code=201,
     tags=TAGS,
 )
@@ -94,7 +96,7 @@ async def register_divorce(request: Request, application_id: int) -> dict[str, A
     return await divorce.register(require_user(request), application_id)
 
 
-@post("/reissues", opt=REGISTER, status_code=201, tags=TAGS)
+@post("/reissues", opt=REGISTER_ONCE, status_code=201, tags=TAGS)
 async def create_reissue(request: Request, data: ReissueIn) -> dict[str, Any]:
     return await reissue(require_user(request), data.certificate_no, data.id_number)
 

@@ -44,7 +44,13 @@ async def edit_policy(request: Request, data: PolicyBody) -> dict[str, Any]:
     )
 
 
-@post("/{uscc:str}/evaluations", opt=EVALUATE, status_code=201, tags=TAGS, summary="Evaluate")
+@post(
+    "/{uscc:str}/evaluations",
+    opt={**EVALUATE, "idempotent": True},
+    status_code=201,
+    tags=TAGS,
+    summary="Evaluate",
+)
 async def evaluate(request: Request, uscc: str, data: EvaluationBody) -> dict[str, Any]:
     user = require_user(request)
     return await evaluations.evaluate(uscc, data.year, data.scores, user.username, await today())

@@ -17,7 +17,13 @@ PUBLIC = {"public": True}
 REGISTER = {"permission": "social_orgs.register"}
 
 
-@post("/", opt=REGISTER, status_code=201, tags=TAGS, summary="Register an organization")
+@post(
+    "/",
+    opt={**REGISTER, "idempotent": True},
+    status_code=201,
+    tags=TAGS,
+    summary="Register an organization",
+)
 async def register(data: NewOrganization) -> dict[str, Any]:
     return await registry.register_org(
         uscc=data.uscc,

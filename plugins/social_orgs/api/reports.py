@@ -48,7 +48,13 @@ async def save_draft(request: Request, uscc: str, year: int, data: ReportBody) -
     return await reports.save_draft(own_org(request, uscc), year, data.fields())
 
 
-@post(PATH + "/submit", opt=FILE, status_code=200, tags=TAGS, summary="Submit the report")
+@post(
+    PATH + "/submit",
+    opt={**FILE, "idempotent": True},
+    status_code=200,
+    tags=TAGS,
+    summary="Submit the report",
+)
 async def submit(
     request: Request, uscc: str, year: int, data: ReportBody | None = None
 ) -> dict[str, Any]:
