@@ -85,6 +85,7 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "disability.application.approved": "两项补贴区级审批通过",
         "disability.application.rejected": "两项补贴区级审批不通过",
         "disability.beneficiary.stopped": "两项补贴停发",
+        "disability.beneficiary.resumed": "两项补贴恢复发放（误登记死亡撤销）",
         "disability.beneficiary.regraded": "残疾等级变更",
         "disability.beneficiary.reviewed": "两项补贴年度复核",
         "disability.beneficiary.review_reminded": "发送两项补贴年度复核提醒",
@@ -175,6 +176,15 @@ async def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
     from plugins.disability.services.stops import on_person_died
 
     await on_person_died(person, died_on)
+
+
+@hookimpl
+async def minzheng_person_death_revoked(
+    person: PersonRecord, died_on: dt.date, reason: str, on: dt.date
+) -> None:
+    from plugins.disability.services.stops import on_death_revoked
+
+    await on_death_revoked(person, died_on, reason)
 
 
 @hookimpl

@@ -16,6 +16,7 @@ from core.contributions import (
     SearchResult,
 )
 from core.hookspecs import hookimpl
+from core.people.records import PersonRecord
 
 PLUGIN_META = PluginMeta(
     name="funeral",
@@ -144,6 +145,15 @@ async def minzheng_indicators(year: int) -> list[Indicator]:
     from plugins.funeral.services.indicators import funeral_indicators
 
     return await funeral_indicators(year)
+
+
+@hookimpl
+async def minzheng_person_death_revoked(
+    person: PersonRecord, died_on: dt.date, reason: str, on: dt.date
+) -> None:
+    from plugins.funeral.services.revocation import on_death_revoked
+
+    await on_death_revoked(person, died_on, reason, on)
 
 
 @hookimpl

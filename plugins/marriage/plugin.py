@@ -49,12 +49,19 @@ def minzheng_piccolo_apps() -> list[str]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    from plugins.marriage.controllers import appointments, offices, registrations
+    from plugins.marriage.controllers import appointments, offices, registrations, tasks
     from plugins.marriage.pages import admin, citizen, clerk, clerk_divorce
+    from plugins.marriage.pages import tasks as task_pages
 
     return PluginRoutes(
-        api=[*offices.ROUTES, *appointments.ROUTES, *registrations.ROUTES],
-        pages=[*citizen.ROUTES, *clerk.ROUTES, *clerk_divorce.ROUTES, *admin.ROUTES],
+        api=[*offices.ROUTES, *appointments.ROUTES, *registrations.ROUTES, *tasks.ROUTES],
+        pages=[
+            *citizen.ROUTES,
+            *clerk.ROUTES,
+            *clerk_divorce.ROUTES,
+            *admin.ROUTES,
+            *task_pages.ROUTES,
+        ],
     )
 
 
@@ -121,6 +128,9 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "marriage.registration.read": "查看婚姻登记记录",
         "marriage.divorce_application.read": "查看离婚登记申请",
         "marriage.person_died.handled": "当事人死亡后续处理",
+        "marriage.death_revoked.handled": "误登记死亡撤销后恢复婚姻状况",
+        "marriage.task.opened": "婚姻登记待办",
+        "marriage.task.closed": "办结婚姻登记待办",
     }
     return [AuditEventType(name, label) for name, label in names.items()]
 
@@ -202,6 +212,15 @@ async def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
     from plugins.marriage.services.deaths import on_person_died
 
     await on_person_died(person, died_on)
+
+
+@hookimpl
+async def minzheng_person_death_revoked(
+    person: PersonRecord, died_on: dt.date, reason: str, on: dt.date
+) -> None:
+    from plugins.marriage.services.tasks import on_death_revoked
+
+    await on_death_revoked(person, died_on, reason, on)
 
 
 @hookimpl

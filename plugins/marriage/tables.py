@@ -161,6 +161,26 @@ class Reissue(Table, tablename="marriage_reissue"):
     reissued_on = Date()
 
 
+class MarriageTask(Table, tablename="marriage_task"):
+    """Work for a clerk the system cannot decide alone.
+
+    ``revoked_death_remarried``: a death recorded in error was revoked, but the surviving spouse
+    (``id_number``) had remarried since; the earlier marriage to ``other_id_number`` needs a
+    clerk's handling (the records are left as they are until then).
+    """
+
+    kind = Varchar(length=32)
+    id_number = Varchar(length=18, index=True)
+    other_id_number = Varchar(length=18, index=True)
+    opened_on = Date()
+    reason = Text(default="")
+    status = Varchar(length=16, default="open", index=True)  # open | closed
+    closed_on = Date(null=True, default=None)
+    closed_by = Varchar(length=64, default="")
+    close_note = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 TABLES: list[type[Table]] = [
     Office,
     Schedule,
@@ -172,4 +192,5 @@ TABLES: list[type[Table]] = [
     MaritalEvent,
     DivorceApplication,
     Reissue,
+    MarriageTask,
 ]

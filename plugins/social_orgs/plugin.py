@@ -17,6 +17,7 @@ from core.contributions import (
     SearchResult,
 )
 from core.hookspecs import hookimpl
+from core.people.records import PersonRecord
 
 SLUG = "social_orgs"
 
@@ -41,10 +42,17 @@ def minzheng_route_handlers() -> PluginRoutes:
     from .api import evaluations, oversight, registry, reports
     from .pages import oversight as oversight_pages
     from .pages import portal, public, staff
+    from .pages import tasks as task_pages
 
     # Fixed paths first: ``/abnormal`` must never be taken for an organization's code.
     api_routes = [*oversight.ROUTES, *evaluations.ROUTES, *reports.ROUTES, *registry.ROUTES]
-    page_routes = [*portal.ROUTES, *staff.ROUTES, *oversight_pages.ROUTES, *public.ROUTES]
+    page_routes = [
+        *portal.ROUTES,
+        *staff.ROUTES,
+        *task_pages.ROUTES,
+        *oversight_pages.ROUTES,
+        *public.ROUTES,
+    ]
     return PluginRoutes(api=api_routes, pages=page_routes)
 
 
@@ -68,6 +76,11 @@ def minzheng_permissions() -> list[Permission]:
             "social_orgs.deregistration.decide",
             "决定撤销登记建议 / Decide deregistration proposals",
             ("reviewer",),
+        ),
+        Permission(
+            "social_orgs.tasks.read",
+            "查阅社会组织待办（法定代表人变更）/ Read organization tasks",
+            ("clerk", "reviewer"),
         ),
         Permission("social_orgs.spot_check.draw", "双随机抽查 / Draw spot checks", ("reviewer",)),
         Permission("social_orgs.evaluate", "等级评估 / Graded evaluation", ("reviewer",)),
@@ -94,6 +107,9 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "social_orgs.evaluation.announced": "评估结果公告",
         "social_orgs.certificate.issued": "签发评估等级证书",
         "social_orgs.demo.loaded": "载入社会组织演示数据",
+        "social_orgs.task.opened": "社会组织待办（法定代表人变更）",
+        "social_orgs.task.closed": "关闭社会组织待办",
+        "social_orgs.legal_representative.changed": "法定代表人变更登记",
     }
     return [AuditEventType(name, label) for name, label in names.items()]
 
@@ -132,6 +148,7 @@ def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
         ("年度报告", "Annual reports", "/orgs/portal", 401, "social_orgs.report.file"),
         ("社会组织登记", "Org registry", "/orgs/registry", 402, "social_orgs.register"),
         ("年检", "Inspections", "/orgs/inspections", 403, "social_orgs.inspect"),
+        ("社会组织待办", "Organization tasks", "/orgs/tasks", 407, "social_orgs.tasks.read"),
         ("异常名录", "Abnormal list", "/orgs/abnormal", 404, "social_orgs.abnormal.read"),
         ("双随机抽查", "Spot checks", "/orgs/spot-checks", 405, "social_orgs.spot_check.draw"),
         ("等级评估", "Evaluations", "/orgs/evaluations", 406, "social_orgs.evaluate"),
@@ -151,6 +168,22 @@ async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
     from .services.registry import search
 
     return await search(query, user)
+
+
+@hookimpl
+async def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
+    from .services.tasks import on_person_died
+
+    await on_person_died(person, died_on)
+
+
+@hookimpl
+async def minzheng_person_death_revoked(
+    person: PersonRecord, died_on: dt.date, reason: str, on: dt.date
+) -> None:
+    from .services.tasks import on_death_revoked
+
+    await on_death_revoked(person, reason, on)
 
 
 @hookimpl

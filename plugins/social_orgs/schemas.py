@@ -18,6 +18,14 @@ class NewOrganization(msgspec.Struct):
     legal_representative: str
     staff_count: int = 0
     contact_phone: str = ""
+    legal_representative_id_number: str | None = None
+
+
+class LegalRepresentativeChange(msgspec.Struct):
+    """变更登记 of the legal representative (clerk)."""
+
+    legal_representative: str
+    legal_representative_id_number: str | None = None
 
 
 class NewOrgAccount(msgspec.Struct):

@@ -22,6 +22,8 @@ class Organization(Table, tablename="social_org"):
     status = Varchar(length=16, default="active", index=True)  # active | deregistered
     registered_on = Date()
     legal_representative = Varchar(length=64)
+    # The legal representative as a person of the core registry (optional; issue 11 item 7).
+    legal_representative_id_number = Varchar(length=18, null=True, default=None, index=True)
     staff_count = Integer(default=0)
     contact_phone = Varchar(length=32, default="")
     deregistered_on = Date(null=True, default=None)
@@ -118,6 +120,27 @@ class Evaluation(Table, tablename="social_org_evaluation"):
     withdrawn_reason = Text(default="")
 
 
+class OrgTask(Table, tablename="social_org_task"):
+    """Open work on an organization for a clerk, shown in its portal too.
+
+    ``legal_representative_change``: the legal representative (``person_id_number``) died on
+    ``died_on``; closed when a clerk records the new legal representative (变更登记), or when that
+    death is revoked as recorded in error.
+    """
+
+    uscc = Varchar(length=18, index=True)
+    kind = Varchar(length=32)
+    status = Varchar(length=16, default="open", index=True)  # open | closed
+    opened_on = Date()
+    reason = Text(default="")
+    person_id_number = Varchar(length=18, null=True, default=None, index=True)
+    died_on = Date(null=True, default=None)
+    closed_on = Date(null=True, default=None)
+    closed_by = Varchar(length=64, default="")
+    close_note = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 TABLES: list[type[Table]] = [
     Organization,
     AnnualReport,
@@ -126,4 +149,5 @@ TABLES: list[type[Table]] = [
     SpotCheck,
     EvaluationPolicy,
     Evaluation,
+    OrgTask,
 ]

@@ -24,6 +24,7 @@ from plugins.disability.rules import (
     SubsidyGrant,
     apply_stop,
     check_card,
+    previous_month,
     subsidies_ended_by_grade,
 )
 from plugins.disability.services.applications import refuse_transition
@@ -96,6 +97,58 @@ async def on_person_died(person: PersonRecord, died_on: dt.date) -> None:
         changed = await stop_application(row["id"], set(SUBSIDIES), "death", died_on)
         if changed:
             await record_stop(row, changed, "death")
+
+
+async def on_death_revoked(person: PersonRecord, died_on: dt.date, reason: str) -> None:
+    """Hook reaction to a death revoked as recorded in error, inside the core's transaction.
+
+    Every grant the death stopped (``stop_reason = 'death'``) is open-ended again and its
+    ``settled_through`` goes back to the month before the stop, so the next payroll pays the
+    months in between as arrears (the unique payment key still forbids paying any month twice).
+    Stops for other reasons stay. The beneficiary is told.
+    """
+    rows = await Grant.select().where(
+        (Grant.id_number == person.id_number) & (Grant.stop_reason == "death")
+    )
+    by_application: dict[int, list[tuple[str, str]]] = {}
+    for row in rows:
+        stopped = row["stops_from"]
+        settled = row["settled_through"]
+        if stopped and settled and settled >= stopped:
+            settled = previous_month(stopped)
+        await Grant.update(
+            {
+                Grant.stops_from: None,
+                Grant.stop_reason: None,
+                Grant.stop_note: "",
+                Grant.settled_through: settled,
+            }
+        ).where(Grant.id == row["id"])
+        by_application.setdefault(row["application"], []).append((row["subsidy"], stopped or ""))
+    for application_id, resumed in sorted(by_application.items()):
+        await fetch(
+            "UPDATE disability_application SET status = 'approved' "
+            "WHERE id = {} AND status = 'stopped'",
+            application_id,
+        )
+        app = await Application.select().where(Application.id == application_id).first()
+        if app is None:
+            continue
+        names = "、".join(f"{SUBSIDY_NAMES_ZH[s]}自{m}起" for s, m in resumed)
+        await notify_applicant(
+            app["phone"],
+            app["id_number"],
+            "残疾人两项补贴恢复发放通知",
+            f"经更正，您的死亡登记系误登记，已撤销。您的两项补贴（编号{application_id}）恢复发放，"
+            f"停发期间的补贴将在下次发放时补发。",
+        )
+        await audit.record(
+            "disability.beneficiary.resumed",
+            entity="application",
+            entity_id=application_id,
+            summary=(f"恢复发放 {mask_id_number(app['id_number'])}（误登记死亡已撤销）：{names}"),
+            details={"died_on": died_on.isoformat(), "resumed": [list(r) for r in resumed]},
+        )
 
 
 async def on_person_moved(person: PersonRecord, new: str, on: dt.date) -> None:

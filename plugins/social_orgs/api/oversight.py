@@ -12,12 +12,24 @@ from core.clock import today
 from core.pagination import page_params
 
 from ..schemas import DecisionBody, SpotCheckBody
-from ..services import enforcement, spot_checks
+from ..services import enforcement, spot_checks, tasks
 
 TAGS = ["social organizations: oversight"]
 ABNORMAL = {"permission": "social_orgs.abnormal.read"}
 DECIDE = {"permission": "social_orgs.deregistration.decide"}
 DRAW = {"permission": "social_orgs.spot_check.draw"}
+TASKS = {"permission": "social_orgs.tasks.read"}
+
+
+@get("/tasks", opt=TASKS, tags=TAGS, summary="Open tasks (legal representative changes)")
+async def open_tasks(
+    status: str | None = Parameter(default="open", max_length=16),
+    limit: int | None = Parameter(default=None),
+    offset: int | None = Parameter(default=None),
+) -> dict[str, Any]:
+    """``{items: [{uscc, name, kind: "legal_representative_change", opened_on, reason, status,
+    …}], total}``, newest first; ``status=open`` by default (``closed``, or empty for all)."""
+    return await tasks.list_tasks(page_params(limit, offset), status or None)
 
 
 @get("/abnormal", opt=ABNORMAL, tags=TAGS, summary="Abnormal list for a report year")
@@ -86,4 +98,4 @@ async def one_draw(spot_check_id: int) -> dict[str, Any]:
     return await spot_checks.get_spot_check(spot_check_id)
 
 
-ROUTES = [abnormal, proposals, confirm, reject, draw, draws, one_draw]
+ROUTES = [open_tasks, abnormal, proposals, confirm, reject, draw, draws, one_draw]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import get, post
+from litestar import get, post, put
 from litestar.params import Parameter
 
 from core.pagination import page_params
 
-from ..schemas import NewOrgAccount, NewOrganization
-from ..services import registry
+from ..schemas import LegalRepresentativeChange, NewOrgAccount, NewOrganization
+from ..services import registry, tasks
 
 TAGS = ["social organizations"]
 PUBLIC = {"public": True}
@@ -33,6 +33,7 @@ async def register(data: NewOrganization) -> dict[str, Any]:
         legal_representative=data.legal_representative,
         staff_count=data.staff_count,
         contact_phone=data.contact_phone,
+        legal_representative_id_number=data.legal_representative_id_number,
     )
 
 
@@ -63,4 +64,21 @@ async def create_account(uscc: str, data: NewOrgAccount) -> dict[str, Any]:
     return await registry.create_account(uscc, data.username, data.password)
 
 
-ROUTES = [register, directory, profile, create_account]
+@put(
+    "/{uscc:str}/legal-representative",
+    opt=REGISTER,
+    tags=TAGS,
+    summary="Record a change of legal representative",
+)
+async def change_legal_representative(uscc: str, data: LegalRepresentativeChange) -> dict[str, Any]:
+    """变更登记: → 200 the public profile with ``open_tasks``; open ``legal_representative_change``
+    tasks of the organization close. 422 ``INVALID_LEGAL_REPRESENTATIVE``, ``INVALID_ID_NUMBER``,
+    ``DECEASED``, ``ORG_DEREGISTERED``; 404 for an unknown code."""
+    await tasks.change_representative(
+        uscc, data.legal_representative, data.legal_representative_id_number
+    )
+    body = await registry.profile(uscc)
+    return {**body, "open_tasks": await tasks.open_tasks_of(body["uscc"])}
+
+
+ROUTES = [register, directory, profile, create_account, change_legal_representative]

@@ -15,7 +15,7 @@ from core.web.forms import N_, Form, read_form
 from core.web.rendering import render_page, request_language
 
 from ..rules import REPORT_FIELDS, report_deadline, report_due
-from ..services import registry, reports
+from ..services import registry, reports, tasks
 from .common import done, whole_number
 
 FILE = {"permission": "social_orgs.report.file"}
@@ -103,7 +103,7 @@ async def portal(request: Request) -> Response:
     return await render_page(
         request,
         "social_orgs/portal.html",
-        {"org": org, "rows": rows},
+        {"org": org, "rows": rows, "tasks": await tasks.open_tasks_of(uscc)},
     )
 
 

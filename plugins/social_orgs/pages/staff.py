@@ -34,6 +34,10 @@ REGISTRY_ERRORS = {
     "INVALID_NAME": ("name", N_("Enter the organization's name.")),
     "INVALID_LEGAL_REPRESENTATIVE": ("legal_representative", N_("Enter the legal representative.")),
     "INVALID_DATE": ("registered_on", N_("Enter the registration date, not in the future.")),
+    "INVALID_ID_NUMBER": (
+        "legal_representative_id_number",
+        N_("Check the identity number: 18 characters."),
+    ),
     "INVALID_STAFF_COUNT": ("staff_count", N_("Enter a whole number, zero or more.")),
     "INVALID_USERNAME": (
         "username",
@@ -87,6 +91,7 @@ async def register_post(request: Request) -> Response:
             legal_representative=form.get("legal_representative"),
             staff_count=staff_count,
             contact_phone=form.get("contact_phone"),
+            legal_representative_id_number=form.get("legal_representative_id_number") or None,
         )
     except DomainError as exc:
         errors = field_errors(exc, REGISTRY_ERRORS, request_language(request))

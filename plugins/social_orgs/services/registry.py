@@ -18,6 +18,7 @@ from core.pagination import PageParams, page
 from ..rules import INSPECTION_RESULT_LABELS, KIND_LABELS, abnormal_years, normalize_uscc
 from ..tables import AnnualReport, Evaluation, Organization
 from .common import SLUG, get_org, refusals, require_active
+from .tasks import enter_representative, representative_number
 
 MAX_NAME = 200
 SEARCH_LIMIT = 10
@@ -42,9 +43,12 @@ async def register_org(
     legal_representative: str,
     staff_count: int,
     contact_phone: str = "",
+    legal_representative_id_number: str | None = None,
 ) -> dict[str, Any]:
     """Register an organization (clerk). 422 ``INVALID_USCC`` when the code is malformed or its
-    kind digit disagrees with ``kind``; 409 ``ALREADY_REGISTERED`` for a code on file."""
+    kind digit disagrees with ``kind``; 409 ``ALREADY_REGISTERED`` for a code on file; the legal
+    representative's identity number, when given, is validated (422 ``INVALID_ID_NUMBER``) and
+    the person enters the core registry."""
     if kind not in KIND_LABELS:
         raise DomainError(
             "INVALID_KIND", "机构类型应为社会团体、社会服务机构或基金会 / unknown kind"
@@ -59,7 +63,9 @@ async def register_org(
         )
     if staff_count < 0:
         raise DomainError("INVALID_STAFF_COUNT", "人数不能为负 / staff count cannot be negative")
+    representative_id = representative_number(legal_representative_id_number)
     async with write_transaction():
+        await enter_representative(representative_id, representative)
         inserted = (
             await Organization.insert(
                 Organization(
@@ -68,6 +74,7 @@ async def register_org(
                     kind=kind,
                     registered_on=registered_on,
                     legal_representative=representative,
+                    legal_representative_id_number=representative_id,
                     staff_count=staff_count,
                     contact_phone=(contact_phone or "").strip()[:32],
                 )

@@ -1,0 +1,46 @@
+"""The clerk's page of marriage tasks (``/marriage/workbench/tasks``)."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+
+from core.auth.guards import require_user
+from core.clock import today
+from core.errors import DomainError
+from core.pagination import page_params
+from core.web.forms import N_, read_form
+from core.web.rendering import render_page
+from plugins.marriage.pages.common import context, done, refused
+from plugins.marriage.services.tasks import close_task, list_tasks
+
+TASKS = {"permission": "marriage.status.read"}
+TASK_KIND_LABELS = {
+    "revoked_death_remarried": N_("Revoked death: the spouse has remarried since"),
+}
+
+
+@get("/workbench/tasks", opt=TASKS, include_in_schema=False)
+async def tasks_page(request: Request) -> Response:
+    result = await list_tasks(page_params(100, 0), "open")
+    return await render_page(
+        request,
+        "marriage/tasks.html",
+        context(tasks=result["items"], total=result["total"], kinds=TASK_KIND_LABELS),
+    )
+
+
+@post("/workbench/tasks/{task_id:int}/close", opt=TASKS, include_in_schema=False)
+async def close_submit(request: Request, task_id: int) -> Response:
+    form = await read_form(request)
+    user = require_user(request)
+    target = "/marriage/workbench/tasks"
+    try:
+        await close_task(task_id, form.get("note"), await today(), user.username)
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        return refused(request, target, exc)
+    return done(request, target, N_("The task is closed."))
+
+
+ROUTES = [tasks_page, close_submit]

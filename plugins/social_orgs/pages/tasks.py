@@ -1,0 +1,41 @@
+"""Staff page of organization tasks (``/orgs/tasks``) and the clerk's change of legal
+representative (变更登记), which closes the organization's open change tasks."""
+
+from __future__ import annotations
+
+from litestar import Request, Response, get, post
+
+from core.errors import DomainError
+from core.i18n import bilingual
+from core.pagination import page_params
+from core.web.forms import N_, read_form
+from core.web.rendering import render_page, request_language
+
+from ..services import tasks
+from .common import done
+
+READ = {"permission": "social_orgs.tasks.read"}
+REGISTER = {"permission": "social_orgs.register"}
+
+
+@get("/tasks", opt=READ, include_in_schema=False)
+async def tasks_page(request: Request) -> Response:
+    result = await tasks.list_tasks(page_params(500, 0), "open")
+    return await render_page(request, "social_orgs/tasks.html", {"result": result})
+
+
+@post("/registry/{uscc:str}/legal-representative", opt=REGISTER, include_in_schema=False)
+async def change_post(request: Request, uscc: str) -> Response:
+    form = await read_form(request)
+    try:
+        await tasks.change_representative(
+            uscc, form.get("legal_representative"), form.get("legal_representative_id_number")
+        )
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        return done(request, "/orgs/tasks", bilingual(exc.detail, request_language(request)), "bad")
+    return done(request, "/orgs/tasks", N_("The change of legal representative is recorded."))
+
+
+ROUTES = [tasks_page, change_post]
