@@ -7,7 +7,6 @@ takes its rows and charts with it. Admins and reviewers (``core.stats.read``) se
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -21,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 
 from core import clock
 from core.contributions import Indicator, PluginMeta
+from core.exports import append_xlsx_row, csv_bytes
 from core.i18n import bilingual, gettext_for, text_in
 from core.web.charts import format_value
 from core.web.forms import N_
@@ -196,9 +196,7 @@ def export_table(rows: Sequence[Row], lang: str) -> list[list[Any]]:
 
 def indicators_csv(rows: Sequence[Row], lang: str) -> bytes:
     """UTF-8 with a byte-order mark: Excel on the bureau's desks then reads the Chinese."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(export_table(rows, lang))
-    return "\ufeff".encode() + buffer.getvalue().encode()
+    return csv_bytes(export_table(rows, lang))
 
 
 def indicators_xlsx(rows: Sequence[Row], lang: str, year: int) -> bytes:
@@ -206,7 +204,7 @@ def indicators_xlsx(rows: Sequence[Row], lang: str, year: int) -> bytes:
     sheet = book.active
     sheet.title = f"{year}"
     for line in export_table(rows, lang):
-        sheet.append(line)
+        append_xlsx_row(sheet, line)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDEFG", (34, 36, 14, 12, 14, 10, 80), strict=True):

@@ -38,6 +38,7 @@ from plugins.disability.rules import (
     month_of,
     residence_refusal,
 )
+from plugins.disability.rules.bank_account import normalize_bank_account
 from plugins.disability.services.common import (
     domain_error,
     notify_applicant,
@@ -102,6 +103,13 @@ def _card(number: str, data: ApplicationInput) -> DisabilityCard:
         raise domain_error(exc) from None
 
 
+def _bank_account(data: ApplicationInput) -> str:
+    try:
+        return normalize_bank_account(data.bank_account)
+    except DisabilityRuleError as exc:
+        raise domain_error(exc) from None
+
+
 def _requested(data: ApplicationInput) -> frozenset[str]:
     requested = frozenset(data.subsidies)
     if not requested or not requested <= set(SUBSIDIES):
@@ -139,6 +147,7 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
     number = valid_id_number(data.id_number)
     check_actor(user, number)
     requested = _requested(data)
+    _bank_account(data)
     hukou = valid_division(data.hukou_division, "hukou_division") if data.hukou_division else None
     today = await clock.today()
     month = month_of(today)
@@ -259,7 +268,7 @@ async def _insert(data: ApplicationInput, found: Assessment, user: CurrentUser) 
             work_injury_nursing=data.work_injury_nursing,
             orphan_support=data.orphan_support,
             phone=data.phone.strip(),
-            bank_account=data.bank_account.strip(),
+            bank_account=_bank_account(data),
             applied_on=found.applied_on,
             filed_month=found.filed_month,
             status="submitted",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -11,6 +9,7 @@ from core import audit
 from core.certificates.pdf import TableReport, render_table_report
 from core.db import fetch, fetch_one
 from core.errors import NotFound
+from core.exports import csv_bytes, csv_text
 from core.identity import mask_id_number, mask_name
 from core.pagination import page, page_params
 from core.web.rendering import fen_to_yuan
@@ -90,17 +89,13 @@ async def bank_file(month: str) -> AsyncIterator[bytes]:
     )
 
     async def rows() -> AsyncIterator[bytes]:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(CSV_COLUMNS)
-        yield ("\ufeff" + out.getvalue()).encode()
+        yield csv_bytes([CSV_COLUMNS])
         after, number = 0, 0
         while batch := await fetch(_LINES, run["id"], after, CSV_BATCH):
-            out = io.StringIO()
-            writer = csv.writer(out, lineterminator="\r\n")
+            lines = []
             for r in batch:
                 number += 1
-                writer.writerow(
+                lines.append(
                     (
                         number,
                         r["id_number"],
@@ -113,7 +108,7 @@ async def bank_file(month: str) -> AsyncIterator[bytes]:
                     )
                 )
             after = int(batch[-1]["id"])
-            yield out.getvalue().encode()
+            yield csv_text(lines).encode()
 
     return rows()
 

@@ -9,9 +9,7 @@ dated into a confirmed month, so the two never differ.
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
 import json
 from typing import Any
 
@@ -20,6 +18,7 @@ from core.certificates.pdf import TableReport, chinese_date, render_table_report
 from core.context import current_actor
 from core.db import write_transaction
 from core.errors import Conflict, DomainError
+from core.exports import csv_bytes
 from plugins.funeral.certificates import ISSUER, yuan
 from plugins.funeral.rules import FuneralRuleError, WaiverRecord, month_of, settlement
 from plugins.funeral.services.deciding import is_unique_violation
@@ -196,11 +195,7 @@ def _table(month: str, rows: list[dict[str, Any]]) -> list[list[str]]:
 
 def settlement_csv(month: str, rows: list[dict[str, Any]]) -> bytes:
     """UTF-8 with a byte-order mark (Excel then reads the Chinese correctly), CRLF lines."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(_table(month, rows))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([CSV_COLUMNS, *_table(month, rows)])
 
 
 async def settlement_pdf(

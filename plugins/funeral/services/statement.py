@@ -5,12 +5,11 @@ negative line). Its totals are the home's settlement row."""
 from __future__ import annotations
 
 import asyncio
-import csv
 import datetime as dt
-import io
 from typing import Any
 
 from core.certificates.pdf import TableReport, chinese_date, render_table_report
+from core.exports import csv_bytes
 from core.identity import mask_name
 from plugins.funeral.certificates import ISSUER
 from plugins.funeral.rules import CATEGORY_NAMES_ZH
@@ -95,11 +94,7 @@ def _lines(cases: list[dict[str, Any]]) -> list[list[str]]:
 
 def statement_csv(cases: list[dict[str, Any]]) -> bytes:
     """UTF-8 with a byte-order mark, for Excel."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CASE_COLUMNS)
-    writer.writerows(_lines(cases))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return csv_bytes([CASE_COLUMNS, *_lines(cases)])
 
 
 async def statement_pdf(
