@@ -9,15 +9,18 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from litestar import Request, Response, get
+from litestar import Request, Response, get, post
+from litestar.response import Redirect
 
 from core.api.people import open_person
 from core.contributions import SearchResult
-from core.errors import NotFound
-from core.i18n import gettext_for
+from core.errors import DomainError, NotFound
+from core.i18n import bilingual, gettext_for
+from core.people.service import revoke_death
 from core.search import clean_query, search
 from core.tables import Person
-from core.web.forms import N_
+from core.web.flash import set_flash
+from core.web.forms import N_, read_form
 from core.web.rendering import render_page, request_language
 
 SEARCH = {"permission": "core.search"}
@@ -48,14 +51,43 @@ async def search_page(request: Request) -> Response:
     )
 
 
-@get("/search/people/{row_id:int}", opt={"permission": "core.people.read"}, include_in_schema=False)
-async def person_page(request: Request, row_id: int) -> Response:
+async def _person_number(row_id: int) -> str:
     row = await Person.select(Person.id_number).where(Person.id == row_id).first()
     if row is None:
         raise NotFound()
+    return row["id_number"]
+
+
+@get("/search/people/{row_id:int}", opt={"permission": "core.people.read"}, include_in_schema=False)
+async def person_page(request: Request, row_id: int) -> Response:
+    number = await _person_number(row_id)
     return await render_page(
-        request, "person.html", {"person": await open_person(row["id_number"])}
+        request, "person.html", {"person": await open_person(number), "row_id": row_id}
     )
 
 
-ROUTES = [search_page, person_page]
+@post(
+    "/search/people/{row_id:int}/death/revoke",
+    opt={"permission": "core.people.death.revoke"},
+    include_in_schema=False,
+)
+async def revoke_death_submit(request: Request, row_id: int) -> Response:
+    """The reviewer's 死亡登记更正 from the person's page (same rule as the API)."""
+    number = await _person_number(row_id)
+    form = await read_form(request)
+    lang = request_language(request)
+    target = f"/search/people/{row_id}"
+    try:
+        await revoke_death(number, form.get("reason"))
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        text = bilingual(exc.detail, lang)
+        return set_flash(Redirect(target, status_code=303), text, "bad")
+    text = gettext_for(lang)(
+        N_("The death is revoked; every service has undone what it did on hearing it.")
+    )
+    return set_flash(Redirect(target, status_code=303), text, "ok")
+
+
+ROUTES = [search_page, person_page, revoke_death_submit]

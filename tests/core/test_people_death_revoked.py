@@ -115,3 +115,30 @@ async def test_a_living_person_is_not_deceased(client, staff, person):
         headers=await staff("reviewer"),
     )
     assert_error(r, 422, "NOT_DECEASED")
+
+
+async def test_a_reviewer_revokes_a_death_from_the_person_page(client, staff, person):
+    from core.auth.tokens import csrf_token_for, issue_token
+    from core.people.service import find_person
+    from core.tables import Account, Person
+
+    await _die(client, staff, person)
+    row = await Person.select(Person.id).where(Person.id_number == person).first()
+    account = Account(username="page-reviewer", password_hash="x", kind="staff", roles=["reviewer"])
+    await account.save()
+    raw, _ = await issue_token(account.id, "session")
+    from core.auth.middleware import SESSION_COOKIE
+
+    client.cookies.set(SESSION_COOKIE, raw)
+    url = f"/search/people/{row['id']}"
+    page = await client.get(url, headers={"accept-language": "zh"})
+    assert page.status_code == 200 and "死亡登记更正" in page.text
+    csrf = csrf_token_for(raw)
+    refused = await client.post(f"{url}/death/revoke", data={"_csrf": csrf, "reason": " "})
+    assert refused.status_code == 303
+    assert (await find_person(person)).deceased_on == dt.date(2025, 6, 30)
+    done = await client.post(f"{url}/death/revoke", data={"_csrf": csrf, "reason": "误登记"})
+    assert done.status_code == 303 and done.headers["location"] == url
+    assert (await find_person(person)).deceased_on is None
+    page = await client.get(url, headers={"accept-language": "zh"})
+    assert "死亡登记已撤销" in page.text and 'action="' + url + '/death/revoke"' not in page.text
