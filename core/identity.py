@@ -25,6 +25,14 @@ ID_NUMBER_PROBLEMS: dict[str, tuple[str, str]] = {
         "17 digits and a last digit or X",
     ),
     "birth_date": ("身份证号码中的出生日期不存在", "the birth date in the number does not exist"),
+    "born_before_1900": (
+        "身份证号码中的出生日期早于1900年1月1日",
+        "the birth date in the number is before 1900-01-01",
+    ),
+    "born_after_act": (
+        "身份证号码中的出生日期晚于办理日期",
+        "the birth date in the number is after the day of the act",
+    ),
     "check_character": (
         "身份证号码校验位不正确，请逐位核对",
         "the check character is wrong: check every digit",
@@ -47,10 +55,15 @@ class InvalidIdNumber(ValueError):
         return f"{chinese} / Invalid identity number: {english}"
 
 
-def normalize_id_number(value: object) -> str:
+EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
+
+
+def normalize_id_number(value: object, on: dt.date | None = None) -> str:
     """Return the canonical (upper-case, 18-character) number or raise ``InvalidIdNumber``.
 
-    Checked: length, digits, birth date and check character (DOMAIN.md). Not checked: whether
+    Checked: length, digits, birth date and check character (DOMAIN.md); a birth date before
+    1900-01-01, or after ``on`` (the day of the act: sign-up, booking, registration, application,
+    roster import) is not a real person's. Not checked: whether
     the address code existed in the birth year, which ``ric.validate`` also demands. The code is
     where the number was first issued, often years after birth: everyone born before 1994 who
     was given an 18-digit number in Jianghai carries 440704, a code created in 1994.
@@ -63,17 +76,21 @@ def normalize_id_number(value: object) -> str:
     if not ID_NUMBER_CHARACTERS.match(text):
         raise InvalidIdNumber("characters")
     try:  # the digits are checked above; stdnum's get_birth_date re-cleans the text (8× slower)
-        dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
+        born = dt.date(int(text[6:10]), int(text[10:12]), int(text[12:14]))
     except ValueError as exc:
         raise InvalidIdNumber("birth_date") from exc
+    if born < EARLIEST_BIRTH_DATE:
+        raise InvalidIdNumber("born_before_1900")
+    if on is not None and born > on:
+        raise InvalidIdNumber("born_after_act")
     if ric.calc_check_digit(text) != text[-1]:
         raise InvalidIdNumber("check_character")
     return text
 
 
-def is_valid_id_number(value: object) -> bool:
+def is_valid_id_number(value: object, on: dt.date | None = None) -> bool:
     try:
-        normalize_id_number(value)
+        normalize_id_number(value, on)
     except InvalidIdNumber:
         return False
     return True

@@ -84,7 +84,9 @@ async def create_staff_user(
 
 
 async def register_citizen(id_number: object, name: str, phone: str, password: str) -> Account:
-    number = valid_id_number(id_number)
+    from core.clock import today
+
+    number = valid_id_number(id_number, await today())
     name = (name or "").strip()
     if not name or len(name) > 64 or not name.isprintable():
         raise DomainError("INVALID_NAME", "Name is required / 请填写姓名")

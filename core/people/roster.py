@@ -77,7 +77,9 @@ def _read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
         yield number, values
 
 
-def parse_roster(data: bytes, filename: str) -> tuple[list[RosterRow], list[dict[str, Any]]]:
+def parse_roster(
+    data: bytes, filename: str, on: dt.date | None = None
+) -> tuple[list[RosterRow], list[dict[str, Any]]]:
     """Good rows and rejections ``{row, code}``; a wrong header rejects the whole file."""
     rows = _read_rows(data, filename)
     header = next(rows, None)
@@ -95,7 +97,7 @@ def parse_roster(data: bytes, filename: str) -> tuple[list[RosterRow], list[dict
             continue
         raw_id, name, category, valid_from, valid_to = values[: len(COLUMNS)]
         try:
-            id_number = normalize_id_number(str(raw_id or ""))
+            id_number = normalize_id_number(str(raw_id or ""), on)
         except InvalidIdNumber:
             rejected.append({"row": number, "code": "INVALID_ID_NUMBER"})
             continue
@@ -124,7 +126,9 @@ async def import_roster(
 ) -> ImportResult:
     """Import in batches; each batch and its audit event commit together, so an interrupted
     import leaves the committed batches recorded and the rest untouched."""
-    good, rejected = parse_roster(data, filename)
+    from core.clock import today
+
+    good, rejected = parse_roster(data, filename, await today())
     result = ImportResult(rejected=rejected)
     batches = [good[start : start + BATCH] for start in range(0, len(good), BATCH)] or [[]]
     done = 0

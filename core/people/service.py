@@ -26,10 +26,11 @@ from core.tables import Assistance, Person
 DIVISION_LENGTH = 6
 
 
-def valid_id_number(value: object) -> str:
-    """The normalized number, or 422 ``INVALID_ID_NUMBER``."""
+def valid_id_number(value: object, on: dt.date | None = None) -> str:
+    """The normalized number, or 422 ``INVALID_ID_NUMBER``; ``on`` is the day of the act (a
+    birth date after it is refused, as is one before 1900)."""
     try:
-        return normalize_id_number(value)
+        return normalize_id_number(value, on)
     except InvalidIdNumber as exc:
         raise DomainError("INVALID_ID_NUMBER", exc.detail) from None
 

@@ -144,7 +144,7 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
     Raises for what makes the form itself wrong (identity number, who applies, subsidies);
     returns the other refusals in ``refusal`` so the preview can show them next to the reasons.
     """
-    number = valid_id_number(data.id_number)
+    number = valid_id_number(data.id_number, await clock.today())
     check_actor(user, number)
     requested = _requested(data)
     _bank_account(data)

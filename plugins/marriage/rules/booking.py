@@ -135,7 +135,7 @@ def booking_refusal(
     if blocked_until is not None and now.astimezone(CHINA_TIME).date() <= blocked_until:
         return "BOOKING_BLOCKED"
     try:
-        partner = normalize_id_number(partner_id_number)
+        partner = normalize_id_number(partner_id_number, now.astimezone(CHINA_TIME).date())
     except InvalidIdNumber:
         return "INVALID_ID_NUMBER"
     if partner == booker_id_number:

@@ -112,7 +112,7 @@ async def _checked_partner(
     partner_name = partner_name.strip()
     if not partner_name or len(partner_name) > 64:
         raise DomainError("INVALID_NAME", "The partner's name is required / 请填写对方姓名")
-    return valid_id_number(partner_id_number), partner_name
+    return valid_id_number(partner_id_number, now.date()), partner_name
 
 
 # The booking's hot path is raw SQL: on a busy morning every query's Python overhead counts.

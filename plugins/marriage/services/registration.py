@@ -47,14 +47,14 @@ class PartyInput:
     residence_permit_division: str | None = None
 
 
-def clean_party(raw: PartyInput, label: str) -> PartyInput:
+def clean_party(raw: PartyInput, label: str, on: dt.date | None = None) -> PartyInput:
     """Normalized numbers and checked divisions, or 422 (``INVALID_ID_NUMBER`` …)."""
     name = (raw.name or "").strip()
     if not name or len(name) > 64:
         raise DomainError("INVALID_NAME", f"{label}: name is required / 请填写姓名")
     permit = raw.residence_permit_division or None
     return PartyInput(
-        valid_id_number(raw.id_number),
+        valid_id_number(raw.id_number, on),
         name,
         valid_division(raw.hukou_division, f"{label}.hukou_division"),
         valid_division(permit, f"{label}.residence_permit_division") if permit else None,
@@ -98,8 +98,8 @@ async def register_marriage(
     registered_on: dt.date | None = None,
 ) -> dict[str, Any]:
     office = await own_office(user, office_code)
-    a, b = clean_party(party_a, "party_a"), clean_party(party_b, "party_b")
     day = registered_on or await clock_today()
+    a, b = clean_party(party_a, "party_a", day), clean_party(party_b, "party_b", day)
     async with write_transaction():
         for p in (a, b):
             await ensure_person(
