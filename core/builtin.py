@@ -42,6 +42,11 @@ def minzheng_permissions() -> list[Permission]:
             "core.stats.read", "Read the plan's indicators / 查看规划指标", ("admin", "reviewer")
         ),
         Permission("core.search", "Global search / 全局搜索", ("admin", "clerk", "reviewer")),
+        Permission(
+            "core.citizens.verify",
+            "Verify a citizen's identity card at the window / 窗口核验公众身份",
+            ("clerk",),
+        ),
     ]
 
 
@@ -52,6 +57,11 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "core.user.activated": "启用账号",
         "core.user.deactivated": "停用账号",
         "core.citizen.registered": "公众注册",
+        "core.citizen.phone_confirmed": "确认手机号码",
+        "core.citizen.identity_verified": "核验公众身份",
+        "core.citizen.activated": "激活公众账号",
+        "core.citizen.password_reset_requested": "申请重置密码",
+        "core.citizen.password_reset": "重置密码",
         "core.org_account.created": "创建社会组织账号",
         "core.login.failed": "登录失败",
         "core.plugin.enabled": "启用模块",
@@ -125,13 +135,13 @@ async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    from core.api import admin, auth, calendar, people, search, stats, testing, verify
+    from core.api import admin, auth, calendar, citizens, people, search, stats, testing, verify
     from core.web import dashboard, pages
     from core.web import search as search_pages
 
     api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *search.ROUTES]
     api += calendar.ROUTES
-    api += verify.API_ROUTES
+    api += [*citizens.ROUTES, *verify.API_ROUTES]
     api += testing.ROUTES  # marked test_only: create_app drops them unless MINZHENG_ENV=test
     public = [*verify.PUBLIC_ROUTES, *pages.ROUTES, *dashboard.ROUTES, *search_pages.ROUTES]
     return PluginRoutes(api=api, pages=[], public=public)

@@ -52,12 +52,32 @@ class Settings:
     on, off under ``MINZHENG_ENV=test``). Job leases keep each job to one process at a time
     across hosts; deployments still give the loop to one ``minzheng jobs --loop`` service."""
 
+    oidc_issuer: str = ""
+    """The province's unified identity provider (OpenID Connect issuer URL, MINZHENG_OIDC_ISSUER);
+    empty: sign-in through it is off."""
+
+    oidc_client_id: str = ""
+    """This bureau's client id at that provider (MINZHENG_OIDC_CLIENT_ID)."""
+
+    oidc_client_secret: str = field(default="", repr=False)
+    """The client secret (MINZHENG_OIDC_CLIENT_SECRET)."""
+
+    oidc_id_claim: str = "id_number"
+    """The ID-token claim holding the verified identity number (MINZHENG_OIDC_ID_CLAIM)."""
+
+    oidc_name_claim: str = "name"
+    """The ID-token claim holding the verified name (MINZHENG_OIDC_NAME_CLAIM)."""
+
     secret_key: str = field(default="", repr=False)
     """Signs sessions and certificate check codes (MINZHENG_SECRET_KEY or data_dir/secret.key)."""
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def is_test(self) -> bool:
@@ -111,6 +131,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         district_division=env.get("MINZHENG_DISTRICT_DIVISION", "440704"),
         token_ttl_hours=int(env.get("MINZHENG_TOKEN_TTL_HOURS", "12")),
         run_jobs=env.get("MINZHENG_RUN_JOBS", "0" if mode == "test" else "1") not in ("0", ""),
+        oidc_issuer=env.get("MINZHENG_OIDC_ISSUER", "").rstrip("/"),
+        oidc_client_id=env.get("MINZHENG_OIDC_CLIENT_ID", ""),
+        oidc_client_secret=env.get("MINZHENG_OIDC_CLIENT_SECRET", ""),
+        oidc_id_claim=env.get("MINZHENG_OIDC_ID_CLAIM") or "id_number",
+        oidc_name_claim=env.get("MINZHENG_OIDC_NAME_CLAIM") or "name",
         secret_key=env.get("MINZHENG_SECRET_KEY") or _load_or_create_secret(data_dir),
     )
 

@@ -32,6 +32,23 @@ class Account(Table, tablename="account"):
     org_uscc = Varchar(length=18, null=True, default=None)
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    verification = Varchar(length=16, default="unverified")
+    """Citizens only: ``unverified`` → ``phone`` (code confirmed) → ``identity`` (identity card
+    seen at a window, or the province's identity provider)."""
+
+
+class VerificationCode(Table, tablename="verification_code"):
+    """A one-time code sent to a citizen (phone confirmation, password reset) or handed out at
+    the window (activation). Only a keyed HMAC of the code is stored; ``attempts`` counts the
+    wrong guesses, after five of which the code is dead."""
+
+    account = ForeignKey(references=Account)
+    purpose = Varchar(length=16)  # phone | activation | reset
+    code_hash = Varchar(length=64)
+    attempts = Integer(default=0)
+    expires_at = Timestamptz()
+    used_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class AuthToken(Table, tablename="auth_token"):
@@ -186,6 +203,7 @@ CORE_TABLES: list[type[Table]] = [
     ClockOverride,
     JobLease,
     CalendarYear,
+    VerificationCode,
 ]
 
 

@@ -424,6 +424,50 @@ def citizen(client):
     return make
 
 
+@pytest.fixture
+def verified_citizen(client):
+    """``await verified_citizen(id_number, "王芳")`` → Authorization headers of a citizen at
+    verification ``identity``, reached the way a real one is: a clerk saw the identity card at a
+    window (``verify-identity``, which creates the account or takes an existing one back), and
+    the person activated the account with the code handed out. Records about the person (PDFs,
+    applications, payments) need this level; booking does not (use ``citizen``)."""
+    from core.auth.accounts import create_staff_user
+
+    counter = iter(range(1, 10_000))
+
+    async def make(number: str, name: str = "张三", phone: str = "13800000000") -> dict:
+        from core.people.service import find_person
+
+        seen = {"phone": phone}
+        if await find_person(number) is None:
+            seen["name"] = name  # the registry learns the name from the card
+        clerk = f"window-verifier-{next(counter)}"
+        await create_staff_user(clerk, "staff-password-1", ["clerk"], "JH01")
+        r = await client.post(
+            "/api/v1/auth/token", json={"username": clerk, "password": "staff-password-1"}
+        )
+        assert r.status_code == 200, r.text
+        r = await client.post(
+            f"/api/v1/citizens/{number}/verify-identity",
+            json=seen,
+            headers={"Authorization": f"Bearer {r.json()['token']}"},
+        )
+        assert r.status_code == 200, r.text
+        code = r.json()["activation_code"]
+        r = await client.post(
+            "/api/v1/citizens/activate",
+            json={"id_number": number, "activation_code": code, "password": "citizen-password-1"},
+        )
+        assert r.status_code == 200, r.text
+        r = await client.post(
+            "/api/v1/auth/token", json={"username": number, "password": "citizen-password-1"}
+        )
+        assert r.status_code == 200, r.text
+        return {"Authorization": f"Bearer {r.json()['token']}"}
+
+    return make
+
+
 @pytest.fixture(autouse=True)
 async def _live_server_clock_reset(request: pytest.FixtureRequest) -> AsyncIterator[None]:
     """Browser tests share one server: whatever date a test set, the next one starts on today."""

@@ -30,7 +30,7 @@ class TokenResponse(msgspec.Struct):
     user: TokenUser
 
 
-class Me(msgspec.Struct):
+class Me(msgspec.Struct, omit_defaults=True):
     username: str
     roles: list[str]
     kind: str
@@ -38,6 +38,8 @@ class Me(msgspec.Struct):
     office_code: str | None
     org_uscc: str | None
     permissions: list[str]
+    verification: str | None = None
+    """Citizens only: ``unverified``, ``phone`` or ``identity``."""
 
 
 class CitizenSignUp(msgspec.Struct):
@@ -49,7 +51,7 @@ class CitizenSignUp(msgspec.Struct):
 
 class CitizenCreated(msgspec.Struct):
     username: str
-    kind: str
+    verification: str
 
 
 @post(
@@ -84,6 +86,7 @@ async def me(request: Request) -> Me:
         user.office_code,
         user.org_uscc,
         sorted(user.permissions),
+        user.verification if user.kind == "citizen" else None,
     )
 
 
@@ -91,7 +94,7 @@ async def me(request: Request) -> Me:
 async def sign_up(data: CitizenSignUp, request: Request) -> CitizenCreated:
     await enforce_address(client_ip(request.scope), "signup")
     account = await register_citizen(data.id_number, data.name, data.phone, data.password)
-    return CitizenCreated(account.username, "citizen")
+    return CitizenCreated(account.username, account.verification)
 
 
 ROUTES = [create_token, logout, me, sign_up]

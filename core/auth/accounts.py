@@ -84,13 +84,16 @@ async def create_staff_user(
 
 
 async def register_citizen(id_number: object, name: str, phone: str, password: str) -> Account:
+    from core.auth.citizens import check_registry_name, send_phone_code, valid_mobile
     from core.clock import today
 
     number = valid_id_number(id_number, await today())
     name = (name or "").strip()
     if not name or len(name) > 64 or not name.isprintable():
         raise DomainError("INVALID_NAME", "Name is required / 请填写姓名")
+    mobile = valid_mobile(phone)
     async with write_transaction():
+        await check_registry_name(number, name)
         if await Account.exists().where(Account.username == number):
             raise Conflict(
                 "ALREADY_REGISTERED", "This identity number is registered / 该身份证号已注册"
@@ -102,9 +105,11 @@ async def register_citizen(id_number: object, name: str, phone: str, password: s
             kind="citizen",
             roles=["citizen"],
             display_name=name,
-            phone=(phone or "").strip()[:32],
+            phone=mobile,
+            verification="unverified",
         )
         await account.save()
+        await send_phone_code(account.id, mobile)
         await audit.record(
             "core.citizen.registered",
             entity="account",

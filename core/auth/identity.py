@@ -34,6 +34,8 @@ class CurrentUser:
     org_uscc: str | None = None
     via_session: bool = False
     """Authenticated by the browser session cookie (then unsafe methods need the CSRF token)."""
+    verification: str = "unverified"
+    """Citizens: ``unverified``, ``phone`` or ``identity`` (core.auth.verification)."""
 
     def has(self, permission: str) -> bool:
         return permission in self.permissions

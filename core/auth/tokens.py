@@ -59,7 +59,7 @@ async def revoke_all_for(account_id: int) -> None:
 # Raw SQL: every authenticated request runs this; Piccolo's join builder cost ~1.5 ms a call.
 _RESOLVE = (
     "SELECT t.expires_at, t.revoked_at, a.id, a.username, a.kind, a.roles, a.display_name, "
-    "a.phone, a.office_code, a.org_uscc, a.active, a.created_at "
+    "a.phone, a.office_code, a.org_uscc, a.active, a.created_at, a.verification "
     "FROM auth_token t JOIN account a ON a.id = t.account "
     "WHERE t.token_hash = {} AND t.kind = {}"
 )
@@ -92,4 +92,5 @@ def user_from_row(row: dict, permissions: frozenset[str], *, via_session: bool) 
         office_code=row.get("office_code"),
         org_uscc=row.get("org_uscc"),
         via_session=via_session,
+        verification=row.get("verification") or "unverified",
     )

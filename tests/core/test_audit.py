@@ -361,9 +361,19 @@ async def test_every_state_change_of_the_core_api_writes_an_event(client, staff,
     changes = {
         "core.citizen.registered": lambda c: c.post(
             "/api/v1/citizens",
-            json={"id_number": citizen, "name": "赵敏", "password": "pw-pw-pw-1"},
+            json={
+                "id_number": citizen,
+                "name": "赵敏",
+                "phone": "13800000001",
+                "password": "pw-pw-pw-1",
+            },
         ),
         "core.logout": logout_of_a_fresh_token,
+        "core.citizen.identity_verified": lambda c: c.post(
+            f"/api/v1/citizens/{citizen}/verify-identity",
+            json={"phone": "13800000002"},
+            headers=clerk,
+        ),
         "core.user.created": lambda c: c.post(
             "/api/v1/admin/users",
             json={"username": "rev-new", "password": "pw-pw-pw-1", "roles": ["reviewer"]},

@@ -95,7 +95,7 @@ async def test_address_limit_applies_to_login_and_sign_up(app, client, address_l
     # Sign-up has its own budget per address, with the same limit.
     for seq in range(3):
         body = {"id_number": id_number(dt.date(1990, 1, 1), seq=seq + 1), "name": "张三",
-                "password": "citizen-pass-1"}  # fmt: skip
+                "phone": "13800000000", "password": "citizen-pass-1"}  # fmt: skip
         assert (await client.post("/api/v1/citizens", json=body)).status_code == 201
     body = {"id_number": id_number(dt.date(1990, 1, 1), seq=9), "name": "张三", "password": "x" * 9}
     assert_error(await client.post("/api/v1/citizens", json=body), 429, "RATE_LIMITED")

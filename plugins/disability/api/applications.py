@@ -7,7 +7,7 @@ from typing import Any
 from litestar import Request, get, post
 from litestar.params import Parameter
 
-from core.auth.guards import require_user
+from core.auth.guards import PERSON_DATA, require_user
 from plugins.disability.schemas import ApplicationIn, DecisionIn, StreetReviewIn
 from plugins.disability.services.applications import (
     ApplicationInput,
@@ -59,7 +59,12 @@ def assessment_body(found: Assessment) -> dict[str, Any]:
     }
 
 
-@post("/eligibility", opt={"permission": "disability.apply"}, status_code=200, tags=TAGS)
+@post(
+    "/eligibility",
+    opt={"permission": "disability.apply", PERSON_DATA: True},
+    status_code=200,
+    tags=TAGS,
+)
 async def preview(request: Request, data: ApplicationIn) -> dict[str, Any]:
     """What filing would decide, without filing: card check, eligibility in this month and its
     reasons, a duplicate. ``can_apply`` is false with ``refusal`` {code, detail} otherwise."""
@@ -68,7 +73,7 @@ async def preview(request: Request, data: ApplicationIn) -> dict[str, Any]:
 
 @post(
     "/applications",
-    opt={"permission": "disability.apply", "idempotent": True},
+    opt={"permission": "disability.apply", "idempotent": True, PERSON_DATA: True},
     status_code=201,
     tags=TAGS,
 )
@@ -79,7 +84,9 @@ async def create_application(request: Request, data: ApplicationIn) -> dict[str,
     return await read_application(application_id, user, audited=False)
 
 
-@get("/applications", opt={"permission": "disability.application.read"}, tags=TAGS)
+@get(
+    "/applications", opt={"permission": "disability.application.read", PERSON_DATA: True}, tags=TAGS
+)
 async def applications(
     request: Request,
     status: str | None = None,
@@ -92,7 +99,7 @@ async def applications(
 
 @get(
     "/applications/{application_id:int}",
-    opt={"permission": "disability.application.read"},
+    opt={"permission": "disability.application.read", PERSON_DATA: True},
     tags=TAGS,
 )
 async def application(request: Request, application_id: int) -> dict[str, Any]:

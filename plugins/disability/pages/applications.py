@@ -8,7 +8,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.response import Redirect
 
-from core.auth.guards import require_user
+from core.auth.guards import PERSON_DATA, require_user
 from core.auth.identity import CurrentUser
 from core.errors import DomainError
 from core.i18n import bilingual
@@ -114,14 +114,14 @@ async def _form(
     )
 
 
-@get("/apply", opt={"permission": APPLY}, include_in_schema=False)
+@get("/apply", opt={"permission": APPLY, PERSON_DATA: True}, include_in_schema=False)
 async def apply_form(request: Request) -> Response:
     user = require_user(request)
     values = _values({"subsidies": ["living", "nursing"], "hukou_division": "440704"}, user)
     return await _form(request, user, values)
 
 
-@post("/apply", opt={"permission": APPLY}, include_in_schema=False)
+@post("/apply", opt={"permission": APPLY, PERSON_DATA: True}, include_in_schema=False)
 async def apply_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
     user = require_user(request)
     values = _values(data, user)
@@ -147,7 +147,7 @@ async def home(request: Request) -> Response:
     return Redirect("/disability/applications", status_code=303)
 
 
-@get("/applications", opt={"permission": READ}, include_in_schema=False)
+@get("/applications", opt={"permission": READ, PERSON_DATA: True}, include_in_schema=False)
 async def queue(request: Request, status: str | None = None) -> Response:
     user = require_user(request)
     if status is None and user.is_staff:
@@ -190,7 +190,11 @@ async def detail(
     )
 
 
-@get("/applications/{application_id:int}", opt={"permission": READ}, include_in_schema=False)
+@get(
+    "/applications/{application_id:int}",
+    opt={"permission": READ, PERSON_DATA: True},
+    include_in_schema=False,
+)
 async def application_page(request: Request, application_id: int) -> Response:
     user = require_user(request)
     return await detail(request, user, application_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 
-from core.auth.guards import require_user
+from core.auth.guards import PERSON_DATA, require_user
 from core.people.service import valid_id_number
 from plugins.marriage.schemas import (
     DivorceApplicationIn,
@@ -101,7 +101,7 @@ async def create_reissue(request: Request, data: ReissueIn) -> dict[str, Any]:
     return await reissue(require_user(request), data.certificate_no, data.id_number)
 
 
-@get("/certificates/{certificate_no:str}/pdf", opt={"auth": True}, tags=TAGS)
+@get("/certificates/{certificate_no:str}/pdf", opt={"auth": True, PERSON_DATA: True}, tags=TAGS)
 async def certificate_pdf(request: Request, certificate_no: str) -> Response:
     pdf = await pdf_for(require_user(request), certificate_no)
     return Response(

@@ -191,10 +191,10 @@ async def test_the_database_itself_refuses_a_second_open_application(desk) -> No
         await Application.insert(Application(**row))
 
 
-async def test_citizen_applies_for_themself_only(desk, citizen) -> None:
+async def test_citizen_applies_for_themself_only(desk, verified_citizen) -> None:
     await desk.today(MAY)
     own, other = desk.new_id(), desk.new_id()
-    headers = await citizen(own, "王建国")
+    headers = await verified_citizen(own, "王建国")
     r = await desk.apply(other, headers=headers)
     assert r.status_code == 403 and r.json()["code"] == "FORBIDDEN"
     r = await desk.apply(own, headers=headers)
@@ -206,7 +206,7 @@ async def test_citizen_applies_for_themself_only(desk, citizen) -> None:
     r = await desk.client.get(f"{API}/applications", headers=headers)
     assert [a["id"] for a in r.json()["items"]] == [application_id]
 
-    other_headers = await citizen(other, "李四")
+    other_headers = await verified_citizen(other, "李四")
     r = await desk.client.get(f"{API}/applications/{application_id}", headers=other_headers)
     assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND"
     r = await desk.client.get(f"{API}/applications", headers=other_headers)

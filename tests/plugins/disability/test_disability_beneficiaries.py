@@ -36,7 +36,7 @@ async def test_active_beneficiaries_paginated_and_masked(desk) -> None:
     assert "".join(numbers) not in r.text and all(n not in r.text for n in numbers)
 
 
-async def test_filters_and_refusals(desk, citizen) -> None:
+async def test_filters_and_refusals(desk, verified_citizen) -> None:
     await desk.today(dt.date(2026, 3, 3))
     living = desk.new_id()
     await desk.roster((living, "dibao", dt.date(2025, 1, 1), None))
@@ -52,7 +52,9 @@ async def test_filters_and_refusals(desk, citizen) -> None:
     assert r.status_code == 401
     r = await desk.client.get(f"{API}/beneficiaries", headers=desk.admin)
     assert r.status_code == 403
-    r = await desk.client.get(f"{API}/beneficiaries", headers=await citizen(living, "王建国"))
+    r = await desk.client.get(
+        f"{API}/beneficiaries", headers=await verified_citizen(living, "王建国")
+    )
     assert r.status_code == 403
 
 

@@ -115,7 +115,11 @@ async def _account(**fields: Any) -> dict[str, str]:
     return {"Authorization": f"Bearer {raw}"}
 
 
-async def quick_citizen(id_number: str, name: str = "张三") -> dict[str, str]:
+async def quick_citizen(
+    id_number: str, name: str = "张三", *, verification: str = "unverified"
+) -> dict[str, str]:
+    """A citizen account; ``verification="identity"`` for one whose card was seen at a window
+    (needed to read records about the person, such as certificate PDFs; booking needs none)."""
     from core.people.service import ensure_person
 
     await ensure_person(id_number, name)
@@ -125,6 +129,7 @@ async def quick_citizen(id_number: str, name: str = "张三") -> dict[str, str]:
         roles=["citizen"],
         display_name=name,
         phone="13800000000",
+        verification=verification,
     )
 
 

@@ -78,7 +78,8 @@ async def test_cooling_off_then_registration(client):
     assert r.status_code == 422 and r.json()["code"] == "NOT_MARRIED"
     # the divorce certificate is a PDF for the clerk and the holders
     r = await client.get(
-        f"{API}/certificates/L440704-2026-000001/pdf", headers=await quick_citizen(man)
+        f"{API}/certificates/L440704-2026-000001/pdf",
+        headers=await quick_citizen(man, verification="identity"),
     )
     assert r.status_code == 200 and r.content.startswith(b"%PDF")
     # divorced people may marry again, each other too (复婚)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from core.tables import Account
 from tests.plugins.marriage.support import (
     API,
     TODAY,
@@ -87,8 +88,12 @@ async def test_the_certificate_pdf_carries_everything_and_only_for_clerks_and_ho
         scanned = await asyncio.to_thread(subprocess.run, scan, capture_output=True, text=True)
         assert scanned.stdout.strip() == verify_url
     holder = await quick_citizen(woman, "李芳")
+    r = await client.get(url, headers=holder)  # a holder, but not verified at identity level
+    assert r.status_code == 403 and r.json()["code"] == "IDENTITY_NOT_VERIFIED"
+    await Account.update({Account.verification: "identity"}).where(Account.username == woman)
     assert (await client.get(url, headers=holder)).status_code == 200
-    stranger = await quick_citizen(person_number(D(1990, 1, 1), "male", 60))
+    stranger_number = person_number(D(1990, 1, 1), "male", 60)
+    stranger = await quick_citizen(stranger_number, verification="identity")
     for headers in (stranger, desk.admin):
         r = await client.get(url, headers=headers)
         assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND"
