@@ -269,6 +269,7 @@ ACCOUNT_ONLY = {
     ("GET", "/api/v1/marriage/appointments/{code:str}"),
     ("DELETE", "/api/v1/marriage/appointments/{code:str}"),
     ("GET", "/api/v1/marriage/appointments/{code:str}/ics"),
+    ("POST", "/api/v1/marriage/appointments/{code:str}/rebook"),
     ("GET", "/marriage/book"),
     ("GET", "/marriage/book/{code:str}"),
     ("GET", "/marriage/book/{code:str}/{day:date}"),
