@@ -7,6 +7,7 @@ import datetime as dt
 from core.auth.identity import CurrentUser
 from core.contributions import (
     AuditEventType,
+    CalendarMove,
     CertificateTemplate,
     Indicator,
     MenuItem,
@@ -18,6 +19,7 @@ from core.contributions import (
 )
 from core.hookspecs import hookimpl
 from core.people.records import PersonRecord
+from core.workdays import WorkCalendar
 
 SLUG = "social_orgs"
 
@@ -30,6 +32,15 @@ PLUGIN_META = PluginMeta(
     description="登记、年度报告、年检、异常名录、双随机抽查、等级评估",
     order=40,
 )
+
+
+@hookimpl
+async def minzheng_calendar_changed(
+    year: int, after: WorkCalendar, today: dt.date, apply: bool
+) -> list[CalendarMove]:
+    from .services.calendar_moves import calendar_changed
+
+    return await calendar_changed(after, today, apply)
 
 
 @hookimpl
@@ -105,6 +116,7 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "social_orgs.policy.changed": "修改评估等级分数线",
         "social_orgs.evaluation.created": "评估结果公示",
         "social_orgs.evaluation.announced": "评估结果公告",
+        "social_orgs.evaluation.notice_moved": "放假安排变更评估公示期",
         "social_orgs.certificate.issued": "签发评估等级证书",
         "social_orgs.demo.loaded": "载入社会组织演示数据",
         "social_orgs.task.opened": "社会组织待办（法定代表人变更）",
