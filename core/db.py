@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import sqlite3
 from collections.abc import AsyncIterator
@@ -23,6 +24,7 @@ from string import Formatter
 from typing import Any
 from urllib.parse import urlsplit
 
+from asyncpg.exceptions import UniqueViolationError
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -192,6 +194,24 @@ def discard_pooled_connections() -> None:
         return
     _background.add(task)
     task.add_done_callback(_background.discard)
+
+
+def json_value(value: Any) -> Any:
+    """A JSON column's value: SQLite always hands back text, PostgreSQL may."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def is_unique_violation(
+    exc: BaseException, index: str | None = None, columns: str | None = None
+) -> bool:
+    """Whether ``exc`` is a unique index refusing a row, on either engine. PostgreSQL names the
+    index (``index``); SQLite names the columns in its message (``columns``, e.g.
+    ``disability_application.id_number``). Without them, any unique violation."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return "UNIQUE" in str(exc) and (columns is None or columns in str(exc))
+    if isinstance(exc, UniqueViolationError):
+        return index is None or getattr(exc, "constraint_name", None) == index
+    return False
 
 
 def _all_tables(base: type[Table] = Table) -> list[type[Table]]:

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from core import audit
-from core.db import write_transaction
+from core.db import json_value, write_transaction
 from core.errors import NotFound
 from core.identity import mask_name
 from core.serials import next_serial
@@ -105,9 +105,7 @@ async def get_certificate(number: str) -> dict[str, Any]:
     row = await Certificate.select().where(Certificate.number == number).first()
     if row is None:
         raise NotFound("No such certificate / 查无此证书")
-    row["content"] = (
-        json.loads(row["content"] or "{}") if isinstance(row["content"], str) else row["content"]
-    )
+    row["content"] = json_value(row["content"] or "{}")
     return row
 
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import anyio
 from litestar import Request, Response, get, post
-from litestar.response import Redirect
 
 from core import clock
 from core.audit import verify_chain
@@ -24,9 +23,9 @@ from core.notifications import retry_failed
 from core.plugins import get_host
 from core.settings import get_settings
 from core.tables import Account, AuditEvent, Notification
-from core.web.flash import set_flash
 from core.web.forms import N_, field_errors, read_form
 from core.web.paging import Pager
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 
 ADMIN = {"permission": "core.admin"}
@@ -41,12 +40,6 @@ USER_ERRORS = {
     "INVALID_ROLE": ("roles", N_("Choose at least one role.")),
     "OFFICE_REQUIRED": ("office_code", N_("A clerk works at an office: enter its code.")),
 }
-
-
-def _done(request: Request, target: str, message: str, kind: str = "ok") -> Response:
-    """Redirect after a form, carrying ``message`` translated into the page's language."""
-    text = gettext_for(request_language(request))(message)
-    return set_flash(Redirect(target, status_code=303), text, kind)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------- hub
@@ -96,11 +89,11 @@ async def plugins_switch(request: Request, name: str) -> Response:
     form = await read_form(request)
     if form.get("enabled") not in ("0", "1"):
         message = N_("Choose to switch the service on or off.")
-        return _done(request, "/admin/plugins", message, "bad")
+        return redirect_after_form(request, "/admin/plugins", message, "bad")
     turn_on = form.get("enabled") == "1"
     await get_host().switch(name, turn_on)
     message = N_("The service is switched on.") if turn_on else N_("The service is switched off.")
-    return _done(request, "/admin/plugins", message)
+    return redirect_after_form(request, "/admin/plugins", message)
 
 
 # ----------------------------------------------------------------------------------- users
@@ -159,7 +152,7 @@ async def users_create(request: Request) -> Response:
     except DomainError as exc:
         errors = field_errors(exc, USER_ERRORS, request_language(request))
         return await _users_page(request, errors, kept, status_code=exc.status_code)
-    return _done(request, "/admin/users", N_("The staff account has been created."))
+    return redirect_after_form(request, "/admin/users", N_("The staff account has been created."))
 
 
 @post("/admin/users/{account_id:int}/active", opt=ADMIN, include_in_schema=False)
@@ -169,10 +162,12 @@ async def users_switch(request: Request, account_id: int) -> Response:
     if not await Account.exists().where(Account.id == account_id):
         raise NotFound()
     if not activate and request.scope["user"].id == account_id:
-        return _done(request, "/admin/users", N_("You cannot deactivate your own account."), "bad")
+        return redirect_after_form(
+            request, "/admin/users", N_("You cannot deactivate your own account."), "bad"
+        )
     await set_active(account_id, activate)
     message = N_("The account is active.") if activate else N_("The account is deactivated.")
-    return _done(request, "/admin/users", message)
+    return redirect_after_form(request, "/admin/users", message)
 
 
 # ----------------------------------------------------------------------------------- audit
@@ -287,11 +282,11 @@ async def outbox_retry(request: Request, notification_id: int) -> Response:
     if row is None:
         raise NotFound()
     if row["status"] != "failed":
-        return _done(
+        return redirect_after_form(
             request, "/admin/outbox", N_("Only a message that failed can be sent again."), "warn"
         )
     await retry_failed(notification_id)
-    return _done(request, "/admin/outbox", N_("The message will be sent again."))
+    return redirect_after_form(request, "/admin/outbox", N_("The message will be sent again."))
 
 
 ROUTES = [

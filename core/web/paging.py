@@ -10,6 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from litestar import Request
+
 PER_PAGE = 25
 MAX_PAGE = 100_000
 
@@ -21,6 +23,11 @@ def page_number(raw: object) -> int:
     except ValueError:
         return 1
     return min(max(number, 1), MAX_PAGE)
+
+
+def requested_page(request: Request, per_page: int = PER_PAGE) -> tuple[int, int]:
+    """(limit, offset) of the ``?page=`` a page request asks for."""
+    return per_page, (page_number(request.query_params.get("page", 1)) - 1) * per_page
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,11 @@ class Pager:
             (str(k), str(v)) for k, v in _items(params) if k != "page" and v not in ("", None)
         )
         return cls(page_number(params.get("page", 1)), per_page, total, path, kept)
+
+    @classmethod
+    def of(cls, request: Request, total: int, per_page: int = PER_PAGE) -> Pager:
+        """The pager of a page request, keeping its other query parameters."""
+        return cls.for_request(request.url.path, request.query_params, total, per_page)
 
     @property
     def offset(self) -> int:

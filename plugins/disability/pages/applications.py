@@ -13,19 +13,11 @@ from core.auth.identity import CurrentUser
 from core.errors import DomainError
 from core.i18n import bilingual
 from core.web.forms import N_
+from core.web.paging import Pager, requested_page
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 from plugins.disability.api.applications import assessment_body
-from plugins.disability.pages.common import (
-    FORM,
-    LABELS,
-    back_to,
-    checked,
-    error_text,
-    many,
-    page_window,
-    pager,
-    text,
-)
+from plugins.disability.pages.common import FORM, LABELS, checked, error_text, many, text
 from plugins.disability.services.applications import (
     ApplicationInput,
     assess,
@@ -137,7 +129,7 @@ async def apply_submit(request: Request, data: dict[str, Any] = FORM) -> Respons
         application_id = await submit_application(form, user)
     except DomainError as exc:
         return await _form(request, user, values, error=exc)
-    return back_to(
+    return redirect_after_form(
         request, f"/disability/applications/{application_id}", N_("The application was filed.")
     )
 
@@ -154,7 +146,7 @@ async def queue(request: Request, status: str | None = None) -> Response:
         status = "street_approved" if user.has("disability.approve") else "submitted"
     if status in ("", "all") or status not in APPLICATION_STATUSES:
         status = None
-    limit, offset = page_window(request, PER_PAGE)
+    limit, offset = requested_page(request, PER_PAGE)
     listing = await list_applications(user, status, limit, offset)
     return await render_page(
         request,
@@ -164,7 +156,7 @@ async def queue(request: Request, status: str | None = None) -> Response:
             "status": status,
             "statuses": APPLICATION_STATUSES,
             "items": listing["items"],
-            "pager": pager(request, listing["total"], PER_PAGE),
+            "pager": Pager.of(request, listing["total"], PER_PAGE),
         },
     )
 
@@ -215,7 +207,7 @@ async def street_review_submit(
         )
     except DomainError as exc:
         return await detail(request, user, application_id, exc)
-    return back_to(request, f"/disability/applications/{application_id}", DONE[status])
+    return redirect_after_form(request, f"/disability/applications/{application_id}", DONE[status])
 
 
 @post(
@@ -234,7 +226,7 @@ async def decision_submit(
             status = await reject(application_id, text(data, "note"))
     except DomainError as exc:
         return await detail(request, user, application_id, exc)
-    return back_to(request, f"/disability/applications/{application_id}", DONE[status])
+    return redirect_after_form(request, f"/disability/applications/{application_id}", DONE[status])
 
 
 ROUTES = [

@@ -11,17 +11,11 @@ from litestar import Request, Response, get, post
 from core.auth.guards import require_user
 from core.errors import DomainError
 from core.web.forms import N_
+from core.web.paging import Pager, requested_page
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page
 from plugins.disability.pages.applications import detail
-from plugins.disability.pages.common import (
-    FORM,
-    LABELS,
-    back_to,
-    many,
-    page_window,
-    pager,
-    text,
-)
+from plugins.disability.pages.common import FORM, LABELS, many, text
 from plugins.disability.services.beneficiaries import list_beneficiaries, record_review
 from plugins.disability.services.stops import record_grade, stop_beneficiary
 
@@ -40,7 +34,7 @@ def _date(value: str) -> dt.date | None:
 async def _listing(
     request: Request, title: str, status: str, subsidy: str | None, review_due: bool
 ) -> Response:
-    limit, offset = page_window(request, LIMIT)
+    limit, offset = requested_page(request, LIMIT)
     listing = await list_beneficiaries(status, subsidy, review_due, limit, offset)
     return await render_page(
         request,
@@ -52,7 +46,7 @@ async def _listing(
             "subsidy": subsidy or "",
             "review_due": review_due,
             "items": listing["items"],
-            "pager": pager(request, listing["total"], LIMIT),
+            "pager": Pager.of(request, listing["total"], LIMIT),
         },
     )
 
@@ -82,7 +76,7 @@ async def _act(request: Request, application_id: int, permission: str, action: A
         done = await action()
     except DomainError as exc:
         return await detail(request, user, application_id, exc)
-    return back_to(request, f"/disability/applications/{application_id}", done)
+    return redirect_after_form(request, f"/disability/applications/{application_id}", done)
 
 
 @post(

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Request, Response
+from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
-from litestar.response import Redirect
 
 from core.errors import DomainError
-from core.i18n import bilingual, gettext_for
-from core.web.flash import set_flash
+from core.i18n import bilingual
 from core.web.forms import N_
-from core.web.paging import Pager, page_number
 from core.web.rendering import request_language
 
 FORM = Body(media_type=RequestEncodingType.URL_ENCODED)
@@ -54,25 +51,9 @@ LABELS = {
 }
 
 
-def back_to(request: Request, path: str, message: str) -> Response:
-    """Post/Redirect/Get: after a form succeeds, show ``path`` with a one-time notice
-    (``message`` is an English msgid, shown in the page's language)."""
-    response = Redirect(path, status_code=303)
-    return set_flash(response, gettext_for(request_language(request))(message))
-
-
 def error_text(request: Request, error: DomainError | None) -> str:
     """A refusal's detail in the page's language ("中文 / English" details are split)."""
     return "" if error is None else bilingual(error.detail, request_language(request))
-
-
-def page_window(request: Request, per_page: int) -> tuple[int, int]:
-    """(limit, offset) of the ``?page=`` the request asks for."""
-    return per_page, (page_number(request.query_params.get("page", 1)) - 1) * per_page
-
-
-def pager(request: Request, total: int, per_page: int) -> Pager:
-    return Pager.for_request(request.url.path, request.query_params, total, per_page)
 
 
 def text(form: dict[str, Any], name: str) -> str:

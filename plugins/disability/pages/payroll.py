@@ -13,17 +13,10 @@ from core import clock
 from core.errors import DomainError
 from core.i18n import gettext_for
 from core.web.forms import N_, Confirmation, confirmation_page
+from core.web.paging import Pager, requested_page
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-from plugins.disability.pages.common import (
-    FORM,
-    LABELS,
-    back_to,
-    checked,
-    error_text,
-    page_window,
-    pager,
-    text,
-)
+from plugins.disability.pages.common import FORM, LABELS, checked, error_text, text
 from plugins.disability.rules import SubsidyPolicy, month_of, previous_month
 from plugins.disability.services.payroll import list_runs, payroll_preview, run_payroll
 from plugins.disability.services.payroll_report import run_with_lines
@@ -82,7 +75,7 @@ async def payroll_run(request: Request, data: dict[str, Any] = FORM) -> Response
         return await _payroll_page(
             request, {"month": error_text(request, exc)}, month, exc.status_code
         )
-    return back_to(
+    return redirect_after_form(
         request, f"/disability/payroll/{month}", N_("The payroll of the month is complete.")
     )
 
@@ -111,7 +104,7 @@ def _payroll_confirmation(say: Callable[[str], str], preview: dict[str, Any]) ->
 
 @get("/payroll/{month:str}", opt={"permission": PAYROLL}, include_in_schema=False)
 async def payroll_month(request: Request, month: str) -> Response:
-    limit, offset = page_window(request, LIMIT)
+    limit, offset = requested_page(request, LIMIT)
     run = await run_with_lines(month, limit, offset)
     return await render_page(
         request,
@@ -119,7 +112,7 @@ async def payroll_month(request: Request, month: str) -> Response:
         {
             **LABELS,
             "run": run,
-            "pager": pager(request, run["lines"]["total"], LIMIT),
+            "pager": Pager.of(request, run["lines"]["total"], LIMIT),
         },
     )
 
@@ -157,7 +150,7 @@ async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Res
         await set_standard(year, living, nursing)
     except DomainError as exc:
         return await _standards_page(request, exc)
-    return back_to(request, "/disability/standards", N_("The standard was saved."))
+    return redirect_after_form(request, "/disability/standards", N_("The standard was saved."))
 
 
 @post("/policies", opt={"permission": SETTINGS}, include_in_schema=False)
@@ -178,7 +171,7 @@ async def policy_submit(request: Request, data: dict[str, Any] = FORM) -> Respon
         )
     except DomainError as exc:
         return await _standards_page(request, exc)
-    return back_to(request, "/disability/standards", N_("The policy was saved."))
+    return redirect_after_form(request, "/disability/standards", N_("The policy was saved."))
 
 
 ROUTES = [

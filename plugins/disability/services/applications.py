@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from core import audit, clock
 from core.auth.identity import CurrentUser
 from core.context import current_actor
-from core.db import fetch_one, write_transaction
+from core.db import fetch_one, is_unique_violation, write_transaction
 from core.errors import Conflict, DomainError, Forbidden, NotFound
 from core.identity import mask_id_number
 from core.people.service import (
@@ -43,7 +43,6 @@ from plugins.disability.services.common import (
     domain_error,
     notify_applicant,
     reasons_json,
-    unique_violation,
 )
 from plugins.disability.services.standards import policy_on
 from plugins.disability.tables import Application
@@ -243,8 +242,8 @@ async def submit_application(data: ApplicationInput, user: CurrentUser) -> int:
     except Exception as exc:
         # Two filings racing for the same person: the loser hits the open-application index,
         # or (for someone not yet in the registry) the person's own unique key.
-        if unique_violation(exc, OPEN_INDEX, "disability_application.id_number") or (
-            unique_violation(exc, PERSON_INDEX, "person.id_number")
+        if is_unique_violation(exc, OPEN_INDEX, "disability_application.id_number") or (
+            is_unique_violation(exc, PERSON_INDEX, "person.id_number")
         ):
             raise duplicate_error(None) from None
         raise

@@ -4,10 +4,6 @@ unique-index violations, JSON columns."""
 from __future__ import annotations
 
 import json
-import sqlite3
-from typing import Any
-
-import asyncpg
 
 from core.errors import DomainError
 from core.notifications import enqueue
@@ -21,25 +17,10 @@ def domain_error(exc: DisabilityRuleError) -> DomainError:
     return DomainError(exc.code, exc.detail)
 
 
-def unique_violation(exc: BaseException, index: str, columns: str) -> bool:
-    """Whether ``exc`` is the unique index ``index`` refusing a row (``columns`` as SQLite names
-    them in its message, e.g. ``disability_application.id_number``)."""
-    if isinstance(exc, asyncpg.UniqueViolationError):
-        return getattr(exc, "constraint_name", None) == index
-    if isinstance(exc, sqlite3.IntegrityError):
-        return "UNIQUE" in str(exc) and columns in str(exc)
-    return False
-
-
 def reasons_json(reasons: tuple[Reason, ...] | list[Reason]) -> str:
     return json.dumps(
         [{"code": r.code, "zh": r.zh, "en": r.en} for r in reasons], ensure_ascii=False
     )
-
-
-def json_column(value: Any) -> Any:
-    """JSON columns come back as text on both engines unless Piccolo is told otherwise."""
-    return json.loads(value) if isinstance(value, str) else value
 
 
 async def notify_applicant(phone: str, id_number: str, subject: str, body: str) -> None:

@@ -7,10 +7,11 @@ from typing import Any
 
 from core import audit
 from core.auth.identity import CurrentUser
+from core.db import json_value
 from core.errors import DomainError, NotFound
 from core.identity import mask_id_number, mask_name
 from core.pagination import page, page_params
-from plugins.disability.services.common import json_column, subsidy_list
+from plugins.disability.services.common import subsidy_list
 from plugins.disability.tables import Application, Grant
 
 APPLICATION_STATUSES = ("submitted", "street_approved", "approved", "stopped", "rejected")
@@ -80,7 +81,7 @@ def application_body(
     if not masked:
         body.update(
             disability_card_no=row["card_no"],
-            reasons=json_column(row["reasons"]),
+            reasons=json_value(row["reasons"]),
             work_injury_nursing=bool(row["work_injury_nursing"]),
             orphan_support=bool(row["orphan_support"]),
             phone=row["phone"],

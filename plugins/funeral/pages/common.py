@@ -4,12 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from litestar import Request, Response
-from litestar.response import Redirect
-
-from core.i18n import gettext_for
-from core.web.flash import set_flash
-from core.web.rendering import request_language
 from plugins.funeral.rules import CATEGORY_NAMES_ZH
 
 CATEGORY_NAMES_EN = {
@@ -41,12 +35,6 @@ def category_label(code: str | None, lang: str) -> str:
 def item_label(code: str, name: str, lang: str) -> str:
     """The policy's own (Chinese) name; in English the known services' English names."""
     return name if lang == "zh" else ITEM_NAMES_EN.get(code, name)
-
-
-def done(request: Request, target: str, message: str, kind: str = "ok") -> Response:
-    """Redirect after a form, carrying ``message`` translated into the page's language."""
-    text = gettext_for(request_language(request))(message)
-    return set_flash(Redirect(target, status_code=303), text, kind)  # type: ignore[arg-type]
 
 
 def yuan_text(fen: int) -> str:

@@ -11,17 +11,19 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
+from core.db import json_value
 from core.errors import DomainError, Forbidden
 from core.i18n import gettext_for
 from core.web.forms import FORM_LEVEL, N_, Form, field_errors, id_number_problem, read_form
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-from plugins.funeral.pages.common import done, fen_from_yuan, yuan_text
+from plugins.funeral.pages.common import fen_from_yuan, yuan_text
 from plugins.funeral.schemas import PreviewIn, WaiverIn
 from plugins.funeral.services.amend import correct_waiver
 from plugins.funeral.services.deciding import Actor
 from plugins.funeral.services.listing import funeral_homes
 from plugins.funeral.services.policy import StoredPolicy, policy_on, policy_version
-from plugins.funeral.services.records import loads, waiver_row
+from plugins.funeral.services.records import waiver_row
 from plugins.funeral.services.waivers import preview_waiver, record_waiver
 
 CREATE = {"permission": "funeral.waiver.create"}
@@ -131,7 +133,7 @@ def _form_of_waiver(row: dict[str, Any]) -> dict[str, str]:
         "applicant_phone": row["applicant_phone"],
         "applicant_relation": row["applicant_relation"],
     }
-    for line in loads(row["lines"]):
+    for line in json_value(row["lines"]):
         values[f"fee_{line['code']}"] = yuan_text(line["fee_fen"])
         values[f"units_{line['code']}"] = str(line["units"])
     return values
@@ -222,7 +224,7 @@ async def intake_submit(request: Request) -> Response:
         if saved["status"] == "approved"
         else N_("Saved: the waiver is rejected. Print the notice for the family.")
     )
-    return done(request, f"/funeral/waivers/{saved['id']}", message)
+    return redirect_after_form(request, f"/funeral/waivers/{saved['id']}", message)
 
 
 ROUTES = [intake_page, intake_submit]

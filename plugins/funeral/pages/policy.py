@@ -13,8 +13,9 @@ from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.people.records import ROSTER_CATEGORIES
 from core.web.forms import N_, Form, read_form
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-from plugins.funeral.pages.common import done, fen_from_yuan, yuan_text
+from plugins.funeral.pages.common import fen_from_yuan, yuan_text
 from plugins.funeral.schemas import PolicyIn
 from plugins.funeral.services.policy import policy_on, save_policy
 
@@ -115,7 +116,9 @@ async def policy_submit(request: Request) -> Response:
         return await _page(request, kept, message, 422)
     except DomainError as exc:
         return await _page(request, kept, bilingual(exc.detail, lang), exc.status_code)
-    return done(request, "/funeral/policy", N_("The new policy is in force from today."))
+    return redirect_after_form(
+        request, "/funeral/policy", N_("The new policy is in force from today.")
+    )
 
 
 ROUTES = [home_page, policy_page, policy_submit]

@@ -11,8 +11,8 @@ from core.i18n import bilingual
 from core.pagination import page_params
 from core.web.forms import N_, read_form
 from core.web.paging import Pager
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-from plugins.funeral.pages.common import done
 from plugins.funeral.services.amend import void_waiver
 from plugins.funeral.services.deciding import Actor
 from plugins.funeral.services.listing import STATUSES, funeral_homes, list_waivers
@@ -85,8 +85,10 @@ async def void_submit(request: Request, waiver_id: int) -> Response:
     except DomainError as exc:
         if exc.status_code == 404:
             raise
-        return done(request, target, bilingual(exc.detail, request_language(request)), "bad")
-    return done(
+        return redirect_after_form(
+            request, target, bilingual(exc.detail, request_language(request)), "bad"
+        )
+    return redirect_after_form(
         request,
         target,
         N_("The waiver is void. It appears as a correction in this month's settlement."),

@@ -8,8 +8,8 @@ from core.clock import today
 from core.errors import DomainError
 from core.i18n import bilingual
 from core.web.forms import N_
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-from plugins.funeral.pages.common import done
 from plugins.funeral.rules import month_of
 from plugins.funeral.services import settlements
 
@@ -54,8 +54,12 @@ async def confirm_submit(request: Request, month: str) -> Response:
     try:
         await settlements.confirm_settlement(month, await today())
     except DomainError as exc:
-        return done(request, target, bilingual(exc.detail, request_language(request)), "bad")
-    return done(request, target, N_("The month is settled. Its figures will not change."))
+        return redirect_after_form(
+            request, target, bilingual(exc.detail, request_language(request)), "bad"
+        )
+    return redirect_after_form(
+        request, target, N_("The month is settled. Its figures will not change.")
+    )
 
 
 ROUTES = [settlements_page, confirm_submit]

@@ -4,7 +4,6 @@ that recording, previewing and correcting share."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,14 +139,6 @@ def duplicate(waiver_id: int | None) -> Conflict:
         "该逝者已有减免记录 / a waiver for this deceased already exists",
         extra={"waiver_id": waiver_id} if waiver_id else None,
     )
-
-
-def is_unique_violation(exc: BaseException) -> bool:
-    if isinstance(exc, sqlite3.IntegrityError):
-        return "UNIQUE" in str(exc)
-    from asyncpg.exceptions import UniqueViolationError
-
-    return isinstance(exc, UniqueViolationError)
 
 
 async def ensure_month_open(today: dt.date) -> None:

@@ -12,12 +12,11 @@ from typing import Any
 
 from core import audit
 from core.context import current_actor
-from core.db import write_transaction
+from core.db import json_value, write_transaction
 from core.errors import DomainError
 from core.people.records import ROSTER_CATEGORIES
 from plugins.funeral.rules import DEFAULT_POLICY, FeeItem, FuneralRuleError, WaiverPolicy
 from plugins.funeral.schemas import PolicyIn
-from plugins.funeral.services.records import loads
 from plugins.funeral.tables import FuneralPolicy
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -36,11 +35,11 @@ class StoredPolicy:
 def _from_row(row: dict[str, Any]) -> StoredPolicy:
     items = tuple(
         FeeItem(i["code"], i["name"], int(i["cap_fen"]), i["unit"], int(i["max_units"]))
-        for i in loads(row["items"])
+        for i in json_value(row["items"])
     )
     policy = WaiverPolicy(
         items=items,
-        eligible_categories=tuple(loads(row["eligible_categories"])),
+        eligible_categories=tuple(json_value(row["eligible_categories"])),
         all_local_residents=bool(row["all_local_residents"]),
         effective_from=row["effective_from"],
     )

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from core import audit
+from core.db import json_value
 from core.errors import NotFound
 from core.identity import mask_id_number, mask_name
 from plugins.funeral.rules import CATEGORY_NAMES_ZH
 from plugins.funeral.tables import FuneralWaiver
 
 UNIDENTIFIED_NAME = "无名氏"
-
-
-def loads(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, str) else value
 
 
 async def waiver_row(waiver_id: int) -> dict[str, Any]:
@@ -57,7 +53,7 @@ def waiver_body(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
         "waived_fen": row["waived_fen"],
         "fee_fen": row["fee_fen"],
         "family_pays_fen": row["fee_fen"] - row["waived_fen"],
-        "reasons": loads(row["reasons"]),
+        "reasons": json_value(row["reasons"]),
         "deceased": {
             "name": name if full else mask_name(name),
             "id_number": (number if full else mask_id_number(number)) if number else None,
@@ -76,7 +72,7 @@ def waiver_body(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
         "policy_version": row["policy_id"],
     }
     if full:
-        body["items"] = loads(row["lines"])
+        body["items"] = json_value(row["lines"])
         body["applicant"] = {
             "name": row["applicant_name"],
             "phone": row["applicant_phone"],

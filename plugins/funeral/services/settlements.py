@@ -16,13 +16,11 @@ from typing import Any
 from core import audit
 from core.certificates.pdf import TableReport, chinese_date, render_table_report
 from core.context import current_actor
-from core.db import write_transaction
+from core.db import is_unique_violation, json_value, write_transaction
 from core.errors import Conflict, DomainError
 from core.exports import csv_bytes
 from plugins.funeral.certificates import ISSUER, yuan
 from plugins.funeral.rules import FuneralRuleError, WaiverRecord, month_of, settlement
-from plugins.funeral.services.deciding import is_unique_violation
-from plugins.funeral.services.records import loads
 from plugins.funeral.tables import FuneralSettlement, FuneralWaiver
 
 CSV_COLUMNS = (
@@ -111,7 +109,7 @@ async def settlement_rows(month: str) -> tuple[list[dict[str, Any]], dict[str, A
     month_bounds(month)
     confirmed = await confirmation(month)
     if confirmed is not None:
-        return loads(confirmed["lines"]), confirmed
+        return json_value(confirmed["lines"]), confirmed
     return rows_of(await month_records(month), month), None
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from core import audit
-from core.db import write_transaction
+from core.db import is_unique_violation, write_transaction
 from core.errors import DomainError
 from core.identity import mask_id_number
 from core.people.service import (
@@ -39,7 +39,6 @@ from plugins.funeral.services.deciding import (
     duplicate,
     ensure_month_open,
     facts_of,
-    is_unique_violation,
     reason_body,
     required_text,
 )

@@ -15,8 +15,9 @@ from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.web.flash import set_flash
 from core.web.forms import N_, field_errors, read_form
+from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
-from plugins.marriage.pages.common import context, done, refusal_text, refused
+from plugins.marriage.pages.common import context, refusal_text
 from plugins.marriage.services.no_shows import lift_block, list_blocks
 from plugins.marriage.services.offices import (
     DEFAULT_HORIZON_DAYS,
@@ -68,7 +69,9 @@ async def offices_create(request: Request) -> Response:
     except DomainError as exc:
         errors = field_errors(exc, OFFICE_ERRORS, request_language(request))
         return await _offices_page(request, form, errors, exc.status_code)
-    return done(request, f"/marriage/admin/offices/{form['code']}", N_("The registry is added."))
+    return redirect_after_form(
+        request, f"/marriage/admin/offices/{form['code']}", N_("The registry is added.")
+    )
 
 
 def schedule_form(stored: dict[str, Any] | None) -> dict[str, str]:
@@ -197,8 +200,10 @@ async def blocks_lift(request: Request, id_number: str) -> Response:
     try:
         await lift_block(id_number, await clock_today(), require_user(request).username)
     except DomainError as exc:
-        return refused(request, "/marriage/admin/blocks", exc)
-    return done(request, "/marriage/admin/blocks", N_("The booking block is lifted."))
+        return redirect_refused(request, "/marriage/admin/blocks", exc)
+    return redirect_after_form(
+        request, "/marriage/admin/blocks", N_("The booking block is lifted.")
+    )
 
 
 ROUTES = [

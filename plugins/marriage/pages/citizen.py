@@ -17,8 +17,9 @@ from core.errors import DomainError, NotFound
 from core.i18n import gettext_for
 from core.identity import normalize_id_number
 from core.web.forms import N_, field_errors, id_number_problem, read_form
+from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
-from plugins.marriage.pages.common import context, done, refused
+from plugins.marriage.pages.common import context
 from plugins.marriage.rules import slot_in_past
 from plugins.marriage.services import booking
 from plugins.marriage.services.offices import (
@@ -134,7 +135,9 @@ async def submit_booking(request: Request, slot_id: int) -> Response:
             raise
         errors = field_errors(exc, BOOKING_ERRORS, request_language(request))
         return await _slot_page(request, slot_id, form, errors, exc.status_code)
-    return done(request, f"/marriage/my/{result['code']}", N_("Your booking is confirmed."))
+    return redirect_after_form(
+        request, f"/marriage/my/{result['code']}", N_("Your booking is confirmed.")
+    )
 
 
 def _booking_problems(request: Request, form: dict[str, str]) -> dict[str, str]:
@@ -187,8 +190,10 @@ async def cancel_booking(request: Request, code: str) -> Response:
     except DomainError as exc:
         if exc.status_code == 404:
             raise
-        return refused(request, f"/marriage/my/{code}", exc)
-    return done(request, "/marriage/my", N_("The booking is cancelled; the place is free again."))
+        return redirect_refused(request, f"/marriage/my/{code}", exc)
+    return redirect_after_form(
+        request, "/marriage/my", N_("The booking is cancelled; the place is free again.")
+    )
 
 
 ROUTES = [

@@ -13,8 +13,9 @@ from core.errors import DomainError, NotFound
 from core.i18n import gettext_for
 from core.identity import InvalidIdNumber, normalize_id_number
 from core.web.forms import N_, field_errors, id_number_problem, read_form
+from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
-from plugins.marriage.pages.common import context, done, parse_day, refused
+from plugins.marriage.pages.common import context, parse_day
 from plugins.marriage.services import booking
 from plugins.marriage.services.offices import get_office
 from plugins.marriage.services.records import status_of
@@ -61,8 +62,8 @@ async def check_in(request: Request, code: str) -> Response:
     try:
         await booking.check_in(require_user(request), code)
     except DomainError as exc:
-        return refused(request, "/marriage/workbench", exc)
-    return done(request, "/marriage/workbench", N_("Checked in."))
+        return redirect_refused(request, "/marriage/workbench", exc)
+    return redirect_after_form(request, "/marriage/workbench", N_("Checked in."))
 
 
 def _blank_form() -> dict[str, str]:
@@ -196,7 +197,7 @@ async def register_submit(request: Request) -> Response:
         )
     except DomainError as exc:
         return await _register_page(request, form, _refusal_errors(request, exc), exc.status_code)
-    return done(
+    return redirect_after_form(
         request,
         f"/marriage/workbench/registrations/{result['id']}",
         N_("The marriage is registered."),

@@ -10,8 +10,9 @@ from core.auth.guards import require_user
 from core.clock import today as clock_today
 from core.errors import DomainError
 from core.web.forms import N_, read_form
+from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page
-from plugins.marriage.pages.common import context, done, refusal_text, refused
+from plugins.marriage.pages.common import context, refusal_text
 from plugins.marriage.services import divorce
 from plugins.marriage.services.reissue import reissue
 
@@ -38,7 +39,7 @@ async def divorce_apply(request: Request) -> Response:
             context(number=number, error=refusal_text(request, exc)),
             status_code=exc.status_code,
         )
-    return done(
+    return redirect_after_form(
         request,
         f"/marriage/workbench/divorce/{result['id']}",
         N_("The application is accepted; the cooling-off period has begun."),
@@ -70,8 +71,8 @@ async def divorce_withdraw(request: Request, application_id: int) -> Response:
     try:
         await divorce.withdraw(require_user(request), application_id, id_number)
     except DomainError as exc:
-        return refused(request, target, exc)
-    return done(request, target, N_("The application is withdrawn."))
+        return redirect_refused(request, target, exc)
+    return redirect_after_form(request, target, N_("The application is withdrawn."))
 
 
 @post("/workbench/divorce/{application_id:int}/register", opt=REGISTER, include_in_schema=False)
@@ -80,8 +81,8 @@ async def divorce_register(request: Request, application_id: int) -> Response:
     try:
         result = await divorce.register(require_user(request), application_id)
     except DomainError as exc:
-        return refused(request, target, exc)
-    return done(
+        return redirect_refused(request, target, exc)
+    return redirect_after_form(
         request,
         f"/marriage/workbench/registrations/{result['id']}",
         N_("The divorce is registered."),
@@ -115,7 +116,7 @@ async def reissue_submit(request: Request) -> Response:
             context(form=form, error=refusal_text(request, exc), result=None),
             status_code=exc.status_code,
         )
-    return done(
+    return redirect_after_form(
         request,
         f"/marriage/workbench/reissue?issued={result['certificate_no']}",
         N_("The certificate is reissued; the old number is void."),

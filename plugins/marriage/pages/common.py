@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from litestar import Request, Response
-from litestar.response import Redirect
+from litestar import Request
 
 from core.errors import DomainError
-from core.i18n import bilingual, gettext_for
-from core.web.flash import Kind, set_flash
+from core.i18n import bilingual
 from core.web.forms import N_
 from core.web.rendering import request_language
 
@@ -69,18 +67,6 @@ LABELS = {
     "divorce_statuses": DIVORCE_STATUSES,
     "weekdays": WEEKDAYS,
 }
-
-
-def done(request: Request, target: str, message: str, kind: Kind = "ok") -> Response:
-    """Redirect (303) after a form with ``message`` (an English msgid) in the page's language."""
-    text = gettext_for(request_language(request))(message)
-    return set_flash(Redirect(target, status_code=303), text, kind)  # type: ignore[arg-type]
-
-
-def refused(request: Request, target: str, exc: DomainError) -> Response:
-    """Redirect back with the refusal's own text in the page's language."""
-    text = bilingual(exc.detail, request_language(request))
-    return set_flash(Redirect(target, status_code=303), text, "bad")  # type: ignore[arg-type]
 
 
 def refusal_text(request: Request, exc: DomainError) -> str:

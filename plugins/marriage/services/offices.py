@@ -16,7 +16,7 @@ from typing import Any
 from core import audit
 from core.calendar_store import load_calendar
 from core.clock import today as clock_today
-from core.db import fetch, fetch_one, write_transaction
+from core.db import fetch, fetch_one, json_value, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.people.service import valid_division
 from core.workdays import WorkCalendar
@@ -250,10 +250,10 @@ async def stored_schedule(code: str) -> dict[str, Any] | None:
     row = await Schedule.select().where(Schedule.office_code == code).first()
     if row is None:
         return None
-    return {
-        key: json.loads(row[key]) if isinstance(row[key], str) else row[key]
-        for key in ("pattern", "open_dates", "closed_dates")
-    } | {"horizon_days": row["horizon_days"], "updated_at": row["updated_at"]}
+    return {key: json_value(row[key]) for key in ("pattern", "open_dates", "closed_dates")} | {
+        "horizon_days": row["horizon_days"],
+        "updated_at": row["updated_at"],
+    }
 
 
 def schedule_input(stored: dict[str, Any]) -> ScheduleInput:

@@ -13,10 +13,12 @@ from core.clock import today
 from core.errors import DomainError
 from core.pagination import page_params
 from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
+from core.web.paging import Pager
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 
 from ..services import enforcement, evaluations, spot_checks
-from .common import done, page_of, pager_for, translate, whole_number
+from .common import page_of, translate, whole_number
 from .public import spot_check_page
 
 ABNORMAL = {"permission": "social_orgs.abnormal.read"}
@@ -65,8 +67,8 @@ async def decide_post(request: Request, uscc: str) -> Response:
         message = field_errors(exc, {}, request_language(request))[FORM_LEVEL]
         return await _abnormal_page(request, None, message, 422)
     if result["decision"] == "confirmed":
-        return done(request, "/orgs/abnormal", N_("Deregistration confirmed."))
-    return done(request, "/orgs/abnormal", N_("The proposal was rejected."))
+        return redirect_after_form(request, "/orgs/abnormal", N_("Deregistration confirmed."))
+    return redirect_after_form(request, "/orgs/abnormal", N_("The proposal was rejected."))
 
 
 @post("/spot-checks", opt=DRAW, include_in_schema=False)
@@ -89,7 +91,7 @@ async def draw_post(request: Request) -> Response:
     except DomainError as exc:
         errors = field_errors(exc, {}, request_language(request))
         return await spot_check_page(request, errors, form.values, 422)
-    return done(
+    return redirect_after_form(
         request,
         "/orgs/spot-checks",
         N_("Draw no. %(id)s has been recorded and published."),
@@ -111,7 +113,7 @@ async def _evaluation_page(
         {
             "policy": await evaluations.policy_on(on),
             "result": result,
-            "pager": pager_for(request, result["total"]),
+            "pager": Pager.of(request, result["total"]),
             "errors": errors or {},
             "form": form or {},
         },
@@ -153,7 +155,7 @@ async def evaluate_post(request: Request) -> Response:
     except DomainError as exc:
         errors = field_errors(exc, {}, request_language(request))
         return await _evaluation_page(request, errors, form.values, 422)
-    return done(
+    return redirect_after_form(
         request,
         "/orgs/evaluations",
         N_("Graded %(total)s points; under public notice until %(day)s."),
@@ -169,7 +171,7 @@ async def announce_post(request: Request, evaluation_id: int) -> Response:
     except DomainError as exc:
         errors = field_errors(exc, {}, request_language(request))
         return await _evaluation_page(request, errors, None, 422)
-    return done(request, "/orgs/evaluations", N_("The result has been announced."))
+    return redirect_after_form(request, "/orgs/evaluations", N_("The result has been announced."))
 
 
 ROUTES = [abnormal_page, decide_post, draw_post, evaluation_page, evaluate_post, announce_post]

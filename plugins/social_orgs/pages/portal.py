@@ -12,11 +12,12 @@ from core.clock import today
 from core.errors import DomainError, NotFound
 from core.i18n import bilingual
 from core.web.forms import N_, Form, read_form
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 
 from ..rules import REPORT_FIELDS, report_deadline, report_due
 from ..services import registry, reports, tasks
-from .common import done, whole_number
+from .common import whole_number
 
 FILE = {"permission": "social_orgs.report.file"}
 MONEY = ("revenue_fen", "expenditure_fen", "net_assets_fen", "donations_received_fen")
@@ -164,7 +165,7 @@ async def report_form_post(request: Request, year: int) -> Response:
     try:
         await reports.save_draft(uscc, year, content)
         if form.get("action") != "submit":
-            return done(request, f"/orgs/portal/reports/{year}", N_("Draft saved."))
+            return redirect_after_form(request, f"/orgs/portal/reports/{year}", N_("Draft saved."))
         await reports.submit(uscc, year)
     except DomainError as exc:
         extra = exc.extra or {}
@@ -180,7 +181,9 @@ async def report_form_post(request: Request, year: int) -> Response:
             draft_saved=exc.code == "INCOMPLETE_REPORT",
             status_code=exc.status_code,
         )
-    return done(request, "/orgs/portal", N_("The %(year)s report has been submitted."), year=year)
+    return redirect_after_form(
+        request, "/orgs/portal", N_("The %(year)s report has been submitted."), year=year
+    )
 
 
 ROUTES = [portal, report_form, report_form_post]

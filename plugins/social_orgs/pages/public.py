@@ -7,10 +7,11 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import Parameter
 
+from core.web.paging import Pager
 from core.web.rendering import render_page
 
 from ..services import registry, spot_checks
-from .common import page_of, pager_for
+from .common import page_of
 
 PUBLIC = {"public": True}
 DRAWS_PER_PAGE = 10
@@ -28,7 +29,7 @@ async def directory(
         "social_orgs/directory.html",
         {
             "result": result,
-            "pager": pager_for(request, result["total"]),
+            "pager": Pager.of(request, result["total"]),
             "q": q or "",
             "kind": kind or "",
         },
@@ -46,7 +47,7 @@ async def spot_check_page(
     user = request.scope.get("user")
     context: dict[str, Any] = {
         "result": result,
-        "pager": pager_for(request, result["total"], DRAWS_PER_PAGE),
+        "pager": Pager.of(request, result["total"], DRAWS_PER_PAGE),
         "may_draw": bool(user and user.has("social_orgs.spot_check.draw")),
         "errors": errors or {},
         "form": form or {},

@@ -20,11 +20,13 @@ from core.web.forms import (
     field_errors,
     read_form,
 )
+from core.web.paging import Pager
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 
 from ..rules import INSPECTION_RESULT_LABELS, REPORT_FIELDS
 from ..services import registry, reports
-from .common import done, page_of, pager_for, translate, whole_number
+from .common import page_of, translate, whole_number
 
 REGISTER = {"permission": "social_orgs.register"}
 INSPECT = {"permission": "social_orgs.inspect"}
@@ -96,7 +98,9 @@ async def register_post(request: Request) -> Response:
     except DomainError as exc:
         errors = field_errors(exc, REGISTRY_ERRORS, request_language(request))
         return await _registry_page(request, errors, form.values, 422)
-    return done(request, "/orgs/registry", N_("Registered: %(name)s."), name=org["name"])
+    return redirect_after_form(
+        request, "/orgs/registry", N_("Registered: %(name)s."), name=org["name"]
+    )
 
 
 @post("/registry/accounts", opt=REGISTER, include_in_schema=False)
@@ -110,7 +114,7 @@ async def account_post(request: Request) -> Response:
         errors = field_errors(exc, REGISTRY_ERRORS, request_language(request))
         values = {k: v for k, v in form.values.items() if k != "password"}
         return await _registry_page(request, errors, values, 422)
-    return done(
+    return redirect_after_form(
         request,
         "/orgs/registry",
         N_("Account %(username)s created for the organization."),
@@ -128,7 +132,7 @@ async def inspection_queue(
     return await render_page(
         request,
         "social_orgs/inspections.html",
-        {"result": queue, "year": year, "pager": pager_for(request, queue["total"])},
+        {"result": queue, "year": year, "pager": Pager.of(request, queue["total"])},
     )
 
 
@@ -210,7 +214,7 @@ async def inspect_post(request: Request, uscc: str, year: int) -> Response:
         errors = _refusal(request, exc, "result")
         return await _report_page(request, uscc, year, errors, 422)
     target = f"/orgs/reports/{report['uscc']}/{year}"
-    return done(request, target, N_("The inspection result has been recorded."))
+    return redirect_after_form(request, target, N_("The inspection result has been recorded."))
 
 
 @post("/reports/{uscc:str}/{year:int}/return", opt=INSPECT, include_in_schema=False)
@@ -222,7 +226,7 @@ async def return_post(request: Request, uscc: str, year: int) -> Response:
         errors = _refusal(request, exc, "reason")
         return await _report_page(request, uscc, year, errors, 422)
     target = f"/orgs/reports/{report['uscc']}/{year}"
-    return done(request, target, N_("The report has been returned for correction."))
+    return redirect_after_form(request, target, N_("The report has been returned for correction."))
 
 
 ROUTES = [

@@ -22,11 +22,6 @@ from ..tables import Organization
 SLUG = "social_orgs"
 
 
-def loads(value: Any) -> Any:
-    """A JSON column's value: PostgreSQL may hand back text, SQLite always does."""
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from core import audit
 from core.calendar_store import load_calendar
-from core.db import write_transaction
+from core.db import json_value, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
 
@@ -32,7 +32,7 @@ from ..rules import (
     score_total,
 )
 from ..tables import Evaluation, EvaluationPolicy, Organization
-from .common import dumps, get_org, loads, refusals
+from .common import dumps, get_org, refusals
 from .registry import submissions
 
 
@@ -54,8 +54,8 @@ async def policy_on(day: dt.date) -> dict[str, Any]:
         }
     return {
         "effective_from": row["effective_from"],
-        "thresholds": loads(row["thresholds"]),
-        "indicators": loads(row["indicators"]),
+        "thresholds": json_value(row["thresholds"]),
+        "indicators": json_value(row["indicators"]),
     }
 
 
@@ -120,7 +120,7 @@ def evaluation_out(row: dict[str, Any], org_name: str = "") -> dict[str, Any]:
         "uscc": row["uscc"],
         "org_name": org_name,
         "year": row["year"],
-        "scores": loads(row["scores"]),
+        "scores": json_value(row["scores"]),
         "total": row["total"],
         "grade": row["grade"],
         "status": row["status"],

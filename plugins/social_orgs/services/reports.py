@@ -13,7 +13,7 @@ from typing import Any
 
 from core import audit, notifications
 from core.clock import today
-from core.db import write_transaction
+from core.db import json_value, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
 
@@ -28,7 +28,7 @@ from ..rules import (
     require_complete,
 )
 from ..tables import AnnualReport, Organization
-from .common import SLUG, dumps, get_org, loads, org_recipient, refusals, require_active
+from .common import SLUG, dumps, get_org, org_recipient, refusals, require_active
 
 EDITABLE = ("draft", "returned")
 
@@ -55,7 +55,7 @@ def _clean(content: dict[str, Any]) -> dict[str, Any]:
 
 
 def report_out(row: dict[str, Any], org_name: str = "") -> dict[str, Any]:
-    content = loads(row["content"]) or {}
+    content = json_value(row["content"]) or {}
     fields = {name: content.get(name) for name in REPORT_FIELDS}
     inspection = None
     if row["inspection_result"]:
@@ -168,7 +168,7 @@ async def submit(uscc: str, year: int, content: dict[str, Any] | None = None) ->
         if row is not None and row["status"] == "submitted":
             raise _already_submitted()
         with refusals():
-            require_complete(loads(row["content"]) if row else {})
+            require_complete(json_value(row["content"]) if row else {})
         assert row is not None
         first = row["submitted_on"] or on
         late = is_late(first, row["deadline"])

@@ -13,14 +13,14 @@ import secrets
 from typing import Any
 
 from core import audit
-from core.db import write_transaction
+from core.db import json_value, write_transaction
 from core.errors import DomainError, NotFound
 from core.pagination import PageParams, page
 from core.tables import Account
 
 from ..rules import draw_spot_check
 from ..tables import Organization, SpotCheck
-from .common import dumps, loads, refusals
+from .common import dumps, refusals
 
 INSPECTOR_ROLES = frozenset({"clerk", "reviewer"})
 MAX_SEED = 100
@@ -53,7 +53,7 @@ async def active_usccs(on: dt.date) -> list[str]:
 
 
 def spot_check_out(row: dict[str, Any]) -> dict[str, Any]:
-    assignments = loads(row["assignments"])
+    assignments = json_value(row["assignments"])
     return {
         "id": row["id"],
         "year": row["year"],
@@ -62,7 +62,7 @@ def spot_check_out(row: dict[str, Any]) -> dict[str, Any]:
         "active_count": row["active_count"],
         "selected": [item["uscc"] for item in assignments],
         "assignments": assignments,
-        "inspector_pool": loads(row["inspector_pool"]),
+        "inspector_pool": json_value(row["inspector_pool"]),
         "drawn_on": row["drawn_on"],
         "drawn_by": row["drawn_by"],
     }
