@@ -9,8 +9,9 @@ from core.clock import today
 from core.errors import DomainError
 from core.pagination import page_params
 from core.web.forms import N_, read_form
+from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page
-from plugins.marriage.pages.common import context, done, refused
+from plugins.marriage.pages.common import context
 from plugins.marriage.services.tasks import close_task, list_tasks
 
 TASKS = {"permission": "marriage.status.read"}
@@ -39,8 +40,8 @@ async def close_submit(request: Request, task_id: int) -> Response:
     except DomainError as exc:
         if exc.status_code == 404:
             raise
-        return refused(request, target, exc)
-    return done(request, target, N_("The task is closed."))
+        return redirect_refused(request, target, exc)
+    return redirect_after_form(request, target, N_("The task is closed."))
 
 
 ROUTES = [tasks_page, close_submit]

@@ -6,13 +6,12 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 
 from core.errors import DomainError
-from core.i18n import bilingual
 from core.pagination import page_params
 from core.web.forms import N_, read_form
-from core.web.rendering import render_page, request_language
+from core.web.redirects import redirect_after_form, redirect_refused
+from core.web.rendering import render_page
 
 from ..services import tasks
-from .common import done
 
 READ = {"permission": "social_orgs.tasks.read"}
 REGISTER = {"permission": "social_orgs.register"}
@@ -34,8 +33,10 @@ async def change_post(request: Request, uscc: str) -> Response:
     except DomainError as exc:
         if exc.status_code == 404:
             raise
-        return done(request, "/orgs/tasks", bilingual(exc.detail, request_language(request)), "bad")
-    return done(request, "/orgs/tasks", N_("The change of legal representative is recorded."))
+        return redirect_refused(request, "/orgs/tasks", exc)
+    return redirect_after_form(
+        request, "/orgs/tasks", N_("The change of legal representative is recorded.")
+    )
 
 
 ROUTES = [tasks_page, change_post]
