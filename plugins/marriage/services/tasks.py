@@ -69,7 +69,9 @@ async def on_death_revoked(
                 on,
                 f"{person.name}（{mask_id_number(person.id_number)}）于 "
                 f"{row['happened_on'].isoformat()} 的死亡登记已撤销（{reason}），"
-                "其配偶此后已有新的婚姻登记，请核实处理。",
+                "其配偶此后已有新的婚姻登记，请核实处理。 / The death recorded on "
+                f"{row['happened_on'].isoformat()} was revoked; the spouse has "
+                "registered a new marriage since: check the case.",
             )
 
 

@@ -1,0 +1,116 @@
+"""Issue 11 items 6 and 7 in a real Chromium against ``minzheng serve``: a clerk records a change
+of legal representative from the tasks page; a reviewer revokes a death recorded in error from the
+person's page (reason and confirmation), and the task that death opened disappears."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import httpx
+import pytest
+from playwright.async_api import expect
+from stdnum.cn import ric
+from stdnum.cn.uscc import calc_check_digit
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "Browser-pass-2026"
+
+
+def _number(birth: dt.date, seq: int) -> str:
+    body = f"440704{birth:%Y%m%d}{seq * 2 + 1:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def _uscc(n: int) -> str:
+    first17 = f"51440704MJD{n:06d}"
+    return first17 + calc_check_digit(first17)
+
+
+async def _set_up(url: str, admin: dict) -> tuple[str, str, str, str]:
+    first, second = _number(dt.date(1958, 1, 2), 7), _number(dt.date(1961, 3, 4), 8)
+    code_a, code_b = _uscc(1), _uscc(2)
+    async with httpx.AsyncClient(base_url=url) as http:
+        r = await http.put("/api/v1/testing/clock", json={"today": "2026-03-20"}, headers=admin)
+        assert r.status_code == 200, r.text
+        for name, role in (("br-clerk", "clerk"), ("br-reviewer", "reviewer")):
+            r = await http.post(
+                "/api/v1/admin/users",
+                json={
+                    "username": name,
+                    "password": PASSWORD,
+                    "roles": [role],
+                    "office_code": "JH01",
+                },
+                headers=admin,
+            )
+            assert r.status_code == 201, r.text
+        token = (
+            await http.post(
+                "/api/v1/auth/token", json={"username": "br-clerk", "password": PASSWORD}
+            )
+        ).json()["token"]
+        clerk = {"Authorization": f"Bearer {token}"}
+        for code, org, rep, rep_name in (
+            (code_a, "江海区书画协会", first, "黄德明"),
+            (code_b, "江海区侨联之友会", second, "梁志强"),
+        ):
+            r = await http.post(
+                "/api/v1/orgs/",
+                json={
+                    "uscc": code,
+                    "name": org,
+                    "kind": "social_group",
+                    "registered_on": "2018-06-01",
+                    "legal_representative": rep_name,
+                    "legal_representative_id_number": rep,
+                    "staff_count": 2,
+                },
+                headers=clerk,
+            )
+            assert r.status_code == 201, r.text
+            r = await http.patch(
+                f"/api/v1/people/{rep}", json={"deceased_on": "2026-03-18"}, headers=clerk
+            )
+            assert r.status_code == 200, r.text
+    return code_a, code_b, first, second
+
+
+async def _sign_in(page, url: str, username: str, target: str) -> None:
+    await page.context.clear_cookies()
+    await page.goto(f"{url}/login?next={target}")
+    await page.get_by_label("用户名或身份证号").fill(username)
+    await page.get_by_label(re.compile("^密码")).fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(url + target)
+
+
+async def test_tasks_page_and_revoking_a_death_from_the_person_page(live_server, page):
+    url = live_server.url
+    admin = {"Authorization": f"Bearer {await live_server.admin_token()}"}
+    code_a, code_b, _first, second = await _set_up(url, admin)
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # The clerk sees both tasks and records the change for the first organization.
+    await _sign_in(page, url, "br-clerk", "/orgs/tasks")
+    await expect(page.get_by_role("heading", name="社会组织待办")).to_be_visible()
+    panel = page.locator("section", has_text=code_a)
+    await expect(page.locator("section", has_text=code_b)).to_be_visible()
+    await panel.get_by_label("新任法定代表人").fill("陈美华")
+    await panel.get_by_role("button", name="办理变更登记").click()
+    await expect(page.get_by_text("法定代表人变更登记已办理。")).to_be_visible()
+    await expect(page.locator("section", has_text=code_a)).to_have_count(0)
+
+    # The reviewer finds the second representative and revokes the death recorded in error.
+    await _sign_in(page, url, "br-reviewer", f"/search?q={second}")
+    await page.get_by_role("link", name=re.compile("梁\\*强")).first.click()
+    await expect(page.get_by_role("heading", name="死亡登记更正")).to_be_visible()
+    await page.get_by_label("原因").fill("误将他人的死亡证明登记在其名下")
+    await page.get_by_role("button", name="撤销死亡登记").click()
+    await expect(page.get_by_text("死亡登记已撤销")).to_be_visible()
+    await expect(page.get_by_role("heading", name="死亡登记更正")).to_have_count(0)
+
+    # The task that death opened is gone.
+    await _sign_in(page, url, "br-clerk", "/orgs/tasks")
+    await expect(page.get_by_text("没有待办事项。")).to_be_visible()
