@@ -72,7 +72,15 @@ def _read_password(args: argparse.Namespace) -> str:
 
 async def cmd_createuser(args: argparse.Namespace) -> int:
     from core.auth.accounts import create_staff_user
+    from core.plugins import get_host
 
+    if args.office and args.office not in (known := await get_host().office_codes()):
+        offices = ", ".join(sorted(known)) or "none / 尚无"
+        console.print(
+            f"[red]unknown office[/red] {args.office}: no such office / 无此办公点 "
+            f"(known / 现有: {offices})"
+        )
+        return 2
     account = await create_staff_user(args.name, _read_password(args), args.role, args.office)
     console.print(f"created {account.username} ({', '.join(account.roles)})")
     return 0
@@ -97,6 +105,9 @@ async def cmd_roster(args: argparse.Namespace) -> int:
     from core.people.roster import import_roster
 
     path = Path(args.file)
+    if not path.is_file():
+        console.print(f"[red]no such file[/red] / 找不到文件: {path}")
+        return 2
     with progress_bar() as bar:
         task = bar.add_task("roster / 名册", total=None)
 
@@ -136,9 +147,29 @@ async def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_problem(path: Path, database_url: str) -> str:
+    """Why ``path`` cannot be a backup of this kind of database ("" when it can): checked
+    before anything is touched, so a wrong file never half-replaces the database."""
+    if not path.is_file():
+        return f"no such file / 找不到文件: {path}"
+    with path.open("rb") as handle:
+        head = handle.read(16)
+    if database_url.startswith("sqlite"):
+        expected, kind = b"SQLite format 3\x00", "SQLite"
+    else:
+        expected, kind = b"PGDMP", "pg_dump --format=custom"
+    if not head.startswith(expected):
+        return f"not a {kind} backup / 不是本系统数据库的备份文件: {path}"
+    return ""
+
+
 async def cmd_restore(args: argparse.Namespace) -> int:
     from core.backup import restore
 
+    problem = _backup_problem(Path(args.path), get_settings().database_url)
+    if problem:
+        console.print(f"[red]not restored[/red]: {problem}")
+        return 2
     await restore(get_settings().database_url, Path(args.path))
     console.print(f"restored from {args.path}")
     return 0
@@ -169,6 +200,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
 
+    # The workers read their settings from this environment: links and QR codes name the port
+    # actually served unless MINZHENG_PUBLIC_URL says otherwise.
+    if "MINZHENG_PUBLIC_URL" not in os.environ:
+        os.environ["PORT"] = str(args.port)
     asyncio.run(cmd_migrate(args))
     console.print(f"Minzheng on http://{args.host}:{args.port} ({args.workers} worker(s))")
     Granian(

@@ -26,6 +26,9 @@ class PluginMeta:
     """URL segment: API under ``/api/v1/<mount>``, pages under ``/<mount>``."""
     description: str = ""
     order: int = 100
+    public_page: bool = False
+    """``/<mount>/`` is public information (what the service is, what to bring), linked from
+    the home page for everyone, signed in or not."""
 
     def title_in(self, lang: str) -> str:
         return self.title if lang == "zh" else self.title_en

@@ -215,6 +215,15 @@ def minzheng_calendar_changed(
     """
 
 
+@hookspec
+def minzheng_office_codes() -> list[str]:
+    """*async* The codes of the offices (service windows) this plugin keeps, such as ``JH01``.
+
+    Asked when a staff account is bound to an office (``minzheng createuser --office``), so a
+    typing error does not create a clerk of an office that does not exist. Enabled plugins only.
+    """
+
+
 def documented_hooks() -> dict[str, Any]:
     """Every hook of the contract by name (used by the docs test)."""
     return {name: obj for name, obj in globals().items() if name.startswith("minzheng_")}

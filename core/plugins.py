@@ -382,6 +382,11 @@ class PluginHost:
             raise
         return sorted(moves, key=lambda m: (m.told, m.plugin, m.entity, m.entity_id))
 
+    async def office_codes(self) -> set[str]:
+        """Every office code the enabled plugins keep (``minzheng_office_codes``)."""
+        answers = await self._answers("minzheng_office_codes")
+        return {code for _, codes in answers for code in codes or ()}
+
     async def plugin_switched(self, name: str, enabled: bool) -> None:
         for result in self.pm.hook.minzheng_plugin_switched(name=name, enabled=enabled):
             await _resolve(result)

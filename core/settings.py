@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -124,7 +125,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         database_url=database_url,
         env=mode,  # type: ignore[arg-type]
-        public_url=env.get("MINZHENG_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
+        public_url=env.get("MINZHENG_PUBLIC_URL", default_public_url(env)).rstrip("/"),
         redis_url=env.get("MINZHENG_REDIS_URL") or None,
         address_rate_limit=int(env.get("MINZHENG_ADDRESS_RATE_LIMIT", "60")),
         population=int(env.get("MINZHENG_POPULATION", "280000")),
@@ -141,5 +142,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 
 @cache
+def default_public_url(env: Mapping[str, str]) -> str:
+    """Without ``MINZHENG_PUBLIC_URL``: this machine on the port being served (``PORT``, as
+    ``./run demo`` and ``minzheng serve --port`` set it), so printed links and QR codes work."""
+    port = env.get("PORT", "8000").strip() or "8000"
+    return f"http://127.0.0.1:{port}"
+
+
 def get_settings() -> Settings:
     return load_settings()

@@ -26,6 +26,7 @@ PLUGIN_META = PluginMeta(
     mount="funeral",
     description="基本殡葬服务费减免、逝者登记与殡仪馆月度结算",
     order=20,
+    public_page=True,
 )
 
 

@@ -29,6 +29,7 @@ PLUGIN_META = PluginMeta(
     mount="marriage",
     description="预约、结婚登记、离婚冷静期、补领证件 / Booking, registration, divorce, reissue",
     order=10,
+    public_page=True,
 )
 SLUG = PLUGIN_META.name
 
@@ -228,6 +229,13 @@ async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
     from plugins.marriage.services.search import search
 
     return await search(query, user)
+
+
+@hookimpl
+async def minzheng_office_codes() -> list[str]:
+    from plugins.marriage.tables import Office
+
+    return [row["code"] for row in await Office.select(Office.code)]
 
 
 @hookimpl

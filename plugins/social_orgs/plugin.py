@@ -31,6 +31,7 @@ PLUGIN_META = PluginMeta(
     mount="orgs",
     description="登记、年度报告、年检、异常名录、双随机抽查、等级评估",
     order=40,
+    public_page=True,
 )
 
 

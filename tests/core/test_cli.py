@@ -19,10 +19,17 @@ async def _cli(env: dict, *args: str, stdin: str | None = None):
     return await asyncio.to_thread(run_cli, env, *args, stdin=stdin)
 
 
-async def test_createuser_reads_the_password_from_stdin(client, database_url, db):
+async def test_createuser_reads_the_password_from_stdin(client, database_url, db, staff):
     from core.tables import Account
 
     env = cli_env(database_url)
+    unknown = await _cli(env, "createuser", "window-li", "--role", "clerk", "--office", "JH02",
+                         "--password-stdin", stdin="a long pass phrase\n")  # fmt: skip
+    assert unknown.returncode == 2 and "JH02" in unknown.stdout and "无此办公点" in unknown.stdout
+    assert "Traceback" not in unknown.stderr and await Account.count() == 0
+    office = {"code": "JH02", "name": "江海区第二婚姻登记处", "division_code": "440704"}
+    admin = await staff("admin")
+    assert (await client.post("/api/v1/marriage/offices", json=office, headers=admin)).is_success
     r = await _cli(env, "createuser", "window-li", "--role", "clerk", "--office", "JH02",
                    "--password-stdin", stdin="a long pass phrase\n")  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
@@ -84,6 +91,20 @@ async def _sql(url: str, query: str) -> list[tuple]:
         await connection.close()
 
 
+async def test_roster_import_of_a_missing_file_says_so(database_url, db, tmp_path: Path):
+    r = await _cli(cli_env(database_url), "roster", "import", str(tmp_path / "missing.csv"))
+    assert r.returncode == 2 and "找不到文件" in r.stdout and "Traceback" not in r.stderr
+
+
+async def test_hook_office_codes_bind_clerks_to_real_offices(client, db, staff):
+    from core.plugins import get_host
+
+    admin = await staff("admin")
+    office = {"code": "JH07", "name": "江海区婚姻登记处", "division_code": "440704"}
+    await client.post("/api/v1/marriage/offices", json=office, headers=admin)
+    assert await get_host().office_codes() == {"JH07"}
+
+
 async def test_backup_and_restore_round_trip(empty_database_url, tmp_path: Path):
     from core.backup import restore
     from core.errors import DomainError
@@ -113,6 +134,27 @@ async def test_backup_and_restore_round_trip(empty_database_url, tmp_path: Path)
     verify = await _cli(env, "audit", "verify")
     assert verify.returncode == 0, verify.stdout  # the restore itself is appended to the chain
 
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("not a database\n")
+    for path in (not_a_backup, tmp_path / "no-such.backup"):
+        refused = await _cli(env, "restore", str(path))
+        assert refused.returncode == 2 and "not restored" in refused.stdout, refused.stderr
+        assert "Traceback" not in refused.stderr
+    assert await _sql(empty_database_url, users) == [("before-backup",)]  # untouched
+
     with pytest.raises(DomainError) as missing:
         await restore(empty_database_url, tmp_path / "no-such.backup")
     assert missing.value.code == "NOT_FOUND"
+
+
+def test_public_url_follows_the_served_port(tmp_path: Path):
+    """Issue 14: ``PORT=8765 ./run demo`` printed and encoded in QR codes the URL of port 8000."""
+    from core.settings import load_settings
+
+    base = {"MINZHENG_DATA_DIR": str(tmp_path)}
+    assert load_settings(base).public_url == "http://127.0.0.1:8000"
+    assert load_settings({**base, "PORT": "8765"}).public_url == "http://127.0.0.1:8765"
+    explicit = {**base, "PORT": "8765", "MINZHENG_PUBLIC_URL": "https://mz.example.cn/"}
+    assert load_settings(explicit).public_url == "https://mz.example.cn"
+    run = (Path(__file__).resolve().parents[2] / "run").read_text()
+    assert 'export PORT="${PORT:-8000}"' in run.split('minzheng" demo')[0]

@@ -49,11 +49,20 @@ async def test_home_shows_enabled_services_as_cards_and_invites_to_sign_in(clien
         assert f'data-service="{slug}"' in page.text
     assert "婚姻登记" in page.text
     assert 'href="/login"' in page.text and 'href="/signup"' in page.text
+    # the public marriage information is one click away for a signed-out visitor (issue 14)
+    assert 'href="/marriage/"' in page.text and "办事指南" in page.text
 
     await get_host().switch("funeral", False)
     page = await client.get("/", headers=HTML)
     assert 'data-service="funeral"' not in page.text
     assert 'data-service="marriage"' in page.text
+
+
+async def test_content_type_names_the_charset_once(client):
+    """Issue 14: ``text/html; charset=utf-8; charset=utf-8`` was sent for every page."""
+    for path in ("/", "/login", "/marriage/", "/no-such-page"):
+        r = await client.get(path, headers=HTML)
+        assert r.headers["content-type"] == "text/html; charset=utf-8", path
 
 
 async def test_sign_in_greets_the_user_and_sign_out_ends_the_session(client):

@@ -84,18 +84,33 @@ async def draw(request: Request, data: SpotCheckBody) -> dict[str, Any]:
     return await spot_checks.draw(data.year, data.count, data.seed, user.username, await today())
 
 
-@get("/spot-checks", opt={"public": True}, tags=TAGS, summary="Published spot-check draws")
+@get(
+    "/spot-checks",
+    opt={"public": True, "user_optional": True},
+    tags=TAGS,
+    summary="Published spot-check draws",
+)
 async def draws(
+    request: Request,
     year: int | None = Parameter(default=None, ge=2000, le=2100),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
 ) -> dict[str, Any]:
-    return await spot_checks.spot_checks(page_params(limit, offset), year)
+    """Inspectors' login names only for staff; anyone else gets ``inspector_count``."""
+    found = await spot_checks.spot_checks(page_params(limit, offset), year)
+    user = request.scope.get("user")
+    return {**found, "items": [spot_checks.for_reader(d, user) for d in found["items"]]}
 
 
-@get("/spot-checks/{spot_check_id:int}", opt={"public": True}, tags=TAGS, summary="One draw")
-async def one_draw(spot_check_id: int) -> dict[str, Any]:
-    return await spot_checks.get_spot_check(spot_check_id)
+@get(
+    "/spot-checks/{spot_check_id:int}",
+    opt={"public": True, "user_optional": True},
+    tags=TAGS,
+    summary="One draw",
+)
+async def one_draw(request: Request, spot_check_id: int) -> dict[str, Any]:
+    draw = await spot_checks.get_spot_check(spot_check_id)
+    return spot_checks.for_reader(draw, request.scope.get("user"))
 
 
 ROUTES = [open_tasks, abnormal, proposals, confirm, reject, draw, draws, one_draw]

@@ -45,6 +45,7 @@ async def spot_check_page(
     """The published draws; reviewers also get the form to draw."""
     result = await spot_checks.spot_checks(page_of(request, DRAWS_PER_PAGE))
     user = request.scope.get("user")
+    result = {**result, "items": [spot_checks.for_reader(d, user) for d in result["items"]]}
     context: dict[str, Any] = {
         "result": result,
         "pager": Pager.of(request, result["total"], DRAWS_PER_PAGE),

@@ -128,3 +128,17 @@ async def spot_checks(params: PageParams, year: int | None = None) -> dict[str, 
         .offset(params.offset)
     )
     return page([spot_check_out(row) for row in rows], await SpotCheck.count().where(where))
+
+
+STAFF_VIEW = ("social_orgs.spot_check.draw", "social_orgs.inspect")
+
+
+def for_reader(draw: dict[str, Any], user: Any) -> dict[str, Any]:
+    """A draw as ``user`` may read it: staff login names stay inside the bureau; anyone else
+    reads how many inspectors each organization has (``inspector_count``), not who they are."""
+    if user is not None and any(user.has(permission) for permission in STAFF_VIEW):
+        return draw
+    assignments = [
+        {"uscc": a["uscc"], "inspector_count": len(a["inspectors"])} for a in draw["assignments"]
+    ]
+    return {**draw, "assignments": assignments}

@@ -36,8 +36,21 @@ async def test_same_seed_same_draw_published_and_audited(
 
     published = (await client.get("/api/v1/orgs/spot-checks")).json()  # anyone may read
     assert published["total"] == 3
+    # staff login names stay inside the bureau (issue 14): the public reads a count
+    assert published["items"][-1]["assignments"][0] == {
+        "uscc": draw["assignments"][0]["uscc"],
+        "inspector_count": 2,
+    }
+    page = await client.get("/orgs/spot-checks", headers={"Accept": "text/html"})
+    assert "2 名检查人员" in page.text
+    assert not any(name in page.text for name in draw["assignments"][0]["inspectors"])
+    english = await client.get("/orgs/spot-checks?lang=en", headers={"Accept": "text/html"})
+    assert "2 inspectors" in english.text and "、" not in english.text
+    client.cookies.clear()
+    staff_view = (await client.get("/api/v1/orgs/spot-checks", headers=reviewer)).json()
+    assert staff_view["items"][-1]["assignments"] == draw["assignments"]
     assert published["items"][-1]["selected"] == draw["selected"]
-    one = (await client.get(f"/api/v1/orgs/spot-checks/{draw['id']}")).json()
+    one = (await client.get(f"/api/v1/orgs/spot-checks/{draw['id']}", headers=reviewer)).json()
     assert one["seed"] == "2025-第一批" and one["assignments"] == draw["assignments"]
     events = await audit_log("social_orgs.spot_check.drawn")
     assert len(events) == 3 and "2025-第一批" in events[-1]["summary"]
