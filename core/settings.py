@@ -141,7 +141,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     )
 
 
-@cache
 def default_public_url(env: Mapping[str, str]) -> str:
     """Without ``MINZHENG_PUBLIC_URL``: this machine on the port being served (``PORT``, as
     ``./run demo`` and ``minzheng serve --port`` set it), so printed links and QR codes work."""
@@ -149,5 +148,6 @@ def default_public_url(env: Mapping[str, str]) -> str:
     return f"http://127.0.0.1:{port}"
 
 
+@cache
 def get_settings() -> Settings:
     return load_settings()
