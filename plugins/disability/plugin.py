@@ -205,6 +205,6 @@ async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
 
 @hookimpl
 async def minzheng_load_demo(today: dt.date) -> str | None:
-    from plugins.disability.services.demo import load_demo
+    from plugins.disability.demo import load_demo
 
     return await load_demo(today)

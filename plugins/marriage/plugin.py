@@ -50,7 +50,7 @@ def minzheng_piccolo_apps() -> list[str]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    from plugins.marriage.controllers import appointments, offices, registrations, tasks
+    from plugins.marriage.api import appointments, offices, registrations, tasks
     from plugins.marriage.pages import admin, citizen, clerk, clerk_divorce
     from plugins.marriage.pages import tasks as task_pages
 
@@ -203,7 +203,7 @@ def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
 
 @hookimpl
 async def minzheng_indicators(year: int) -> list[Indicator]:
-    from plugins.marriage.indicators import indicators
+    from plugins.marriage.services.indicators import indicators
 
     return await indicators(year)
 

@@ -9,8 +9,7 @@ from core.certificates.pdf import CertificateDocument, Section, chinese_date, re
 from core.certificates.service import issue_certificate
 from core.contributions import CertificateTemplate
 from core.settings import get_settings
-
-from .rules import KIND_LABELS
+from plugins.social_orgs.rules import KIND_LABELS
 
 KIND = "org_grade"
 TITLE = "社会组织评估等级证书"

@@ -19,9 +19,8 @@ from core.auth.accounts import create_org_account
 from core.calendar_store import load_calendar
 from core.db import write_transaction
 from core.errors import DomainError
-
-from .certificates import issue_grade_certificate
-from .rules import (
+from plugins.social_orgs.certificates import issue_grade_certificate
+from plugins.social_orgs.rules import (
     DEFAULT_THRESHOLDS,
     KIND_DIGITS,
     grade_for,
@@ -30,9 +29,9 @@ from .rules import (
     report_deadline,
     report_due,
 )
-from .services.common import dumps
-from .services.spot_checks import draw
-from .tables import AnnualReport, Evaluation, Organization
+from plugins.social_orgs.services.common import dumps
+from plugins.social_orgs.services.spot_checks import draw
+from plugins.social_orgs.tables import AnnualReport, Evaluation, Organization
 
 GROUPS = (
     "江海区志愿者协会", "江海区慈善会", "江海区书法家协会", "江海区摄影家协会",

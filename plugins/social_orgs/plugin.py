@@ -39,7 +39,7 @@ PLUGIN_META = PluginMeta(
 async def minzheng_calendar_changed(
     year: int, after: WorkCalendar, today: dt.date, apply: bool
 ) -> list[CalendarMove]:
-    from .services.calendar_moves import calendar_changed
+    from plugins.social_orgs.services.calendar_moves import calendar_changed
 
     return await calendar_changed(after, today, apply)
 
@@ -51,10 +51,10 @@ def minzheng_piccolo_apps() -> list[str]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    from .api import evaluations, oversight, registry, reports
-    from .pages import oversight as oversight_pages
-    from .pages import portal, public, staff
-    from .pages import tasks as task_pages
+    from plugins.social_orgs.api import evaluations, oversight, registry, reports
+    from plugins.social_orgs.pages import oversight as oversight_pages
+    from plugins.social_orgs.pages import portal, public, staff
+    from plugins.social_orgs.pages import tasks as task_pages
 
     # Fixed paths first: ``/abnormal`` must never be taken for an organization's code.
     api_routes = [*oversight.ROUTES, *evaluations.ROUTES, *reports.ROUTES, *registry.ROUTES]
@@ -129,19 +129,19 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
 
 @hookimpl
 def minzheng_certificate_templates() -> list[CertificateTemplate]:
-    from .certificates import TEMPLATES
+    from plugins.social_orgs.certificates import TEMPLATES
 
     return TEMPLATES
 
 
 async def _send_reminders(today: dt.date) -> str:
-    from .services.enforcement import send_reminders
+    from plugins.social_orgs.services.enforcement import send_reminders
 
     return f"reminders sent: {await send_reminders(today)}"
 
 
 async def _announce_evaluations(today: dt.date) -> str:
-    from .services.evaluations import announce_due
+    from plugins.social_orgs.services.evaluations import announce_due
 
     return f"evaluations announced: {await announce_due(today)}"
 
@@ -171,21 +171,21 @@ def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
 
 @hookimpl
 async def minzheng_indicators(year: int) -> list[Indicator]:
-    from .services.stats import indicators
+    from plugins.social_orgs.services.stats import indicators
 
     return await indicators(year)
 
 
 @hookimpl
 async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
-    from .services.registry import search
+    from plugins.social_orgs.services.registry import search
 
     return await search(query, user)
 
 
 @hookimpl
 async def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
-    from .services.tasks import on_person_died
+    from plugins.social_orgs.services.tasks import on_person_died
 
     await on_person_died(person, died_on)
 
@@ -194,13 +194,13 @@ async def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
 async def minzheng_person_death_revoked(
     person: PersonRecord, died_on: dt.date, reason: str, on: dt.date
 ) -> None:
-    from .services.tasks import on_death_revoked
+    from plugins.social_orgs.services.tasks import on_death_revoked
 
     await on_death_revoked(person, reason, on)
 
 
 @hookimpl
 async def minzheng_load_demo(today: dt.date) -> str | None:
-    from .demo import load_demo
+    from plugins.social_orgs.demo import load_demo
 
     return await load_demo(today)

@@ -10,7 +10,7 @@ import msgspec
 OrgKindIn = Literal["social_group", "social_service", "foundation"]
 
 
-class NewOrganization(msgspec.Struct):
+class OrganizationIn(msgspec.Struct):
     uscc: str
     name: str
     kind: OrgKindIn
@@ -28,12 +28,12 @@ class LegalRepresentativeChange(msgspec.Struct):
     legal_representative_id_number: str | None = None
 
 
-class NewOrgAccount(msgspec.Struct):
+class OrgAccountIn(msgspec.Struct):
     username: str
     password: str
 
 
-class ReportBody(msgspec.Struct):
+class AnnualReportIn(msgspec.Struct):
     """The annual report (DOMAIN.md); every field may be left out of a draft. Amounts in fen."""
 
     activities: str | None = None
@@ -52,28 +52,28 @@ class ReportBody(msgspec.Struct):
         return msgspec.structs.asdict(self)
 
 
-class ReturnBody(msgspec.Struct):
+class ReturnIn(msgspec.Struct):
     reason: str
 
 
-class InspectionBody(msgspec.Struct):
+class InspectionIn(msgspec.Struct):
     result: str
     """``qualified`` 合格, ``basically_qualified`` 基本合格, ``unqualified`` 不合格."""
     note: str = ""
 
 
-class DecisionBody(msgspec.Struct):
+class DecisionIn(msgspec.Struct):
     note: str = ""
 
 
-class SpotCheckBody(msgspec.Struct):
+class SpotCheckIn(msgspec.Struct):
     year: int
     count: int | None = None
     seed: int | str | None = None
     """Repeat a published draw with its seed; a random one is generated when absent."""
 
 
-class EvaluationBody(msgspec.Struct):
+class EvaluationIn(msgspec.Struct):
     year: int
     scores: dict[str, Any]
     """Indicator key → whole points; the total is out of 1000."""
@@ -85,7 +85,7 @@ class IndicatorIn(msgspec.Struct):
     max_points: int
 
 
-class PolicyBody(msgspec.Struct):
+class EvaluationPolicyIn(msgspec.Struct):
     thresholds: dict[str, int]
     """Lowest total for each grade 5A … 1A."""
     indicators: list[IndicatorIn] | None = None

@@ -7,8 +7,7 @@ from litestar import Request
 from core.auth.guards import require_user
 from core.auth.identity import CurrentUser
 from core.errors import Forbidden, NotFound
-
-from ..services.common import lookup_uscc
+from plugins.social_orgs.services.common import lookup_uscc
 
 READ_REPORTS = "social_orgs.report.read"
 

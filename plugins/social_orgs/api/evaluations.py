@@ -12,10 +12,9 @@ from core.certificates.service import certificate_pdf
 from core.clock import today
 from core.errors import NotFound
 from core.pagination import page_params
-
-from ..schemas import EvaluationBody, PolicyBody
-from ..services import evaluations
-from .access import may_read
+from plugins.social_orgs.api.access import may_read
+from plugins.social_orgs.schemas import EvaluationIn, EvaluationPolicyIn
+from plugins.social_orgs.services import evaluations
 
 TAGS = ["social organizations: evaluation"]
 EVALUATE = {"permission": "social_orgs.evaluate"}
@@ -32,7 +31,7 @@ async def read_policy() -> dict[str, Any]:
     tags=TAGS,
     summary="Edit grade thresholds (admin)",
 )
-async def edit_policy(request: Request, data: PolicyBody) -> dict[str, Any]:
+async def edit_policy(request: Request, data: EvaluationPolicyIn) -> dict[str, Any]:
     user = require_user(request)
     indicators = (
         [{"key": i.key, "label": i.label, "max_points": i.max_points} for i in data.indicators]
@@ -51,7 +50,7 @@ async def edit_policy(request: Request, data: PolicyBody) -> dict[str, Any]:
     tags=TAGS,
     summary="Evaluate",
 )
-async def evaluate(request: Request, uscc: str, data: EvaluationBody) -> dict[str, Any]:
+async def evaluate(request: Request, uscc: str, data: EvaluationIn) -> dict[str, Any]:
     user = require_user(request)
     return await evaluations.evaluate(uscc, data.year, data.scores, user.username, await today())
 

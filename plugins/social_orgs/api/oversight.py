@@ -10,9 +10,8 @@ from litestar.params import Parameter
 from core.auth.guards import require_user
 from core.clock import today
 from core.pagination import page_params
-
-from ..schemas import DecisionBody, SpotCheckBody
-from ..services import enforcement, spot_checks, tasks
+from plugins.social_orgs.schemas import DecisionIn, SpotCheckIn
+from plugins.social_orgs.services import enforcement, spot_checks, tasks
 
 TAGS = ["social organizations: oversight"]
 ABNORMAL = {"permission": "social_orgs.abnormal.read"}
@@ -63,7 +62,7 @@ async def _decide(request: Request, uscc: str, decision: str, note: str) -> dict
     tags=TAGS,
     summary="Confirm a deregistration proposal",
 )
-async def confirm(request: Request, uscc: str, data: DecisionBody | None = None) -> dict[str, Any]:
+async def confirm(request: Request, uscc: str, data: DecisionIn | None = None) -> dict[str, Any]:
     return await _decide(request, uscc, "confirm", data.note if data else "")
 
 
@@ -74,12 +73,12 @@ async def confirm(request: Request, uscc: str, data: DecisionBody | None = None)
     tags=TAGS,
     summary="Reject a deregistration proposal",
 )
-async def reject(request: Request, uscc: str, data: DecisionBody | None = None) -> dict[str, Any]:
+async def reject(request: Request, uscc: str, data: DecisionIn | None = None) -> dict[str, Any]:
     return await _decide(request, uscc, "reject", data.note if data else "")
 
 
 @post("/spot-checks", opt=DRAW, status_code=201, tags=TAGS, summary="Draw a random spot check")
-async def draw(request: Request, data: SpotCheckBody) -> dict[str, Any]:
+async def draw(request: Request, data: SpotCheckIn) -> dict[str, Any]:
     user = require_user(request)
     return await spot_checks.draw(data.year, data.count, data.seed, user.username, await today())
 

@@ -8,9 +8,8 @@ from litestar import get, post, put
 from litestar.params import Parameter
 
 from core.pagination import page_params
-
-from ..schemas import LegalRepresentativeChange, NewOrgAccount, NewOrganization
-from ..services import registry, tasks
+from plugins.social_orgs.schemas import LegalRepresentativeChange, OrgAccountIn, OrganizationIn
+from plugins.social_orgs.services import registry, tasks
 
 TAGS = ["social organizations"]
 PUBLIC = {"public": True}
@@ -24,7 +23,7 @@ REGISTER = {"permission": "social_orgs.register"}
     tags=TAGS,
     summary="Register an organization",
 )
-async def register(data: NewOrganization) -> dict[str, Any]:
+async def register(data: OrganizationIn) -> dict[str, Any]:
     return await registry.register_org(
         uscc=data.uscc,
         name=data.name,
@@ -60,7 +59,7 @@ async def profile(uscc: str) -> dict[str, Any]:
     tags=TAGS,
     summary="Create the organization's account",
 )
-async def create_account(uscc: str, data: NewOrgAccount) -> dict[str, Any]:
+async def create_account(uscc: str, data: OrgAccountIn) -> dict[str, Any]:
     return await registry.create_account(uscc, data.username, data.password)
 
 

@@ -9,10 +9,9 @@ from litestar.params import Parameter
 
 from core.auth.guards import require_user
 from core.pagination import page_params
-
-from ..schemas import InspectionBody, ReportBody, ReturnBody
-from ..services import reports
-from .access import READ_REPORTS, own_org, readable_org
+from plugins.social_orgs.api.access import READ_REPORTS, own_org, readable_org
+from plugins.social_orgs.schemas import AnnualReportIn, InspectionIn, ReturnIn
+from plugins.social_orgs.services import reports
 
 TAGS = ["social organizations: annual reports"]
 FILE = {"permission": "social_orgs.report.file"}
@@ -44,7 +43,9 @@ async def read_report(request: Request, uscc: str, year: int) -> dict[str, Any]:
 
 
 @put(PATH, opt=FILE, tags=TAGS, summary="Save the report as a draft")
-async def save_draft(request: Request, uscc: str, year: int, data: ReportBody) -> dict[str, Any]:
+async def save_draft(
+    request: Request, uscc: str, year: int, data: AnnualReportIn
+) -> dict[str, Any]:
     return await reports.save_draft(own_org(request, uscc), year, data.fields())
 
 
@@ -56,7 +57,7 @@ async def save_draft(request: Request, uscc: str, year: int, data: ReportBody) -
     summary="Submit the report",
 )
 async def submit(
-    request: Request, uscc: str, year: int, data: ReportBody | None = None
+    request: Request, uscc: str, year: int, data: AnnualReportIn | None = None
 ) -> dict[str, Any]:
     return await reports.submit(
         own_org(request, uscc), year, data.fields() if data is not None else None
@@ -64,12 +65,12 @@ async def submit(
 
 
 @post(PATH + "/return", opt=INSPECT, status_code=200, tags=TAGS, summary="Return for correction")
-async def return_report(uscc: str, year: int, data: ReturnBody) -> dict[str, Any]:
+async def return_report(uscc: str, year: int, data: ReturnIn) -> dict[str, Any]:
     return await reports.return_for_correction(uscc, year, data.reason)
 
 
 @post(PATH + "/inspection", opt=INSPECT, status_code=200, tags=TAGS, summary="Annual inspection")
-async def inspect(request: Request, uscc: str, year: int, data: InspectionBody) -> dict[str, Any]:
+async def inspect(request: Request, uscc: str, year: int, data: InspectionIn) -> dict[str, Any]:
     user = require_user(request)
     return await reports.inspect(uscc, year, data.result, data.note, user.username)
 

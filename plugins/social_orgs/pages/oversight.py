@@ -16,10 +16,9 @@ from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-
-from ..services import enforcement, evaluations, spot_checks
-from .common import page_of, translate, whole_number
-from .public import spot_check_page
+from plugins.social_orgs.pages.common import page_of, translate, whole_number
+from plugins.social_orgs.pages.public import spot_check_page
+from plugins.social_orgs.services import enforcement, evaluations, spot_checks
 
 ABNORMAL = {"permission": "social_orgs.abnormal.read"}
 DECIDE = {"permission": "social_orgs.deregistration.decide"}

@@ -14,10 +14,9 @@ from core.i18n import bilingual
 from core.web.forms import N_, Form, read_form
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-
-from ..rules import REPORT_FIELDS, report_deadline, report_due
-from ..services import registry, reports, tasks
-from .common import whole_number
+from plugins.social_orgs.pages.common import whole_number
+from plugins.social_orgs.rules import REPORT_FIELDS, report_deadline, report_due
+from plugins.social_orgs.services import registry, reports, tasks
 
 FILE = {"permission": "social_orgs.report.file"}
 MONEY = ("revenue_fen", "expenditure_fen", "net_assets_fen", "donations_received_fen")

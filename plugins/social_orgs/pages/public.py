@@ -9,9 +9,8 @@ from litestar.params import Parameter
 
 from core.web.paging import Pager
 from core.web.rendering import render_page
-
-from ..services import registry, spot_checks
-from .common import page_of
+from plugins.social_orgs.pages.common import page_of
+from plugins.social_orgs.services import registry, spot_checks
 
 PUBLIC = {"public": True}
 DRAWS_PER_PAGE = 10

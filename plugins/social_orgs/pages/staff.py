@@ -23,10 +23,9 @@ from core.web.forms import (
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
-
-from ..rules import INSPECTION_RESULT_LABELS, REPORT_FIELDS
-from ..services import registry, reports
-from .common import page_of, translate, whole_number
+from plugins.social_orgs.pages.common import page_of, translate, whole_number
+from plugins.social_orgs.rules import INSPECTION_RESULT_LABELS, REPORT_FIELDS
+from plugins.social_orgs.services import registry, reports
 
 REGISTER = {"permission": "social_orgs.register"}
 INSPECT = {"permission": "social_orgs.inspect"}

@@ -10,8 +10,7 @@ from core.pagination import page_params
 from core.web.forms import N_, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page
-
-from ..services import tasks
+from plugins.social_orgs.services import tasks
 
 READ = {"permission": "social_orgs.tasks.read"}
 REGISTER = {"permission": "social_orgs.register"}

@@ -3,8 +3,12 @@
 No I/O: dates, codes, reports and scores in; decisions out. See DOMAIN.md "Social organizations".
 """
 
-from .abnormal_list import abnormal_years, is_abnormal, proposed_for_deregistration
-from .annual_reports import (
+from plugins.social_orgs.rules.abnormal_list import (
+    abnormal_years,
+    is_abnormal,
+    proposed_for_deregistration,
+)
+from plugins.social_orgs.rules.annual_reports import (
     INSPECTION_RESULT_LABELS,
     PARTY_ORGANIZATION_LABELS,
     REPORT_FIELD_LABELS,
@@ -18,7 +22,7 @@ from .annual_reports import (
     report_due,
     require_complete,
 )
-from .errors import (
+from plugins.social_orgs.rules.errors import (
     IncompleteReport,
     InvalidEvaluationPolicy,
     InvalidScores,
@@ -26,7 +30,7 @@ from .errors import (
     NotEnoughInspectors,
     SocialOrgRuleError,
 )
-from .evaluation import (
+from plugins.social_orgs.rules.evaluation import (
     CERTIFICATE_GRADES,
     DEFAULT_INDICATORS,
     DEFAULT_THRESHOLDS,
@@ -41,16 +45,20 @@ from .evaluation import (
     public_notice_end,
     score_total,
 )
-from .indicators import (
+from plugins.social_orgs.rules.indicators import (
     ORGS_PER_10K_TARGET,
     PASSING_RESULTS,
     filing_rate,
     orgs_per_10k_residents,
     pass_rate,
 )
-from .reminders import REMINDER_DAYS, reminder_due
-from .spot_checks import SpotCheckAssignment, draw_spot_check, spot_check_size
-from .uscc import KIND_DIGITS, KIND_LABELS, OrgKind, normalize_uscc
+from plugins.social_orgs.rules.reminders import REMINDER_DAYS, reminder_due
+from plugins.social_orgs.rules.spot_checks import (
+    SpotCheckAssignment,
+    draw_spot_check,
+    spot_check_size,
+)
+from plugins.social_orgs.rules.uscc import KIND_DIGITS, KIND_LABELS, OrgKind, normalize_uscc
 
 __all__ = [
     "CERTIFICATE_GRADES",

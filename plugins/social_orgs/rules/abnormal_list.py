@@ -11,8 +11,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
 
-from .annual_reports import report_deadline, report_due
-from .uscc import OrgKind
+from plugins.social_orgs.rules.annual_reports import report_deadline, report_due
+from plugins.social_orgs.rules.uscc import OrgKind
 
 
 def is_abnormal(

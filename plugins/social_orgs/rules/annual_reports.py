@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Literal, TypeGuard
 
-from .errors import IncompleteReport
-from .uscc import OrgKind
+from plugins.social_orgs.rules.errors import IncompleteReport
+from plugins.social_orgs.rules.uscc import OrgKind
 
 PartyOrganization = Literal["standalone", "joint", "none"]
 PARTY_ORGANIZATION_LABELS: dict[PartyOrganization, str] = {

@@ -17,8 +17,7 @@ from typing import Literal
 
 from core.identity import age_on
 from core.workdays import Workdays, add_working_days
-
-from .errors import InvalidEvaluationPolicy, InvalidScores
+from plugins.social_orgs.rules.errors import InvalidEvaluationPolicy, InvalidScores
 
 Grade = Literal["5A", "4A", "3A", "2A", "1A"]
 GRADES: tuple[Grade, ...] = ("5A", "4A", "3A", "2A", "1A")

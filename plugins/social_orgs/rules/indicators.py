@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .annual_reports import InspectionResult
+from plugins.social_orgs.rules.annual_reports import InspectionResult
 
 ORGS_PER_10K_TARGET = 6.5
 # 基本合格 passes inspection with corrections to make; only 不合格 fails.

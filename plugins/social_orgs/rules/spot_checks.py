@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .errors import NotEnoughInspectors
+from plugins.social_orgs.rules.errors import NotEnoughInspectors
 
 MIN_SHARE_PERCENT = 3
 

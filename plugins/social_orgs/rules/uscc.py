@@ -11,7 +11,7 @@ from typing import Literal
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import uscc as stdnum_uscc
 
-from .errors import InvalidUscc
+from plugins.social_orgs.rules.errors import InvalidUscc
 
 OrgKind = Literal["social_group", "social_service", "foundation"]
 

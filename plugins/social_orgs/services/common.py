@@ -9,15 +9,14 @@ from contextlib import contextmanager
 from typing import Any
 
 from core.errors import DomainError, NotFound
-
-from ..rules import (
+from plugins.social_orgs.rules import (
     IncompleteReport,
     InvalidScores,
     InvalidUscc,
     SocialOrgRuleError,
     normalize_uscc,
 )
-from ..tables import Organization
+from plugins.social_orgs.tables import Organization
 
 SLUG = "social_orgs"
 

@@ -17,8 +17,7 @@ from core import audit, notifications
 from core.db import write_transaction
 from core.errors import Conflict, DomainError
 from core.pagination import PageParams, page
-
-from ..rules import (
+from plugins.social_orgs.rules import (
     KIND_LABELS,
     abnormal_years,
     is_abnormal,
@@ -27,8 +26,13 @@ from ..rules import (
     report_deadline,
     report_due,
 )
-from ..tables import AnnualReport, DeregistrationDecision, Organization, SentReminder
-from .common import SLUG, get_org, org_recipient
+from plugins.social_orgs.services.common import SLUG, get_org, org_recipient
+from plugins.social_orgs.tables import (
+    AnnualReport,
+    DeregistrationDecision,
+    Organization,
+    SentReminder,
+)
 
 DECISIONS = {"confirm": "confirmed", "reject": "rejected"}
 

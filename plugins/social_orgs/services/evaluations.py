@@ -15,9 +15,8 @@ from core.calendar_store import load_calendar
 from core.db import json_value, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
-
-from ..certificates import issue_grade_certificate
-from ..rules import (
+from plugins.social_orgs.certificates import issue_grade_certificate
+from plugins.social_orgs.rules import (
     DEFAULT_INDICATORS,
     DEFAULT_THRESHOLDS,
     GRADES,
@@ -31,9 +30,9 @@ from ..rules import (
     public_notice_end,
     score_total,
 )
-from ..tables import Evaluation, EvaluationPolicy, Organization
-from .common import dumps, get_org, refusals
-from .registry import submissions
+from plugins.social_orgs.services.common import dumps, get_org, refusals
+from plugins.social_orgs.services.registry import submissions
+from plugins.social_orgs.tables import Evaluation, EvaluationPolicy, Organization
 
 
 async def policy_on(day: dt.date) -> dict[str, Any]:

@@ -14,11 +14,15 @@ from core.contributions import SearchResult
 from core.db import write_transaction
 from core.errors import Conflict, DomainError
 from core.pagination import PageParams, page
-
-from ..rules import INSPECTION_RESULT_LABELS, KIND_LABELS, abnormal_years, normalize_uscc
-from ..tables import AnnualReport, Evaluation, Organization
-from .common import SLUG, get_org, refusals, require_active
-from .tasks import enter_representative, representative_number
+from plugins.social_orgs.rules import (
+    INSPECTION_RESULT_LABELS,
+    KIND_LABELS,
+    abnormal_years,
+    normalize_uscc,
+)
+from plugins.social_orgs.services.common import SLUG, get_org, refusals, require_active
+from plugins.social_orgs.services.tasks import enter_representative, representative_number
+from plugins.social_orgs.tables import AnnualReport, Evaluation, Organization
 
 MAX_NAME = 200
 SEARCH_LIMIT = 10

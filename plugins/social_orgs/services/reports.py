@@ -16,8 +16,7 @@ from core.clock import today
 from core.db import json_value, write_transaction
 from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
-
-from ..rules import (
+from plugins.social_orgs.rules import (
     INSPECTION_RESULT_LABELS,
     REPORT_FIELD_LABELS,
     REPORT_FIELDS,
@@ -27,8 +26,15 @@ from ..rules import (
     report_deadline,
     require_complete,
 )
-from ..tables import AnnualReport, Organization
-from .common import SLUG, dumps, get_org, org_recipient, refusals, require_active
+from plugins.social_orgs.services.common import (
+    SLUG,
+    dumps,
+    get_org,
+    org_recipient,
+    refusals,
+    require_active,
+)
+from plugins.social_orgs.tables import AnnualReport, Organization
 
 EDITABLE = ("draft", "returned")
 

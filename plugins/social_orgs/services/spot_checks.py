@@ -17,10 +17,9 @@ from core.db import json_value, write_transaction
 from core.errors import DomainError, NotFound
 from core.pagination import PageParams, page
 from core.tables import Account
-
-from ..rules import draw_spot_check
-from ..tables import Organization, SpotCheck
-from .common import dumps, refusals
+from plugins.social_orgs.rules import draw_spot_check
+from plugins.social_orgs.services.common import dumps, refusals
+from plugins.social_orgs.tables import Organization, SpotCheck
 
 INSPECTOR_ROLES = frozenset({"clerk", "reviewer"})
 MAX_SEED = 100

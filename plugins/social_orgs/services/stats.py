@@ -9,8 +9,7 @@ from typing import Any
 from core.clock import today
 from core.contributions import Indicator
 from core.settings import get_settings
-
-from ..rules import (
+from plugins.social_orgs.rules import (
     GRADES,
     ORGS_PER_10K_TARGET,
     filing_rate,
@@ -19,8 +18,8 @@ from ..rules import (
     report_deadline,
     report_due,
 )
-from ..tables import AnnualReport, Evaluation, Organization
-from .common import SLUG
+from plugins.social_orgs.services.common import SLUG
+from plugins.social_orgs.tables import AnnualReport, Evaluation, Organization
 
 SERIES_YEARS = 5
 

@@ -20,9 +20,8 @@ from core.identity import mask_id_number, mask_name
 from core.pagination import PageParams, page
 from core.people.records import PersonRecord
 from core.people.service import ensure_person, valid_id_number
-
-from ..tables import Organization, OrgTask
-from .common import SLUG, get_org, org_recipient, require_active
+from plugins.social_orgs.services.common import SLUG, get_org, org_recipient, require_active
+from plugins.social_orgs.tables import Organization, OrgTask
 
 CHANGE = "legal_representative_change"
 TASK_KINDS = {CHANGE: "法定代表人变更登记"}

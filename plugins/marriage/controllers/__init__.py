@@ -1,1 +1,0 @@
-"""Thin HTTP controllers of the marriage API (API.md "Marriage")."""
