@@ -99,7 +99,9 @@ class _PostgresTransaction(PostgresTransaction):
     async def _give_back(self, *, broken: bool) -> None:
         connection = self.connection
         if broken:
-            connection.terminate()
+            # A connection closed under it was already handed back by the pool itself.
+            with contextlib.suppress(Exception):
+                connection.terminate()
         pool = self.engine.pool
         if pool is not None:
             with contextlib.suppress(Exception):
