@@ -30,11 +30,11 @@ from core.idempotency import IdempotencyMiddleware
 from core.jobs import job_loop
 from core.plugins import PluginConfigError, PluginHost, get_host, set_host
 from core.settings import Settings, get_settings
+from core.web.bodies import RequestGuardMiddleware
 from core.web.pages import render_error_page
 from core.web.rendering import build_environment
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_BODY = 25 * 1024 * 1024
 
 
 def _check_unique_routes(host: PluginHost, by_plugin: dict[str, PluginRoutes]) -> None:
@@ -168,7 +168,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
     app = Litestar(
         route_handlers=[*_routers(host, settings), static],
         guards=[access_guard],
-        middleware=[IdentityMiddleware(), IdempotencyMiddleware()],
+        middleware=[RequestGuardMiddleware(), IdentityMiddleware(), IdempotencyMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
         before_send=[add_security_headers],
         lifespan=[lifespan],
@@ -179,7 +179,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
             openapi_router=Router("/schema", route_handlers=[], opt={"public": True}),
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
-        request_max_body_size=MAX_BODY,
+        request_max_body_size=settings.json_max_bytes,
         debug=False,
     )
     _check_every_route_declares_access(app)

@@ -102,11 +102,17 @@ async def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 async def cmd_roster(args: argparse.Namespace) -> int:
+    from core.errors import DomainError
     from core.people.roster import import_roster
+    from core.settings import get_settings
 
     path = Path(args.file)
     if not path.is_file():
         console.print(f"[red]no such file[/red] / 找不到文件: {path}")
+        return 2
+    limit = get_settings().roster_max_bytes
+    if path.stat().st_size > limit:
+        console.print(f"[red]FILE_TOO_LARGE[/red]: over MINZHENG_ROSTER_MAX_BYTES ({limit})")
         return 2
     with progress_bar() as bar:
         task = bar.add_task("roster / 名册", total=None)
@@ -114,7 +120,15 @@ async def cmd_roster(args: argparse.Namespace) -> int:
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = await import_roster(path.read_bytes(), path.name, progress=advance)
+        try:
+            result = await import_roster(path.read_bytes(), path.name, progress=advance)
+        except DomainError as exc:
+            if exc.code != "NO_VALID_ROWS":
+                raise
+            console.print(f"[red]{exc.code}[/red]: {exc.detail}")
+            for rejection in (exc.extra or {}).get("rejected", [])[:50]:
+                console.print(f"  row {rejection['row']}: {rejection['code']}")
+            return 2
     console.print(
         f"imported {result.imported}, updated {result.updated}, rejected {len(result.rejected)}"
     )

@@ -69,6 +69,15 @@ class Settings:
     oidc_name_claim: str = "name"
     """The ID-token claim holding the verified name (MINZHENG_OIDC_NAME_CLAIM)."""
 
+    json_max_bytes: int = 1024 * 1024
+    """Largest request body outside the roster upload: JSON and forms (MINZHENG_JSON_MAX_BYTES)."""
+
+    roster_max_bytes: int = 20 * 1024 * 1024
+    """Largest roster file accepted for import (MINZHENG_ROSTER_MAX_BYTES)."""
+
+    roster_max_rows: int = 100_000
+    """Most rows a roster file may have, header included (MINZHENG_ROSTER_MAX_ROWS)."""
+
     secret_key: str = field(default="", repr=False)
     """Signs sessions and certificate check codes (MINZHENG_SECRET_KEY or data_dir/secret.key)."""
 
@@ -131,6 +140,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         population=int(env.get("MINZHENG_POPULATION", "280000")),
         district_division=env.get("MINZHENG_DISTRICT_DIVISION", "440704"),
         token_ttl_hours=int(env.get("MINZHENG_TOKEN_TTL_HOURS", "12")),
+        json_max_bytes=int(env.get("MINZHENG_JSON_MAX_BYTES", str(1024 * 1024))),
+        roster_max_bytes=int(env.get("MINZHENG_ROSTER_MAX_BYTES", str(20 * 1024 * 1024))),
+        roster_max_rows=int(env.get("MINZHENG_ROSTER_MAX_ROWS", "100000")),
         run_jobs=env.get("MINZHENG_RUN_JOBS", "0" if mode == "test" else "1") not in ("0", ""),
         oidc_issuer=env.get("MINZHENG_OIDC_ISSUER", "").rstrip("/"),
         oidc_client_id=env.get("MINZHENG_OIDC_CLIENT_ID", ""),

@@ -26,8 +26,8 @@ from core.people.service import (
     valid_division,
     valid_id_number,
 )
-
-MAX_ROSTER_BYTES = 20 * 1024 * 1024
+from core.settings import get_settings
+from core.web.bodies import UPLOAD_CEILING
 
 
 class PersonPatch(msgspec.Struct):
@@ -113,14 +113,26 @@ async def revoke_person_death(id_number: str, data: DeathRevocation) -> dict[str
     return await person_body(number)
 
 
-@post("/rosters/import", opt={"permission": "core.roster.import"}, tags=["people"])
+@post(
+    "/rosters/import",
+    opt={"permission": "core.roster.import", "body_limit": "roster_max_bytes"},
+    request_max_body_size=UPLOAD_CEILING,
+    tags=["people"],
+)
 async def upload_roster(
     request: Request,
     data: RosterUpload = Body(media_type=RequestEncodingType.MULTI_PART),
 ) -> dict[str, Any]:
-    content = await data.file.read()
-    if len(content) > MAX_ROSTER_BYTES:
-        raise DomainError("FILE_TOO_LARGE", "Roster file over 20 MiB / 名册文件超过 20 MiB")
+    """422 ``NO_VALID_ROWS`` (with the rejections) when no row can be imported; 413
+    ``FILE_TOO_LARGE``, 422 ``TOO_MANY_ROWS``, ``INVALID_FILE`` for files beyond the limits."""
+    limit = get_settings().roster_max_bytes
+    content = await data.file.read(limit + 1)
+    if len(content) > limit:
+        raise DomainError(
+            "FILE_TOO_LARGE",
+            f"Roster file over {limit} bytes / 名册文件过大",
+            status_code=413,
+        )
     result = await import_roster(content, data.file.filename or "roster.csv")
     return {"imported": result.imported, "updated": result.updated, "rejected": result.rejected}
 

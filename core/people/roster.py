@@ -7,9 +7,11 @@ entry is identified by (id_number, category, valid_from): importing it again upd
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,10 +21,17 @@ from core.db import offloaded, write_transaction
 from core.errors import DomainError
 from core.identity import InvalidIdNumber, birth_date_of, normalize_id_number, sex_of
 from core.people.records import ROSTER_CATEGORIES
+from core.settings import get_settings
 from core.tables import Assistance, Person
 
 COLUMNS = ("id_number", "name", "category", "valid_from", "valid_to")
 BATCH = 500
+MAX_RATIO = 100
+"""A part of an XLSX may expand at most this many times (real rosters: about 5 to 20)."""
+RATIO_FLOOR = 1024 * 1024
+"""Parts smaller than this expanded are not checked for their ratio."""
+MAX_UNZIPPED_FACTOR = 50
+"""All parts together may expand to at most this many times the file's size (plus the floor)."""
 
 
 @dataclass(frozen=True)
@@ -53,35 +62,82 @@ def _cell_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
-def _read_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
+def _invalid_file(detail: str) -> DomainError:
+    return DomainError("INVALID_FILE", f"{detail} / 无法读取该名册文件")
+
+
+def check_zip_sizes(data: bytes, max_unzipped: int) -> None:
+    """Refuse a compressed-size bomb before parsing: the XLSX (a zip) may declare at most
+    ``max_unzipped`` bytes in all, and no large part may expand more than ``MAX_RATIO`` times.
+    The declared sizes are binding: Python's zip reader never inflates a part beyond its
+    declared size (and then fails its CRC check)."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise _invalid_file("Not a readable XLSX file") from None
+    total = sum(part.file_size for part in parts)
+    if total > max_unzipped:
+        raise DomainError(
+            "FILE_TOO_LARGE",
+            f"The workbook expands to {total} bytes, over {max_unzipped} / 表格解压后过大",
+            status_code=413,
+        )
+    for part in parts:
+        if part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * max(part.compress_size, 1):
+            raise DomainError(
+                "FILE_TOO_LARGE",
+                f"{part.filename} is compressed more than {MAX_RATIO} times / 表格压缩比异常",
+                status_code=413,
+            )
+
+
+def _read_rows(data: bytes, filename: str, max_rows: int) -> Iterator[tuple[int, list[Any]]]:
+    """Rows as (row number, values); more than ``max_rows`` rows is ``TOO_MANY_ROWS``."""
+    for number, values in _raw_rows(data, filename):
+        if number > max_rows:
+            raise DomainError(
+                "TOO_MANY_ROWS",
+                f"More than {max_rows} rows; split the roster / 名册超过 {max_rows} 行，请分批导入",
+            )
+        yield number, values
+
+
+def _raw_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
     if filename.lower().endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
         from openpyxl import load_workbook
 
+        check_zip_sizes(data, MAX_UNZIPPED_FACTOR * len(data) + RATIO_FLOOR)
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            raise DomainError(
-                "INVALID_FILE", f"Not a readable XLSX file / 无法读取该表格: {exc}"
-            ) from None
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, list(values)
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            sheet = book.active
+            # Only the roster's columns: a sheet declaring 16,384 columns costs nothing more.
+            rows = sheet.iter_rows(max_col=len(COLUMNS), values_only=True)
+            for number, values in enumerate(rows, start=1):
+                yield number, list(values)
+        except DomainError:
+            raise
+        except Exception:  # openpyxl and zipfile raise many types for a damaged file
+            raise _invalid_file("Not a readable XLSX file") from None
         return
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         try:
             text = data.decode("gb18030")
-        except UnicodeDecodeError as exc:
-            raise DomainError("INVALID_FILE", "File is neither UTF-8 nor GB18030 text") from exc
-    for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
-        yield number, values
+        except UnicodeDecodeError:
+            raise _invalid_file("File is neither UTF-8 nor GB18030 text") from None
+    try:
+        for number, values in enumerate(csv.reader(io.StringIO(text)), start=1):
+            yield number, values
+    except csv.Error:
+        raise _invalid_file("Not a readable CSV file") from None
 
 
 def parse_roster(
-    data: bytes, filename: str, on: dt.date | None = None
+    data: bytes, filename: str, on: dt.date | None = None, max_rows: int = 100_000
 ) -> tuple[list[RosterRow], list[dict[str, Any]]]:
     """Good rows and rejections ``{row, code}``; a wrong header rejects the whole file."""
-    rows = _read_rows(data, filename)
+    rows = _read_rows(data, filename, max_rows)
     header = next(rows, None)
     names = [str(h or "").strip().lower() for h in (header[1] if header else [])]
     if names[: len(COLUMNS)] != list(COLUMNS):
@@ -128,9 +184,21 @@ async def import_roster(
     import leaves the committed batches recorded and the rest untouched."""
     from core.clock import today
 
-    good, rejected = parse_roster(data, filename, await today())
+    settings = get_settings()
+    if len(data) > settings.roster_max_bytes:
+        raise DomainError("FILE_TOO_LARGE", "Roster file too large / 名册文件过大", status_code=413)
+    # Parsing is pure Python over the whole file: a worker thread, so requests keep flowing.
+    good, rejected = await asyncio.to_thread(
+        parse_roster, data, filename, await today(), settings.roster_max_rows
+    )
+    if not good:
+        raise DomainError(
+            "NO_VALID_ROWS",
+            f"No row could be imported ({len(rejected)} rejected) / 名册中没有可导入的行",
+            extra={"rejected": rejected[:1000]},
+        )
     result = ImportResult(rejected=rejected)
-    batches = [good[start : start + BATCH] for start in range(0, len(good), BATCH)] or [[]]
+    batches = [good[start : start + BATCH] for start in range(0, len(good), BATCH)]
     done = 0
     for number, batch in enumerate(batches, start=1):
         with offloaded():  # thousands of rows a batch: keep the loop free
