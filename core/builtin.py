@@ -135,13 +135,24 @@ async def minzheng_search(query: str, user: CurrentUser) -> list[SearchResult]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    from core.api import admin, auth, calendar, citizens, people, search, stats, testing, verify
+    from core.api import (
+        admin,
+        auth,
+        calendar,
+        citizens,
+        oidc,
+        people,
+        search,
+        stats,
+        testing,
+        verify,
+    )
     from core.web import dashboard, pages
     from core.web import search as search_pages
 
     api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *search.ROUTES]
     api += calendar.ROUTES
-    api += [*citizens.ROUTES, *verify.API_ROUTES]
+    api += [*citizens.ROUTES, *oidc.ROUTES, *verify.API_ROUTES]
     api += testing.ROUTES  # marked test_only: create_app drops them unless MINZHENG_ENV=test
     public = [*verify.PUBLIC_ROUTES, *pages.ROUTES, *dashboard.ROUTES, *search_pages.ROUTES]
     return PluginRoutes(api=api, pages=[], public=public)
