@@ -146,9 +146,16 @@ async def _announce_evaluations(today: dt.date) -> str:
     return f"evaluations announced: {await announce_due(today)}"
 
 
+async def _sync_tasks(today: dt.date) -> str:
+    from .services.tasks import sync_tasks
+
+    return await sync_tasks(today)
+
+
 @hookimpl
 def minzheng_scheduled_jobs() -> list[ScheduledJob]:
     return [
+        ScheduledJob("social_orgs.sync_tasks", 3600, _sync_tasks, plugin=SLUG),
         ScheduledJob("social_orgs.send_reminders", 3600, _send_reminders, plugin=SLUG),
         ScheduledJob("social_orgs.announce_evaluations", 3600, _announce_evaluations, plugin=SLUG),
     ]

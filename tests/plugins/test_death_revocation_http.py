@@ -375,3 +375,67 @@ async def test_a_legal_representative_s_death_opens_a_change_task_a_clerk_closes
     # The successor's death opens a new task.
     await w.ok("PATCH", f"/api/v1/people/{successor}", json={"deceased_on": "2026-03-19"})
     assert (await w.org_tasks())["total"] == 1
+
+
+async def _switch(w: World, name: str, enabled: bool) -> None:
+    from core.plugins import get_host
+
+    await w.ok("PATCH", f"/api/v1/admin/plugins/{name}", json={"enabled": enabled}, headers=w.admin)
+    await get_host().enabled(fresh=True)
+
+
+async def test_events_missed_while_a_plugin_was_off_are_caught_up_by_its_job(world):
+    """Hooks reach enabled plugins only: the hourly jobs of disability and social organizations
+    catch up a death and its revocation that happened while they were switched off."""
+    from plugins.disability.services.jobs import stop_deceased
+    from plugins.social_orgs.services.tasks import sync_tasks
+
+    w = world
+    person = number(dt.date(1985, 9, 9), "male", 31)
+    code = uscc(4)
+    application = await w.approved_beneficiary(person)
+    await w.ok(
+        "POST",
+        f"{ORGS}/",
+        201,
+        json={
+            "uscc": code,
+            "name": "江海区义工联合会",
+            "kind": "social_group",
+            "registered_on": "2021-01-05",
+            "legal_representative": "何志明",
+            "legal_representative_id_number": person,
+        },
+    )
+    await w.today(dt.date(2026, 4, 2))
+    await _switch(w, "social_orgs", False)
+    await w.ok("PATCH", f"/api/v1/people/{person}", json={"deceased_on": "2026-04-01"})
+    await _switch(w, "social_orgs", True)
+    assert (await w.org_tasks())["total"] == 0  # the hook never came
+    assert await sync_tasks(dt.date(2026, 4, 2)) == (
+        "tasks opened for 1 deceased representatives, closed for 0"
+    )
+    assert [t["uscc"] for t in (await w.org_tasks())["items"]] == [code]
+    assert (await w.grants(application))["nursing"] == "2026-05"
+
+    await w.today(dt.date(2026, 4, 9))
+    await _switch(w, "social_orgs", False)
+    await _switch(w, "disability", False)
+    await w.ok(
+        "POST",
+        f"/api/v1/people/{person}/death/revoke",
+        json={"reason": "误登记"},
+        headers=w.reviewer,
+    )
+    await _switch(w, "social_orgs", True)
+    await _switch(w, "disability", True)
+    assert (await w.grants(application))["nursing"] == "2026-05"  # not heard
+    assert (await w.org_tasks())["total"] == 1
+    assert "resumed 1" in await stop_deceased(dt.date(2026, 4, 9))
+    assert await w.grants(application) == {"status": "approved", "nursing": None}
+    await sync_tasks(dt.date(2026, 4, 9))
+    assert (await w.org_tasks())["total"] == 0
+    # Nothing more to do on the next run.
+    assert await sync_tasks(dt.date(2026, 4, 9)) == (
+        "tasks opened for 0 deceased representatives, closed for 0"
+    )

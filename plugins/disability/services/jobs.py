@@ -2,7 +2,9 @@
 
 Person events reach enabled plugins only, so a death recorded while this plugin was disabled
 never arrived as a hook; the payroll already refuses to pay months after a recorded death, and
-this job writes the missing stop so lists and letters agree.
+this job writes the missing stop so lists and letters agree. Likewise a death revoked while the
+plugin was off: the stop it left behind (``stop_reason = 'death'`` on a living person) is undone
+and the arrears paid by the next payroll.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ import datetime as dt
 
 from core import audit
 from core.db import fetch, write_transaction
+from core.people.service import find_person
 from plugins.disability.rules import SUBSIDIES
 from plugins.disability.services.common import notify_applicant
-from plugins.disability.services.stops import record_stop, stop_application
+from plugins.disability.services.stops import on_death_revoked, record_stop, stop_application
 
 BATCH = 500
 
@@ -32,7 +35,19 @@ async def stop_deceased(today: dt.date) -> str:
             if changed:
                 stopped += 1
                 await record_stop(row, changed, "death")
-    return f"stopped {stopped} of {len(rows)} deceased beneficiaries"
+    revoked = await fetch(
+        "SELECT DISTINCT g.id_number FROM disability_grant g "
+        "JOIN person pe ON pe.id_number = g.id_number "
+        "WHERE g.stop_reason = 'death' AND pe.deceased_on IS NULL ORDER BY g.id_number LIMIT {}",
+        BATCH,
+    )
+    for row in revoked:
+        async with write_transaction():
+            person = await find_person(row["id_number"])
+            if person is not None and person.deceased_on is None:
+                await on_death_revoked(person, None, "死亡登记已撤销（本模块停用期间）")
+    resumed = f"; resumed {len(revoked)} whose death was revoked" if revoked else ""
+    return f"stopped {stopped} of {len(rows)} deceased beneficiaries{resumed}"
 
 
 async def remind_reviews(today: dt.date) -> str:

@@ -99,7 +99,7 @@ async def on_person_died(person: PersonRecord, died_on: dt.date) -> None:
             await record_stop(row, changed, "death")
 
 
-async def on_death_revoked(person: PersonRecord, died_on: dt.date, reason: str) -> None:
+async def on_death_revoked(person: PersonRecord, died_on: dt.date | None, reason: str) -> None:
     """Hook reaction to a death revoked as recorded in error, inside the core's transaction.
 
     Every grant the death stopped (``stop_reason = 'death'``) is open-ended again and its
@@ -147,7 +147,11 @@ async def on_death_revoked(person: PersonRecord, died_on: dt.date, reason: str) 
             entity="application",
             entity_id=application_id,
             summary=(f"恢复发放 {mask_id_number(app['id_number'])}（误登记死亡已撤销）：{names}"),
-            details={"died_on": died_on.isoformat(), "resumed": [list(r) for r in resumed]},
+            details={
+                "died_on": died_on.isoformat() if died_on else None,
+                "reason": reason,
+                "resumed": [list(r) for r in resumed],
+            },
         )
 
 

@@ -14,12 +14,12 @@ from typing import Any
 from core import audit, notifications
 from core.clock import today
 from core.context import current_actor
-from core.db import write_transaction
+from core.db import fetch, write_transaction
 from core.errors import DomainError
 from core.identity import mask_id_number, mask_name
 from core.pagination import PageParams, page
 from core.people.records import PersonRecord
-from core.people.service import ensure_person, valid_id_number
+from core.people.service import ensure_person, find_person, valid_id_number
 from plugins.social_orgs.services.common import SLUG, get_org, org_recipient, require_active
 from plugins.social_orgs.tables import Organization, OrgTask
 
@@ -101,27 +101,27 @@ async def on_person_died(person: PersonRecord, died_on: dt.date) -> None:
     )
     on = await today()
     for org in orgs:
-        if await OrgTask.exists().where(
-            (OrgTask.uscc == org["uscc"])
-            & (OrgTask.kind == CHANGE)
-            & (OrgTask.status == "open")
-            & (OrgTask.person_id_number == person.id_number)
-        ):
-            continue
         reason = (
             f"法定代表人{mask_name(person.name)}于{died_on.isoformat()}死亡，"
             "请办理法定代表人变更登记 / the legal representative died; register the change"
         )
-        await OrgTask.insert(
-            OrgTask(
-                uscc=org["uscc"],
-                kind=CHANGE,
-                opened_on=on,
-                reason=reason,
-                person_id_number=person.id_number,
-                died_on=died_on,
-            )
+        # At most one open task per organization and person (partial unique index): a second
+        # recording of the death, even a concurrent one, opens nothing more.
+        opened = await fetch(
+            "INSERT INTO social_org_task (uscc, kind, status, opened_on, reason, "
+            "person_id_number, died_on, closed_on, closed_by, close_note, created_at) "
+            "VALUES ({}, {}, 'open', {}, {}, {}, {}, NULL, '', '', {}) "
+            "ON CONFLICT DO NOTHING RETURNING id",
+            org["uscc"],
+            CHANGE,
+            on,
+            reason,
+            person.id_number,
+            died_on,
+            dt.datetime.now(dt.UTC),
         )
+        if not opened:
+            continue
         recipient, channel = org_recipient(org)
         await notifications.enqueue(
             recipient,
@@ -207,3 +207,35 @@ async def change_representative(uscc: str, name: str, id_number: str | None) -> 
             ),
             details={"closed_tasks": [row["id"] for row in rows]},
         )
+
+
+async def sync_tasks(on: dt.date) -> str:
+    """Scheduled catch-up for events that happened while this plugin was disabled (hooks reach
+    enabled plugins only): a dead legal representative without an open task gets one; an open
+    task whose person is alive again (death revoked) is closed."""
+    dead = await fetch(
+        "SELECT DISTINCT o.legal_representative_id_number AS id_number FROM social_org o "
+        "JOIN person pe ON pe.id_number = o.legal_representative_id_number "
+        "WHERE o.status = 'active' AND pe.deceased_on IS NOT NULL AND NOT EXISTS ("
+        "SELECT 1 FROM social_org_task t WHERE t.uscc = o.uscc AND t.kind = {} "
+        "AND t.person_id_number = o.legal_representative_id_number AND t.died_on = pe.deceased_on)"
+        " ORDER BY 1 LIMIT 500",
+        CHANGE,
+    )
+    for row in dead:
+        async with write_transaction():
+            person = await find_person(row["id_number"])
+            if person is not None and person.deceased_on is not None:
+                await on_person_died(person, person.deceased_on)
+    alive = await fetch(
+        "SELECT DISTINCT t.person_id_number AS id_number FROM social_org_task t "
+        "JOIN person pe ON pe.id_number = t.person_id_number "
+        "WHERE t.status = 'open' AND t.kind = {} AND pe.deceased_on IS NULL ORDER BY 1 LIMIT 500",
+        CHANGE,
+    )
+    for row in alive:
+        async with write_transaction():
+            person = await find_person(row["id_number"])
+            if person is not None and person.deceased_on is None:
+                await on_death_revoked(person, "死亡登记已撤销", on)
+    return f"tasks opened for {len(dead)} deceased representatives, closed for {len(alive)}"
