@@ -147,7 +147,7 @@ async def _announce_evaluations(today: dt.date) -> str:
 
 
 async def _sync_tasks(today: dt.date) -> str:
-    from .services.tasks import sync_tasks
+    from plugins.social_orgs.services.tasks import sync_tasks
 
     return await sync_tasks(today)
 
