@@ -315,7 +315,13 @@ def nginx_parts(app_ports: list[int]) -> tuple[str, str]:
     servers = "\n".join(
         f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in app_ports
     )
-    upstream = f"    upstream minzheng_app {{\n{servers}\n        keepalive 32;\n    }}"
+    # Idle upstream connections are dropped before granian drops them (it closes a connection
+    # that sends no request for 30 s): otherwise nginx may write a POST into a connection the app
+    # is closing, and answer 502 without being allowed to re-send it.
+    upstream = (
+        f"    upstream minzheng_app {{\n{servers}\n"
+        "        keepalive 32;\n        keepalive_timeout 20s;\n    }"
+    )
     locations = """\
         client_max_body_size 25m;
         location / {
@@ -863,6 +869,11 @@ async def drill(*, short: bool, keep: bool = False) -> dict[str, Any]:
             raise RuntimeError("the load finished before the primary was killed")
         figures.update(await verify(stack, load, data))
         figures["app_processes_alive"] = stack.any_app_died() is None
+        if figures["non_503_5xx"]:
+            errors = (stack.nginx_dir / "nginx-error.log").read_text(errors="replace")
+            figures["nginx_upstream_errors"] = [
+                line for line in errors.splitlines() if "upstream" in line
+            ][-5:]
         figures["setup_seconds"] = round(setup_seconds, 1)
         figures["load_seconds"] = round(time.monotonic() - load["started"], 1)
         figures["places"] = slots * capacity
@@ -895,6 +906,7 @@ def report(figures: dict[str, Any]) -> str:
         "acknowledged_writes",
         *MUST_BE_ZERO,
         "non_503_5xx_answers",
+        "nginx_upstream_errors",
         "seconds_until_writes_succeed",
         "answers_503",
         "no_answer_retries",

@@ -21,4 +21,4 @@ systemctl daemon-reload
 systemctl enable --now pgautofailover
 runuser -u postgres -- psql -p "$PORT" -d pg_auto_failover -f "$(dirname "$0")/monitor-settings.sql"
 echo "monitor URI for the nodes:"
-runuser -u postgres -- pg_autoctl show uri --pgdata "$PGDATA" --monitor
+runuser -u postgres -- pg_autoctl show uri --pgdata "$PGDATA" --formation monitor

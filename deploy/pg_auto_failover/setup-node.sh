@@ -4,7 +4,7 @@
 #   sudo ./setup-node.sh db1.internal 'postgres://autoctl_node@monitor.internal:5431/pg_auto_failover?sslmode=require'
 set -euo pipefail
 HOSTNAME_=${1:?hostname by which the other node and the monitor reach this one}
-MONITOR=${2:?monitor URI (pg_autoctl show uri --monitor on the monitor)}
+MONITOR=${2:?monitor URI (pg_autoctl show uri --formation monitor, on the monitor)}
 PORT=${PORT:-5432}
 PGDATA=${PGDATA:-/var/lib/postgresql/minzheng}
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
