@@ -96,8 +96,9 @@ class Indicator:
     definition: str = ""
     plugin: str = "core"
     order: int = 100
-    series: Sequence[tuple[str, float]] = field(default_factory=tuple)
+    series: Sequence[tuple[str, float | None]] = field(default_factory=tuple)
     """Optional points for a chart: (label, value), e.g. per month (``2026-03``) or per year;
+    ``None`` for a period without data (a rate in a month without cases: a gap, not 0);
     a category label may be bilingual, ``中文 / English``, and is shown in the page's language."""
 
     @property

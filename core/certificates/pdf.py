@@ -10,8 +10,9 @@ import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
 from functools import partial
+from typing import Any
 
 from reportlab.graphics.barcode.qrencoder import QRCode, QRErrorCorrectLevel
 from reportlab.lib.colors import Color, HexColor, black, white
@@ -30,6 +31,9 @@ class Section:
     rows: Sequence[tuple[str, str]]  # (label, value), e.g. ("姓名 Name", "王䶮")
 
 
+BUREAU = "江门市江海区民政局"  # the author of every document the platform prints
+
+
 @dataclass(frozen=True)
 class CertificateDocument:
     title: str  # "结婚证"
@@ -40,6 +44,8 @@ class CertificateDocument:
     issuer: str  # "江门市江海区民政局婚姻登记处"
     verify_url: str  # encoded in the QR code
     remarks: str | None = None
+    issued_at: datetime | None = None
+    """The moment of issue (the PDF's creation date); midnight of ``issued_on`` when unknown."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +55,9 @@ class TableReport:
     columns: Sequence[str]
     rows: Sequence[Sequence[str]]  # already formatted text; may span many pages
     footer: str | None = None
+    author: str = BUREAU
+    created_at: datetime | None = None
+    """When the report was made (the PDF's creation date); now when unknown."""
 
 
 ACCENT = HexColor("#9E1B1B")  # the red of Chinese official certificates
@@ -57,6 +66,22 @@ RULE = HexColor("#DDDDDD")
 STRIPE = HexColor("#F6F3F0")
 
 _RENDER_LOCK = threading.Lock()
+CHINA = timezone(timedelta(hours=8))
+
+
+def stamp_pdf(doc: Any, when: datetime, *, title: str, author: str, subject: str) -> None:
+    """Real metadata on a ReportLab document (``Canvas._doc``): creation date ``when`` (China
+    time) instead of ReportLab's invariant 2000-01-01, and the title, author and subject instead
+    of "untitled"/"anonymous"; the output stays byte-for-byte reproducible for one moment."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=CHINA)
+    local = when.astimezone(CHINA)
+    stamp = doc._timeStamp
+    stamp.t = local.timestamp()
+    stamp.YMDhms = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+    stamp.dhh, stamp.dmm, stamp.tzname = 8, 0, "CST"
+    doc.info.title, doc.info.author, doc.info.subject = title, author, subject
+    doc.info.creator = "Minzheng 民政"
 
 
 def chinese_date(day: date) -> str:
@@ -296,8 +321,14 @@ def render_certificate(doc: CertificateDocument, *, fonts: FontSet | None = None
     with _RENDER_LOCK:
         out = io.BytesIO()
         canvas = Canvas(out, pagesize=A4, invariant=1)
-        canvas.setTitle(f"{doc.title} {doc.number}")
-        canvas.setAuthor(doc.issuer)
+        when = doc.issued_at or datetime.combine(doc.issued_on, time(0), CHINA)
+        stamp_pdf(
+            canvas._doc,
+            when,
+            title=f"{doc.title} {doc.number}",
+            author=doc.issuer,
+            subject=doc.title_en or doc.title,
+        )
         pages = _paginate(_blocks(fonts, doc))
         for number, blocks in enumerate(pages, start=1):
             _draw_frame(canvas)
@@ -352,9 +383,19 @@ class _CenteredLine(Flowable):
 class _NumberedCanvas(Canvas):
     """Holds pages back until the end, so each can say how many pages there are."""
 
-    def __init__(self, *args, fonts: FontSet, title: str, margin: float, **kwargs) -> None:
+    def __init__(
+        self,
+        *args,
+        fonts: FontSet,
+        title: str,
+        margin: float,
+        author: str,
+        when: datetime,
+        **kwargs,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._fonts, self._title, self._margin = fonts, title, margin
+        stamp_pdf(self._doc, when, title=title, author=author, subject=title)
         self._size = kwargs["pagesize"]
         self._pages: list[dict] = []
 
@@ -414,6 +455,9 @@ def render_table_report(report: TableReport, *, fonts: FontSet | None = None) ->
             topMargin=48,
             bottomMargin=48,
             title=report.title,
+            author=report.author,
+            subject=report.title,
+            creator="Minzheng 民政",
             invariant=1,
         )
         widths = _column_widths(natural, template.width)
@@ -464,6 +508,13 @@ def render_table_report(report: TableReport, *, fonts: FontSet | None = None) ->
         if report.footer:
             footer_style = ParagraphStyle("footer", parent=cell_style, textColor=MUTED)
             story += [Spacer(1, 8), Paragraph(fonts.markup(report.footer), footer_style)]
-        canvasmaker = partial(_NumberedCanvas, fonts=fonts, title=report.title, margin=margin)
+        canvasmaker = partial(
+            _NumberedCanvas,
+            fonts=fonts,
+            title=report.title,
+            margin=margin,
+            author=report.author,
+            when=report.created_at or datetime.now(CHINA),
+        )
         template.build(story, canvasmaker=canvasmaker)
         return out.getvalue()

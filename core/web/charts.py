@@ -44,11 +44,16 @@ class Bar:
 @dataclass(frozen=True)
 class Point:
     label: str
-    value: float
+    value: float | None
     text: str
     x: float
     y: float
     show_label: bool
+
+    @property
+    def missing(self) -> bool:
+        """No data for this label (a month without any case): a gap in the line, not a 0."""
+        return self.value is None
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,18 @@ class Chart:
 
     @property
     def polyline(self) -> str:
-        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points if not p.missing)
+
+    @property
+    def segments(self) -> list[str]:
+        """The line in pieces, broken where a point has no data."""
+        pieces: list[list[Point]] = [[]]
+        for point in self.points:
+            if point.missing:
+                pieces.append([])
+            else:
+                pieces[-1].append(point)
+        return [" ".join(f"{p.x:.1f},{p.y:.1f}" for p in piece) for piece in pieces if piece]
 
     @property
     def empty(self) -> bool:
@@ -161,10 +177,14 @@ def _horizontal_bars(
 
 def line_chart(series: Series, *, max_labels: int = 8) -> Chart:
     """Points joined in order; at most ``max_labels`` category labels are printed, evenly spaced
-    back from the latest point, which is always labelled."""
-    data = _clean(series)
-    low = min([0.0, *(v for _, v in data)])
-    axis_max, step = _scale_max([v - low for _, v in data])
+    back from the latest point, which is always labelled. A ``None`` value is a gap: no point,
+    the line broken there (a month without data is not a month at 0 %)."""
+    data = [(str(label), None if value is None else float(value)) for label, value in series]
+    known = [v for _, v in data if v is not None]
+    if not known:
+        data = []
+    low = min([0.0, *known])
+    axis_max, step = _scale_max([v - low for v in known])
     tick_values = [low + step * i for i in range(round(axis_max / step) + 1)]
     left, right, top, bottom = _left_room(tick_values), WIDTH - RIGHT, TOP, HEIGHT - BOTTOM
     plot_w, plot_h = right - left, bottom - top
@@ -173,8 +193,11 @@ def line_chart(series: Series, *, max_labels: int = 8) -> Chart:
     points = []
     for i, (label, value) in enumerate(data):
         x = left + (plot_w * i / (count - 1) if count > 1 else plot_w / 2)
-        y = bottom - plot_h * (value - low) / axis_max
         shown = (count - 1 - i) % every == 0
+        if value is None:
+            points.append(Point(label, None, "—", x, bottom, shown))
+            continue
+        y = bottom - plot_h * (value - low) / axis_max
         points.append(Point(label, value, format_value(value), x, y, shown))
     ticks = [Tick(v, format_value(v), bottom - plot_h * (v - low) / axis_max) for v in tick_values]
     return Chart(WIDTH, HEIGHT, ticks, [], points, left, right, top, bottom)

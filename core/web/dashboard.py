@@ -75,7 +75,7 @@ class Chart:
     kind: str
     """``line`` (a rate over time), ``bar`` (counts or amounts over time) or ``hbar``
     (categories such as grades or assistance categories)."""
-    series: list[tuple[str, float]]
+    series: list[tuple[str, float | None]]
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,11 @@ def chart_of(indicator: Indicator, lang: str) -> Chart | None:
     labels = [str(label) for label, _ in indicator.series]
     over_time = all(MONTH.match(label) or YEAR.match(label) for label in labels)
     kind = ("line" if indicator.unit == "%" else "bar") if over_time else "hbar"
-    values = [float(value or 0) for _, value in indicator.series]
+    # a rate has no value in a month without cases: a gap in the line, never 0 %
+    values: list[float | None] = [
+        None if value is None and kind == "line" else float(value or 0)
+        for _, value in indicator.series
+    ]
     return Chart(
         key=indicator.key,
         title=indicator.name if lang == "zh" else indicator.name_en,

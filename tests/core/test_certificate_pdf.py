@@ -348,3 +348,25 @@ def test_without_cjk_truetype_fonts_documents_still_render_with_the_cid_font(cap
     assert "/STSong-Light" in names
     assert not any("WenQuanYi" in name or "HanaMin" in name for name in names)
     assert "第 1 页 / 共 1 页" in pages_text(report)[0]
+
+
+def test_pdf_metadata_names_the_bureau_and_the_moment_of_issue():
+    """Issue 14 item 8: no year-2000 dates, no "anonymous" author, a real title."""
+    from datetime import datetime
+
+    meta = pypdf.PdfReader(io.BytesIO(render_certificate(MARRIAGE))).metadata
+    assert meta.title == "结婚证 J440704-2026-000001"
+    assert meta.author == "江门市江海区民政局婚姻登记处" and meta.subject == "Marriage Certificate"
+    assert meta["/CreationDate"] == "D:20261129000000+08'00'"
+    issued = replace(MARRIAGE, issued_at=datetime(2026, 11, 29, 10, 15, 30))
+    meta = pypdf.PdfReader(io.BytesIO(render_certificate(issued))).metadata
+    assert meta["/CreationDate"] == "D:20261129101530+08'00'"
+
+    report = TableReport("殡葬减免结算", None, ["殡仪馆", "金额"], [["江门市殡仪馆", "1,000.00"]],
+                         created_at=datetime(2026, 12, 1, 8, 0))  # fmt: skip
+    meta = pypdf.PdfReader(io.BytesIO(render_table_report(report))).metadata
+    assert meta.title == "殡葬减免结算" and meta.author == "江门市江海区民政局"
+    assert meta["/CreationDate"] == "D:20261201080000+08'00'"
+    now = pypdf.PdfReader(io.BytesIO(render_table_report(replace(report, created_at=None))))
+    assert now.metadata["/CreationDate"][2:6] >= "2026"  # not ReportLab's invariant 2000
+    assert "anonymous" not in str(dict(now.metadata))

@@ -133,7 +133,9 @@ async def test_subsidy_coverage_over_time_follows_the_payroll(
     rows = await indicators(client, reviewer)
     for key in ("disability.living_coverage", "disability.nursing_coverage"):
         assert rows[key]["value"] == 50.0 and rows[key]["met"] is False
-        assert rows[key]["series"] == [["2026-03", 50.0]]
+        series = rows[key]["series"]
+        assert [point for point in series if point[1] is not None] == [["2026-03", 50.0]]
+        assert all(value is None for _, value in series[:-1])  # no data is not 0 % (issue 14)
 
 
 async def test_no_record_means_no_value_and_no_verdict(client, reviewer):

@@ -93,6 +93,32 @@ def test_higher_values_are_drawn_higher_on_the_line():
     assert high < middle < low  # SVG y grows downwards
 
 
+def test_months_without_data_are_gaps_not_zero():
+    """Issue 14: a rate in a month without any case is not 0 %: the line breaks there."""
+    chart = line_chart([("1月", 50), ("2月", None), ("3月", 80), ("4月", 75), ("5月", None)])
+    assert len(chart.segments) == 2
+    assert [len(s.split()) for s in chart.segments] == [1, 2]
+    gap = chart.points[1]
+    assert gap.missing and gap.text == "—"
+    assert all(p.y < chart.plot_bottom for p in chart.points if not p.missing)
+    assert line_chart([("1月", None)]).empty
+
+
+async def test_dashboard_draws_a_gap_for_a_month_without_registrations():
+    from core.contributions import Indicator
+    from core.web.dashboard import chart_of
+
+    rate = Indicator(
+        "x.rate", "跨省通办占比", "Cross-province share", "%", 50.0,
+        series=(("2026-01", 50.0), ("2026-02", None), ("2026-03", 40.0)),
+    )  # fmt: skip
+    chart = chart_of(rate, "zh")
+    assert chart is not None and chart.series[1] == ("2月", None)
+    count = Indicator("x.n", "登记数", "Registrations", "件", 3,
+                      series=(("2026-01", 2), ("2026-02", None)))  # fmt: skip
+    assert chart_of(count, "zh").series[1] == ("2月", 0.0)  # a count of nothing is 0
+
+
 @pytest.mark.parametrize(
     ("raw", "number"), [("3", 3), ("0", 1), ("-2", 1), ("abc", 1), ("", 1), ("9" * 30, 100_000)]
 )

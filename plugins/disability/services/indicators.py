@@ -73,7 +73,7 @@ async def _coverage(
 
 async def _monthly_coverage(
     subsidy: str, extra: str, in_dibao: bool, months: list[str], today: dt.date
-) -> list[tuple[str, float]]:
+) -> list[tuple[str, float | None]]:
     """Coverage month by month, for the months a payroll has paid (a month not yet paid is not
     a month of zero coverage): people eligible in that month whose card was on file by its end
     (applied by then), and of them those paid for that month."""
@@ -86,8 +86,7 @@ async def _monthly_coverage(
             subsidy, f"AND a.applied_on <= {{}} {extra}", arguments, first, last
         )
         rate = coverage(paid, eligible)
-        if rate is not None:
-            series.append((month, round(rate * 100, 1)))
+        series.append((month, None if rate is None else round(rate * 100, 1)))
     return series
 
 
@@ -113,8 +112,8 @@ async def subsidy_indicators(year: int) -> list[Indicator]:
     first = dt.date(year, 1, 1)
     last = min(dt.date(year, 12, 31), today)
     living_paid = living_eligible = nursing_paid = nursing_eligible = 0
-    living_series: list[tuple[str, float]] = []
-    nursing_series: list[tuple[str, float]] = []
+    living_series: list[tuple[str, float | None]] = []
+    nursing_series: list[tuple[str, float | None]] = []
     if last >= first:
         living_paid, living_eligible = await _coverage(
             "living", _IN_DIBAO, (last, first), first, last
@@ -182,7 +181,7 @@ def _coverage_indicator(
     counts: tuple[int, int],
     definition: str,
     order: int,
-    series: list[tuple[str, float]],
+    series: list[tuple[str, float | None]],
 ) -> Indicator:
     paid, eligible = counts
     rate = coverage(paid, eligible)

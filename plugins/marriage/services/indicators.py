@@ -27,11 +27,14 @@ def monthly(days: list[dt.date], year: int) -> list[tuple[str, float]]:
     return [(f"{year}-{month:02d}", counts.get(f"{year}-{month:02d}", 0)) for month in range(1, 13)]
 
 
-def monthly_share(part: list[dt.date], whole: list[dt.date], year: int) -> list[tuple[str, float]]:
-    """``part`` as a percentage of ``whole`` per month; months without any are left out."""
+def monthly_share(
+    part: list[dt.date], whole: list[dt.date], year: int
+) -> list[tuple[str, float | None]]:
+    """``part`` as a percentage of ``whole`` per month; ``None`` for a month without any (the
+    chart leaves a gap there rather than plotting 0 %)."""
     totals = dict(monthly(whole, year))
     counts = dict(monthly(part, year))
-    return [(m, round(100 * counts[m] / n, 1)) for m, n in totals.items() if n]
+    return [(m, round(100 * counts[m] / n, 1) if n else None) for m, n in totals.items()]
 
 
 async def _registrations(kind: str, year: int) -> list[dict[str, Any]]:
