@@ -147,7 +147,7 @@ def minzheng_route_handlers() -> PluginRoutes:
         testing,
         verify,
     )
-    from core.web import dashboard, pages
+    from core.web import calendar_pages, dashboard, pages
     from core.web import search as search_pages
 
     api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *search.ROUTES]
@@ -155,6 +155,7 @@ def minzheng_route_handlers() -> PluginRoutes:
     api += [*citizens.ROUTES, *oidc.ROUTES, *verify.API_ROUTES]
     api += testing.ROUTES  # marked test_only: create_app drops them unless MINZHENG_ENV=test
     public = [*verify.PUBLIC_ROUTES, *pages.ROUTES, *dashboard.ROUTES, *search_pages.ROUTES]
+    public += calendar_pages.ROUTES
     return PluginRoutes(api=api, pages=[], public=public)
 
 

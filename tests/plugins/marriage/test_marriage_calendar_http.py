@@ -71,6 +71,9 @@ async def test_hook_calendar_changed_moves_dates_later_and_cancels_closed_days(c
     assert application["provisional_calendar"] is True
     url = f"{API}/divorce-applications/{application['id']}"
     assert (await client.get(url, headers=desk.clerk)).json()["provisional_calendar"] is True
+    detail_page = f"/marriage/workbench/divorce/{application['id']}"
+    html = (await client.get(detail_page, headers={**desk.clerk, "accept": "text/html"})).text
+    assert "暂定节假日安排" in html  # the staff page says the dates rest on a provisional year
 
     # Slots into January 2027: none on 元旦 (provisional year), one booked on Mon 4 Jan.
     await set_today(client, desk.admin, D(2026, 12, 28))
@@ -106,6 +109,8 @@ async def test_hook_calendar_changed_moves_dates_later_and_cancels_closed_days(c
     assert current["cooling_off_ends"] == "2027-01-05"
     assert current["register_by"] == "2027-02-04"
     assert current["provisional_calendar"] is False
+    html = (await client.get(detail_page, headers={**desk.clerk, "accept": "text/html"})).text
+    assert "暂定节假日安排" not in html and "2027-01-05" in html
     told = await _outbox("13800000000")  # the husband's phone
     assert any("2027年01月05日" in m["body"] for m in told)
     assert any("2027年01月05日" in m["body"] for m in await _outbox(woman))  # her account inbox
