@@ -36,7 +36,12 @@ def valid_id_number(value: object, on: dt.date | None = None) -> str:
 
 
 def valid_division(value: object, field: str) -> str:
-    if not isinstance(value, str) or len(value) != DIVISION_LENGTH or not value.isdigit():
+    if (
+        not isinstance(value, str)
+        or len(value) != DIVISION_LENGTH
+        or not value.isascii()
+        or not value.isdigit()
+    ):
         raise DomainError(
             "INVALID_DIVISION",
             f"{field} must be a 6-digit division code / {field} 须为6位行政区划代码",

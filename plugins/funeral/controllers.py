@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -18,7 +19,12 @@ from plugins.funeral.schemas import CorrectionIn, PolicyIn, PreviewIn, VoidIn, W
 from plugins.funeral.services import listing, records, settlements, statement
 from plugins.funeral.services.amend import correct_waiver, void_waiver
 from plugins.funeral.services.deciding import Actor
-from plugins.funeral.services.policy import policy_body, policy_on, save_policy
+from plugins.funeral.services.policy import (
+    policy_body,
+    policy_on,
+    policy_versions,
+    save_policy,
+)
 from plugins.funeral.services.records import waiver_row
 from plugins.funeral.services.waivers import preview_waiver, record_waiver
 
@@ -41,14 +47,22 @@ def download(content: bytes, media_type: str, filename: str, ascii_name: str) ->
 
 
 @get("/policy", opt={"public": True}, tags=TAGS)
-async def read_policy() -> dict[str, Any]:
-    """The waiver policy in force today (the defaults of DOMAIN.md until an admin saves one)."""
-    return policy_body(await policy_on(await today()))
+async def read_policy(on: dt.date | None = None) -> dict[str, Any]:
+    """The waiver policy in force today, or ``on`` a given day (a day of death): the defaults of
+    DOMAIN.md (粤民发〔2015〕37号) until an admin saves a version."""
+    return policy_body(await policy_on(on or await today()))
+
+
+@get("/policy/versions", opt={"public": True}, tags=TAGS)
+async def read_policy_versions() -> list[dict[str, Any]]:
+    """Every saved version, the earliest in force first (the defaults apply before them)."""
+    return [policy_body(stored) for stored in await policy_versions()]
 
 
 @put("/policy", opt={"permission": "funeral.policy.write"}, tags=TAGS)
 async def write_policy(data: PolicyIn) -> dict[str, Any]:
-    """A new policy version, effective from today; earlier waivers keep theirs."""
+    """A new policy version, effective from ``effective_from`` (default today); it applies to
+    deaths on or after that day, and waivers already decided keep theirs."""
     return policy_body(await save_policy(data, await today()))
 
 
@@ -194,6 +208,7 @@ async def confirm_settlement(month: str) -> dict[str, Any]:
 
 ROUTES = [
     read_policy,
+    read_policy_versions,
     write_policy,
     preview,
     create_waiver,

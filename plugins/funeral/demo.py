@@ -1,5 +1,7 @@
-"""Demo data of the funeral plugin: people on the assistance roster who died in recent months,
-their waivers at three funeral homes, a void with its correction, and settled months.
+"""Demo data of the funeral plugin: Jianghai residents (most also on the assistance roster) and a
+few residents of other places who died in recent months, their waivers at three funeral homes
+(粤民发〔2015〕37号: local hukou or the roster makes a death eligible), a void with its correction,
+and settled months.
 
 Idempotent: nothing is added when any waiver exists. Waivers are recorded on the days they
 would have been (the month they are claimed in), by the demo clerk.
@@ -72,11 +74,13 @@ async def load_demo(today: dt.date) -> str:
         number = _number(rng, birth)
         name = rng.choice(SURNAMES) + rng.choice(GIVEN)
         died_on = recorded_on - dt.timedelta(days=rng.randint(0, 3))
-        people.append((number, name, died_on, recorded_on))
+        # Every ninth person's roster entry ended before the death and their hukou is in Taishan
+        # (440781), not the district: rejected at the counter (HUKOU_ELSEWHERE).
+        elsewhere = index % 9 == 4
+        people.append((number, name, died_on, recorded_on, "440781" if elsewhere else "440704"))
         start = dt.date(rng.randint(2016, 2023), rng.randint(1, 12), 1)
-        # Every ninth person's roster entry ended before the death: rejected at the counter.
-        ended = (died_on - dt.timedelta(days=40)).isoformat() if index % 9 == 4 else ""
-        if index % 12 != 7:  # and a few were never on a roster
+        ended = (died_on - dt.timedelta(days=40)).isoformat() if elsewhere else ""
+        if index % 12 != 7:  # and a few were never on a roster (eligible as local residents)
             category = CATEGORIES[index % len(CATEGORIES)]
             roster_lines.append(f"{number},{name},{category},{start.isoformat()},{ended}")
     await import_roster("\n".join(roster_lines).encode(), "funeral-demo-roster.csv")
@@ -84,9 +88,11 @@ async def load_demo(today: dt.date) -> str:
     token = current_actor.set(CLERK.username)
     try:
         saved = []
-        for number, name, died_on, recorded_on in people:
+        for number, name, died_on, recorded_on, hukou in people:
             data = WaiverIn(
-                deceased=DeceasedIn(id_number=number, name=name, died_on=died_on),
+                deceased=DeceasedIn(
+                    id_number=number, name=name, died_on=died_on, hukou_division=hukou
+                ),
                 funeral_home=rng.choice(HOMES),
                 applicant=ApplicantIn(
                     name=rng.choice(SURNAMES) + rng.choice(GIVEN),

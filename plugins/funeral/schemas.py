@@ -23,6 +23,9 @@ class DeceasedIn(msgspec.Struct, kw_only=True):
     id_number: str | None = None
     unidentified_police_certificate_no: Text64 | None = None
     hukou_division: str | None = None
+    # What a policy may exclude from the all-residents scope (rules.EXCLUDABLE_CATEGORIES):
+    # the deceased's funeral allowance is paid by an employer or a pension scheme.
+    declared_categories: Annotated[list[Text32], Meta(max_length=5)] = []
 
 
 class ApplicantIn(msgspec.Struct, kw_only=True):
@@ -70,4 +73,8 @@ class PolicyItemIn(msgspec.Struct, kw_only=True):
 class PolicyIn(msgspec.Struct, kw_only=True):
     items: Annotated[list[PolicyItemIn], Meta(max_length=30)]
     eligible_categories: Annotated[list[Text32], Meta(max_length=10)]
-    all_local_residents: bool = False
+    all_local_residents: bool = True
+    local_divisions: Annotated[list[str], Meta(max_length=50)] | None = None
+    excluded_categories: Annotated[list[Text32], Meta(max_length=10)] = []
+    total_cap_fen: int | None = None
+    effective_from: dt.date | None = None

@@ -17,6 +17,9 @@ class FuneralPolicy(Table, tablename="funeral_policy"):
     items = JSON(default="[]")
     eligible_categories = JSON(default="[]")
     all_local_residents = Boolean(default=False)
+    local_divisions = JSON(default='["440704"]')
+    excluded_categories = JSON(default="[]")
+    total_cap_fen = BigInt(null=True, default=None)
     created_by = Varchar(length=64, default="")
     created_at = Timestamptz(default=TimestamptzNow())
 
@@ -32,6 +35,8 @@ class FuneralWaiver(Table, tablename="funeral_waiver"):
     police_certificate_no = Varchar(length=64, null=True, default=None)
     deceased_name = Varchar(length=64)
     died_on = Date()
+    hukou_division = Varchar(length=6, null=True, default=None)
+    declared_categories = JSON(default="[]")
     funeral_home = Varchar(length=100, index=True)
     applicant_name = Varchar(length=64)
     applicant_phone = Varchar(length=32)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from plugins.funeral.rules import CATEGORY_NAMES_ZH
+from plugins.funeral.rules import CATEGORY_NAMES_ZH, EXCLUDABLE_NAMES_EN, EXCLUDABLE_NAMES_ZH
 
 CATEGORY_NAMES_EN = {
     "tekun": "Extremely poor (tekun)",
@@ -28,7 +28,10 @@ ITEM_NAMES_EN = {
 def category_label(code: str | None, lang: str) -> str:
     if not code:
         return "—"
-    names = CATEGORY_NAMES_ZH if lang == "zh" else CATEGORY_NAMES_EN
+    if lang == "zh":
+        names = {**CATEGORY_NAMES_ZH, **EXCLUDABLE_NAMES_ZH}
+    else:
+        names = {**CATEGORY_NAMES_EN, **EXCLUDABLE_NAMES_EN}
     return names.get(code, code)
 
 

@@ -18,11 +18,12 @@ from core.web.forms import FORM_LEVEL, N_, Form, field_errors, id_number_problem
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 from plugins.funeral.pages.common import fen_from_yuan, yuan_text
+from plugins.funeral.rules import EXCLUDABLE_CATEGORIES
 from plugins.funeral.schemas import PreviewIn, WaiverIn
 from plugins.funeral.services.amend import correct_waiver
 from plugins.funeral.services.deciding import Actor
 from plugins.funeral.services.listing import funeral_homes
-from plugins.funeral.services.policy import StoredPolicy, policy_on, policy_version
+from plugins.funeral.services.policy import StoredPolicy, policy_on
 from plugins.funeral.services.records import waiver_row
 from plugins.funeral.services.waivers import preview_waiver, record_waiver
 
@@ -43,6 +44,15 @@ INTAKE_ERRORS = {
         N_("Give either the identity number or the police certificate, not both."),
     ),
     "INVALID_DIVISION": ("hukou_division", N_("Enter a 6-digit division code, such as 440704.")),
+    "HUKOU_DIVISION_REQUIRED": (
+        "hukou_division",
+        N_("Every local resident is eligible: enter the hukou division code of the deceased."),
+    ),
+    "HUKOU_MISMATCH": (
+        "hukou_division",
+        N_("The person registry records another hukou. Correct the registry first."),
+    ),
+    "INVALID_CATEGORY": (FORM_LEVEL, N_("Choose the categories from the list.")),
     "NO_ITEMS": ("items", N_("Enter the fee of at least one basic service.")),
     "INVALID_AMOUNT": ("items", N_("Fees are 0 or more and quantities at least 1.")),
     "DUPLICATE_WAIVER": (
@@ -78,6 +88,7 @@ def _payload(form: Form, stored: StoredPolicy, lang: str) -> tuple[dict[str, Any
             errors["id_number"] = problem
     if form.get("hukou_division"):
         deceased["hukou_division"] = form.get("hukou_division")
+    deceased["declared_categories"] = form.getall("declared_categories")
     items = []
     for item in stored.policy.items:
         fee_text = form.get(f"fee_{item.code}")
@@ -120,7 +131,7 @@ SAVE_REQUIRED = {
 }
 
 
-def _form_of_waiver(row: dict[str, Any]) -> dict[str, str]:
+def _form_of_waiver(row: dict[str, Any]) -> dict[str, Any]:
     """A saved waiver as the form's values, to correct it."""
     values = {
         "id_number": row["id_number"] or "",
@@ -132,6 +143,8 @@ def _form_of_waiver(row: dict[str, Any]) -> dict[str, str]:
         "applicant_name": row["applicant_name"],
         "applicant_phone": row["applicant_phone"],
         "applicant_relation": row["applicant_relation"],
+        "hukou_division": row["hukou_division"] or "",
+        "declared_categories": json_value(row["declared_categories"]),
     }
     for line in json_value(row["lines"]):
         values[f"fee_{line['code']}"] = yuan_text(line["fee_fen"])
@@ -139,9 +152,17 @@ def _form_of_waiver(row: dict[str, Any]) -> dict[str, str]:
     return values
 
 
+def _died_on(text: Any, day: dt.date) -> dt.date:
+    """The day of death the form gives (its policy applies), today while it has none."""
+    try:
+        return min(dt.date.fromisoformat(str(text or "")), day)
+    except ValueError:
+        return day
+
+
 async def _page(
     request: Request,
-    form: dict[str, str],
+    form: dict[str, Any],
     *,
     errors: dict[str, str] | None = None,
     preview: dict[str, Any] | None = None,
@@ -149,7 +170,7 @@ async def _page(
     status_code: int = 200,
 ) -> Response:
     day = await today()
-    stored = await policy_version(correcting["policy_id"]) if correcting else await policy_on(day)
+    stored = await policy_on(_died_on(form.get("died_on"), day))
     homes = sorted({*DEFAULT_HOMES, *await funeral_homes()})
     return await render_page(
         request,
@@ -160,6 +181,8 @@ async def _page(
             "preview": preview,
             "correcting": correcting,
             "policy": stored.policy,
+            "excludable": EXCLUDABLE_CATEGORIES,
+            "declared": form.get("declared_categories") or [],
             "homes": homes,
             "max_died_on": day.isoformat(),
         },
@@ -190,11 +213,12 @@ async def intake_submit(request: Request) -> Response:
     form = await read_form(request)
     correcting = await _correcting(request, form.get("correct"))
     day = await today()
-    stored = await policy_version(correcting["policy_id"]) if correcting else await policy_on(day)
+    stored = await policy_on(_died_on(form.get("died_on"), day))
     lang = request_language(request)
     translate = gettext_for(lang)
     body, errors = _payload(form, stored, lang)
-    kept = dict(form.values)
+    kept: dict[str, Any] = dict(form.values)
+    kept["declared_categories"] = form.getall("declared_categories")
     if errors:
         return await _page(request, kept, errors=errors, correcting=correcting, status_code=422)
     user = require_user(request)

@@ -3,6 +3,7 @@ save a new policy version."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import msgspec
@@ -16,8 +17,9 @@ from core.web.forms import N_, Form, read_form
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 from plugins.funeral.pages.common import fen_from_yuan, yuan_text
+from plugins.funeral.rules import EXCLUDABLE_CATEGORIES, WaiverPolicy
 from plugins.funeral.schemas import PolicyIn
-from plugins.funeral.services.policy import policy_on, save_policy
+from plugins.funeral.services.policy import policy_on, policy_versions, save_policy
 
 WRITE = {"permission": "funeral.policy.write"}
 BLANK_ROWS = 1
@@ -29,7 +31,7 @@ async def home_page(request: Request) -> Response:
     return await render_page(request, "funeral/index.html", {"policy": stored.policy})
 
 
-def _form_values(stored_items: Any, categories: Any, all_local: bool) -> dict[str, Any]:
+def _form_values(policy: WaiverPolicy) -> dict[str, Any]:
     rows = [
         {
             "code": i.code,
@@ -38,10 +40,18 @@ def _form_values(stored_items: Any, categories: Any, all_local: bool) -> dict[st
             "unit": i.unit,
             "max_units": str(i.max_units),
         }
-        for i in stored_items
+        for i in policy.items
     ]
     rows += [{"code": "", "name": "", "cap": "", "unit": "case", "max_units": "1"}] * BLANK_ROWS
-    return {"rows": rows, "categories": list(categories), "all_local_residents": all_local}
+    return {
+        "rows": rows,
+        "categories": list(policy.eligible_categories),
+        "all_local_residents": policy.all_local_residents,
+        "local_divisions": " ".join(policy.local_divisions),
+        "excluded_categories": list(policy.excluded_categories),
+        "total_cap": "" if policy.total_cap_fen is None else yuan_text(policy.total_cap_fen),
+        "effective_from": "",
+    }
 
 
 def _posted(form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -73,12 +83,27 @@ def _posted(form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
         "rows": rows,
         "categories": form.getall("categories"),
         "all_local_residents": form.get("all_local_residents") == "1",
+        "local_divisions": form.get("local_divisions"),
+        "excluded_categories": form.getall("excluded_categories"),
+        "total_cap": form.get("total_cap"),
+        "effective_from": form.get("effective_from"),
     }
-    body = {
+    body: dict[str, Any] = {
         "items": items,
         "eligible_categories": kept["categories"],
         "all_local_residents": kept["all_local_residents"],
+        "local_divisions": re.split(r"[\s,，、;；]+", kept["local_divisions"].strip())
+        if kept["local_divisions"].strip()
+        else [],
+        "excluded_categories": kept["excluded_categories"],
     }
+    if kept["total_cap"]:
+        try:
+            body["total_cap_fen"] = fen_from_yuan(kept["total_cap"])
+        except ValueError:
+            body["total_cap_fen"] = -1  # refused with the policy's own message
+    if kept["effective_from"]:
+        body["effective_from"] = kept["effective_from"]
     return kept, body
 
 
@@ -91,7 +116,9 @@ async def _page(request: Request, form: dict[str, Any], error: str = "", status:
             "form": form,
             "error": error,
             "stored": stored,
+            "versions": await policy_versions(),
             "roster_categories": list(ROSTER_CATEGORIES),
+            "excludable": EXCLUDABLE_CATEGORIES,
         },
         status_code=status,
     )
@@ -101,7 +128,7 @@ async def _page(request: Request, form: dict[str, Any], error: str = "", status:
 async def policy_page(request: Request) -> Response:
     stored = await policy_on(await today())
     policy = stored.policy
-    form = _form_values(policy.items, policy.eligible_categories, policy.all_local_residents)
+    form = _form_values(policy)
     return await _page(request, form)
 
 
@@ -112,13 +139,13 @@ async def policy_submit(request: Request) -> Response:
     try:
         await save_policy(msgspec.convert(body, PolicyIn), await today())
     except msgspec.ValidationError:
-        message = gettext_for(lang)(N_("Every service needs a code, a name, a cap and a unit."))
+        message = gettext_for(lang)(
+            N_("Every service needs a code, a name, a cap and a unit; dates are YYYY-MM-DD.")
+        )
         return await _page(request, kept, message, 422)
     except DomainError as exc:
         return await _page(request, kept, bilingual(exc.detail, lang), exc.status_code)
-    return redirect_after_form(
-        request, "/funeral/policy", N_("The new policy is in force from today.")
-    )
+    return redirect_after_form(request, "/funeral/policy", N_("The new policy version is saved."))
 
 
 ROUTES = [home_page, policy_page, policy_submit]

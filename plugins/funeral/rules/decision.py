@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from plugins.funeral.rules.errors import FuneralRuleError
-from plugins.funeral.rules.policy import CATEGORY_NAMES_ZH, FeeItem, WaiverPolicy, category_rank
+from plugins.funeral.rules.policy import (
+    CATEGORY_NAMES_ZH,
+    EXCLUDABLE_NAMES_ZH,
+    FeeItem,
+    WaiverPolicy,
+    category_rank,
+)
 
 Status = Literal["approved", "rejected"]
 _UNIT_ZH = {"case": "次", "day": "天", "year": "年"}
@@ -81,8 +87,9 @@ def _eligible_category(
     policy: WaiverPolicy,
     died_on: dt.date,
     roster_entries: Iterable[RosterEntry],
-    is_local_resident: bool,
+    hukou_division: str | None,
     unidentified_police_certified: bool,
+    declared_categories: Iterable[str],
 ) -> str | None:
     valid = [
         e[0] for e in roster_entries if e[0] in policy.eligible_categories and _valid_on(e, died_on)
@@ -91,18 +98,17 @@ def _eligible_category(
         return min(valid, key=category_rank)
     if unidentified_police_certified:
         return "unidentified"
-    if policy.all_local_residents and is_local_resident:
+    if (
+        policy.all_local_residents
+        and hukou_division is not None
+        and policy.is_local(hukou_division)
+        and not set(declared_categories) & set(policy.excluded_categories)
+    ):
         return "local_resident"
     return None
 
 
-def _rejection(policy: WaiverPolicy, died_on: dt.date, entries: list[RosterEntry]) -> Reason:
-    if any(e[0] in policy.eligible_categories for e in entries):
-        return Reason(
-            "ROSTER_NOT_VALID_ON_DEATH_DAY",
-            f"救助名册资格在死亡当日（{died_on.isoformat()}）不在有效期内",
-            f"the roster entry was not valid on the day of death ({died_on.isoformat()})",
-        )
+def _eligible_names(policy: WaiverPolicy) -> tuple[str, str]:
     names = [
         CATEGORY_NAMES_ZH.get(c, c) for c in sorted(policy.eligible_categories, key=category_rank)
     ]
@@ -111,6 +117,50 @@ def _rejection(policy: WaiverPolicy, died_on: dt.date, entries: list[RosterEntry
     if policy.all_local_residents:
         zh += "、" + CATEGORY_NAMES_ZH["local_resident"]
         en += ", local_resident"
+    return zh, en
+
+
+def _rejection(
+    policy: WaiverPolicy,
+    died_on: dt.date,
+    entries: list[RosterEntry],
+    hukou_division: str | None,
+    declared_categories: Iterable[str],
+) -> Reason:
+    """Why nobody in the policy's scope: the most specific explanation first."""
+    excluded = sorted(set(declared_categories) & set(policy.excluded_categories))
+    if policy.all_local_residents:
+        if hukou_division is None:
+            return Reason(
+                "HUKOU_UNKNOWN",
+                "户籍地未知：请填写逝者户籍所在地行政区划代码（本地户籍居民均可减免）",
+                "the deceased's hukou division is unknown: enter it (every local resident is "
+                "eligible)",
+            )
+        if not policy.is_local(hukou_division):
+            return Reason(
+                "HUKOU_ELSEWHERE",
+                f"逝者户籍（{hukou_division}）不在本地（{'、'.join(policy.local_divisions)}），"
+                "且死亡当日不在救助名册内；请向户籍地申请减免",
+                f"the hukou ({hukou_division}) is not local "
+                f"({', '.join(policy.local_divisions)}) and the deceased was on no eligible roster "
+                "on the day of death; the hukou place reimburses",
+            )
+        if excluded:
+            zh = "、".join(EXCLUDABLE_NAMES_ZH.get(c, c) for c in excluded)
+            return Reason(
+                "EXCLUDED_CATEGORY",
+                f"属于政策排除的人员（{zh}，已由单位或养老保险支付丧葬补助金）",
+                f"in a category the policy excludes ({', '.join(excluded)}: a funeral allowance "
+                "is paid by the employer or pension scheme)",
+            )
+    if any(e[0] in policy.eligible_categories for e in entries):
+        return Reason(
+            "ROSTER_NOT_VALID_ON_DEATH_DAY",
+            f"救助名册资格在死亡当日（{died_on.isoformat()}）不在有效期内",
+            f"the roster entry was not valid on the day of death ({died_on.isoformat()})",
+        )
+    zh, en = _eligible_names(policy)
     return Reason(
         "NOT_ELIGIBLE",
         f"死亡当日不属于减免对象（{zh}）",
@@ -122,17 +172,26 @@ def eligibility(
     policy: WaiverPolicy,
     died_on: dt.date,
     roster_entries: Iterable[RosterEntry],
-    is_local_resident: bool,
+    hukou_division: str | None,
     unidentified_police_certified: bool,
+    declared_categories: Iterable[str] = (),
 ) -> tuple[str | None, Reason]:
     """The category that makes the deceased eligible on the day of death (None: not eligible),
-    with the reason shown to the clerk. Used alone to preview a case before fees are known."""
+    with the reason shown to the clerk. Used alone to preview a case before fees are known.
+
+    ``policy`` is the one in force on the day of death; ``hukou_division`` the deceased's hukou
+    (None: unknown); ``declared_categories`` what the clerk declared that a policy may exclude
+    (``EXCLUDABLE_CATEGORIES``). A rejection's reason code is ``HUKOU_UNKNOWN``,
+    ``HUKOU_ELSEWHERE``, ``EXCLUDED_CATEGORY``, ``ROSTER_NOT_VALID_ON_DEATH_DAY`` or
+    ``NOT_ELIGIBLE``.
+    """
     entries = list(roster_entries)
+    declared = tuple(declared_categories)
     category = _eligible_category(
-        policy, died_on, entries, is_local_resident, unidentified_police_certified
+        policy, died_on, entries, hukou_division, unidentified_police_certified, declared
     )
     if category is None:
-        return None, _rejection(policy, died_on, entries)
+        return None, _rejection(policy, died_on, entries, hukou_division, declared)
     return category, Reason(
         "ELIGIBLE",
         f"死亡当日属于减免对象：{CATEGORY_NAMES_ZH.get(category, category)}",
@@ -140,21 +199,40 @@ def eligibility(
     )
 
 
+def _within_total_cap(lines: list[WaivedItem], total_cap_fen: int) -> list[WaivedItem]:
+    """Lower the waived amounts, from the last line back, until they add up to the case cap."""
+    excess = sum(line.waived_fen for line in lines) - total_cap_fen
+    capped = list(lines)
+    for index in range(len(capped) - 1, -1, -1):
+        if excess <= 0:
+            break
+        line = capped[index]
+        cut = min(line.waived_fen, excess)
+        capped[index] = replace(
+            line, waived_fen=line.waived_fen - cut, family_pays_fen=line.family_pays_fen + cut
+        )
+        excess -= cut
+    return capped
+
+
 def decide_waiver(
     policy: WaiverPolicy,
     died_on: dt.date,
     today: dt.date,
     roster_entries: Iterable[RosterEntry],
-    is_local_resident: bool,
+    hukou_division: str | None,
     unidentified_police_certified: bool,
     items: Sequence[ClaimedItem],
+    declared_categories: Iterable[str] = (),
 ) -> WaiverDecision:
-    """Decide a waiver for one deceased person.
+    """Decide a waiver for one deceased person under ``policy`` (the one in force on the day of
+    death).
 
     ``roster_entries`` are the person's ``(category, valid_from, valid_to)`` rows; they count only
     when valid on the day of death (both ends inclusive, ``valid_to`` None = open). ``items`` are
     ``(code, fee_fen, units)``: the fee charged for the item in total and the days or years.
-    Per item, waived = ``min(fee_fen, cap_fen × min(units, max_units))``; a rejection waives 0.
+    Per item, waived = ``min(fee_fen, cap_fen × min(units, max_units))``; then, when the policy
+    has a ``total_cap_fen``, the case's total is held to it. A rejection waives 0.
     Raises ``FuneralRuleError`` with ``DIED_IN_FUTURE``, ``NO_ITEMS``, ``UNKNOWN_ITEM``,
     ``DUPLICATE_ITEM`` or ``INVALID_AMOUNT``.
     """
@@ -164,7 +242,12 @@ def decide_waiver(
         )
     claimed = _checked_items(policy, items)
     category, verdict = eligibility(
-        policy, died_on, roster_entries, is_local_resident, unidentified_police_certified
+        policy,
+        died_on,
+        roster_entries,
+        hukou_division,
+        unidentified_police_certified,
+        declared_categories,
     )
     approved = category is not None
     lines: list[WaivedItem] = []
@@ -174,6 +257,16 @@ def decide_waiver(
         lines.append(WaivedItem(item.code, item.name, fee_fen, units, waived, fee_fen - waived))
         if approved and waived < fee_fen:
             capped.append(_capped_reason(item))
+    cap = policy.total_cap_fen
+    if approved and cap is not None and sum(line.waived_fen for line in lines) > cap:
+        lines = _within_total_cap(lines, cap)
+        capped.append(
+            Reason(
+                "TOTAL_CAPPED",
+                f"每宗减免总额上限{_yuan(cap)}元，超出部分由家属自付",
+                f"a case is waived at most {_yuan(cap)} yuan in total; the family pays the rest",
+            )
+        )
     return WaiverDecision(
         status="approved" if approved else "rejected",
         category=category,

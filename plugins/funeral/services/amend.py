@@ -15,7 +15,7 @@ from plugins.funeral.services.deciding import (
     deceased_of,
     ensure_month_open,
 )
-from plugins.funeral.services.policy import policy_version
+from plugins.funeral.services.policy import policy_on
 from plugins.funeral.services.records import (
     deceased_label,
     waiver_body,
@@ -95,7 +95,8 @@ async def correct_waiver(
             )
         await ensure_month_open(today)
         await void_row(old, reason, today, actor)
-        stored = await policy_version(old["policy_id"])
+        # the policy in force on the (possibly corrected) day of death, as for a new waiver
+        stored = await policy_on(deceased.died_on)
         row = await insert_waiver(
             data, deceased, today=today, actor=actor, stored=stored, replaces_id=waiver_id
         )

@@ -16,8 +16,8 @@ from core.people.service import (
     valid_division,
     valid_id_number,
 )
-from core.settings import get_settings
 from plugins.funeral.rules import (
+    EXCLUDABLE_CATEGORIES,
     FuneralRuleError,
     Reason,
     WaiverDecision,
@@ -87,22 +87,48 @@ def reason_body(reason: Reason) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Facts:
-    """What the decision needs to know about the deceased, read from the registry."""
+    """What the decision needs to know about the deceased: the registry's facts and the hukou
+    and categories the clerk stated."""
 
     person: PersonRecord | None
     entries: list[tuple[str, dt.date, dt.date | None]]
-    is_local_resident: bool
+    hukou_division: str | None
+    declared_categories: tuple[str, ...] = ()
 
 
-async def facts_of(deceased: Deceased, hukou_division: str | None) -> Facts:
+def declared_categories_of(data: DeceasedIn) -> tuple[str, ...]:
+    unknown = [c for c in data.declared_categories if c not in EXCLUDABLE_CATEGORIES]
+    if unknown:
+        raise DomainError(
+            "INVALID_CATEGORY",
+            f"未知的人员类别 / unknown declared_categories: {', '.join(unknown)} "
+            f"(known: {', '.join(EXCLUDABLE_CATEGORIES)})",
+        )
+    return tuple(dict.fromkeys(data.declared_categories))
+
+
+async def facts_of(
+    deceased: Deceased, hukou_division: str | None, declared: tuple[str, ...] = ()
+) -> Facts:
+    """The registry's facts. The hukou is the one the registry records, or the one stated when
+    the registry has none; a stated hukou that contradicts the registry is refused
+    (``HUKOU_MISMATCH``): the registry is corrected first (``PATCH /people``), so the waiver and
+    every other service agree on where the person lived."""
     if deceased.id_number is None:
-        return Facts(None, [], False)
+        return Facts(None, [], hukou_division, declared)
     person = await find_person(deceased.id_number)
     entries = [
         (e.category, e.valid_from, e.valid_to) for e in await roster_entries(deceased.id_number)
     ]
-    division = (person.hukou_division if person else None) or hukou_division
-    return Facts(person, entries, division == get_settings().district_division)
+    recorded = person.hukou_division if person else None
+    if recorded and hukou_division and recorded != hukou_division:
+        raise DomainError(
+            "HUKOU_MISMATCH",
+            f"户籍地与人员信息库记录（{recorded}）不一致，请先更正人员信息 / hukou_division "
+            f"differs from the registry ({recorded}); correct the registry first",
+            extra={"registry_hukou_division": recorded},
+        )
+    return Facts(person, entries, recorded or hukou_division, declared)
 
 
 def decide(
@@ -114,12 +140,21 @@ def decide(
             died_on=deceased.died_on,
             today=today,
             roster_entries=facts.entries,
-            is_local_resident=facts.is_local_resident,
+            hukou_division=facts.hukou_division,
             unidentified_police_certified=deceased.certificate_no is not None,
             items=items,
+            declared_categories=facts.declared_categories,
         )
     except FuneralRuleError as exc:
         raise rule_error(exc) from None
+
+
+def hukou_required() -> DomainError:
+    return DomainError(
+        "HUKOU_DIVISION_REQUIRED",
+        "本地户籍居民均可减免：请填写逝者户籍所在地行政区划代码 / every local resident is "
+        "eligible: give deceased.hukou_division",
+    )
 
 
 async def active_waiver(deceased: Deceased) -> dict[str, Any] | None:

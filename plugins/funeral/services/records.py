@@ -59,6 +59,8 @@ def waiver_body(row: dict[str, Any], *, full: bool) -> dict[str, Any]:
             "id_number": (number if full else mask_id_number(number)) if number else None,
             "unidentified_police_certificate_no": row["police_certificate_no"],
             "died_on": row["died_on"],
+            "hukou_division": row["hukou_division"],
+            "declared_categories": json_value(row["declared_categories"]),
         },
         "funeral_home": row["funeral_home"],
         "recorded_on": row["recorded_on"],

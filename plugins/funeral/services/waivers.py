@@ -35,10 +35,12 @@ from plugins.funeral.services.deciding import (
     claimed_items,
     deceased_of,
     decide,
+    declared_categories_of,
     division_of,
     duplicate,
     ensure_month_open,
     facts_of,
+    hukou_required,
     reason_body,
     required_text,
 )
@@ -57,8 +59,9 @@ async def preview_waiver(data: PreviewIn, today: dt.date) -> dict[str, Any]:
     on the day of death and (when items are given) the amounts. Refusals as for saving."""
     deceased = deceased_of(data.deceased)
     division = division_of(data.deceased.hukou_division)
-    stored = await policy_on(today)
-    facts = await facts_of(deceased, division)
+    declared = declared_categories_of(data.deceased)
+    stored = await policy_on(deceased.died_on)
+    facts = await facts_of(deceased, division, declared)
     items = claimed_items(data.items)
     if items:
         decision = decide(stored, deceased, facts, items, today)
@@ -72,8 +75,9 @@ async def preview_waiver(data: PreviewIn, today: dt.date) -> dict[str, Any]:
             stored.policy,
             deceased.died_on,
             facts.entries,
-            facts.is_local_resident,
+            facts.hukou_division,
             deceased.certificate_no is not None,
+            facts.declared_categories,
         )
         reasons, lines, waived = [reason_body(verdict)], [], 0
     existing = await active_waiver(deceased)
@@ -114,7 +118,9 @@ async def preview_waiver(data: PreviewIn, today: dt.date) -> dict[str, Any]:
         "items": lines,
         "reasons": reasons,
         "existing_waiver": existing,
+        "hukou_division": facts.hukou_division,
         "policy_version": stored.version,
+        "policy_effective_from": stored.policy.effective_from,
     }
 
 
@@ -139,8 +145,10 @@ async def insert_waiver(
         )
     ]
     items = claimed_items(data.items)
-    facts = await facts_of(deceased, division)
+    facts = await facts_of(deceased, division, declared_categories_of(data.deceased))
     decision = decide(stored, deceased, facts, items, today)
+    if decision.reasons[0].code == "HUKOU_UNKNOWN":
+        raise hukou_required()
     name = data.deceased.name.strip()
     if not name:
         if facts.person is not None:
@@ -159,6 +167,8 @@ async def insert_waiver(
         police_certificate_no=deceased.certificate_no,
         deceased_name=name,
         died_on=deceased.died_on,
+        hukou_division=facts.hukou_division,
+        declared_categories=json.dumps(list(facts.declared_categories)),
         funeral_home=funeral_home,
         applicant_name=applicant[0],
         applicant_phone=applicant[1],
@@ -183,7 +193,8 @@ async def insert_waiver(
         raise
     waiver_id = inserted[0]["id"]
     if deceased.id_number:
-        await ensure_person(deceased.id_number, name, hukou_division=division)
+        # the registry records the hukou the decision was made on (filled when it had none)
+        await ensure_person(deceased.id_number, name, hukou_division=facts.hukou_division)
     notice_no = await issue_notice(
         {
             "waiver_id": waiver_id,
@@ -215,7 +226,8 @@ async def record_waiver(data: WaiverIn, *, today: dt.date, actor: Actor) -> dict
     deceased = deceased_of(data.deceased)
     async with write_transaction():
         await ensure_month_open(today)
-        stored = await policy_on(today)
+        # DOMAIN.md: the policy in force on the day of death applies.
+        stored = await policy_on(deceased.died_on)
         row = await insert_waiver(
             data, deceased, today=today, actor=actor, stored=stored, replaces_id=None
         )

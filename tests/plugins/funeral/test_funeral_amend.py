@@ -63,13 +63,15 @@ async def test_void_refusals(client, clerk, bearer, recorded):
     assert forbidden.status_code == 403
 
 
-async def test_correction_replaces_the_waiver_under_the_original_policy(
+async def test_correction_replaces_the_waiver_under_the_policy_of_the_day_of_death(
     client, clerk, admin, reviewer, recorded
 ):
     number, first = recorded
-    # The caps change the next day; the correction still applies the policy of the original.
+    # The caps change the next day; the correction still applies the policy in force on the day
+    # of death, as the original did.
     await clock(TODAY + dt.timedelta(days=1))
     policy = (await client.get("/api/v1/funeral/policy")).json()
+    del policy["effective_from"]  # from today
     for item in policy["items"]:
         if item["code"] == "cremation":
             item["cap_fen"] = 40000

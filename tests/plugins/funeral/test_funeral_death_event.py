@@ -78,7 +78,7 @@ async def test_a_disabled_plugin_does_not_hear_and_the_waiver_still_counts(mourn
     assert off.status_code == 200, off.text
     number = person_number(dt.date(1938, 4, 2), "male", seq=2)
     r = await mourner_client.post(
-        "/api/v1/funeral/waivers", json=waiver(number, DIED), headers=clerk
+        "/api/v1/funeral/waivers", json=waiver(number, DIED, hukou_division="440704"), headers=clerk
     )
     assert r.status_code == 201
     assert mourner_plugin.HEARD == []
@@ -90,7 +90,9 @@ async def test_a_disabled_plugin_does_not_hear_and_the_waiver_still_counts(mourn
     )
     assert on.status_code == 200
     other = person_number(dt.date(1939, 1, 5), seq=3)
-    await mourner_client.post("/api/v1/funeral/waivers", json=waiver(other, DIED), headers=clerk)
+    await mourner_client.post(
+        "/api/v1/funeral/waivers", json=waiver(other, DIED, hukou_division="440704"), headers=clerk
+    )
     assert [heard[0] for heard in mourner_plugin.HEARD] == [other]
 
 
@@ -100,7 +102,7 @@ async def test_a_plugin_refusing_the_death_undoes_the_whole_waiver(mourner_clien
     number = person_number(dt.date(1940, 8, 8))
     r = await mourner_client.post(
         "/api/v1/funeral/waivers",
-        json=waiver(number, DIED, name=mourner_plugin.REFUSED_NAME),
+        json=waiver(number, DIED, name=mourner_plugin.REFUSED_NAME, hukou_division="440704"),
         headers=clerk,
     )
     assert (r.status_code, r.json()["code"]) == (422, "MOURNER_REFUSED")
@@ -111,7 +113,7 @@ async def test_a_plugin_refusing_the_death_undoes_the_whole_waiver(mourner_clien
     assert person.status_code == 404
     again = await mourner_client.post(
         "/api/v1/funeral/waivers",
-        json=waiver(person_number(dt.date(1941, 1, 1)), DIED),
+        json=waiver(person_number(dt.date(1941, 1, 1)), DIED, hukou_division="440704"),
         headers=clerk,
     )
     assert again.json()["notice_no"].endswith("-000001")

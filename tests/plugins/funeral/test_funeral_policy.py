@@ -37,11 +37,17 @@ async def test_defaults_are_public(client, db):
         ("urn", 15000, "case", 1),
     ]
     assert policy["eligible_categories"] == ["dibao", "tekun", "low_income", "youfu"]
-    assert (policy["all_local_residents"], policy["total_cap_fen"]) == (False, 154000)
+    # 粤民发〔2015〕37号: every resident with local hukou; no total cap, no exclusions by default
+    assert (policy["all_local_residents"], policy["local_divisions"]) == (True, ["440704"])
+    assert (policy["excluded_categories"], policy["total_cap_fen"]) == ([], None)
+    assert policy["max_case_waiver_fen"] == 154000
+    assert policy["effective_from"] == "2015-01-01"
     assert policy["version"] is None
 
 
-async def test_a_new_version_applies_from_the_day_it_is_saved(client, admin, clerk, bearer):
+async def test_a_new_version_applies_to_deaths_from_the_day_it_is_saved(
+    client, admin, clerk, bearer
+):
     await clock(TODAY)
     before = await client.post(
         "/api/v1/funeral/waivers",
@@ -61,11 +67,22 @@ async def test_a_new_version_applies_from_the_day_it_is_saved(client, admin, cle
     after = await client.post(
         "/api/v1/funeral/waivers",
         json=waiver(
-            None, TODAY, certificate="A-2", items=[{"code": "cremation", "fee_fen": 40000}]
+            None,
+            TODAY + dt.timedelta(days=1),
+            certificate="A-2",
+            items=[{"code": "cremation", "fee_fen": 40000}],
         ),
         headers=clerk,
     )
-    assert (before.json()["waived_fen"], after.json()["waived_fen"]) == (25000, 30000)
+    # DOMAIN.md: the policy in force on the day of death applies, not the day of the application
+    died_before = await client.post(
+        "/api/v1/funeral/waivers",
+        json=waiver(
+            None, TODAY, certificate="A-3", items=[{"code": "cremation", "fee_fen": 40000}]
+        ),
+        headers=clerk,
+    )
+    assert [w.json()["waived_fen"] for w in (before, after, died_before)] == [25000, 30000, 25000]
     earlier = await client.get(f"/api/v1/funeral/waivers/{before.json()['id']}", headers=clerk)
     assert earlier.json()["waived_fen"] == 25000  # a later policy never rewrites a decision
     # Looking at the day before, the defaults were in force.

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from plugins.funeral.rules import (
     DEFAULT_POLICY,
+    ROSTER_ONLY_POLICY,
     FeeItem,
     FuneralRuleError,
     WaiverPolicy,
@@ -25,6 +26,8 @@ from plugins.funeral.rules import (
 DIED = dt.date(2025, 3, 10)
 TODAY = dt.date(2025, 3, 12)
 ONE_CREMATION = [("cremation", 30000, 1)]
+LOCAL = "440704"
+ELSEWHERE = "110105"  # Beijing: the roster rules below are about people not covered as residents
 
 
 def decide(
@@ -34,7 +37,7 @@ def decide(
     policy=DEFAULT_POLICY,
     died_on=DIED,
     today=TODAY,
-    local=False,
+    hukou=ELSEWHERE,
     unidentified=False,
 ):
     return decide_waiver(
@@ -42,7 +45,7 @@ def decide(
         died_on=died_on,
         today=today,
         roster_entries=roster,
-        is_local_resident=local,
+        hukou_division=hukou,
         unidentified_police_certified=unidentified,
         items=items,
     )
@@ -60,9 +63,14 @@ def test_default_policy_is_domain_md_table() -> None:
         "ash_storage": ("骨灰寄存", 5000, "year", 2),
         "urn": ("骨灰盒", 15000, "case", 1),
     }
-    assert DEFAULT_POLICY.total_cap_fen == 154000
+    assert DEFAULT_POLICY.max_case_waiver_fen == 154000
+    assert DEFAULT_POLICY.total_cap_fen is None
     assert set(DEFAULT_POLICY.eligible_categories) == {"dibao", "tekun", "low_income", "youfu"}
-    assert DEFAULT_POLICY.all_local_residents is False
+    # 粤民发〔2015〕37号: every resident with local hukou (DOMAIN.md, corrected)
+    assert DEFAULT_POLICY.all_local_residents is True
+    assert DEFAULT_POLICY.local_divisions == ("440704",)
+    assert DEFAULT_POLICY.excluded_categories == ()
+    assert ROSTER_ONLY_POLICY.all_local_residents is False
 
 
 # DOMAIN.md: eligible when in an eligible roster category *on the day of death*, or an
@@ -88,13 +96,13 @@ ELIGIBILITY_CASES = [
     (
         "all local residents switched on",
         [],
-        {"local": True, "policy": WaiverPolicy(DEFAULT_POLICY.items, (), True, DIED)},
+        {"hukou": LOCAL, "policy": WaiverPolicy(DEFAULT_POLICY.items, (), True, DIED)},
         "local_resident",
     ),
     (
         "roster category beats the local-resident switch",
         [("dibao", dt.date(2020, 1, 1), None)],
-        {"local": True, "policy": WaiverPolicy(DEFAULT_POLICY.items, ("dibao",), True, DIED)},
+        {"hukou": LOCAL, "policy": WaiverPolicy(DEFAULT_POLICY.items, ("dibao",), True, DIED)},
         "dibao",
     ),
     (
@@ -123,17 +131,23 @@ REJECTION_CASES = [
     (
         "roster ended the day before death",
         [("dibao", dt.date(2020, 1, 1), DIED - dt.timedelta(days=1))],
-        {},
+        {"policy": ROSTER_ONLY_POLICY},
         "ROSTER_NOT_VALID_ON_DEATH_DAY",
     ),
     (
         "roster starts the day after death",
         [("dibao", DIED + dt.timedelta(days=1), None)],
-        {},
+        {"policy": ROSTER_ONLY_POLICY},
         "ROSTER_NOT_VALID_ON_DEATH_DAY",
     ),
-    ("no roster entry", [], {}, "NOT_ELIGIBLE"),
-    ("local resident, switch off", [], {"local": True}, "NOT_ELIGIBLE"),
+    ("no roster entry, roster-only scope", [], {"policy": ROSTER_ONLY_POLICY}, "NOT_ELIGIBLE"),
+    ("no roster entry, hukou elsewhere", [], {}, "HUKOU_ELSEWHERE"),
+    (
+        "local resident, switch off",
+        [],
+        {"hukou": LOCAL, "policy": ROSTER_ONLY_POLICY},
+        "NOT_ELIGIBLE",
+    ),
     (
         "category the policy does not cover",
         [("youfu", dt.date(2020, 1, 1), None)],
@@ -143,8 +157,8 @@ REJECTION_CASES = [
     (
         "switch on but not a local resident",
         [],
-        {"local": False, "policy": WaiverPolicy(DEFAULT_POLICY.items, ("dibao",), True, DIED)},
-        "NOT_ELIGIBLE",
+        {"hukou": ELSEWHERE, "policy": WaiverPolicy(DEFAULT_POLICY.items, ("dibao",), True, DIED)},
+        "HUKOU_ELSEWHERE",
     ),
 ]
 
@@ -336,7 +350,7 @@ def test_waived_never_exceeds_fee_nor_cap(policy, data) -> None:
         assert 0 <= line.waived_fen <= line.fee_fen
         assert line.waived_fen <= cap.cap_fen * min(line.units, cap.max_units)
         assert line.waived_fen + line.family_pays_fen == line.fee_fen
-    assert decision.waived_fen <= policy.total_cap_fen
+    assert decision.waived_fen <= policy.max_case_waiver_fen
 
 
 @st.composite
@@ -388,11 +402,11 @@ def test_claims_over_all_months_net_to_the_standing_waivers(records) -> None:
 def test_eligibility_alone_matches_the_decision() -> None:
     # The clerk's preview before fees are known says what the saved decision will say.
     roster = [("low_income", dt.date(2020, 1, 1), dt.date(2025, 3, 9)), ("youfu", DIED, None)]
-    category, reason = eligibility(DEFAULT_POLICY, DIED, roster, False, False)
+    category, reason = eligibility(DEFAULT_POLICY, DIED, roster, ELSEWHERE, False)
     assert (category, reason) == (decide(roster).category, decide(roster).reasons[0])
     assert category == "youfu"
     ended = [("dibao", dt.date(2020, 1, 1), DIED - dt.timedelta(days=1))]
-    assert eligibility(DEFAULT_POLICY, DIED, ended, False, False)[1].code == (
+    assert eligibility(ROSTER_ONLY_POLICY, DIED, ended, ELSEWHERE, False)[1].code == (
         "ROSTER_NOT_VALID_ON_DEATH_DAY"
     )
 

@@ -28,6 +28,8 @@ async def _record(client, headers, seq, home=HOME, *, eligible=True, fee=30000):
         name=f"逝者{seq}",
         home=home,
         items=[{"code": "cremation", "fee_fen": fee}, {"code": "urn", "fee_fen": 10000}],
+        # not on the roster and a resident of elsewhere: rejected (DOMAIN.md, 粤民发〔2015〕37号)
+        hukou_division=None if eligible else "110105",
     )
     r = await client.post("/api/v1/funeral/waivers", json=body, headers=headers)
     assert r.status_code == 201, r.text

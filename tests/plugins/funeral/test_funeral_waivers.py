@@ -52,7 +52,9 @@ async def test_dibao_on_the_day_of_death_is_approved_and_the_death_recorded(clie
 async def test_roster_boundaries_on_the_day_of_death(client, clerk, valid_from, valid_to, status):
     number = person_number(dt.date(1950, 2, 3), "male")
     await roster((number, "周国强", "tekun", valid_from, valid_to))
-    r = await client.post("/api/v1/funeral/waivers", json=waiver(number, DIED), headers=clerk)
+    # a resident of elsewhere (Beijing): only the roster on the day of death can make him eligible
+    body = waiver(number, DIED, hukou_division="110105")
+    r = await client.post("/api/v1/funeral/waivers", json=body, headers=clerk)
     assert r.status_code == 201, r.text
     out = r.json()
     assert out["status"] == status
@@ -61,16 +63,17 @@ async def test_roster_boundaries_on_the_day_of_death(client, clerk, valid_from, 
     else:
         # A rejected case is recorded too, waiving nothing, and says why.
         assert (out["category"], out["waived_fen"]) == (None, 0)
-        assert out["reasons"][0]["code"] == "ROSTER_NOT_VALID_ON_DEATH_DAY"
+        assert out["reasons"][0]["code"] == "HUKOU_ELSEWHERE"
         listed = await client.get("/api/v1/funeral/waivers?status=rejected", headers=clerk)
         assert [w["id"] for w in listed.json()["items"]] == [out["id"]]
 
 
-async def test_not_on_any_roster_is_rejected_but_the_death_is_recorded(client, clerk):
+async def test_resident_of_elsewhere_is_rejected_but_the_death_is_recorded(client, clerk):
     number = person_number(dt.date(1945, 7, 9))
-    r = await client.post("/api/v1/funeral/waivers", json=waiver(number, DIED), headers=clerk)
+    body = waiver(number, DIED, hukou_division="110105")
+    r = await client.post("/api/v1/funeral/waivers", json=body, headers=clerk)
     assert r.status_code == 201
-    assert (r.json()["status"], r.json()["reasons"][0]["code"]) == ("rejected", "NOT_ELIGIBLE")
+    assert (r.json()["status"], r.json()["reasons"][0]["code"]) == ("rejected", "HUKOU_ELSEWHERE")
     person = await client.get(f"/api/v1/people/{number}", headers=clerk)
     assert (person.json()["name"], person.json()["deceased_on"]) == ("李秀英", DIED.isoformat())
 
