@@ -7,18 +7,25 @@ lease is one conditional UPDATE, so two processes racing for it cannot both win.
 the lease is timed by the database server's clock, never by the hosts' own clocks, so hosts
 whose clocks disagree still cannot both hold it. While the database is unavailable (down,
 failing over) the loop logs one line per tick and carries on; a job that the outage interrupted
-gives its lease back and runs again on the next tick after the database returns.
+gives its lease back and runs again on the next tick after the database returns. On PostgreSQL a
+running job also holds an advisory lock named after it, so a run that outlasts its lease never
+overlaps another host's run of the same job.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from piccolo.engine.postgres import PostgresEngine
 
 from core.clock import today
 from core.contributions import ScheduledJob
-from core.db import database_unavailable, fetch, fetch_one, is_sqlite, offloaded
+from core.db import database_unavailable, engine, fetch, fetch_one, is_sqlite, offloaded
 from core.logs import get_logger
 from core.plugins import PluginHost
 
@@ -58,11 +65,40 @@ async def _take_lease(job: ScheduledJob, now: dt.datetime, force: bool) -> bool:
     return row is not None
 
 
+@asynccontextmanager
+async def _running_alone(job: ScheduledJob) -> AsyncIterator[bool]:
+    """On PostgreSQL, a session advisory lock named after the job, held on a connection of its
+    own while the job runs: a run that outlasts its lease (a slow month, a stalled host) still
+    cannot overlap the next host's run. The server drops the lock if that host dies."""
+    db = engine()
+    pool = getattr(db, "pool", None) if isinstance(db, PostgresEngine) else None
+    if pool is None:
+        yield True
+        return
+    async with pool.acquire() as connection:
+        name = f"minzheng.job:{job.name}"
+        got = await connection.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", name)
+        try:
+            yield bool(got)
+        finally:
+            if got:
+                with contextlib.suppress(Exception):  # a dead connection released it already
+                    await connection.execute("SELECT pg_advisory_unlock(hashtext($1))", name)
+
+
 async def run_job(job: ScheduledJob, *, force: bool = False) -> str | None:
-    """Run ``job`` if its lease is free (or ``force``); returns its status line or None."""
+    """Run ``job`` if its lease is free (or ``force``) and no other process is still running it;
+    returns its status line or None."""
     now = dt.datetime.now(dt.UTC)
     if not await _take_lease(job, now, force):
         return None
+    async with _running_alone(job) as alone:
+        if not alone:
+            return None
+        return await _run_leased(job)
+
+
+async def _run_leased(job: ScheduledJob) -> str:
     try:
         status = await job.run(await today()) or "ok"
     except Exception as exc:

@@ -141,6 +141,13 @@ async def test_server_answers_503_while_postgres_is_down_and_recovers(throwaway_
                     _assert_unavailable(r)
             page = await http.get("/", headers={"Accept": "text/html"})
             assert page.status_code in (200, 503), page.text[:300]
+            # A browser with a session: its cookie cannot be checked, the page says so (503).
+            http.cookies.set("mz_session", "some-session-token")
+            page = await http.get("/admin", headers={"Accept": "text/html"})
+            http.cookies.clear()
+            assert page.status_code == 503, page.text[:300]
+            assert page.headers["content-type"].startswith("text/html")
+            assert int(page.headers["retry-after"]) >= 1
 
             down_at = time.monotonic()
             cluster.start()
