@@ -439,3 +439,29 @@ async def test_events_missed_while_a_plugin_was_off_are_caught_up_by_its_job(wor
     assert await sync_tasks(dt.date(2026, 4, 9)) == (
         "tasks opened for 0 deceased representatives, closed for 0"
     )
+
+
+async def test_a_spouse_who_really_died_meanwhile_leaves_the_revived_person_widowed(world):
+    w = world
+    husband = number(dt.date(1980, 4, 4), "male", 41)
+    wife = number(dt.date(1982, 5, 5), "female", 42)
+    await w.marry(husband, "冯一", wife, "冯二")
+    await w.today(dt.date(2026, 3, 12))
+    await w.ok("PATCH", f"/api/v1/people/{husband}", json={"deceased_on": "2026-03-10"})
+    await w.ok("PATCH", f"/api/v1/people/{wife}", json={"deceased_on": "2026-03-11"})
+    assert await w.status(husband) == "married"  # her death found no living spouse
+    await w.ok(
+        "POST",
+        f"/api/v1/people/{husband}/death/revoke",
+        json={"reason": "误登记"},
+        headers=w.reviewer,
+    )
+    assert [r["kind"] for r in (await w.ok("GET", f"{MAR}/status/{wife}"))["records"]] == [
+        "married"
+    ]
+    mine = (await w.ok("GET", f"{MAR}/status/{husband}"))["records"]
+    assert [(r["kind"], r["on"]) for r in mine] == [
+        ("married", "2026-03-03"),
+        ("spouse_died", "2026-03-11"),
+    ]
+    assert await w.status(husband) == "widowed"

@@ -20,9 +20,9 @@ from core.errors import Conflict, NotFound
 from core.identity import mask_id_number
 from core.pagination import PageParams, page
 from core.people.records import PersonRecord
-from core.people.service import set_marital_status
+from core.people.service import find_person, set_marital_status
 from plugins.marriage.rules import marital_status
-from plugins.marriage.services.records import person_name, records_of
+from plugins.marriage.services.records import add_record, person_name, records_of
 from plugins.marriage.tables import MaritalEvent, MarriageTask
 
 REMARRIED = "revoked_death_remarried"
@@ -51,6 +51,17 @@ async def on_death_revoked(
             status = marital_status(await records_of(spouse))
             await set_marital_status(spouse, status)
             label = STATUS_ZH.get(status, status)
+            survivor = await find_person(spouse)
+            if survivor is not None and survivor.deceased_on is not None:
+                # The spouse really died meanwhile; their death found no spouse to widow then.
+                await add_record(
+                    person.id_number,
+                    "spouse_died",
+                    survivor.deceased_on,
+                    spouse,
+                    survivor.name,
+                    None,
+                )
             await audit.record(
                 "marriage.death_revoked.handled",
                 entity="person",
