@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -262,10 +263,99 @@ def is_sqlite() -> bool:
 _writing: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
 
 
+class WriteScope:
+    """Work the outermost ``write_transaction()`` does just before it commits.
+
+    Hot rows (the audit chain's head, gapless counters) are locked until COMMIT, so whatever
+    takes them should do so as late as possible: ``core.audit.record`` buffers a transaction's
+    entries here and chains them all with one update of the head at commit time. ``data`` is
+    scratch space of such work, keyed by its owner; ``before_commit`` callbacks run once each,
+    in the order they were added, inside the transaction.
+    """
+
+    __slots__ = ("before_commit", "commit_with", "data")
+
+    def __init__(self) -> None:
+        self.before_commit: dict[str, Callable[[], Awaitable[None]]] = {}
+        self.data: dict[str, Any] = {}
+        # PostgreSQL: statements (no parameters, values as ``sql_literal``) sent in the same
+        # round trip as COMMIT, so that rows they lock are released without waiting for the
+        # event loop to come back to this task once more.
+        self.commit_with: list[str] = []
+
+    async def run(self) -> None:
+        while self.before_commit:  # a callback may add another one
+            name = next(iter(self.before_commit))
+            await self.before_commit.pop(name)()
+
+
+_scope: ContextVar[WriteScope | None] = ContextVar("write_scope", default=None)
+
+
+def write_scope() -> WriteScope | None:
+    """The scope of the outermost ``write_transaction()`` this task is in; ``None`` outside one,
+    or inside a transaction that some other code opened (then work must not be deferred)."""
+    return _scope.get()
+
+
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
-    """A transaction for read-then-write work; nests inside an outer transaction."""
+    """A transaction for read-then-write work; nests inside an outer transaction. The outermost
+    one runs its ``WriteScope``'s work just before COMMIT."""
     db = engine()
+    if db.current_transaction.get() is None and _scope.get() is None:
+        scope = WriteScope()
+        token = _scope.set(scope)
+        try:
+            async with _transaction(db):
+                yield
+                await scope.run()
+                if scope.commit_with:
+                    await _commit_with(db, scope.commit_with)
+        finally:
+            _scope.reset(token)
+    else:
+        async with _transaction(db):
+            yield
+
+
+async def send_commit_with(scope: WriteScope) -> None:
+    """Send ``scope.commit_with`` now (work that must see their effect comes next)."""
+    if scope.commit_with:
+        transaction = engine().current_transaction.get()
+        await transaction.connection.execute(";\n".join(scope.commit_with))
+        scope.commit_with.clear()
+
+
+async def _commit_with(db: Engine, statements: list[str]) -> None:
+    """Send ``statements`` and COMMIT as one simple-protocol message (PostgreSQL). On an error
+    the server skips the rest, the transaction is aborted and the caller's exit rolls it back."""
+    transaction = db.current_transaction.get()
+    await transaction.connection.execute(";\n".join([*statements, "COMMIT"]))
+    transaction._committed = True  # Piccolo's exit must not send a second COMMIT
+
+
+def sql_literal(value: Any) -> str:
+    """``value`` as a PostgreSQL literal, for ``WriteScope.commit_with`` (which cannot carry
+    parameters). Text uses the escape-string form (``E'…'``: backslashes and quotes doubled),
+    which means the same whatever ``standard_conforming_strings`` says; NUL is refused."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        value = value.isoformat()
+    if not isinstance(value, str):
+        raise TypeError(f"no literal for {type(value).__name__}")
+    if "\x00" in value:
+        raise ValueError("NUL in a text value")
+    return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+@asynccontextmanager
+async def _transaction(db: Engine) -> AsyncIterator[None]:
     if isinstance(db, InlineSQLiteEngine) and not _writing.get():
         async with db.writer_lock():
             token = _writing.set(True)

@@ -1,5 +1,19 @@
 """The append-only, hash-chained audit log."""
 
-from core.audit.service import UnknownAuditAction, record, register_actions, verify_chain
+from core.audit.service import (
+    UnknownAuditAction,
+    chain_with,
+    pending_with,
+    record,
+    register_actions,
+    verify_chain,
+)
 
-__all__ = ["UnknownAuditAction", "record", "register_actions", "verify_chain"]
+__all__ = [
+    "UnknownAuditAction",
+    "chain_with",
+    "pending_with",
+    "record",
+    "register_actions",
+    "verify_chain",
+]

@@ -1,24 +1,37 @@
 """Writing and checking the audit chain.
 
-``record`` advances the single ``audit_head`` row with one conditional UPDATE: on PostgreSQL that
-row lock serialises concurrent writers until their transaction ends, on SQLite the IMMEDIATE
-transaction does, so the chain stays linear. Call it inside the transaction of the change it
-records, as the last statement, to hold the lock for the shortest time.
+The single ``audit_head`` row holds the last sequence number and hash; advancing it with one
+conditional UPDATE locks it (PostgreSQL: the row lock, until the transaction ends; SQLite: the
+IMMEDIATE transaction), so the chain stays linear. Every transaction would queue on that one
+row, so ``record`` inside a ``write_transaction()`` only buffers its entry: just before COMMIT
+the transaction's entries are chained together with one update of the head and written in one
+statement (``_chain``). The head is then locked for two statements and the COMMIT, however long
+the transaction was, and once per transaction however many entries it writes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from core.audit.chain import GENESIS, entry_hash
 from core.context import current_actor, current_ip
-from core.db import fetch, fetch_one, write_transaction
+from core.db import (
+    fetch,
+    fetch_one,
+    is_sqlite,
+    send_commit_with,
+    sql_literal,
+    write_scope,
+    write_transaction,
+)
 
 VERIFY_BATCH = 2000
+INSERT_BATCH = 1000  # 11 parameters an entry; PostgreSQL takes at most 32,767 a statement
+_COLUMNS = "seq, at, actor, action, entity, entity_id, summary, details, ip, prev_hash, hash"
 
 # The vocabulary every recorded action must belong to: the plugin host registers the actions that
 # core and the plugins declare (``minzheng_audit_event_types``) when it collects contributions.
@@ -38,52 +51,108 @@ async def record(
     action: str,
     *,
     entity: str,
-    entity_id: str | int = "",
-    summary: str = "",
+    entity_id: str | int | Callable[[], str] = "",
+    summary: str | Callable[[], str] = "",
     details: dict[str, Any] | None = None,
     actor: str | None = None,
-) -> int:
-    """Append one event; returns its sequence number. Never put a full identity number in
-    ``summary`` or ``details`` (mask it, or name the entity by its id)."""
+) -> int | None:
+    """Append one event to the change being made: it is written with that change's
+    transaction, or not at all. Returns its sequence number when it was written at once (no
+    write transaction around the call); inside one the number is given at COMMIT and ``None``
+    is returned. ``entity_id`` and ``summary`` may be functions called at COMMIT (for what a
+    ``chain_with`` statement gives, such as a certificate number). Never put a full identity
+    number in ``summary`` or ``details`` (mask it, or name the entity by its id)."""
     if _actions and action not in _actions:
         raise UnknownAuditAction(f"audit action {action!r} is not declared by any plugin")
+    entry = {
+        "at": dt.datetime.now(dt.UTC),
+        "actor": actor or current_actor.get(),
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id if callable(entity_id) else str(entity_id),
+        "summary": summary,
+        "details": details or {},
+        "ip": current_ip.get(),
+    }
+    scope = write_scope()
+    if scope is not None:
+        pending = scope.data.setdefault("audit", [])
+        pending.append(entry)
+        if "audit" not in scope.before_commit:
+            # Added again if other before-commit work records more entries.
+            scope.before_commit["audit"] = lambda: _chain(scope.data.pop("audit"))
+        return None
     async with write_transaction():
-        head = await fetch_one(
-            "UPDATE audit_head SET seq = seq + 1 WHERE id = 1 RETURNING seq, last_hash"
-        )
-        if head is None:
-            raise RuntimeError("audit_head row missing: run `minzheng migrate`")
-        entry = {
-            "seq": int(head["seq"]),
-            "at": dt.datetime.now(dt.UTC),
-            "actor": actor or current_actor.get(),
-            "action": action,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "summary": summary,
-            "details": details or {},
-            "ip": current_ip.get(),
-        }
-        prev = head["last_hash"] or GENESIS
+        return await _chain([entry])
+
+
+def pending_with() -> list[tuple[str, list[Any], str, Callable[[Any], Awaitable[None]]]]:
+    """The ``chain_with`` statements of the current write transaction."""
+    scope = write_scope()
+    if scope is None:
+        raise RuntimeError("chain_with needs a write_transaction()")
+    return scope.data.setdefault("audit_with", [])
+
+
+def chain_with(
+    cte: str, args: list[Any], column: str, done: Callable[[Any], Awaitable[None]]
+) -> None:
+    """Run ``cte`` (common table expressions, ``{}`` placeholders for ``args``) in the statement
+    that advances the audit head at COMMIT, PostgreSQL only; ``done`` gets the value of
+    ``column`` (an expression over them) before the entries are hashed. Rows such a statement
+    locks stay locked for that statement and the COMMIT only. Record an entry in the same
+    transaction (the statement runs with the chaining of entries)."""
+    pending_with().append((cte, args, column, done))
+
+
+async def _chain(entries: list[dict[str, Any]]) -> int:
+    """Link ``entries`` to the head and write them; the sequence number of the last one."""
+    scope = write_scope()
+    with_ = scope.data.pop("audit_with", []) if scope is not None else []
+    if scope is not None:
+        await send_commit_with(scope)  # an earlier chaining's head update, if any
+    sql = "UPDATE audit_head SET seq = seq + {} WHERE id = 1 RETURNING seq, last_hash"
+    args: list[Any] = [len(entries)]
+    if with_:
+        ctes = ", ".join(cte for cte, *_ in with_)
+        columns = "".join(f", {column} AS with_{i}" for i, (_, _, column, _) in enumerate(with_))
+        sql = f"WITH {ctes} {sql}{columns}"
+        args = [value for _, values, _, _ in with_ for value in values] + args
+    head = await fetch_one(sql, *args)
+    if head is None:
+        raise RuntimeError("audit_head row missing: run `minzheng migrate`")
+    for i, (*_, done) in enumerate(with_):
+        await done(head[f"with_{i}"])
+    for entry in entries:
+        for name in ("entity_id", "summary"):
+            if callable(entry[name]):
+                entry[name] = str(entry[name]())
+    prev = head["last_hash"] or GENESIS
+    rows: list[list[Any]] = []
+    for seq, entry in enumerate(entries, start=int(head["seq"]) - len(entries) + 1):
+        entry["seq"] = seq
         digest = entry_hash(prev, entry)
-        # Raw SQL: every state change in the system passes here.
-        await fetch(
-            "INSERT INTO audit_event (seq, at, actor, action, entity, entity_id, summary, "
-            "details, ip, prev_hash, hash) VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})",
-            entry["seq"],
-            entry["at"],
-            entry["actor"],
-            action,
-            entity,
-            entry["entity_id"],
-            summary,
-            json.dumps(entry["details"], ensure_ascii=False),
-            entry["ip"],
-            prev,
-            digest,
-        )
-        await fetch("UPDATE audit_head SET last_hash = {} WHERE id = 1", digest)
-        return entry["seq"]
+        details = json.dumps(entry["details"], ensure_ascii=False)
+        fields = ("at", "actor", "action", "entity", "entity_id", "summary")
+        rows.append([seq, *(entry[f] for f in fields), details, entry["ip"], prev, digest])
+        prev = digest
+    for start in range(0, len(rows), INSERT_BATCH):
+        batch = rows[start : start + INSERT_BATCH]
+        last = start + INSERT_BATCH >= len(rows)
+        if last and scope is not None and not is_sqlite():
+            # The last entries and the head go with the COMMIT: one round trip from here.
+            values = ", ".join("(" + ", ".join(map(sql_literal, row)) + ")" for row in batch)
+            scope.commit_with += [
+                f"INSERT INTO audit_event ({_COLUMNS}) VALUES {values}",  # noqa: S608
+                f"UPDATE audit_head SET last_hash = {sql_literal(prev)} WHERE id = 1",  # noqa: S608
+            ]
+            break
+        values = ", ".join(["({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"] * len(batch))
+        insert = f"INSERT INTO audit_event ({_COLUMNS}) VALUES {values}"  # noqa: S608
+        await fetch(insert, *(value for row in batch for value in row))
+        if last:
+            await fetch("UPDATE audit_head SET last_hash = {} WHERE id = 1", prev)
+    return int(head["seq"])
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from core import audit
-from core.db import json_value, write_transaction
+from core.db import fetch, is_sqlite, json_value, write_scope, write_transaction
 from core.errors import NotFound
 from core.identity import mask_name
 from core.serials import next_serial
@@ -40,11 +40,16 @@ def verify_url(number: str) -> str:
     return f"{get_settings().public_url}/verify/{quote(number)}?c={check_code(number)}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class IssuedCertificate:
+    """A certificate issued; a ``late`` one gets its ``number`` at COMMIT."""
+
     number: str
-    verify_url: str
     issued_on: dt.date
+
+    @property
+    def verify_url(self) -> str:
+        return verify_url(self.number)
 
 
 async def issue_certificate(
@@ -58,30 +63,101 @@ async def issue_certificate(
     holder_names: list[str],
     holder_ids: list[str],
     content: dict[str, Any],
+    number_into: tuple[str, str, int] | None = None,
+    late: bool = False,
 ) -> IssuedCertificate:
-    """Number and store a certificate inside the caller's transaction."""
+    """Number and store a certificate inside the caller's transaction; ``number_into`` is a
+    (table, column, row id) that gets the number too (the registration behind it).
+
+    The gapless counter's row stays locked until COMMIT. With ``late`` (for a caller that
+    does not need the number before its transaction ends, and in a ``write_transaction()``),
+    on PostgreSQL the serial is taken, the certificate stored and ``number_into`` set in the
+    statement that advances the audit head at COMMIT (``audit.chain_with``): the counter is
+    then locked for that statement and the COMMIT only, and ``number`` is filled in then.
+    Every issuer of one counter must use the same way (the two lock the counter and the head
+    in opposite orders); marriage registrations (``J``) are the one late issuer.
+    """
+    key = f"{prefix}{division}-{issued_on.year}"
+    stored = json.dumps(content, ensure_ascii=False, default=str)
+    fields = (kind, plugin, title, holder_names, holder_ids, issued_on, stored)
     async with write_transaction():
-        serial = await next_serial(f"{prefix}{division}-{issued_on.year}")
-        number = format_number(prefix, division, issued_on.year, serial)
-        await Certificate.insert(
-            Certificate(
-                number=number,
-                kind=kind,
-                plugin=plugin,
-                title=title,
-                holder_names=holder_names,
-                holder_ids=holder_ids,
-                issued_on=issued_on,
-                content=json.dumps(content, ensure_ascii=False, default=str),
+        if late and not is_sqlite() and write_scope() is not None:
+            issued = IssuedCertificate("", issued_on)
+
+            async def numbered(number: str | None) -> None:
+                if number is None:  # the counter's first use: its row did not exist
+                    number = await _number_and_store(prefix, division, key, fields, number_into)
+                issued.number = number
+
+            cte, column = _late_statement(len(audit.pending_with()), number_into)
+            args = [key, key + "-", *fields] + ([number_into[2]] if number_into else [])
+            audit.chain_with(cte, args, column, numbered)
+            await audit.record(
+                f"{plugin}.certificate.issued",
+                entity="certificate",
+                entity_id=lambda: issued.number,
+                summary=lambda: f"签发{title} {issued.number}",
             )
-        )
+            return issued
+        number = await _number_and_store(prefix, division, key, fields, number_into)
         await audit.record(
             f"{plugin}.certificate.issued",
             entity="certificate",
             entity_id=number,
             summary=f"签发{title} {number}",
         )
-    return IssuedCertificate(number, verify_url(number), issued_on)
+    return IssuedCertificate(number, issued_on)
+
+
+async def _number_and_store(
+    prefix: str,
+    division: str,
+    key: str,
+    fields: tuple[Any, ...],
+    number_into: tuple[str, str, int] | None,
+) -> str:
+    serial = await next_serial(key)
+    number = format_number(prefix, division, int(key.rsplit("-", 1)[1]), serial)
+    kind, plugin, title, holder_names, holder_ids, issued_on, stored = fields
+    await Certificate.insert(
+        Certificate(
+            number=number,
+            kind=kind,
+            plugin=plugin,
+            title=title,
+            holder_names=holder_names,
+            holder_ids=holder_ids,
+            issued_on=issued_on,
+            content=stored,
+        )
+    )
+    if number_into is not None:
+        table, column, row_id = number_into
+        await fetch(
+            f"UPDATE {table} SET {column} = {{}} WHERE id = {{}}",  # noqa: S608
+            number,
+            row_id,
+        )
+    return number
+
+
+def _late_statement(index: int, number_into: tuple[str, str, int] | None) -> tuple[str, str]:
+    """PostgreSQL: the common table expressions that take the next serial, store the
+    certificate and set ``number_into``, and the expression of the new number (NULL when the
+    counter has no row yet: then nothing is written)."""
+    s, c, u = f"serial_{index}", f"certificate_{index}", f"number_into_{index}"
+    number = f"{{}} || lpad({s}.value::text, greatest(6, length({s}.value::text)), '0')"
+    cte = (
+        f"{s} AS (UPDATE serial_counter SET value = value + 1 WHERE key = {{}} RETURNING value), "  # noqa: S608
+        f"{c} AS (INSERT INTO certificate (number, kind, plugin, title, holder_names, holder_ids, "
+        f"issued_on, content) SELECT {number}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}, {{}}::json "
+        f"FROM {s} RETURNING number)"
+    )
+    if number_into is not None:
+        table, column, _ = number_into
+        cte += f", {u} AS (UPDATE {table} SET {column} = {c}.number "  # noqa: S608
+        cte += f"FROM {c} WHERE {table}.id = {{}})"
+    return cte, f"(SELECT number FROM {c})"  # noqa: S608
 
 
 async def void_certificate(number: str, reason: str, replaced_by: str | None = None) -> None:

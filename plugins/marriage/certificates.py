@@ -28,10 +28,17 @@ STANDARD_REMARKS = {
 
 
 async def issue_registration_certificate(
-    kind: str, office: dict[str, Any], day: dt.date, parties: list[tuple[str, str]]
+    kind: str,
+    office: dict[str, Any],
+    day: dt.date,
+    parties: list[tuple[str, str]],
+    number_into: tuple[str, str, int] | None = None,
+    late: bool = False,
 ) -> IssuedCertificate:
     """The 结婚证 (J) or 离婚证 (L) of a registration on ``day`` at ``office``, numbered inside
-    the caller's transaction; ``parties`` are (name, identity number)."""
+    the caller's transaction; ``parties`` are (name, identity number); ``number_into`` as
+    ``issue_certificate``'s, and so is ``late`` (only marriage registrations, ``J``: one
+    counter, one way of taking it)."""
     return await issue_certificate(
         prefix=REGISTRATION_PREFIX[kind],
         division=office["division_code"],
@@ -48,6 +55,8 @@ async def issue_registration_certificate(
             registry=office["name"],
             registry_division=office["division_code"],
         ),
+        number_into=number_into,
+        late=late,
     )
 
 

@@ -114,21 +114,32 @@ async def test_records_form_one_linked_chain(db):
 @pytest.mark.slow
 async def test_chain_stays_linear_under_concurrent_writers(db):
     from core.audit import record, verify_chain
-    from core.db import write_transaction
+    from core.db import fetch_one, write_transaction
     from core.tables import Person
 
-    async def writer(n: int) -> int:
+    async def writer(n: int) -> None:
         async with write_transaction():
             await Person.update({Person.phone: str(n)}).where(Person.id == -1)
-            return await record("core.test.concurrent", entity="writer", entity_id=n)
+            # Two entries a transaction: chained together at COMMIT (one head update).
+            assert await record("core.test.concurrent", entity="writer", entity_id=n) is None
+            await record("core.test.concurrent.second", entity="writer", entity_id=n)
 
-    seqs = await asyncio.gather(*(writer(n) for n in range(100)))
-    assert sorted(seqs) == list(range(1, 101))
+    await asyncio.gather(*(writer(n) for n in range(100)))
     report = await verify_chain()
-    assert (report.ok, report.checked) == (True, 100)
+    assert (report.ok, report.checked) == (True, 200)
     rows = await _chain_rows()
-    assert len({r["hash"] for r in rows}) == 100
-    assert sorted(int(r["entity_id"]) for r in rows) == list(range(100))
+    assert [r["seq"] for r in rows] == list(range(1, 201))
+    assert len({r["hash"] for r in rows}) == 200
+    assert sorted(int(r["entity_id"]) for r in rows[::2]) == list(range(100))
+    # a transaction's entries are adjacent in the chain, in the order they were recorded
+    pairs = [(a["entity_id"], a["action"], b["entity_id"], b["action"]) for a, b in
+             zip(rows[::2], rows[1::2], strict=True)]  # fmt: skip
+    assert all(
+        a == b and first == "core.test.concurrent" and second == "core.test.concurrent.second"
+        for a, first, b, second in pairs
+    )
+    head = await fetch_one("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+    assert (head["seq"], head["last_hash"]) == (200, rows[-1]["hash"])
 
 
 @pytest.mark.db

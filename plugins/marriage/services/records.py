@@ -11,6 +11,7 @@ from core.identity import mask_id_number
 from core.people.service import find_person, set_marital_status
 from core.tables import Person
 from plugins.marriage.rules import MaritalRecord, Party, current_spouse, marital_status
+from plugins.marriage.rules.status import RecordKind
 from plugins.marriage.tables import MaritalEvent, Registration
 
 
@@ -27,6 +28,24 @@ async def records_of(id_number: str) -> tuple[MaritalRecord, ...]:
         )
         for row in rows
     )
+
+
+async def records_of_many(*id_numbers: str) -> dict[str, tuple[MaritalRecord, ...]]:
+    """``records_of`` for several people in one query."""
+    rows = (
+        await MaritalEvent.select()
+        .where(MaritalEvent.id_number.is_in(list(id_numbers)))
+        .order_by(MaritalEvent.happened_on)
+        .order_by(MaritalEvent.id)
+    )
+    found: dict[str, list[MaritalRecord]] = {number: [] for number in id_numbers}
+    for row in rows:
+        found[row["id_number"]].append(
+            MaritalRecord(
+                row["kind"], row["happened_on"], row["spouse_id_number"], row["registration_id"]
+            )
+        )
+    return {number: tuple(records) for number, records in found.items()}
 
 
 async def lock_people(*id_numbers: str) -> None:
@@ -77,6 +96,35 @@ async def add_record(
     status = marital_status(await records_of(id_number))
     await set_marital_status(id_number, status)
     return status
+
+
+async def add_couple_records(
+    kind: RecordKind, on: dt.date, couple: list[tuple[Party, str]], registration_id: int
+) -> None:
+    """``add_record`` for both parties of a registration (``(party, name)`` each, the party
+    with the records the rules read inside this transaction): one insert, and the statuses
+    computed from the records already in hand rather than read again."""
+    (first, first_name), (second, second_name) = couple
+    pairs = ((first, second, second_name), (second, first, first_name))
+    await MaritalEvent.insert(
+        *(
+            MaritalEvent(
+                id_number=me.id_number,
+                kind=kind,
+                happened_on=on,
+                spouse_id_number=other.id_number,
+                spouse_name=other_name,
+                registration_id=registration_id,
+            )
+            for me, other, other_name in pairs
+        )
+    )
+    statuses: dict[str, list[str]] = {}
+    for me, other, _ in pairs:
+        new = MaritalRecord(kind, on, other.id_number, registration_id)
+        statuses.setdefault(marital_status((*me.marital_records, new)), []).append(me.id_number)
+    for status, numbers in statuses.items():
+        await Person.update({Person.marital_status: status}).where(Person.id_number.is_in(numbers))
 
 
 async def record_spouse_death(person_id: str, person_name: str, died_on: dt.date) -> str | None:

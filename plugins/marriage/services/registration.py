@@ -8,6 +8,7 @@ counter, and the marital records and statuses change together.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +18,13 @@ from core.clock import today as clock_today
 from core.db import write_transaction
 from core.errors import DomainError, Forbidden, NotFound
 from core.identity import mask_id_number
-from core.people.service import ensure_person, valid_division, valid_id_number
+from core.people.service import ensure_people_locked, valid_division, valid_id_number
 from plugins.marriage.certificates import issue_registration_certificate
-from plugins.marriage.rules import is_cross_province, registration_refusal
+from plugins.marriage.rules import Party, is_cross_province, registration_refusal
 from plugins.marriage.rules.eligibility import parties_concerned
 from plugins.marriage.services.booking import complete, normalize_code
 from plugins.marriage.services.offices import get_office
-from plugins.marriage.services.records import add_record, lock_people, party
+from plugins.marriage.services.records import add_couple_records, records_of_many
 from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import Appointment, Registration, Reissue
 
@@ -101,16 +102,20 @@ async def register_marriage(
     day = registered_on or await clock_today()
     a, b = clean_party(party_a, "party_a", day), clean_party(party_b, "party_b", day)
     async with write_transaction():
-        for p in (a, b):
-            await ensure_person(
-                p.id_number,
-                p.name,
+        # Both people found or created and locked in one statement, their records in one more.
+        people = await ensure_people_locked(
+            [(p.id_number, p.name, p.hukou_division, p.residence_permit_division) for p in (a, b)]
+        )
+        records = await records_of_many(a.id_number, b.id_number)
+        parties = [
+            Party(
+                id_number=p.id_number,
                 hukou_division=p.hukou_division,
                 residence_permit_division=p.residence_permit_division,
+                deceased_on=people[p.id_number].deceased_on,
+                marital_records=records[p.id_number],
             )
-        await lock_people(a.id_number, b.id_number)
-        parties = [
-            await party(p.id_number, p.hukou_division, p.residence_permit_division) for p in (a, b)
+            for p in (a, b)
         ]
         refusal = registration_refusal(parties[0], parties[1], office["division_code"], day)
         if refusal is not None:
@@ -126,16 +131,14 @@ async def register_marriage(
         if appointment_code:
             code = await _appointment_for(appointment_code, office_code, {a.id_number, b.id_number})
         cross = is_cross_province(office["division_code"], parties)
-        issued = await issue_registration_certificate(
-            "marriage", office, day, [(a.name, a.id_number), (b.name, b.id_number)]
-        )
         rows = await Registration.insert(
             Registration(
                 kind="marriage",
                 office_code=office_code,
                 registry_division=office["division_code"],
                 registered_on=day,
-                certificate_no=issued.number,
+                # numbered last (below): the counter's row is locked until COMMIT
+                certificate_no=f"~{uuid.uuid4().hex}",
                 party_a_id=a.id_number,
                 party_a_name=a.name,
                 party_a_hukou=a.hukou_division,
@@ -151,15 +154,24 @@ async def register_marriage(
             )
         ).returning(Registration.id)
         registration_id = rows[0]["id"]
-        await add_record(a.id_number, "married", day, b.id_number, b.name, registration_id)
-        await add_record(b.id_number, "married", day, a.id_number, a.name, registration_id)
+        await add_couple_records(
+            "married", day, [(parties[0], a.name), (parties[1], b.name)], registration_id
+        )
         if code:
             await complete(code)
+        issued = await issue_registration_certificate(
+            "marriage",
+            office,
+            day,
+            [(a.name, a.id_number), (b.name, b.id_number)],
+            number_into=("marriage_registration", "certificate_no", registration_id),
+            late=True,  # numbered with the audit head at COMMIT (PostgreSQL)
+        )
         await audit.record(
             "marriage.registration.created",
             entity="registration",
             entity_id=registration_id,
-            summary=(
+            summary=lambda: (
                 f"结婚登记 {issued.number}：{mask_id_number(a.id_number)} 与 "
                 f"{mask_id_number(b.id_number)}{'（跨省）' if cross else ''}"
             ),
