@@ -91,10 +91,10 @@ async def list_users(
 
 
 @patch("/admin/users/{account_id:int}", opt=ADMIN, tags=["admin"])
-async def switch_user(account_id: int, data: AccountSwitch) -> dict[str, Any]:
+async def switch_user(request: Request, account_id: int, data: AccountSwitch) -> dict[str, Any]:
     if not await Account.exists().where(Account.id == account_id):
         raise NotFound()
-    await set_active(account_id, data.active)
+    await set_active(account_id, data.active, by=request.scope["user"].id)
     return {"id": account_id, "active": data.active}
 
 

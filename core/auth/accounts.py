@@ -203,9 +203,17 @@ async def _issue(account_id: int, username: str, kind: TokenKind) -> tuple[str, 
     return raw, expires_at
 
 
-async def set_active(account_id: int, active: bool) -> None:
+async def set_active(account_id: int, active: bool, *, by: int | None = None) -> None:
+    """Switch an account on or off; ``by`` is the acting account, which may not switch itself
+    off (a bureau could lose its last administrator by one click)."""
     from core.auth.tokens import revoke_all_for
 
+    if not active and by == account_id:
+        raise DomainError(
+            "SELF_DEACTIVATION",
+            "不能停用自己的账号 / You cannot deactivate your own account",
+            status_code=409,
+        )
     async with write_transaction():
         await Account.update({Account.active: active}).where(Account.id == account_id)
         if not active:

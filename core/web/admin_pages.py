@@ -161,11 +161,12 @@ async def users_switch(request: Request, account_id: int) -> Response:
     activate = form.get("active") == "1"
     if not await Account.exists().where(Account.id == account_id):
         raise NotFound()
-    if not activate and request.scope["user"].id == account_id:
+    try:
+        await set_active(account_id, activate, by=request.scope["user"].id)
+    except DomainError:
         return redirect_after_form(
             request, "/admin/users", N_("You cannot deactivate your own account."), "bad"
         )
-    await set_active(account_id, activate)
     message = N_("The account is active.") if activate else N_("The account is deactivated.")
     return redirect_after_form(request, "/admin/users", message)
 

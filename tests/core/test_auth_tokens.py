@@ -186,3 +186,13 @@ async def test_citizens_are_refused_staff_routes(client, citizen, id_number):
     headers = await citizen(number)
     for path in ("/api/v1/admin/plugins", f"/api/v1/people/{number}", "/api/v1/stats/indicators"):
         assert_error(await client.get(path, headers=headers), 403, "FORBIDDEN")
+
+
+async def test_an_admin_cannot_deactivate_their_own_account(client, admin):
+    """Found by the schema fuzzer: one PATCH locked the only administrator out."""
+    me = (await client.get("/api/v1/me", headers=admin)).json()
+    users = (await client.get("/api/v1/admin/users", headers=admin)).json()["items"]
+    own_id = next(u["id"] for u in users if u["username"] == me["username"])
+    r = await client.patch(f"/api/v1/admin/users/{own_id}", json={"active": False}, headers=admin)
+    assert_error(r, 409, "SELF_DEACTIVATION")
+    assert (await client.get("/api/v1/me", headers=admin)).status_code == 200
