@@ -278,12 +278,33 @@ async def test_a_spouse_remarried_since_is_left_to_a_clerk(world):
         first,
         "2026-04-15",
     )
-    page = await w.client.get("/marriage/workbench/tasks", headers=w.clerk)
-    assert page.status_code == 200 and "钱二" in page.text
-    closed = await w.ok(
-        "POST", f"{MAR}/tasks/{task['id']}/close", json={"note": "已告知当事人并报上级处理"}
+    # The clerk closes it from the workbench page (a browser session with its CSRF token).
+    from core.auth.middleware import SESSION_COOKIE
+    from core.auth.tokens import csrf_token_for, issue_token
+    from core.tables import Account
+
+    account = Account(
+        username="page-clerk", password_hash="x", kind="staff", roles=["clerk"], office_code="JH01"
     )
-    assert closed["status"] == "closed" and closed["closed_on"] == "2026-04-15"
+    await account.save()
+    raw, _ = await issue_token(account.id, "session")
+    w.client.cookies.set(SESSION_COOKIE, raw)
+    page = await w.client.get("/marriage/workbench/tasks")
+    assert page.status_code == 200 and "钱二" in page.text and "误登记" in page.text
+    r = await w.client.post(
+        f"/marriage/workbench/tasks/{task['id']}/close",
+        data={"_csrf": csrf_token_for(raw), "note": "已告知当事人并报上级处理"},
+    )
+    assert r.status_code == 303
+    w.client.cookies.clear()
+    closed = await w.ok("GET", f"{MAR}/tasks", params={"status": "closed"})
+    [done] = closed["items"]
+    assert (done["status"], done["closed_on"], done["closed_by"]) == (
+        "closed",
+        "2026-04-15",
+        "page-clerk",
+    )
+    assert done["close_note"] == "已告知当事人并报上级处理"
     assert (await w.ok("GET", f"{MAR}/tasks"))["total"] == 0
     r = await w.client.post(f"{MAR}/tasks/{task['id']}/close", json={}, headers=w.clerk)
     assert r.status_code == 409 and r.json()["code"] == "TASK_CLOSED"
