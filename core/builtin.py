@@ -43,6 +43,11 @@ def minzheng_permissions() -> list[Permission]:
         ),
         Permission("core.search", "Global search / 全局搜索", ("admin", "clerk", "reviewer")),
         Permission(
+            "core.account",
+            "A citizen's own account: verification, phone / 公众本人账号与身份核验",
+            ("citizen",),
+        ),
+        Permission(
             "core.citizens.verify",
             "Verify a citizen's identity card at the window / 窗口核验公众身份",
             ("clerk",),
@@ -87,6 +92,14 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
 def minzheng_menu_items(user: object) -> list[MenuItem]:
     return [
         MenuItem("首页", "Home", "/", 0),
+        MenuItem("我的账号", "My account", "/account", 5, "core.account"),
+        MenuItem(
+            "核验公众身份",
+            "Verify a citizen's identity",
+            "/citizens/verify",
+            800,
+            "core.citizens.verify",
+        ),
         MenuItem("规划指标", "Indicators", "/admin/dashboard", 900, "core.stats.read"),
         MenuItem("系统管理", "Administration", "/admin", 950, "core.admin"),
     ]

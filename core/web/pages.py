@@ -22,7 +22,7 @@ from core.auth.ratelimit import enforce_address
 from core.auth.tokens import revoke_token
 from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
-from core.web import admin_pages
+from core.web import account_pages, admin_pages
 from core.web.flash import set_flash
 from core.web.forms import FORM_LEVEL, N_, field_errors, id_number_problem, read_form, safe_next
 from core.web.rendering import base_context, render_page, render_template, request_language
@@ -41,6 +41,11 @@ SIGNUP_ERRORS = {
     ),
     "INVALID_NAME": ("name", N_("Enter your name as it is on your identity card.")),
     "WEAK_PASSWORD": ("password", N_("Choose a password of at least 8 characters.")),
+    "IDENTITY_MISMATCH": (
+        FORM_LEVEL,
+        N_("The identity number and the name do not match our records. Check both."),
+    ),
+    "INVALID_PHONE": ("phone", N_("Enter an 11-digit mobile number, such as 13800000000.")),
 }
 LOGIN_ERRORS = {
     "INVALID_CREDENTIALS": (FORM_LEVEL, N_("Wrong username or password.")),
@@ -154,8 +159,13 @@ async def signup_submit(request: Request) -> Response:
             problems = field_errors(exc, SIGNUP_ERRORS, lang)
             status = exc.status_code if exc.status_code in (409, 422, 429) else 400
         else:
-            response = _start_session(request, target, raw, expires_at)
-            return set_flash(response, _("Welcome! Your account is ready."))
+            # Next: the code sent to the phone, on the account page (unless going somewhere).
+            response = _start_session(
+                request, target if target != "/" else "/account", raw, expires_at
+            )
+            return set_flash(
+                response, _("Your account is created. Enter the code we sent to your phone.")
+            )
     kept = {"id_number": id_number, "name": name, "phone": phone}
     return await render_page(
         request,
@@ -237,4 +247,5 @@ ROUTES = [
     signup_submit,
     logout_submit,
     *admin_pages.ROUTES,
+    *account_pages.ROUTES,
 ]

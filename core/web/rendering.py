@@ -181,6 +181,7 @@ def base_context(
         "flashes": read_flash(request),
         "today": today,
         "session_unknown": False,
+        "oidc_enabled": request.app.state.settings.oidc_enabled,
     }
 
 

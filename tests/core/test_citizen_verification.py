@@ -263,6 +263,9 @@ ACCOUNT_ONLY = {
     ("GET", "/api/v1/me"),
     ("POST", "/api/v1/citizens/confirm-phone"),
     ("POST", "/api/v1/citizens/phone-code"),
+    ("GET", "/account"),
+    ("POST", "/account/phone"),
+    ("POST", "/account/phone/resend"),
     # Booking, cancelling and reading one's own appointments (API.md: an account is enough).
     ("POST", "/api/v1/marriage/appointments"),
     ("GET", "/api/v1/marriage/appointments"),

@@ -150,8 +150,9 @@ async def test_citizen_signs_up_and_is_signed_in(client, id_number):
         headers=HTML,
     )
     assert r.status_code == 303, r.text
-    home = await client.get("/", headers=HTML)
-    assert "陈晓燕" in home.text and "欢迎！您的账号已创建。" in home.text
+    assert r.headers["location"] == "/account"  # next: the code sent to the phone
+    home = await client.get("/account", headers=HTML)
+    assert "陈晓燕" in home.text and "您的账号已创建。请输入发送到您手机的验证码。" in home.text
     account = await Account.select().where(Account.username == number).first()
     assert account["kind"] == "citizen" and account["phone"] == "13912345678"
     assert await AuditEvent.exists().where(AuditEvent.action == "core.citizen.registered")
