@@ -112,6 +112,12 @@ async def _deliver(today: dt.date) -> str:
     return f"sent {sent}, failed {failed}"
 
 
+async def _keep_calendar_promises(today: dt.date) -> str:
+    from core.calendar_store import keep_promises
+
+    return await keep_promises(today)
+
+
 async def _purge_rate_events(today: dt.date) -> str:
     from core.auth.ratelimit import purge_old_events
 
@@ -130,6 +136,7 @@ def minzheng_scheduled_jobs() -> list[ScheduledJob]:
         ScheduledJob("core.purge_idempotency_keys", 3600, _purge_idempotency_keys),
         ScheduledJob("core.deliver_notifications", 30, _deliver),
         ScheduledJob("core.purge_rate_events", 3600, _purge_rate_events),
+        ScheduledJob("core.calendar_promises", 6 * 3600, _keep_calendar_promises),
     ]
 
 

@@ -180,6 +180,23 @@ async def preview_year(year: int, entered: YearCalendar) -> list[CalendarMove]:
     )
 
 
+async def keep_promises(today: dt.date) -> str:
+    """Scheduled job: recompute every date already told against the calendar as it stands
+    (this year and next), moving only later. Keeps the promise of dates computed before a year
+    was known (an upgrade from the Monday–Friday fallback put cooling-off ends on 元旦 2027) and
+    is a no-op when everything is consistent."""
+    from core.plugins import get_host
+
+    calendar = await load_calendar()
+    moves: list[CalendarMove] = []
+    async with write_transaction():
+        for year in (today.year, today.year + 1):
+            moves += await get_host().calendar_changed(
+                year=year, before=calendar, after=calendar, today=today, apply=True
+            )
+    return f"{len(moves)} date(s) moved"
+
+
 async def enter_year(year: int, entered: YearCalendar, actor: str) -> list[CalendarMove]:
     """Store ``entered`` as ``year``'s official schedule and keep every promise (see module)."""
     from core.plugins import get_host

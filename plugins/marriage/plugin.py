@@ -36,11 +36,11 @@ SLUG = PLUGIN_META.name
 
 @hookimpl
 async def minzheng_calendar_changed(
-    year: int, after: WorkCalendar, today: dt.date, apply: bool
+    year: int, before: WorkCalendar, after: WorkCalendar, today: dt.date, apply: bool
 ) -> list[CalendarMove]:
     from plugins.marriage.services.calendar_moves import calendar_changed
 
-    return await calendar_changed(year, after, today, apply)
+    return await calendar_changed(year, before, after, today, apply)
 
 
 @hookimpl

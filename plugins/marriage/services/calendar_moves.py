@@ -97,16 +97,16 @@ async def divorce_moves(after: WorkCalendar, today: dt.date, apply: bool) -> lis
             entity="divorce_application",
             entity_id=row["id"],
             summary=(
-                f"放假安排变更：冷静期届满日 {told.cooling_off_ends} → {new.cooling_off_ends}，"
+                f"节假日安排调整：冷静期届满日 {told.cooling_off_ends} → {new.cooling_off_ends}，"
                 f"办理期限 {told.register_by} → {new.register_by}"
             ),
         )
         body = (
-            f"因国务院公布的放假安排，您的离婚登记申请（{row['marriage_certificate_no']}）："
+            f"因节假日安排调整，您的离婚登记申请（{row['marriage_certificate_no']}）："
             f"离婚冷静期届满日为 {new.cooling_off_ends:%Y年%m月%d日}，"
             f"请于 {new.cooling_off_ends + dt.timedelta(days=1):%Y年%m月%d日} 至 "
             f"{new.register_by:%Y年%m月%d日} 期间双方共同到场办理。"
-            f" / Under the official holiday schedule your cooling-off ends "
+            f" / Under the holiday calendar your cooling-off ends "
             f"{new.cooling_off_ends}; register by {new.register_by}."
         )
         for spouse in (row["spouse_a_id"], row["spouse_b_id"]):
@@ -175,28 +175,28 @@ async def appointment_moves(
             entity="appointment",
             entity_id=row["code"],
             summary=(
-                f"放假安排变更：{row['day']} 不办公，取消预约 {row['office_code']} "
+                f"节假日安排调整：{row['day']} 不办公，取消预约 {row['office_code']} "
                 f"{row['start_time']}，优先改约至 {rebook_until}"
             ),
         )
         await tell(
             row["booker_id_number"],
             "预约已取消，可优先改约 / appointment cancelled, priority rebooking",
-            f"因国务院公布的放假安排，{row['day']:%Y年%m月%d日}登记处不办公，"
+            f"因节假日安排调整，{row['day']:%Y年%m月%d日}登记处不办公，"
             f"您的预约（{row['code']}）已取消。{rebook_until:%Y年%m月%d日}前您可优先改约"
             f"任一开放日期，即使该时段已约满。 / The office is closed on {row['day']} under "
-            f"the official holiday schedule: appointment {row['code']} is cancelled. Until "
+            f"the holiday calendar: appointment {row['code']} is cancelled. Until "
             f"{rebook_until} you may rebook any open slot, even a full one.",
         )
     return moves
 
 
 async def calendar_changed(
-    year: int, after: WorkCalendar, today: dt.date, apply: bool
+    year: int, before: WorkCalendar, after: WorkCalendar, today: dt.date, apply: bool
 ) -> list[CalendarMove]:
     moves = await divorce_moves(after, today, apply)
     moves += await appointment_moves(year, after, today, apply)
-    if apply:
+    if apply and (moves or before.year(year) != after.year(year)):
         await _republish_slots()
     return moves
 

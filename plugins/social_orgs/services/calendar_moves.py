@@ -41,15 +41,15 @@ async def calendar_changed(after: WorkCalendar, today: dt.date, apply: bool) -> 
             "social_orgs.evaluation.notice_moved",
             entity="social_org_evaluation",
             entity_id=row["id"],
-            summary=f"放假安排变更：{name} {row['year']}年度评估公示截止日 {told} → {new}",
+            summary=f"节假日安排调整：{name} {row['year']}年度评估公示截止日 {told} → {new}",
         )
         if org is not None:
             recipient, channel = org_recipient(org)
             await notifications.enqueue(
                 recipient,
                 "评估公示期调整 / public notice extended",
-                f"因国务院公布的放假安排，贵组织{row['year']}年度评估结果公示期截止日调整为"
-                f"{new:%Y年%m月%d日}（原为{told:%Y年%m月%d日}）。 / Under the official holiday "
+                f"因节假日安排调整，贵组织{row['year']}年度评估结果公示期截止日调整为"
+                f"{new:%Y年%m月%d日}（原为{told:%Y年%m月%d日}）。 / Under the holiday calendar "
                 f"schedule the public notice of your {row['year']} evaluation now ends {new}.",
                 channel=channel,
                 plugin=PLUGIN,

@@ -162,3 +162,31 @@ async def test_hook_calendar_changed_never_moves_a_date_earlier(client):
         await client.get(f"{API}/divorce-applications/{application['id']}", headers=desk.clerk)
     ).json()
     assert current["cooling_off_ends"] == "2027-01-04" and current["register_by"] == "2027-02-03"
+
+
+async def test_the_daily_job_moves_a_date_told_before_the_year_was_known(client):
+    """Before issue 11 the fallback was Monday–Friday: an application accepted 2026-12-02 was
+    told 2027-01-01 (元旦). The promise job moves it to the next working day, and only later."""
+    from core.jobs import run_job
+    from core.plugins import get_host
+    from core.tables import Notification
+    from plugins.marriage.tables import DivorceApplication
+
+    desk = await open_desk(client, today=D(2026, 5, 6))
+    _, woman, number = await _married(client, desk)
+    await set_today(client, desk.admin, D(2026, 12, 2))
+    application = await _apply(client, desk.clerk, number)
+    await DivorceApplication.update(
+        {
+            DivorceApplication.cooling_off_ends: D(2027, 1, 1),
+            DivorceApplication.register_by: D(2027, 2, 1),
+        }
+    ).where(DivorceApplication.id == application["id"])
+    job = get_host().jobs["core.calendar_promises"]
+    assert await run_job(job, force=True) == "2 date(s) moved"
+    url = f"{API}/divorce-applications/{application['id']}"
+    current = (await client.get(url, headers=desk.clerk)).json()
+    assert (current["cooling_off_ends"], current["register_by"]) == ("2027-01-04", "2027-02-03")
+    told = await Notification.select().where(Notification.recipient == woman)
+    assert any("2027年01月04日" in m["body"] for m in told)
+    assert await run_job(job, force=True) == "0 date(s) moved"  # nothing twice
