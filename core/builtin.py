@@ -84,6 +84,7 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
         "core.clock.reset": "重置测试时钟",
         "core.backup.restored": "恢复备份",
         "core.calendar.entered": "录入放假安排",
+        "core.plan.target_set": "设置规划目标",
     }
     return [AuditEventType(name, label) for name, label in names.items()]
 
@@ -167,7 +168,7 @@ def minzheng_route_handlers() -> PluginRoutes:
         testing,
         verify,
     )
-    from core.web import calendar_pages, dashboard, pages
+    from core.web import calendar_pages, dashboard, pages, plan_page
     from core.web import search as search_pages
 
     api = [*auth.ROUTES, *admin.ROUTES, *people.ROUTES, *stats.ROUTES, *search.ROUTES]
@@ -176,6 +177,7 @@ def minzheng_route_handlers() -> PluginRoutes:
     api += testing.ROUTES  # marked test_only: create_app drops them unless MINZHENG_ENV=test
     public = [*verify.PUBLIC_ROUTES, *pages.ROUTES, *dashboard.ROUTES, *search_pages.ROUTES]
     public += calendar_pages.ROUTES
+    public += plan_page.ROUTES
     return PluginRoutes(api=api, pages=[], public=public)
 
 

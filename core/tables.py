@@ -9,6 +9,7 @@ from piccolo.columns import (
     BigInt,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     Text,
@@ -223,3 +224,19 @@ class IdempotencyRecord(Table, tablename="idempotency_key"):
 
 
 CORE_TABLES.append(IdempotencyRecord)
+
+
+class PlanTarget(Table, tablename="plan_target"):
+    """A target of a plan period entered by the administrator (core.plan): the 15th plan's
+    (2026–2030) value, unit and direction for one indicator."""
+
+    plan = Varchar(length=8)
+    indicator_key = Varchar(length=100)
+    target = DoublePrecision(null=True, default=None)
+    unit = Varchar(length=20, default="")
+    comparison = Varchar(length=4, default=">=")
+    entered_by = Varchar(length=64, default="")
+    entered_at = Timestamptz(default=TimestamptzNow())
+
+
+CORE_TABLES.append(PlanTarget)

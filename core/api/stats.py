@@ -1,7 +1,9 @@
 """The plan's indicator table, gathered from every enabled plugin.
 
-A row: ``key``, ``name`` (Chinese) and ``name_en``, ``unit``, ``value``, ``target`` (the plan's
-2025 target where it sets one), ``comparison`` (``>=``, ``<=`` or ``none``), ``met`` (None
+A row: ``plan`` (``14th`` or ``15th``, the plan period the year is measured against, with
+``plan_years`` [first, last]), ``key``, ``name`` (Chinese) and ``name_en``, ``unit``, ``value``,
+``target`` (that plan's target where it sets one: the services' 2025 targets for the 14th, the
+administrator's entries for the 15th), ``comparison`` (``>=``, ``<=`` or ``none``), ``met`` (None
 without a target or a value), and the service's ``definition`` and chart ``series``.
 """
 
@@ -14,10 +16,13 @@ from litestar.params import Parameter
 
 from core.clock import today
 from core.errors import DomainError
+from core.plan import PlanPeriod, plan_indicators
 
 
-def indicator_row(indicator: Any) -> dict[str, Any]:
+def indicator_row(indicator: Any, period: PlanPeriod | None = None) -> dict[str, Any]:
     return {
+        "plan": period.key if period else None,
+        "plan_years": [period.first_year, period.last_year] if period else None,
         "key": indicator.key,
         "name": indicator.name,
         "name_en": indicator.name_en,
@@ -40,8 +45,8 @@ async def indicators(
         year = (await today()).year
     if not 2000 <= year <= 2100:
         raise DomainError("BAD_REQUEST", "year out of range", status_code=400)
-    rows = await request.app.state.host.indicators(year)
-    return [indicator_row(i) for i in rows]
+    period, rows = await plan_indicators(request.app.state.host, year)
+    return [indicator_row(i, period) for i in rows]
 
 
 ROUTES = [indicators]

@@ -22,6 +22,7 @@ from core import clock
 from core.contributions import Indicator, PluginMeta
 from core.exports import append_xlsx_row, csv_bytes
 from core.i18n import bilingual, gettext_for, text_in
+from core.plan import FOURTEENTH, period_of, plan_indicators
 from core.web.charts import format_value
 from core.web.forms import N_
 from core.web.rendering import render_page, request_language
@@ -162,7 +163,8 @@ def sections(
 
 
 def plan_years(current: int, shown: int) -> list[int]:
-    """The plan's years, up to this year, and the year shown if it lies outside them."""
+    """The plans' years from the 14th plan's first, up to this year, and the year shown if it
+    lies outside them."""
     return sorted({*range(PLAN_FIRST_YEAR, max(current, PLAN_LAST_YEAR) + 1), shown})
 
 
@@ -224,13 +226,62 @@ def indicators_xlsx(rows: Sequence[Row], lang: str, year: int) -> bytes:
 async def _rows(request: Request) -> tuple[int, int, list[Indicator], str]:
     current = (await clock.today()).year
     year = requested_year(request.query_params.get("year"), current)
-    indicators = await request.app.state.host.indicators(year)
+    _period, indicators = await plan_indicators(request.app.state.host, year)
     return year, current, indicators, request_language(request)
+
+
+@dataclass(frozen=True)
+class HistoryCell:
+    text: str
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    key: str
+    name: str
+    cells: list[HistoryCell]
+
+
+@dataclass(frozen=True)
+class History:
+    """Year by year, across plan periods: each year measured against its own plan."""
+
+    years: list[int]
+    periods: list[tuple[str, int]]  # (label, number of years) for the header row
+    rows: list[HistoryRow]
+
+
+async def history(host: Any, years: Sequence[int], lang: str) -> History:
+    by_year = {year: await plan_indicators(host, year) for year in years}
+    keys: dict[str, str] = {}
+    for _, indicators in by_year.values():
+        for i in indicators:
+            keys.setdefault(i.key, i.name if lang == "zh" else i.name_en)
+    rows = []
+    for key, name in keys.items():
+        cells = []
+        for year in years:
+            found = next((i for i in by_year[year][1] if i.key == key), None)
+            unit = unit_in(found.unit, lang) if found else ""
+            text = with_unit(found.value, unit) if found else "—"
+            cells.append(HistoryCell(text, found.met if found else None))
+        rows.append(HistoryRow(key, name, cells))
+    periods: list[tuple[str, int]] = []
+    for year in years:
+        period = by_year[year][0]
+        label = period.label_in(lang) if period else "—"
+        if periods and periods[-1][0] == label:
+            periods[-1] = (label, periods[-1][1] + 1)
+        else:
+            periods.append((label, 1))
+    return History(list(years), periods, rows)
 
 
 @get("/admin/dashboard", opt=STATS, include_in_schema=False)
 async def dashboard_page(request: Request) -> Response:
     year, current, indicators, lang = await _rows(request)
+    period = period_of(year)
     rows = [table_row(i, lang) for i in indicators]
     targeted = [r for r in rows if r.met is not None]
     metas = request.app.state.host.metas
@@ -246,6 +297,11 @@ async def dashboard_page(request: Request) -> Response:
             "targeted_count": len(targeted),
             "sections": sections(indicators, metas, lang),
             "service_titles": {m.name: m.title_in(lang) for m in metas},
+            "period": period,
+            "plan_label": period.label_in(lang) if period else "",
+            "history": await history(
+                request.app.state.host, list(range(FOURTEENTH.first_year, current + 1)), lang
+            ),
         },
     )
 

@@ -71,16 +71,27 @@ async def test_every_enabled_service_contributes_rows_of_the_plans_shape(client,
 
 
 async def test_targets_are_the_plans_2025_targets(client, reviewer):
-    rows = await indicators(client, reviewer)
+    rows = await indicators(client, reviewer, year=2025)
     targets = {key: row["target"] for key, row in rows.items() if row["target"] is not None}
     assert targets == PLAN_TARGETS
     assert "跨省通办" in rows["marriage.cross_province_availability"]["name"]
+    assert {(row["plan"], tuple(row["plan_years"])) for row in rows.values()} == {
+        ("14th", (2021, 2025))
+    }
+    # 2026 belongs to the 15th plan: never measured against the 14th plan's 2025 targets
+    later = await indicators(client, reviewer, year=2026)
+    assert {row["plan"] for row in later.values()} == {"15th"}
+    assert all(row["target"] is None and row["met"] is None for row in later.values())
 
 
 async def test_met_follows_the_records(client, staff, reviewer, env_var):
     """Organizations per 10,000 residents against the floor of 6.5, with a small population so
     that a few registrations cross it."""
+    from core.plan import FIFTEENTH, PlanTargetEntry, set_targets
+
     env_var("MINZHENG_POPULATION", "10000")
+    entry = PlanTargetEntry("social_orgs.per_10k_residents", 6.5, "个/万人", ">=")
+    await set_targets(FIFTEENTH, [entry], "admin-test")
     clerk = await staff("clerk", office_code="JH01")
     await register_orgs(client, clerk, 6)
     row = (await indicators(client, reviewer))["social_orgs.per_10k_residents"]
@@ -132,7 +143,7 @@ async def test_subsidy_coverage_over_time_follows_the_payroll(
 
     rows = await indicators(client, reviewer)
     for key in ("disability.living_coverage", "disability.nursing_coverage"):
-        assert rows[key]["value"] == 50.0 and rows[key]["met"] is False
+        assert rows[key]["value"] == 50.0 and rows[key]["met"] is None  # no 15th-plan target
         series = rows[key]["series"]
         assert [point for point in series if point[1] is not None] == [["2026-03", 50.0]]
         assert all(value is None for _, value in series[:-1])  # no data is not 0 % (issue 14)

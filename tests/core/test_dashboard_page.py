@@ -23,7 +23,7 @@ async def reviewer(staff) -> dict:
     return await staff("reviewer")
 
 
-async def api_rows(client, headers: dict, year: int = 2026) -> list[dict]:
+async def api_rows(client, headers: dict, year: int = 2025) -> list[dict]:
     r = await client.get(f"/api/v1/stats/indicators?year={year}", headers=headers)
     assert r.status_code == 200
     return r.json()
@@ -31,7 +31,7 @@ async def api_rows(client, headers: dict, year: int = 2026) -> list[dict]:
 
 async def test_the_table_shows_every_indicator_with_its_verdict(client, reviewer):
     rows = await api_rows(client, reviewer)
-    html = (await client.get(f"{PAGE}?year=2026", headers=reviewer)).text
+    html = (await client.get(f"{PAGE}?year=2025", headers=reviewer)).text
     for row in rows:
         assert f'data-key="{row["key"]}"' in html
         assert row["name"] in html
@@ -44,7 +44,7 @@ async def test_the_table_shows_every_indicator_with_its_verdict(client, reviewer
 
 async def test_every_series_is_drawn_as_an_accessible_svg_chart(client, reviewer):
     rows = [row for row in await api_rows(client, reviewer) if row["series"]]
-    html = (await client.get(f"{PAGE}?year=2026", headers=reviewer)).text
+    html = (await client.get(f"{PAGE}?year=2025", headers=reviewer)).text
     drawn = [row for row in rows if any(value is not None for _, value in row["series"])]
     assert html.count('<svg class="chart-svg"') == len(drawn)  # a rate with no data: no line
     for row in rows:
@@ -54,7 +54,7 @@ async def test_every_series_is_drawn_as_an_accessible_svg_chart(client, reviewer
 
 
 async def test_the_english_page_speaks_english(client, reviewer):
-    html = (await client.get(f"{PAGE}?year=2026&lang=en", headers=reviewer)).text
+    html = (await client.get(f"{PAGE}?year=2025&lang=en", headers=reviewer)).text
     assert "Plan indicators" in html and "Social organizations per 10,000 residents" in html
     assert "≥ 6.5 per 10,000 residents" in html and "Jan" in html
     assert "每万人拥有社会组织数" not in html
@@ -72,10 +72,10 @@ async def test_a_switched_off_service_leaves_the_page(client, staff, reviewer):
 
 async def test_the_csv_export_is_the_table_in_excel_readable_utf8(client, reviewer):
     rows = await api_rows(client, reviewer)
-    r = await client.get(f"{PAGE}/indicators.csv?year=2026", headers=reviewer)
+    r = await client.get(f"{PAGE}/indicators.csv?year=2025", headers=reviewer)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("text/csv")
-    assert 'filename="indicators-2026.csv"' in r.headers["content-disposition"]
+    assert 'filename="indicators-2025.csv"' in r.headers["content-disposition"]
     assert r.content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for Chinese
     lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert lines[0][:6] == ["指标代码", "指标", "单位", "数值", "目标值", "已达标"]
@@ -91,7 +91,7 @@ async def test_the_csv_export_is_the_table_in_excel_readable_utf8(client, review
 
 async def test_the_xlsx_export_holds_the_same_numbers(client, reviewer):
     rows = await api_rows(client, reviewer)
-    r = await client.get(f"{PAGE}/indicators.xlsx?year=2026&lang=en", headers=reviewer)
+    r = await client.get(f"{PAGE}/indicators.xlsx?year=2025&lang=en", headers=reviewer)
     assert r.status_code == 200
     assert r.headers["content-type"].startswith("application/vnd.openxmlformats")
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).active
