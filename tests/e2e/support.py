@@ -73,6 +73,23 @@ class Bureau:
         )
         return await self.token(number)
 
+    async def verify_at_window(self, clerk: str, number: str, phone: str = "13800000000") -> None:
+        """A clerk saw the citizen's identity card (verification ``identity``, needed for records
+        about the person); the citizen activates the account with PASSWORD."""
+        body = await self.call(
+            "POST",
+            f"/api/v1/citizens/{number}/verify-identity",
+            await self.token(clerk),
+            json={"phone": phone},
+        )
+        await self.call(
+            "POST",
+            "/api/v1/citizens/activate",
+            {},
+            json={"id_number": number, "activation_code": body["activation_code"],
+                  "password": PASSWORD},
+        )  # fmt: skip
+
     async def registry(self, code: str) -> None:
         """A marriage registry in Jianghai with two half-hour slots a working day."""
         await self.call(

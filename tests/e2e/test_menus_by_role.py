@@ -15,13 +15,14 @@ from tests.e2e.support import PASSWORD, bureau, id_number, org_code, unique
 pytestmark = pytest.mark.browser
 
 EXPECTED = {
-    "citizen": {"/marriage/book", "/marriage/my", "/disability/apply", "/orgs/"},
+    "citizen": {"/account", "/marriage/book", "/marriage/my", "/disability/apply", "/orgs/"},
     "org": {"/orgs/portal"},
     "clerk": {
         "/marriage/workbench",
         "/funeral/intake",
         "/disability/applications",
         "/orgs/registry",
+        "/citizens/verify",
     },
     "reviewer": {
         "/admin/dashboard",
@@ -43,6 +44,8 @@ async def _accounts(admin, seq: int) -> dict[str, str]:
         await admin.staff(username, role, office if role == "clerk" else None)
     citizen = id_number(dt.date(1980, 1, 1), True, seq, division="440703")
     await admin.citizen(citizen, "梁建新")
+    # Verified at a window: the citizen's menu also leads to records about the person.
+    await admin.verify_at_window(names["clerk"], citizen)
     code = org_code(500 + seq)
     await admin.call(
         "POST",
