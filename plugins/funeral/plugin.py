@@ -37,9 +37,9 @@ def minzheng_piccolo_apps() -> list[str]:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    from plugins.funeral import controllers, pages
+    from plugins.funeral import api, pages
 
-    return PluginRoutes(api=controllers.ROUTES, pages=pages.ROUTES)
+    return PluginRoutes(api=api.ROUTES, pages=pages.ROUTES)
 
 
 @hookimpl

@@ -178,7 +178,7 @@ def minzheng_menu_items(user: CurrentUser | None) -> list[MenuItem]:
 
 @hookimpl
 async def minzheng_indicators(year: int) -> list[Indicator]:
-    from plugins.social_orgs.services.stats import indicators
+    from plugins.social_orgs.services.indicators import indicators
 
     return await indicators(year)
 

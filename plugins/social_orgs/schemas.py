@@ -21,7 +21,7 @@ class OrganizationIn(msgspec.Struct):
     legal_representative_id_number: str | None = None
 
 
-class LegalRepresentativeChange(msgspec.Struct):
+class LegalRepresentativeIn(msgspec.Struct):
     """变更登记 of the legal representative (clerk)."""
 
     legal_representative: str

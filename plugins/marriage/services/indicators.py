@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from typing import Any
 
 from core.clock import today as clock_today
 from core.contributions import Indicator
 from plugins.marriage.rules import cross_province_share, may_register_at
+from plugins.marriage.rules.indicators import monthly, monthly_share
 from plugins.marriage.tables import Appointment, Office, Registration
 
 OUT_OF_PROVINCE_HUKOU = "110105"  # a couple whose hukou is in another province (Beijing)
@@ -20,21 +20,6 @@ class _Couple:
     def __init__(self, permit: str) -> None:
         self.hukou_division = OUT_OF_PROVINCE_HUKOU
         self.residence_permit_division = permit
-
-
-def monthly(days: list[dt.date], year: int) -> list[tuple[str, float]]:
-    counts = Counter(f"{day:%Y-%m}" for day in days)
-    return [(f"{year}-{month:02d}", counts.get(f"{year}-{month:02d}", 0)) for month in range(1, 13)]
-
-
-def monthly_share(
-    part: list[dt.date], whole: list[dt.date], year: int
-) -> list[tuple[str, float | None]]:
-    """``part`` as a percentage of ``whole`` per month; ``None`` for a month without any (the
-    chart leaves a gap there rather than plotting 0 %)."""
-    totals = dict(monthly(whole, year))
-    counts = dict(monthly(part, year))
-    return [(m, round(100 * counts[m] / n, 1) if n else None) for m, n in totals.items()]
 
 
 async def _registrations(kind: str, year: int) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from litestar import get, post, put
 from litestar.params import Parameter
 
 from core.pagination import page_params
-from plugins.social_orgs.schemas import LegalRepresentativeChange, OrgAccountIn, OrganizationIn
+from plugins.social_orgs.schemas import LegalRepresentativeIn, OrgAccountIn, OrganizationIn
 from plugins.social_orgs.services import registry, tasks
 
 TAGS = ["social organizations"]
@@ -69,7 +69,7 @@ async def create_account(uscc: str, data: OrgAccountIn) -> dict[str, Any]:
     tags=TAGS,
     summary="Record a change of legal representative",
 )
-async def change_legal_representative(uscc: str, data: LegalRepresentativeChange) -> dict[str, Any]:
+async def change_legal_representative(uscc: str, data: LegalRepresentativeIn) -> dict[str, Any]:
     """变更登记: → 200 the public profile with ``open_tasks``; open ``legal_representative_change``
     tasks of the organization close. 422 ``INVALID_LEGAL_REPRESENTATIVE``, ``INVALID_ID_NUMBER``,
     ``DECEASED``, ``ORG_DEREGISTERED``; 404 for an unknown code."""
