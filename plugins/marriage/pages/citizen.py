@@ -11,6 +11,7 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.auth.middleware import client_ip
+from core.calendar_store import load_calendar
 from core.clock import now_local
 from core.clock import today as clock_today
 from core.errors import DomainError, NotFound
@@ -75,7 +76,13 @@ async def choose_day(request: Request, code: str) -> Response:
     for slot in slots:
         remaining[slot["date"]] += slot["remaining"]
     days = [{"date": day, "remaining": left} for day, left in sorted(remaining.items())]
-    return await render_page(request, "marriage/book_days.html", context(office=office, days=days))
+    calendar = await load_calendar()
+    provisional = sorted({d["date"].year for d in days if calendar.is_provisional(d["date"].year)})
+    return await render_page(
+        request,
+        "marriage/book_days.html",
+        context(office=office, days=days, provisional_years=provisional),
+    )
 
 
 @get("/book/{code:str}/{day:date}", opt=BOOK, include_in_schema=False)

@@ -86,6 +86,9 @@ async def test_hook_calendar_changed_moves_dates_later_and_cancels_closed_days(c
     r = await book(client, booker, slot["id"], partner_id)
     assert r.status_code == 201, r.text
     code = r.json()["code"]
+    days_page = {**booker, "accept": "text/html"}
+    html = (await client.get("/marriage/book/JH01", headers=days_page)).text
+    assert "2027年放假安排尚未公布" in html  # the citizen is told the date may still close
 
     # The preview shows what will move and changes nothing.
     r = await client.post(
@@ -124,6 +127,8 @@ async def test_hook_calendar_changed_moves_dates_later_and_cancels_closed_days(c
     assert any(code in m["body"] and "优先改约" in m["body"] for m in told)
     assert await slots_on(client, D(2027, 1, 4)) == []
     assert await slots_on(client, D(2027, 1, 9))  # the adjusted Saturday opened
+    html = (await client.get("/marriage/book/JH01", headers=days_page)).text
+    assert "放假安排尚未公布" not in html
 
     # Priority rebooking: even a full slot takes them.
     full = (await slots_on(client, D(2027, 1, 5)))[0]
