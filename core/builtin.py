@@ -131,9 +131,18 @@ async def _purge_idempotency_keys(today: dt.date) -> str:
     return f"purged {await purge_expired()}"
 
 
+async def _anchor_audit_chain(today: dt.date) -> str:
+    from core.audit.anchors import ANCHOR_FILE, anchor
+    from core.settings import get_settings
+
+    entry = await anchor(get_settings().data_dir / ANCHOR_FILE)
+    return f"anchored seq {entry['seq']}"
+
+
 @hookimpl
 def minzheng_scheduled_jobs() -> list[ScheduledJob]:
     return [
+        ScheduledJob("core.anchor_audit_chain", 86400, _anchor_audit_chain),
         ScheduledJob("core.purge_idempotency_keys", 3600, _purge_idempotency_keys),
         ScheduledJob("core.deliver_notifications", 30, _deliver),
         ScheduledJob("core.purge_rate_events", 3600, _purge_rate_events),

@@ -139,18 +139,39 @@ async def cmd_roster(args: argparse.Namespace) -> int:
 
 async def cmd_audit(args: argparse.Namespace) -> int:
     from core.audit import verify_chain
+    from core.audit.anchors import anchor, check_anchors
 
+    if args.action == "anchor":
+        if not args.file:
+            console.print("[red]usage[/red]: minzheng audit anchor FILE")
+            return 2
+        entry = await anchor(Path(args.file))
+        console.print(f"anchored seq {entry['seq']} {entry['hash']} at {entry['time']}")
+        return 0
     with progress_bar() as bar:
         task = bar.add_task("audit chain / 审计链", total=None)
         report = await verify_chain(progress=lambda n: bar.update(task, completed=n))
-    if report.ok:
-        console.print(f"[green]audit chain intact[/green]: {report.checked} entries checked")
-        return 0
-    console.print(
-        f"[red]audit chain broken[/red] at entry id {report.first_bad_id}: {report.reason} "
-        f"({report.checked} checked)"
-    )
-    return 1
+    if not report.ok:
+        console.print(
+            f"[red]audit chain broken[/red] at entry id {report.first_bad_id}: {report.reason} "
+            f"({report.checked} checked)"
+        )
+        return 1
+    console.print(f"[green]audit chain intact[/green]: {report.checked} entries checked")
+    if args.anchor:
+        try:
+            anchors = await check_anchors(Path(args.anchor))
+        except (OSError, ValueError) as exc:
+            console.print(f"[red]anchor file unreadable[/red]: {exc}")
+            return 1
+        if not anchors.ok:
+            console.print(
+                f"[red]audit chain does not match its anchors[/red] at seq "
+                f"{anchors.first_bad_seq}: {anchors.reason}"
+            )
+            return 1
+        console.print(f"[green]all {anchors.checked} anchors found in the chain[/green]")
+    return 0
 
 
 async def cmd_backup(args: argparse.Namespace) -> int:
@@ -255,7 +276,9 @@ def build_parser(plugin_commands: dict[str, Any]) -> argparse.ArgumentParser:
     roster.add_argument("action", choices=["import"])
     roster.add_argument("file")
     audit = sub.add_parser("audit", help="audit log")
-    audit.add_argument("action", choices=["verify"])
+    audit.add_argument("action", choices=["verify", "anchor"])
+    audit.add_argument("file", nargs="?", help="anchor: the append-only file to write the head to")
+    audit.add_argument("--anchor", help="verify: also check every head recorded in this file")
     backup = sub.add_parser("backup", help="consistent backup of the whole database")
     backup.add_argument("path")
     restore = sub.add_parser("restore", help="restore the whole database from a backup")

@@ -455,9 +455,16 @@ async def wipe_all_data() -> None:
     """
     from piccolo.table import sort_table_classes
 
+    from core.audit.chain import switch_point_mac
+    from core.settings import get_settings
+
     tables = [t for t in app_tables() if t._meta.tablename != "migration"]
     async with write_transaction():
         for table in reversed(sort_table_classes(tables)):
             name = table._meta.tablename
             await fetch(f"DELETE FROM {name}")  # noqa: S608 (names from our own registry)
-        await fetch("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, '')")
+        await fetch(
+            "INSERT INTO audit_head (id, seq, last_hash, keyed_since, keyed_since_mac) "
+            "VALUES (1, 0, '', 1, {})",
+            switch_point_mac(get_settings().audit_key, 1),
+        )

@@ -81,6 +81,10 @@ class Settings:
     secret_key: str = field(default="", repr=False)
     """Signs sessions and certificate check codes (MINZHENG_SECRET_KEY or data_dir/secret.key)."""
 
+    audit_key: str = field(default="", repr=False)
+    """Keys the audit chain's HMAC; kept outside the database (MINZHENG_AUDIT_KEY or
+    data_dir/audit.key). Losing it makes the chain unverifiable: back it up apart from backups."""
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
@@ -94,17 +98,26 @@ class Settings:
         return self.env == "test"
 
 
-def _load_or_create_secret(data_dir: Path) -> str:
-    """The key in ``data_dir/secret.key``, generated on first use.
+def ensure_data_dir(data_dir: Path) -> None:
+    """Create the data directory private to this user (0700); tighten one we own that others
+    could read (database, backups and keys live there)."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = data_dir.stat()
+    if info.st_uid == os.getuid() and info.st_mode & 0o077:
+        data_dir.chmod(0o700)
+
+
+def _load_or_create_secret(data_dir: Path, name: str = "secret.key") -> str:
+    """The key in ``data_dir/<name>``, generated on first use (mode 0600).
 
     Several processes may start at once (``serve --workers N``): each writes its candidate to a
     private temporary file and hard-links it into place, which succeeds for exactly one of them;
     the others read the winner's. Nobody ever sees a half-written key.
     """
-    path = data_dir / "secret.key"
+    path = data_dir / name
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
-        candidate = data_dir / f".secret.key.{os.getpid()}.{secrets.token_hex(4)}"
+        ensure_data_dir(data_dir)
+        candidate = data_dir / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
         fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
@@ -129,6 +142,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     mode = env.get("MINZHENG_ENV", "development")
     if mode not in ("production", "development", "test"):
         raise ValueError(f"MINZHENG_ENV must be production, development or test, not {mode!r}")
+    ensure_data_dir(data_dir)
     database_url = env.get("MINZHENG_DATABASE_URL") or f"sqlite:///{data_dir / 'minzheng.db'}"
     return Settings(
         data_dir=data_dir,
@@ -150,6 +164,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         oidc_id_claim=env.get("MINZHENG_OIDC_ID_CLAIM") or "id_number",
         oidc_name_claim=env.get("MINZHENG_OIDC_NAME_CLAIM") or "name",
         secret_key=env.get("MINZHENG_SECRET_KEY") or _load_or_create_secret(data_dir),
+        audit_key=env.get("MINZHENG_AUDIT_KEY") or _load_or_create_secret(data_dir, "audit.key"),
     )
 
 

@@ -75,6 +75,10 @@ class AuditHead(Table, tablename="audit_head"):
 
     seq = BigInt(default=0)
     last_hash = Varchar(length=64, default="")
+    keyed_since = BigInt(null=True, default=None)
+    """First sequence number hashed with the audit key (HMAC); earlier ones are plain SHA-256."""
+    keyed_since_mac = Varchar(length=64, default="")
+    """HMAC of the switch point: it cannot be moved without the key."""
 
 
 class AuditEvent(Table, tablename="audit_event"):

@@ -24,6 +24,8 @@ os.environ.update(
         "MINZHENG_DATA_DIR": _DATA_DIR,
         "MINZHENG_ADDRESS_RATE_LIMIT": "0",
         "MINZHENG_PUBLIC_URL": "http://testserver",
+        # One audit key for this process and the CLI processes and servers it starts.
+        "MINZHENG_AUDIT_KEY": f"test-audit-key-{uuid.uuid4().hex}",
         "PICCOLO_CONF": "core.piccolo_conf",
     }
 )

@@ -12,12 +12,13 @@ the transaction was, and once per transaction however many entries it writes.
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 import json
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from core.audit.chain import GENESIS, entry_hash
+from core.audit.chain import GENESIS, entry_hash, switch_point_mac
 from core.context import current_actor, current_ip
 from core.db import (
     fetch,
@@ -28,6 +29,7 @@ from core.db import (
     write_scope,
     write_transaction,
 )
+from core.settings import get_settings
 
 VERIFY_BATCH = 2000
 INSERT_BATCH = 1000  # 11 parameters an entry; PostgreSQL takes at most 32,767 a statement
@@ -128,10 +130,11 @@ async def _chain(entries: list[dict[str, Any]]) -> int:
             if callable(entry[name]):
                 entry[name] = str(entry[name]())
     prev = head["last_hash"] or GENESIS
+    key = get_settings().audit_key
     rows: list[list[Any]] = []
     for seq, entry in enumerate(entries, start=int(head["seq"]) - len(entries) + 1):
         entry["seq"] = seq
-        digest = entry_hash(prev, entry)
+        digest = entry_hash(prev, entry, key)
         details = json.dumps(entry["details"], ensure_ascii=False)
         fields = ("at", "actor", "action", "entity", "entity_id", "summary")
         rows.append([seq, *(entry[f] for f in fields), details, entry["ip"], prev, digest])
@@ -169,7 +172,20 @@ async def verify_chain(progress: Any = None) -> ChainReport:
     Detects edited rows (hash mismatch), deleted rows (a gap in ``seq`` or a broken link) and a
     deleted tail (the head's sequence number is ahead of the last row).
     """
-    head = await fetch_one("SELECT seq, last_hash FROM audit_head WHERE id = 1")
+    head = await fetch_one(
+        "SELECT seq, last_hash, keyed_since, keyed_since_mac FROM audit_head WHERE id = 1"
+    )
+    key = get_settings().audit_key
+    if head is not None and (
+        head["keyed_since"] is None
+        or not hmac.compare_digest(
+            switch_point_mac(key, int(head["keyed_since"])), head["keyed_since_mac"] or ""
+        )
+    ):
+        return ChainReport(
+            False, 0, None, "the switch point to keyed hashing was changed, or the key is wrong"
+        )
+    keyed_since = int(head["keyed_since"]) if head is not None else 1
     expected_seq, prev, checked, last_id = 1, GENESIS, 0, None
     after = 0
     while True:
@@ -184,7 +200,7 @@ async def verify_chain(progress: Any = None) -> ChainReport:
                 return ChainReport(False, checked, row["id"], f"sequence gap before {row['seq']}")
             if row["prev_hash"] != prev:
                 return ChainReport(False, checked, row["id"], "link to previous entry broken")
-            if entry_hash(prev, row) != row["hash"]:
+            if entry_hash(prev, row, key if expected_seq >= keyed_since else None) != row["hash"]:
                 return ChainReport(False, checked, row["id"], "entry content changed")
             prev, expected_seq, last_id = row["hash"], expected_seq + 1, row["id"]
         after = int(rows[-1]["seq"])
