@@ -107,6 +107,7 @@ def minzheng_permissions() -> list[Permission]:
 def minzheng_audit_event_types() -> list[AuditEventType]:
     names = {
         "marriage.office.created": "新增婚姻登记处",
+        "marriage.office.updated": "更新婚姻登记处信息",
         "marriage.schedule.saved": "保存婚姻登记排班",
         "marriage.appointment.booked": "婚姻登记预约",
         "marriage.appointment.cancelled": "取消婚姻登记预约",

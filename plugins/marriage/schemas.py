@@ -12,6 +12,17 @@ class OfficeIn(msgspec.Struct):
     code: str
     name: str
     division_code: str
+    address: str | None = None
+    opening_hours: str | None = None
+    phone: str | None = None
+    directions: str | None = None
+
+
+class OfficeDetailsIn(msgspec.Struct):
+    address: str | None = None
+    opening_hours: str | None = None
+    phone: str | None = None
+    directions: str | None = None
 
 
 class SlotPatternIn(msgspec.Struct):

@@ -25,6 +25,11 @@ class Office(Table, tablename="marriage_office"):
     name = Varchar(length=100)
     division_code = Varchar(length=6)
     created_at = Timestamptz(default=TimestamptzNow())
+    address = Varchar(length=200, default="")
+    opening_hours = Varchar(length=200, default="")
+    phone = Varchar(length=32, default="")
+    directions = Text(default="")
+    """How to get there in words (bus stops, entrance, floor): no map is needed."""
 
 
 class Schedule(Table, tablename="marriage_schedule"):

@@ -18,7 +18,7 @@ from plugins.marriage.ics import appointment_ics
 from plugins.marriage.schemas import AppointmentIn
 from plugins.marriage.services import booking
 from plugins.marriage.services.no_shows import lift_block, list_blocks
-from plugins.marriage.services.offices import get_office, parse_time
+from plugins.marriage.services.offices import get_office, office_location, parse_time
 from plugins.marriage.services.registration import own_office
 
 TAGS = ["marriage"]
@@ -90,8 +90,20 @@ async def appointment_calendar(request: Request, code: str) -> Response:
         start=parse_time(row["start_time"]),
         end=parse_time(row["end_time"]),
         summary=f"{label}预约 {office['name']}",
-        location=office["name"],
-        description=f"预约码 {row['code']}。请双方携带本人身份证件按时到场。",
+        location=office_location(office),
+        description="\n".join(
+            [f"预约码 {row['code']}。请双方携带本人身份证件按时到场。"]
+            + [
+                f"{label}：{office[field]}"
+                for field, label in (
+                    ("address", "地址"),
+                    ("opening_hours", "办公时间"),
+                    ("phone", "电话"),
+                    ("directions", "路线"),
+                )
+                if office.get(field)
+            ]
+        ),
         stamp=row["created_at"],
     )
     return Response(

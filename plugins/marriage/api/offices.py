@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from litestar import get, post, put
+from litestar import get, patch, post, put
 from litestar.params import QueryParameter
 
 from core.clock import today
-from plugins.marriage.schemas import OfficeIn, ScheduleIn
+from plugins.marriage.schemas import OfficeDetailsIn, OfficeIn, ScheduleIn
 from plugins.marriage.services.offices import (
     ScheduleInput,
     calendar_warnings,
@@ -20,6 +20,7 @@ from plugins.marriage.services.offices import (
     save_schedule,
     slot_templates,
     stored_schedule,
+    update_office_details,
 )
 
 MANAGE = {"permission": "marriage.offices.manage"}
@@ -31,9 +32,24 @@ async def offices() -> list[dict[str, Any]]:
     return await list_offices()
 
 
+def _details(data: OfficeIn | OfficeDetailsIn) -> dict[str, str | None]:
+    return {
+        "address": data.address,
+        "opening_hours": data.opening_hours,
+        "phone": data.phone,
+        "directions": data.directions,
+    }
+
+
 @post("/offices", opt=MANAGE, status_code=201, tags=TAGS)
 async def add_office(data: OfficeIn) -> dict[str, Any]:
-    return await create_office(data.code, data.name, data.division_code)
+    return await create_office(data.code, data.name, data.division_code, _details(data))
+
+
+@patch("/offices/{code:str}", opt=MANAGE, tags=TAGS)
+async def edit_office(code: str, data: OfficeDetailsIn) -> dict[str, Any]:
+    """Address, opening hours, phone and directions (a field left out is cleared)."""
+    return await update_office_details(code, _details(data))
 
 
 @put("/offices/{code:str}/schedule", opt=MANAGE, tags=TAGS)
@@ -73,4 +89,4 @@ async def slots(
     return await list_slots(office, first, last)
 
 
-ROUTES = [offices, add_office, put_schedule, get_schedule, slots]
+ROUTES = [offices, add_office, edit_office, put_schedule, get_schedule, slots]

@@ -21,6 +21,7 @@ from plugins.marriage.pages.common import context, refusal_text
 from plugins.marriage.services.no_shows import lift_block, list_blocks
 from plugins.marriage.services.offices import (
     DEFAULT_HORIZON_DAYS,
+    DETAILS,
     ScheduleInput,
     calendar_warnings,
     create_office,
@@ -30,6 +31,7 @@ from plugins.marriage.services.offices import (
     save_schedule,
     slot_templates,
     stored_schedule,
+    update_office_details,
 )
 from plugins.marriage.tables import Slot
 
@@ -189,6 +191,21 @@ async def office_schedule(request: Request, code: str) -> Response:
     return set_flash(redirect, text, "warn" if kept else "ok")  # type: ignore[arg-type]
 
 
+@post("/admin/offices/{code:str}/details", opt=OFFICES, include_in_schema=False)
+async def office_details(request: Request, code: str) -> Response:
+    """Address, opening hours, phone and directions: what booking citizens are told."""
+    raw = await read_form(request)
+    try:
+        await update_office_details(code, {key: raw.get(key) for key in DETAILS})
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise
+        return await _office_page(request, code, error=refusal_text(request, exc), status=422)
+    return redirect_after_form(
+        request, f"/marriage/admin/offices/{code}", N_("The registry's details are saved.")
+    )
+
+
 @get("/admin/blocks", opt=BLOCKS, include_in_schema=False)
 async def blocks_page(request: Request) -> Response:
     blocks = await list_blocks(await clock_today())
@@ -211,6 +228,7 @@ ROUTES = [
     offices_create,
     office_page,
     office_schedule,
+    office_details,
     blocks_page,
     blocks_lift,
 ]

@@ -57,7 +57,8 @@ async def _bookable(code: str, first: dt.date, last: dt.date) -> list[dict[str, 
 
 @get("/", opt={"public": True}, include_in_schema=False)
 async def marriage_home(request: Request) -> Response:
-    return await render_page(request, "marriage/index.html", context())
+    """Public: what to bring for each service and where each registry is (linked from home)."""
+    return await render_page(request, "marriage/index.html", context(offices=await list_offices()))
 
 
 @get("/book", opt=BOOK, include_in_schema=False)

@@ -120,7 +120,8 @@ async def _checked_partner(
 # either person already holds a booking for the service, and the account's recent bookings.
 SLOT_FOR_BOOKING = (
     "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.capacity, s.booked, s.open, "
-    "o.name AS office_name, (SELECT COUNT(*) FROM marriage_appointment a "
+    "o.name AS office_name, o.address AS office_address, o.phone AS office_phone, "
+    "(SELECT COUNT(*) FROM marriage_appointment a "
     "WHERE a.booker_id_number = {} AND a.status = 'no_show') AS no_shows, "
     # The rest only matters while the slot has room: in a rush most attempts stop at SLOT_FULL,
     # and CASE leaves these lookups unevaluated for them (both engines evaluate CASE lazily).
@@ -245,7 +246,9 @@ async def book(
             f"{label}预约成功 {code}",
             f"您已预约{slot['office_name']}{slot['day']:%Y年%m月%d日} "
             f"{slot['start_time']}–{slot['end_time']}的{label}，预约码 {code}。"
-            f"请双方携带身份证件按时到场；如不能前往请提前取消。",
+            + (f"地址：{slot['office_address']}。" if slot["office_address"] else "")
+            + (f"电话：{slot['office_phone']}。" if slot["office_phone"] else "")
+            + "请双方携带身份证件按时到场；如不能前往请提前取消。",
             plugin="marriage",
         )
         taken = await _take_place(slot_id)

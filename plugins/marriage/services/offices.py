@@ -29,18 +29,61 @@ MAX_SLOT_RANGE_DAYS = 92
 DEFAULT_HORIZON_DAYS = 30
 
 
+DETAILS = {"address": 200, "opening_hours": 200, "phone": 32, "directions": 2000}
+
+
 def office_body(row: dict[str, Any]) -> dict[str, Any]:
     return {
         "code": row["code"],
         "name": row["name"],
         "division_code": row["division_code"],
         "province_code": province_of(row["division_code"]),
+        **{name: row.get(name) or "" for name in DETAILS},
     }
 
 
+def office_location(office: dict[str, Any]) -> str:
+    """Where the office is, in one line (the calendar file's LOCATION, the booking message)."""
+    return "，".join(part for part in (office["name"], office.get("address") or "") if part)
+
+
 async def list_offices() -> list[dict[str, Any]]:
-    rows = await Office.select(Office.code, Office.name, Office.division_code).order_by(Office.code)
+    rows = await Office.select().order_by(Office.code)
     return [office_body(row) for row in rows]
+
+
+def clean_details(details: dict[str, str | None]) -> dict[str, str]:
+    """Address, opening hours, phone and directions, trimmed; 422 ``INVALID_OFFICE_DETAILS``
+    when one is too long."""
+    cleaned = {}
+    for name, limit in DETAILS.items():
+        value = (details.get(name) or "").strip()
+        if len(value) > limit:
+            raise DomainError(
+                "INVALID_OFFICE_DETAILS",
+                f"{name} 过长（最多 {limit} 字）/ {name} is longer than {limit} characters",
+                extra={"field": name},
+            )
+        cleaned[name] = value
+    return cleaned
+
+
+async def update_office_details(code: str, details: dict[str, str | None]) -> dict[str, Any]:
+    """Replace the office's address, opening hours, phone and directions (audited)."""
+    cleaned = clean_details(details)
+    async with write_transaction():
+        await get_office(code)
+        await Office.update({getattr(Office, k): v for k, v in cleaned.items()}).where(
+            Office.code == code
+        )
+        await audit.record(
+            "marriage.office.updated",
+            entity="office",
+            entity_id=code,
+            summary=f"更新婚姻登记处 {code} 的地址、办公时间和电话",
+            details=cleaned,
+        )
+    return office_body(await get_office(code))
 
 
 async def get_office(code: str) -> dict[str, Any]:
@@ -50,7 +93,9 @@ async def get_office(code: str) -> dict[str, Any]:
     return row
 
 
-async def create_office(code: str, name: str, division_code: str) -> dict[str, Any]:
+async def create_office(
+    code: str, name: str, division_code: str, details: dict[str, str | None] | None = None
+) -> dict[str, Any]:
     if not OFFICE_CODE.match(code or ""):
         raise DomainError(
             "INVALID_OFFICE_CODE", "Office code: 2–32 letters, digits, _ or - / 登记处代码格式无效"
@@ -59,17 +104,18 @@ async def create_office(code: str, name: str, division_code: str) -> dict[str, A
     if not name or len(name) > 100:
         raise DomainError("INVALID_NAME", "Office name is required / 请填写登记处名称")
     division = valid_division(division_code, "division_code")
+    extra = clean_details(details or {})
     async with write_transaction():
         if await Office.exists().where(Office.code == code):
             raise Conflict("OFFICE_EXISTS", "Office code already exists / 登记处代码已存在")
-        await Office.insert(Office(code=code, name=name, division_code=division))
+        await Office.insert(Office(code=code, name=name, division_code=division, **extra))
         await audit.record(
             "marriage.office.created",
             entity="office",
             entity_id=code,
             summary=f"新增婚姻登记处 {code} {name}（{division}）",
         )
-    return office_body({"code": code, "name": name, "division_code": division})
+    return office_body({"code": code, "name": name, "division_code": division, **extra})
 
 
 def provisional_warnings(
