@@ -115,6 +115,18 @@ async def switch_plugin(name: str, data: PluginSwitch, request: Request) -> Plug
     return PluginOut(meta.name, meta.title, meta.title_en, meta.version, data.enabled)
 
 
+COUNT_CAP = 10_000
+"""Filtered counts stop here (``total_capped``): counting every match of a filter over a
+province's millions of events on each page would cost more than the page."""
+
+
+def prefix_end(prefix: str) -> str:
+    """The smallest string after every string starting with ``prefix`` (``marriage.`` →
+    ``marriage/``): ``[prefix, prefix_end)`` is an index range, where ``LIKE 'prefix%'`` is not
+    one on SQLite (case-insensitive LIKE) nor on PostgreSQL outside the C collation."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
 @get("/admin/audit", opt=ADMIN, tags=["admin"])
 async def list_audit(
     actor: str | None = None,
@@ -123,32 +135,58 @@ async def list_audit(
     since: dt.date | None = None,
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
+    after: int | None = Parameter(default=None, ge=0),
 ) -> dict[str, Any]:
+    """Newest first. ``after`` (the ``seq`` of the last entry of the previous page, answered as
+    ``next_after``) pages by the index instead of skipping ``offset`` entries. ``total`` is the
+    head's sequence number without filters (every entry, no count), and with filters an exact
+    count up to 10,000 (then ``total_capped`` is true)."""
     params = page_params(limit, offset)
     clauses, args = [], []
     for column, value in (("actor", actor), ("action", action), ("entity", entity)):
         if value:
             # ``action`` also matches a namespace prefix: ``marriage.`` finds all of a plugin's.
             if column == "action" and value.endswith("."):
-                clauses.append("action LIKE {}")
-                args.append(value + "%")
+                clauses.append("action >= {} AND action < {}")
+                args += [value, prefix_end(value)]
             else:
                 clauses.append(f"{column} = {{}}")
                 args.append(value)
     if since:
         clauses.append("at >= {}")
         args.append(dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8))
+    filtered = bool(clauses)
+    if after is not None:
+        clauses.append("seq < {}")
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     # ``where`` holds only fixed column names; every value is a bound parameter.
     rows = await fetch(
-        "SELECT id, at, actor, action, entity, entity_id, summary FROM audit_event "  # noqa: S608
-        f"{where} ORDER BY seq DESC LIMIT {{}} OFFSET {{}}",
+        "SELECT id, seq, at, actor, action, entity, entity_id, summary "  # noqa: S608
+        f"FROM audit_event {where} ORDER BY seq DESC LIMIT {{}} OFFSET {{}}",
         *args,
+        *([after] if after is not None else []),
         params.limit,
-        params.offset,
+        0 if after is not None else params.offset,
     )
-    total = await fetch_one(f"SELECT COUNT(*) AS n FROM audit_event {where}", *args)  # noqa: S608
-    return page(rows, int(total["n"]) if total else 0)
+    capped = False
+    if filtered:
+        filters = "WHERE " + " AND ".join(clauses[: len(clauses) - (after is not None)])
+        count = await fetch_one(
+            f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_event {filters} "  # noqa: S608
+            "LIMIT {}) AS matching",
+            *args,
+            COUNT_CAP + 1,
+        )
+        total = int(count["n"]) if count else 0
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+    else:
+        head = await fetch_one("SELECT seq FROM audit_head WHERE id = 1")
+        total = int(head["seq"]) if head else 0
+    body = page(rows, total)
+    body["total_capped"] = capped
+    body["next_after"] = rows[-1]["seq"] if len(rows) == params.limit else None
+    return body
 
 
 @get("/admin/audit/verify", opt=ADMIN, tags=["admin"])

@@ -43,8 +43,12 @@ async def directory(
     status: str | None = Parameter(default=None, max_length=16),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
+    after: str | None = Parameter(default=None, max_length=18),
 ) -> dict[str, Any]:
-    return await registry.directory(page_params(limit, offset), q, kind, status)
+    """By name then code. ``after``: the code of the last organization of the previous page
+    (``next_after``), a keyset page instead of ``offset``. ``total`` is exact without a filter,
+    at most 10,000 with one (``total_capped``)."""
+    return await registry.directory(page_params(limit, offset), q, kind, status, after)
 
 
 @get("/{uscc:str}", opt=PUBLIC, tags=TAGS, summary="Public profile of an organization")

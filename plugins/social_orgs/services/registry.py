@@ -4,6 +4,7 @@ directory and profile."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from core import audit
@@ -11,8 +12,9 @@ from core.auth.accounts import create_org_account
 from core.auth.identity import CurrentUser
 from core.clock import today
 from core.contributions import SearchResult
-from core.db import write_transaction
+from core.db import fetch, fetch_one, write_transaction
 from core.errors import Conflict, DomainError
+from core.grams import contains_clause, first_gram
 from core.pagination import PageParams, page
 from plugins.social_orgs.rules import (
     INSPECTION_RESULT_LABELS,
@@ -189,37 +191,78 @@ async def profile(uscc: str) -> dict[str, Any]:
     }
 
 
-def _matching(term: str) -> Any:
-    """Name or code containing ``term`` (codes are stored upper-case)."""
-    return Organization.name.like(f"%{term}%") | Organization.uscc.like(f"%{term.upper()}%")
+COUNT_CAP = 10_000
+"""A filtered directory counts its matches up to here (``total_capped``)."""
+CODE = re.compile(r"^[0-9A-Za-z]{2,18}$")
+
+
+def _matching(term: str) -> tuple[str, list[Any]]:
+    """Name containing ``term`` (an index lookup through ``core.grams`` for two or more
+    characters; one character reads every name) or code starting with it (codes are stored
+    upper-case; an index range)."""
+    name = contains_clause("social_org", "name", "o") if first_gram(term) else "o.name LIKE {}"
+    args: list[Any] = [first_gram(term), f"%{term}%"] if first_gram(term) else [f"%{term}%"]
+    if CODE.match(term):
+        code = term.upper()
+        return f"(({name}) OR (o.uscc >= {{}} AND o.uscc < {{}}))", [*args, code, code + "~"]
+    return f"({name})", args
 
 
 async def directory(
-    params: PageParams, q: str | None = None, kind: str | None = None, status: str | None = None
+    params: PageParams,
+    q: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    after: str | None = None,
 ) -> dict[str, Any]:
-    """The public directory, by name: code, name, kind, status (no personal data)."""
-    where = Organization.id.is_not_null()
+    """The public directory, by name then code: code, name, kind, status (no personal data).
+
+    ``after`` (a code, answered as ``next_after`` for the last row of a full page) starts the
+    page after that organization by the ``(name, uscc)`` index instead of skipping ``offset``
+    rows. ``total`` counts every organization the filters match, up to 10,000 when there is a
+    filter (then ``total_capped``).
+    """
+    clauses: list[str] = []
+    args: list[Any] = []
     if q and q.strip():
-        term = q.strip()
-        where &= _matching(term)
+        clause, more = _matching(q.strip())
+        clauses.append(clause)
+        args += more
     if kind:
-        where &= Organization.kind == kind
+        clauses.append("o.kind = {}")
+        args.append(kind)
     if status:
-        where &= Organization.status == status
-    rows = await (
-        Organization.select(
-            Organization.uscc,
-            Organization.name,
-            Organization.kind,
-            Organization.status,
-            Organization.registered_on,
+        clauses.append("o.status = {}")
+        args.append(status)
+    filters = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    page_clauses, page_args = list(clauses), list(args)
+    if after:
+        page_clauses.append(
+            "(o.name > (SELECT name FROM social_org WHERE uscc = {}) OR "
+            "(o.name = (SELECT name FROM social_org WHERE uscc = {}) AND o.uscc > {}))"
         )
-        .where(where)
-        .order_by(Organization.name)
-        .limit(params.limit)
-        .offset(params.offset)
+        page_args += [after.upper()] * 3
+    where = ("WHERE " + " AND ".join(page_clauses)) if page_clauses else ""
+    rows = await fetch(
+        "SELECT o.uscc, o.name, o.kind, o.status, o.registered_on "  # noqa: S608
+        f"FROM social_org o {where} ORDER BY o.name, o.uscc LIMIT {{}} OFFSET {{}}",
+        *page_args,
+        params.limit,
+        0 if after else params.offset,
     )
-    total = await Organization.count().where(where)
+    capped = False
+    if clauses:
+        count = await fetch_one(
+            f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM social_org o {filters} "  # noqa: S608
+            "LIMIT {}) AS matching",
+            *args,
+            COUNT_CAP + 1,
+        )
+        total = int(count["n"]) if count else 0
+        capped, total = total > COUNT_CAP, min(total, COUNT_CAP)
+    else:
+        count = await fetch_one("SELECT COUNT(*) AS n FROM social_org")
+        total = int(count["n"]) if count else 0
     on = await today()
     grades = {
         row["uscc"]: row["grade"]
@@ -237,20 +280,22 @@ async def directory(
         {**row, "kind_label": KIND_LABELS[row["kind"]], "grade": grades.get(row["uscc"])}
         for row in rows
     ]
-    return page(items, total)
+    body = page(items, total)
+    body["total_capped"] = capped
+    body["next_after"] = rows[-1]["uscc"] if len(rows) == params.limit else None
+    return body
 
 
 async def search(query: str, user: CurrentUser) -> list[SearchResult]:
     """The clerk's global search: organizations by name or code (public registry data)."""
     if not user.is_staff:
         return []
-    rows = await (
-        Organization.select(
-            Organization.uscc, Organization.name, Organization.kind, Organization.status
-        )
-        .where(_matching(query))
-        .order_by(Organization.name)
-        .limit(SEARCH_LIMIT)
+    clause, args = _matching(query)
+    rows = await fetch(
+        "SELECT o.uscc, o.name, o.kind, o.status FROM social_org o "  # noqa: S608
+        f"WHERE {clause} ORDER BY o.name, o.uscc LIMIT {{}}",
+        *args,
+        SEARCH_LIMIT,
     )
     status = {"active": "正常", "deregistered": "已撤销登记"}
     return [
