@@ -51,7 +51,7 @@ def minzheng_piccolo_apps() -> list[str]:
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
     from plugins.marriage.api import appointments, offices, registrations, tasks
-    from plugins.marriage.pages import admin, citizen, clerk, clerk_divorce
+    from plugins.marriage.pages import admin, citizen, clerk, clerk_divorce, printing
     from plugins.marriage.pages import tasks as task_pages
 
     return PluginRoutes(
@@ -61,6 +61,7 @@ def minzheng_route_handlers() -> PluginRoutes:
             *clerk.ROUTES,
             *clerk_divorce.ROUTES,
             *admin.ROUTES,
+            *printing.ROUTES,
             *task_pages.ROUTES,
         ],
     )
@@ -108,6 +109,8 @@ def minzheng_audit_event_types() -> list[AuditEventType]:
     names = {
         "marriage.office.created": "新增婚姻登记处",
         "marriage.office.updated": "更新婚姻登记处信息",
+        "marriage.office.printer_calibrated": "校准套打打印机",
+        "marriage.registration.printed": "打印套打证书或登记表",
         "marriage.schedule.saved": "保存婚姻登记排班",
         "marriage.appointment.booked": "婚姻登记预约",
         "marriage.appointment.cancelled": "取消婚姻登记预约",

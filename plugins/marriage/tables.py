@@ -9,6 +9,7 @@ from piccolo.columns import (
     JSON,
     Boolean,
     Date,
+    DoublePrecision,
     Integer,
     Text,
     Timestamptz,
@@ -30,6 +31,9 @@ class Office(Table, tablename="marriage_office"):
     phone = Varchar(length=32, default="")
     directions = Text(default="")
     """How to get there in words (bus stops, entrance, floor): no map is needed."""
+    printer_offset_x_mm = DoublePrecision(default=0.0)
+    printer_offset_y_mm = DoublePrecision(default=0.0)
+    """The window printer's calibration for the booklets (plugins.marriage.printing)."""
 
 
 class Schedule(Table, tablename="marriage_schedule"):

@@ -134,7 +134,12 @@ async def _office_page(
     error: str = "",
     status: int = 200,
 ) -> Response:
-    office = office_body(await get_office(code))
+    row = await get_office(code)
+    office = office_body(row)
+    printer = {
+        "x": f"{row['printer_offset_x_mm'] or 0:g}",
+        "y": f"{row['printer_offset_y_mm'] or 0:g}",
+    }
     stored = await stored_schedule(code)
     today = await clock_today()
     horizon = stored["horizon_days"] if stored else DEFAULT_HORIZON_DAYS
@@ -154,6 +159,7 @@ async def _office_page(
         "marriage/admin_office.html",
         context(
             office=office,
+            printer=printer,
             form=form or schedule_form(stored),
             error=error,
             warnings=warnings,

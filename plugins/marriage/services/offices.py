@@ -358,3 +358,29 @@ def slot_body(row: dict[str, Any]) -> dict[str, Any]:
         "capacity": row["capacity"],
         "remaining": max(0, row["capacity"] - row["booked"]),
     }
+
+
+MAX_PRINTER_OFFSET_MM = 20.0
+
+
+async def set_printer_offsets(code: str, x_mm: float, y_mm: float) -> dict[str, Any]:
+    """The window printer's calibration (mm, right and up positive), audited; 422
+    ``INVALID_OFFSET`` beyond ±20 mm (a booklet fed that far off needs the printer fixed)."""
+    for value in (x_mm, y_mm):
+        if not -MAX_PRINTER_OFFSET_MM <= value <= MAX_PRINTER_OFFSET_MM:
+            raise DomainError(
+                "INVALID_OFFSET", "偏移量应在 ±20 毫米以内 / offsets are within ±20 mm"
+            )
+    async with write_transaction():
+        await get_office(code)
+        await Office.update(
+            {Office.printer_offset_x_mm: x_mm, Office.printer_offset_y_mm: y_mm}
+        ).where(Office.code == code)
+        await audit.record(
+            "marriage.office.printer_calibrated",
+            entity="office",
+            entity_id=code,
+            summary=f"校准登记处 {code} 的套打打印机：x {x_mm:+.1f} mm，y {y_mm:+.1f} mm",
+            details={"x_mm": x_mm, "y_mm": y_mm},
+        )
+    return await get_office(code)
