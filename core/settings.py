@@ -7,6 +7,7 @@ into the data directory with mode 0600.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
@@ -69,6 +70,10 @@ class Settings:
     oidc_name_claim: str = "name"
     """The ID-token claim holding the verified name (MINZHENG_OIDC_NAME_CLAIM)."""
 
+    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    """Reverse proxies whose X-Forwarded-For/-Proto are believed (MINZHENG_TRUSTED_PROXIES, a
+    comma-separated CIDR list); empty: none."""
+
     json_max_bytes: int = 1024 * 1024
     """Largest request body outside the roster upload: JSON and forms (MINZHENG_JSON_MAX_BYTES)."""
 
@@ -96,6 +101,13 @@ class Settings:
     @property
     def is_test(self) -> bool:
         return self.env == "test"
+
+
+def parse_networks(spec: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """``"10.0.0.0/8, 127.0.0.1"`` → networks; a malformed entry stops start-up (ValueError)."""
+    return tuple(
+        ipaddress.ip_network(part.strip(), strict=False) for part in spec.split(",") if part.strip()
+    )
 
 
 def ensure_data_dir(data_dir: Path) -> None:
@@ -154,6 +166,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         population=int(env.get("MINZHENG_POPULATION", "280000")),
         district_division=env.get("MINZHENG_DISTRICT_DIVISION", "440704"),
         token_ttl_hours=int(env.get("MINZHENG_TOKEN_TTL_HOURS", "12")),
+        trusted_proxies=parse_networks(env.get("MINZHENG_TRUSTED_PROXIES", "")),
         json_max_bytes=int(env.get("MINZHENG_JSON_MAX_BYTES", str(1024 * 1024))),
         roster_max_bytes=int(env.get("MINZHENG_ROSTER_MAX_BYTES", str(20 * 1024 * 1024))),
         roster_max_rows=int(env.get("MINZHENG_ROSTER_MAX_ROWS", "100000")),

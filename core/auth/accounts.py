@@ -31,8 +31,8 @@ class InvalidCredentials(DomainError):
         super().__init__("INVALID_CREDENTIALS", "Wrong username or password / 用户名或密码错误")
 
 
-def _check_password(password: object) -> str:
-    problem = password_problem(password)
+def _check_password(password: object, username: str = "", *, staff: bool = False) -> str:
+    problem = password_problem(password, username=username, staff=staff)
     if problem:
         raise DomainError("WEAK_PASSWORD", problem)
     return str(password)
@@ -67,7 +67,7 @@ async def create_staff_user(
         account = await _insert_account(
             Account(
                 username=username,
-                password_hash=hash_password(_check_password(password)),
+                password_hash=hash_password(_check_password(password, username, staff=True)),
                 kind="staff",
                 roles=sorted(set(roles)),
                 office_code=office_code,
@@ -101,7 +101,7 @@ async def register_citizen(id_number: object, name: str, phone: str, password: s
         await ensure_person(number, name)
         account = Account(
             username=number,
-            password_hash=hash_password(_check_password(password)),
+            password_hash=hash_password(_check_password(password, number)),
             kind="citizen",
             roles=["citizen"],
             display_name=name,
@@ -126,7 +126,7 @@ async def create_org_account(username: str, password: str, uscc: str, display_na
         account = await _insert_account(
             Account(
                 username=username,
-                password_hash=hash_password(_check_password(password)),
+                password_hash=hash_password(_check_password(password, username)),
                 kind="org",
                 roles=["org"],
                 org_uscc=uscc,

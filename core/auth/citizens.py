@@ -175,8 +175,8 @@ async def verify_identity(id_number: object, phone: object, name: object = None)
     return code
 
 
-def _new_password(password: object) -> str:
-    problem = password_problem(password)
+def _new_password(password: object, id_number: str = "") -> str:
+    problem = password_problem(password, id_number=id_number)
     if problem:
         raise DomainError("WEAK_PASSWORD", problem)
     return str(password)
@@ -191,7 +191,7 @@ async def activate(id_number: object, code: object, password: object) -> dict[st
     """The activation code handed out at the window sets the account's password."""
     number = valid_id_number(id_number)
     await enforce(f"activate:{number}", CODE_CHECKS_PER_HOUR, 3600)
-    new = _new_password(password)
+    new = _new_password(password, number)
     row = await _citizen_by_number(number)
     if row is None or not await consume_code(row["id"], "activation", code):
         raise WrongCode()
@@ -239,7 +239,7 @@ async def reset_password(id_number: object, code: object, password: object) -> N
     """The code sent to the phone sets a new password; every earlier session ends."""
     number = valid_id_number(id_number)
     await enforce(f"reset:{number}", CODE_CHECKS_PER_HOUR, 3600)
-    new = _new_password(password)
+    new = _new_password(password, number)
     row = await _citizen_by_number(number)
     if row is None or not await consume_code(row["id"], "reset", code):
         raise WrongCode()

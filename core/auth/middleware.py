@@ -25,6 +25,7 @@ from core.auth.csrf import (
     supplied_token,
 )
 from core.auth.tokens import csrf_token_for, resolve_token, user_from_row
+from core.auth.transport import HSTS, https_deployment
 from core.context import current_actor, current_ip
 
 if TYPE_CHECKING:
@@ -94,10 +95,29 @@ async def _check_csrf(request: Request, raw_session: str) -> None:
         raise csrf_failed()
 
 
+def _personal(scope: Scope, headers: MutableScopeHeaders) -> bool:
+    """Which responses may hold personal data, so that no cache (browser, proxy) keeps them:
+    everything answered to a signed-in caller, everything that sets a cookie, every API answer
+    and certificate verification; not static files nor anonymous public pages."""
+    path = scope.get("path", "")
+    if path.startswith("/static/"):
+        return False
+    return (
+        scope.get("user") is not None
+        or "set-cookie" in headers
+        or path.startswith(("/api/", "/verify"))
+    )
+
+
 async def add_security_headers(message: Message, scope: Scope) -> None:
-    """App-level ``before_send`` hook: every response, errors included, gets these headers."""
+    """App-level ``before_send`` hook: every response, errors included, gets these headers;
+    HSTS when the public URL is https; ``Cache-Control: no-store`` on personal data."""
     if message["type"] == "http.response.start":
         headers = MutableScopeHeaders.from_message(message)
         for name, value in SECURITY_HEADERS.items():
             if name not in headers:
                 headers[name] = value
+        if https_deployment() and "strict-transport-security" not in headers:
+            headers["strict-transport-security"] = HSTS
+        if "cache-control" not in headers and _personal(scope, headers):
+            headers["cache-control"] = "no-store"

@@ -1,12 +1,17 @@
-"""Argon2id password hashing (argon2-cffi defaults, RFC 9106 low-memory profile)."""
+"""Argon2id password hashing (argon2-cffi defaults, RFC 9106 low-memory profile) and the rules
+for new passwords."""
 
 from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 8
+STAFF_MIN_LENGTH = 10
 
 
 def hash_password(password: str) -> str:
@@ -33,12 +38,35 @@ def dummy_hash() -> str:
     return _dummy[key]
 
 
-def password_problem(password: object) -> str | None:
-    """Why a new password is refused, or None."""
-    if not isinstance(password, str) or len(password) < MIN_LENGTH:
-        return f"Password must have at least {MIN_LENGTH} characters / 密码至少 {MIN_LENGTH} 位"
+@cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of common passwords (``common_passwords.txt``), lower-case."""
+    text = (Path(__file__).parent / "common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def password_problem(
+    password: object, *, username: str = "", staff: bool = False, id_number: str = ""
+) -> str | None:
+    """Why a new password is refused, or None: staff need at least ``STAFF_MIN_LENGTH``
+    characters, everyone ``MIN_LENGTH``; a common password, or one made of the account's own
+    username or identity number, is refused for everyone."""
+    minimum = STAFF_MIN_LENGTH if staff else MIN_LENGTH
+    if not isinstance(password, str) or len(password) < minimum:
+        return f"Password must have at least {minimum} characters / 密码至少 {minimum} 位"
     if len(password) > 256:
         return "Password too long / 密码过长"
+    folded = password.strip().lower()
+    if folded in common_passwords():
+        return "This password is too common / 该密码过于常见，请换一个"
+    own = {value.strip().lower() for value in (username, id_number) if value and value.strip()}
+    if any(value in folded for value in own if len(value) >= 4):
+        return (
+            "The password must not contain your username or identity number / "
+            "密码不能包含用户名或身份证号"
+        )
     return None
 
 

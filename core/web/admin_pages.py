@@ -36,7 +36,10 @@ USER_ERRORS = {
         N_("Use 3 to 64 letters, digits, dots, underscores or hyphens."),
     ),
     "USERNAME_TAKEN": ("username", N_("This username is taken already.")),
-    "WEAK_PASSWORD": ("password", N_("Choose a password of at least 8 characters.")),
+    "WEAK_PASSWORD": (
+        "password",
+        N_("Choose a password of at least 10 characters, not a common one nor the username."),
+    ),
     "INVALID_ROLE": ("roles", N_("Choose at least one role.")),
     "OFFICE_REQUIRED": ("office_code", N_("A clerk works at an office: enter its code.")),
 }

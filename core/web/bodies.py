@@ -7,6 +7,9 @@
   stops reading a streamed one as soon as it passes the limit (413 ``PAYLOAD_TOO_LARGE``), so an
   oversized invalid body is never held in memory.
 - A path with a NUL or another control character (``/static/%00``) names nothing: 404.
+
+It runs first of the application's middleware, and also applies a trusted proxy's
+``X-Forwarded-For``/``-Proto`` to the scope (``core.auth.transport``).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from litestar import Request
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
+from core.auth.transport import apply_trusted_proxy
 from core.errors import DomainError, NotFound
 from core.settings import get_settings
 
@@ -85,6 +89,7 @@ class RequestGuardMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        apply_trusted_proxy(scope)
         if _CONTROL.search(scope.get("path", "")):
             raise NotFound()
         _check_declared_length(scope)

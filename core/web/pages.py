@@ -20,6 +20,7 @@ from core.auth.middleware import SESSION_COOKIE, client_ip
 from core.auth.passwords import password_problem
 from core.auth.ratelimit import enforce_address
 from core.auth.tokens import revoke_token
+from core.auth.transport import cookie_secure
 from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.web import account_pages, admin_pages
@@ -61,8 +62,8 @@ def _start_session(request: Request, target: str, raw: str, expires_at: dt.datet
             value=raw,
             httponly=True,
             samesite="lax",
-            secure=request.url.scheme == "https",
-            expires=int(expires_at.timestamp()),
+            secure=cookie_secure(request),
+            max_age=max(1, int((expires_at - dt.datetime.now(dt.UTC)).total_seconds())),
             path="/",
         )
     )
@@ -133,7 +134,7 @@ def _signup_problems(
         problems["phone"] = _(N_("Enter an 11-digit mobile number, such as 13800000000."))
     if len(password) < 8:
         problems["password"] = _(N_("Choose a password of at least 8 characters."))
-    elif weak := password_problem(password):
+    elif weak := password_problem(password, id_number=id_number):
         problems["password"] = bilingual(weak, lang)
     elif password != again:
         problems["password_again"] = _(N_("The two passwords are not the same."))

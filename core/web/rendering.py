@@ -30,6 +30,7 @@ from core import clock
 from core.auth.csrf import PRE_SESSION_COOKIE, new_pre_session_nonce, pre_session_token
 from core.auth.middleware import SESSION_COOKIE
 from core.auth.tokens import csrf_token_for
+from core.auth.transport import cookie_secure
 from core.i18n import (
     DEFAULT_LANGUAGE,
     LANG_COOKIE,
@@ -232,7 +233,7 @@ def finish_page(request: Request, response: Response, context: dict[str, Any]) -
                 value=nonce,
                 httponly=True,
                 samesite="lax",
-                secure=request.url.scheme == "https",
+                secure=cookie_secure(request),
                 path="/",
             )
         )

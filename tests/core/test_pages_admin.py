@@ -168,7 +168,7 @@ async def test_creating_a_staff_account(client):
         ({"office_code": ""}, "office_code", "窗口工作人员须绑定办公点"),
         ({"username": "a b"}, "username", "请使用 3–64 位字母"),
         ({"username": "boss"}, "username", "该用户名已被占用"),
-        ({"password": "short"}, "password", "请设置至少 8 位的密码"),
+        ({"password": "short"}, "password", "请设置至少 10 位的密码"),
         ({"roles": []}, "roles", "请至少选择一个角色"),
     ],
 )
