@@ -39,13 +39,27 @@ _engine: Engine | None = None
 _engine_url: str | None = None
 
 
+def private_database_file(path: Path) -> None:
+    """The SQLite file (and its WAL and shared-memory files, which SQLite creates with the
+    database's mode) readable by this user only: created 0600, tightened when it is ours."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for candidate in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(OSError):
+            info = candidate.stat()
+            if info.st_uid == os.getuid() and info.st_mode & 0o077:
+                candidate.chmod(0o600)
+
+
 def engine_from_url(url: str) -> Engine:
     """An engine for ``sqlite:///path`` or ``postgresql://…``; anything else is a config error."""
     if url.startswith("sqlite:///"):
         path = url.removeprefix("sqlite:///")
         if path in ("", ":memory:"):
             raise ValueError("in-memory SQLite is not supported: each connection would be empty")
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_database_file(Path(path))
         return InlineSQLiteEngine(path=path)
     scheme = urlsplit(url).scheme
     if scheme in ("postgresql", "postgres"):
