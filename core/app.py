@@ -19,9 +19,11 @@ from typing import Any
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from core import db
+from core.api_docs import SWAGGER_UI_URL, LocalSwaggerPlugin, swagger_ui_dir
 from core.auth.guards import ACCESS_KEYS, access_guard
 from core.auth.middleware import IdentityMiddleware, add_security_headers
 from core.contributions import PluginRoutes
@@ -165,8 +167,22 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
         opt={"static": True, "public": True},
         include_in_schema=False,
     )
+    swagger = swagger_ui_dir()
+    docs_assets = (
+        [
+            create_static_files_router(
+                path=SWAGGER_UI_URL,
+                directories=[swagger],
+                opt={"static": True, "public": True},
+                include_in_schema=False,
+                name="swagger-ui",
+            )
+        ]
+        if swagger is not None
+        else []
+    )
     app = Litestar(
-        route_handlers=[*_routers(host, settings), static],
+        route_handlers=[*_routers(host, settings), *docs_assets, static],
         guards=[access_guard],
         middleware=[RequestGuardMiddleware(), IdentityMiddleware(), IdempotencyMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,  # type: ignore[arg-type]
@@ -177,6 +193,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
             version="1.0.0",
             description="Public services of the Jianghai District civil-affairs bureau.",
             openapi_router=Router("/schema", route_handlers=[], opt={"public": True}),
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin(), LocalSwaggerPlugin()],
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
         request_max_body_size=settings.json_max_bytes,
