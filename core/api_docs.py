@@ -1,7 +1,8 @@
 """The API documentation page (``/schema``) from local assets, so it renders under our CSP
 (``script-src 'self'``, no inline script or style) and without reaching a CDN: Swagger UI 5 (it
-reads OpenAPI 3.1, which Litestar writes) from the ``swagger-ui-py`` package's static files, served at ``/static/swagger-ui/``, started by our own
-``static/js/api-docs.js``. The schema itself stays at ``/schema/openapi.json`` (API.md)."""
+reads OpenAPI 3.1, which Litestar writes) from the ``swagger-ui-py`` package's static files,
+served at ``/static/swagger-ui/`` and started by our own ``static/js/api-docs.js``. The schema
+itself stays at ``/schema/openapi.json`` (API.md)."""
 
 from __future__ import annotations
 
