@@ -23,7 +23,7 @@ from core.notifications import retry_failed
 from core.plugins import get_host
 from core.settings import get_settings
 from core.tables import Account, AuditEvent, Notification
-from core.web.forms import N_, field_errors, read_form
+from core.web.forms import N_, Confirmation, confirmation_page, confirmed, field_errors, read_form
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -94,7 +94,30 @@ async def plugins_switch(request: Request, name: str) -> Response:
         message = N_("Choose to switch the service on or off.")
         return redirect_after_form(request, "/admin/plugins", message, "bad")
     turn_on = form.get("enabled") == "1"
-    await get_host().switch(name, turn_on)
+    host = get_host()
+    meta = next((m for m in host.metas if m.name == name), None)
+    if meta is not None and not turn_on and not confirmed(form):
+        say = gettext_for(request_language(request))
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Switch a service off")),
+                question=say(N_("Switch %(service)s off?"))
+                % {"service": meta.title_in(request_language(request))},
+                action=f"/admin/plugins/{name}",
+                back="/admin/plugins",
+                fields=(("enabled", "0"),),
+                warning=say(
+                    N_(
+                        "Residents and staff can no longer use it until it is switched on again;"
+                        " its records are kept."
+                    )
+                ),
+                button=say(N_("Switch off")),
+                kind="danger",
+            ),
+        )
+    await host.switch(name, turn_on)
     message = N_("The service is switched on.") if turn_on else N_("The service is switched off.")
     return redirect_after_form(request, "/admin/plugins", message)
 

@@ -20,7 +20,7 @@ from core.people.service import revoke_death
 from core.search import clean_query, search
 from core.tables import Person
 from core.web.flash import set_flash
-from core.web.forms import N_, read_form
+from core.web.forms import N_, Confirmation, confirmation_page, confirmed, read_form
 from core.web.rendering import render_page, request_language
 
 SEARCH = {"permission": "core.search"}
@@ -76,7 +76,33 @@ async def revoke_death_submit(request: Request, row_id: int) -> Response:
     number = await _person_number(row_id)
     form = await read_form(request)
     lang = request_language(request)
+    say = gettext_for(lang)
     target = f"/search/people/{row_id}"
+    if not form.get("reason"):
+        text = say(N_("Say why the death is revoked."))
+        return set_flash(Redirect(target, status_code=303), text, "bad")
+    if not confirmed(form):  # it cannot be undone from here: shown once more before it is done
+        person = await open_person(number)
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Revoke a death recorded in error")),
+                question=say(N_("Revoke the death recorded on %(day)s?"))
+                % {"day": person["deceased_on"]},
+                action=f"{target}/death/revoke",
+                back=target,
+                fields=(("reason", form.get("reason")),),
+                facts=(
+                    (say(N_("Name")), person["name"]),
+                    (say(N_("Reason")), form.get("reason")),
+                ),
+                warning=say(
+                    N_("Every service undoes what it did on hearing the death. This is audited.")
+                ),
+                button=say(N_("Revoke the death")),
+                kind="danger",
+            ),
+        )
     try:
         await revoke_death(number, form.get("reason"))
     except DomainError as exc:

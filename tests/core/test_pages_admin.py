@@ -91,8 +91,16 @@ async def test_switching_a_service_off_and_on_from_the_plugins_page(client):
     from core.tables import AuditEvent, PluginState
 
     token = await signed_in(client, "admin")
-    r = await client.post(
+    ask = await client.post(
         "/admin/plugins/marriage", data={"_csrf": token, "enabled": "0"}, headers=HTML
+    )
+    assert ask.status_code == 200 and "确认停用婚姻登记？" in ask.text  # a confirmation step
+    assert 'name="confirmed" value="yes"' in ask.text
+    assert 'data-service="marriage"' in (await client.get("/", headers=HTML)).text  # still on
+    r = await client.post(
+        "/admin/plugins/marriage",
+        data={"_csrf": token, "enabled": "0", "confirmed": "yes"},
+        headers=HTML,
     )
     assert r.status_code == 303 and r.headers["location"] == "/admin/plugins"
     listing = await client.get("/admin/plugins", headers=HTML)

@@ -99,6 +99,9 @@ async def test_an_admin_switches_a_service_off_and_on(live_server, page):
     await page.get_by_role("navigation", name="系统管理").get_by_role("link", name="服务").click()
     row = page.locator("#plugin-marriage")
     await row.get_by_role("button", name="停用").click()
+    # the confirmation step (issue 14): nothing is switched until it is confirmed
+    await expect(page.get_by_role("heading", name="确认停用婚姻登记？")).to_be_visible()
+    await page.locator(".confirmation").get_by_role("button", name="停用").click()
     await expect(page.get_by_role("status")).to_contain_text("服务已停用")
     await expect(row).to_contain_text("已停用")
     await shot(page, "pages-desktop-admin-plugins")

@@ -137,7 +137,12 @@ async def test_a_reviewer_revokes_a_death_from_the_person_page(client, staff, pe
     refused = await client.post(f"{url}/death/revoke", data={"_csrf": csrf, "reason": " "})
     assert refused.status_code == 303
     assert (await find_person(person)).deceased_on == dt.date(2025, 6, 30)
-    done = await client.post(f"{url}/death/revoke", data={"_csrf": csrf, "reason": "误登记"})
+    ask = await client.post(f"{url}/death/revoke", data={"_csrf": csrf, "reason": "误登记"})
+    assert ask.status_code == 200 and "2025-06-30" in ask.text and "误登记" in ask.text
+    assert (await find_person(person)).deceased_on == dt.date(2025, 6, 30)  # not yet
+    done = await client.post(
+        f"{url}/death/revoke", data={"_csrf": csrf, "reason": "误登记", "confirmed": "yes"}
+    )
     assert done.status_code == 303 and done.headers["location"] == url
     assert (await find_person(person)).deceased_on is None
     page = await client.get(url, headers={"accept-language": "zh"})

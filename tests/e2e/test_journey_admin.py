@@ -28,8 +28,8 @@ async def test_an_admin_switches_a_service_off_and_on(live_server, page):
 
             await nav.get_by_role("link", name="系统管理").click()
             await page.locator(".subnav").get_by_role("link", name="服务").click()
-            page.once("dialog", lambda dialog: dialog.accept())  # "switch this service off?"
             await page.locator("#plugin-funeral").get_by_role("button", name="停用").click()
+            await page.locator(".confirmation").get_by_role("button", name="停用").click()
             await expect(page.get_by_role("status")).to_contain_text("服务已停用")
             await expect(nav.get_by_role("link", name="殡葬减免政策")).to_have_count(0)
 
