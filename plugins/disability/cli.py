@@ -38,6 +38,18 @@ async def _run(args: argparse.Namespace) -> int:
         f"living {fen_to_yuan(run['living_fen'])}, nursing {fen_to_yuan(run['nursing_fen'])}, "
         f"total {fen_to_yuan(run['total_fen'])} yuan / 元"
     )
+    if run.get("difference_fen"):
+        console.print(
+            f"differences / 补发差额 {fen_to_yuan(run['difference_fen'])} yuan / 元 "
+            "(months paid at a standard since raised / 标准提高后补发)"
+        )
+    if run.get("provisional_standard"):
+        console.print(
+            "[yellow]warning / 注意: some months were paid at a provisional standard — the year "
+            "has no standard of its own yet, so the latest earlier one was used; enter it with "
+            "PUT /api/v1/disability/standards/{year} and the next payroll pays any difference / "
+            "部分月份按暂定标准发放（该年度尚未录入标准，沿用上一年度标准），录入后下次发放补发差额[/yellow]"
+        )
     return 0
 
 

@@ -106,13 +106,17 @@ class PayrollRun(Table, tablename="disability_payroll_run"):
     living_fen = BigInt(default=0)
     nursing_fen = BigInt(default=0)
     total_fen = BigInt(default=0)
+    difference_fen = BigInt(default=0)  # the part of the total paid as difference lines
+    provisional_standard = Boolean(default=False)  # a period year paid at a provisional standard
     run_by = Varchar(length=64, default="")
     started_at = Timestamptz(default=TimestamptzNow())
     finished_at = Timestamptz(null=True, default=None)
 
 
 class Payment(Table, tablename="disability_payment"):
-    """One payroll line: a subsidy for one period month. Unique per (person, subsidy, month).
+    """One payroll line: a subsidy for one period month. A ``regular`` line is unique per
+    (person, subsidy, month); a ``difference`` line (补发差额, after a standard was raised) is
+    unique per (person, subsidy, month, run).
 
     ``run`` is the run's id without a foreign-key constraint: only the payroll writes lines, into
     a run it has just created, and a per-row constraint trigger would cost a fifth of the insert
@@ -125,7 +129,26 @@ class Payment(Table, tablename="disability_payment"):
     subsidy = Varchar(length=8)
     period_month = Varchar(length=7)
     amount_fen = Integer()
+    kind = Varchar(length=10, default="regular")  # regular | difference
     created_at = Timestamptz(default=TimestamptzNow())
 
 
-TABLES: list[type[Table]] = [Standard, Policy, Application, Grant, PayrollRun, Payment]
+class DifferenceSettled(Table, tablename="disability_difference_settled"):
+    """Per year and subsidy, the monthly standard up to which a payroll has settled differences:
+    a run computes differences only where the standard its year is paid at now is higher, so an
+    unchanged standard costs no scan of the paid lines."""
+
+    year = Integer()
+    subsidy = Varchar(length=8)
+    target_fen = Integer()
+
+
+TABLES: list[type[Table]] = [
+    Standard,
+    Policy,
+    Application,
+    Grant,
+    PayrollRun,
+    Payment,
+    DifferenceSettled,
+]

@@ -7,25 +7,28 @@ from typing import Any
 
 from litestar import get, put
 
+from core.clock import today
 from core.errors import DomainError
 from plugins.disability.rules import SubsidyPolicy
 from plugins.disability.schemas import PolicyIn, StandardIn
 from plugins.disability.services.standards import (
     all_policies,
-    all_standards,
     set_policy,
     set_standard,
+    standards_listing,
 )
 
 TAGS = ["disability"]
 SETTINGS = {"permission": "disability.settings"}
 
 
-def _standard(s: Any) -> dict[str, int]:
+def _standard(s: Any) -> dict[str, Any]:
     return {
         "year": s.year,
         "living_monthly_fen": s.living_monthly_fen,
         "nursing_monthly_fen": s.nursing_monthly_fen,
+        "confirmed": getattr(s, "confirmed", True),
+        "paid_at_year": getattr(s, "paid_at_year", s.year),
     }
 
 
@@ -38,13 +41,17 @@ def _policy(p: SubsidyPolicy) -> dict[str, Any]:
 
 
 @get("/standards", opt={"public": True}, tags=TAGS)
-async def list_standards() -> list[dict[str, int]]:
-    """Monthly standards (fen) by year; a later year without its own row uses the latest one."""
-    return [_standard(s) for s in await all_standards()]
+async def list_standards() -> list[dict[str, Any]]:
+    """Monthly standards (fen) of every year from the first through this year (or the last year
+    entered): a year without its own standard is listed with the latest earlier one it is paid
+    at, ``confirmed: false`` and ``paid_at_year`` naming that year."""
+    return [_standard(s) for s in await standards_listing((await today()).year)]
 
 
 @put("/standards/{year:int}", opt=SETTINGS, tags=TAGS)
-async def put_standard(year: int, data: StandardIn) -> dict[str, int]:
+async def put_standard(year: int, data: StandardIn) -> dict[str, Any]:
+    """Enter a year's standard (it becomes ``confirmed``). Raising a year already paid makes the
+    next payroll pay the differences, month by month, as ``difference`` lines."""
     if data.year is not None and data.year != year:
         raise DomainError(
             "YEAR_MISMATCH", "请求体中的年份与路径不一致 / body year differs from path"

@@ -22,9 +22,9 @@ from plugins.disability.services.payroll import list_runs, payroll_preview, run_
 from plugins.disability.services.payroll_report import run_with_lines
 from plugins.disability.services.standards import (
     all_policies,
-    all_standards,
     set_policy,
     set_standard,
+    standards_listing,
 )
 
 PAYROLL, SETTINGS = "disability.payroll", "disability.settings"
@@ -38,11 +38,13 @@ async def _payroll_page(
     click on 3 December when it started on the current month)."""
     runs, total = await list_runs(100, 0)
     today = await clock.today()
+    listing = await standards_listing(today.year)
     return await render_page(
         request,
         "disability/payroll.html",
         {
             **LABELS,
+            "provisional_years": [y for y in listing if not y.confirmed],
             "runs": runs,
             "total": total,
             "month": month,
@@ -96,6 +98,12 @@ def _payroll_confirmation(say: Callable[[str], str], preview: dict[str, Any]) ->
         facts=(
             (say(N_("Month")), month),
             (say(N_("Beneficiaries with months still to pay")), str(preview["pending"])),
+            (
+                say(N_("Standard")),
+                say(N_("Provisional: the standard of %(year)s")) % {"year": preview["paid_at_year"]}
+                if preview["provisional_standard"]
+                else say(N_("Confirmed")),
+            ),
         ),
         warning=warning,
         button=say(N_("Pay %(month)s")) % {"month": month},
@@ -122,7 +130,7 @@ async def _standards_page(request: Request, error: DomainError | None = None) ->
         request,
         "disability/standards.html",
         {
-            "standards": await all_standards(),
+            "standards": await standards_listing((await clock.today()).year),
             "policies": await all_policies(),
             "error": error_text(request, error),
             "next_year": (await clock.today()).year + 1,

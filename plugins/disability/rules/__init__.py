@@ -34,10 +34,12 @@ from plugins.disability.rules.months import (
 )
 from plugins.disability.rules.payroll import (
     STOP_REASONS,
+    LineKind,
     PayrollLine,
     StopReason,
     SubsidyGrant,
     apply_stop,
+    difference_lines,
     due_lines,
     stop_month_after,
     subsidies_ended_by_grade,
@@ -51,7 +53,10 @@ from plugins.disability.rules.standards import (
     SUBSIDY_NAMES_ZH,
     Standard,
     Subsidy,
+    YearStandard,
     standard_for,
+    standards_by_year,
+    year_standard,
 )
 
 __all__ = [
@@ -65,6 +70,7 @@ __all__ = [
     "DisabilityCard",
     "DisabilityRuleError",
     "Eligibility",
+    "LineKind",
     "PayrollLine",
     "Reason",
     "RosterSpan",
@@ -73,10 +79,12 @@ __all__ = [
     "Subsidy",
     "SubsidyGrant",
     "SubsidyPolicy",
+    "YearStandard",
     "apply_stop",
     "categories_in_month",
     "check_card",
     "coverage",
+    "difference_lines",
     "due_lines",
     "eligibility",
     "granted_subsidies",
@@ -92,8 +100,10 @@ __all__ = [
     "residence_refusal",
     "review_due",
     "standard_for",
+    "standards_by_year",
     "stop_month_after",
     "subsidies_ended_by_grade",
     "subsidies_stopped_by",
     "subsidy_policy_in_force",
+    "year_standard",
 ]

@@ -42,11 +42,15 @@ class SubsidyGrant:
     stops_from: str | None = None
 
 
+LineKind = Literal["regular", "difference"]
+
+
 @dataclass(frozen=True)
 class PayrollLine:
     subsidy: Subsidy
     period_month: str
     amount_fen: int
+    kind: LineKind = "regular"
 
 
 def stop_month_after(event_date: dt.date) -> str:
@@ -129,4 +133,31 @@ def due_lines(
     for subsidy, month in sorted(due - paid_set, key=lambda pair: (pair[1], pair[0])):
         standard = standard_for(standards, int(month[:4]))
         lines.append(PayrollLine(subsidy, month, standard.monthly_fen(subsidy)))
+    return lines
+
+
+def difference_lines(
+    paid: Iterable[tuple[Subsidy, str, int]],
+    payroll_month: str,
+    standards: Iterable[Standard],
+) -> list[PayrollLine]:
+    """The difference lines (补发差额) the payroll of ``payroll_month`` pays.
+
+    ``paid`` are the ``(subsidy, period_month, amount_fen)`` lines paid so far, regular and
+    difference alike. For each (subsidy, month ≤ ``payroll_month``) already paid, when what was
+    paid in total is below the standard its year is paid at now, the difference is due; once
+    paid, it is part of what was paid, so it is never paid twice. A lower standard takes nothing
+    back.
+    """
+    parse_month(payroll_month)
+    standards = tuple(standards)
+    totals: dict[tuple[Subsidy, str], int] = {}
+    for subsidy, month, amount in paid:
+        if month <= payroll_month:
+            totals[(subsidy, month)] = totals.get((subsidy, month), 0) + amount
+    lines = []
+    for (subsidy, month), total in sorted(totals.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        target = standard_for(standards, int(month[:4])).monthly_fen(subsidy)
+        if total < target:
+            lines.append(PayrollLine(subsidy, month, target - total, "difference"))
     return lines

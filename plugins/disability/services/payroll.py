@@ -1,13 +1,20 @@
 """The monthly payroll, set-based: ``INSERT … SELECT`` per batch of grants, never a row loop.
 
 For month M every approved grant is paid each due month ≤ M it has not been settled for, at the
-standard of that period month's year. The living subsidy is paid for a period month only when
-the person was in ``dibao`` (or ``low_income`` under the extension) that month; neither subsidy
-for a month the person was in ``tekun`` or that began after their recorded death.
+standard of that period month's year (a year without its own standard: the latest earlier one,
+and the run is marked ``provisional_standard``). After the regular lines, the run pays the
+differences (补发差额, ``kind = 'difference'``) for months paid below the standard their year
+is paid at now — after the admin raised it — one line per (person, subsidy, month), never
+twice: the amount is the standard minus everything already paid for that month.
+
+The living subsidy is paid for a period month only when the person was in ``dibao`` (or
+``low_income`` under the extension) that month; neither subsidy for a month the person was in
+``tekun`` or that began after their recorded death.
 
 Why nothing is ever paid twice, and nothing is skipped:
-- the unique index ``disability_payment_key`` on (id_number, subsidy, period_month), and every
-  insert is ``ON CONFLICT DO NOTHING``;
+- the partial unique index ``disability_payment_regular_key`` on (id_number, subsidy,
+  period_month) of regular lines, ``disability_payment_difference_key`` adding the run for
+  difference lines, and every insert is ``ON CONFLICT DO NOTHING``;
 - each batch inserts its lines and advances its grants' ``settled_through`` in one transaction,
   so a crash leaves whole batches done or not done, and a rerun continues with the rest;
 - batches of every payroll run are serialised (a transaction-scoped advisory lock on
@@ -32,8 +39,9 @@ from plugins.disability.rules import (
     month_of,
     month_range,
     parse_month,
-    standard_for,
+    year_standard,
 )
+from plugins.disability.rules.standards import SUBSIDIES, YearStandard
 from plugins.disability.services.common import domain_error
 from plugins.disability.services.standards import all_policies, all_standards, policy_in
 
@@ -100,9 +108,10 @@ def _months_sql(count: int) -> str:
 _INSERT_LINES = """
 WITH months (period_month, first_day, last_day, living_fen, nursing_fen, low_income_ok)
 AS (VALUES {months})
-INSERT INTO disability_payment (run, grant_id, id_number, subsidy, period_month, amount_fen)
+INSERT INTO disability_payment
+  (run, grant_id, id_number, subsidy, period_month, amount_fen, kind)
 SELECT CAST({{}} AS INTEGER), g.id, g.id_number, g.subsidy, m.period_month,
-       CASE WHEN g.subsidy = 'living' THEN m.living_fen ELSE m.nursing_fen END
+       CASE WHEN g.subsidy = 'living' THEN m.living_fen ELSE m.nursing_fen END, 'regular'
 FROM disability_grant g
 JOIN months m ON m.period_month >= g.start_month
      AND (g.settled_through IS NULL OR m.period_month > g.settled_through)
@@ -118,7 +127,30 @@ WHERE g.id > {{}} AND g.id <= {{}}
       SELECT 1 FROM assistance a WHERE a.id_number = g.id_number
       AND (a.category = 'dibao' OR (m.low_income_ok = 1 AND a.category = 'low_income'))
       AND a.valid_from <= m.last_day AND (a.valid_to IS NULL OR a.valid_to >= m.first_day)))
-ON CONFLICT (id_number, subsidy, period_month) DO NOTHING
+ON CONFLICT (id_number, subsidy, period_month) WHERE kind = 'regular' DO NOTHING
+"""
+
+# Differences (补发差额): per (person, subsidy, period month) of a year whose standard is now higher
+# than what was paid for it in total, the rest, as one line of this run. Only the (year, subsidy)
+# pairs in ``targets`` are looked at (those whose standard rose since differences were last
+# settled), so an unchanged standard costs nothing.
+_INSERT_DIFFERENCES = """
+WITH targets (year, subsidy, target_fen) AS (VALUES {targets})
+INSERT INTO disability_payment
+  (run, grant_id, id_number, subsidy, period_month, amount_fen, kind)
+SELECT CAST({{}} AS INTEGER), MIN(p.grant_id), p.id_number, p.subsidy, p.period_month,
+       MAX(t.target_fen) - SUM(p.amount_fen), 'difference'
+FROM disability_payment p
+JOIN targets t ON t.subsidy = p.subsidy AND t.year = SUBSTR(p.period_month, 1, 4)
+WHERE p.period_month <= {{}}
+GROUP BY p.id_number, p.subsidy, p.period_month
+HAVING SUM(p.amount_fen) < MAX(t.target_fen)
+ON CONFLICT (id_number, subsidy, period_month, run) WHERE kind = 'difference' DO NOTHING
+"""
+_PAID_BELOW = """
+SELECT SUBSTR(period_month, 1, 4) AS year, subsidy, MIN(amount_fen) AS lowest
+FROM disability_payment WHERE kind = 'regular' AND period_month <= {}
+GROUP BY SUBSTR(period_month, 1, 4), subsidy
 """
 
 
@@ -128,12 +160,15 @@ class MonthTable:
     def __init__(self, standards: list[Any], policies: list[Any]) -> None:
         self.standards, self.policies = standards, policies
 
-    def row(self, month: str) -> list[Any]:
-        first, last = month_bounds(month)
+    def year(self, year: int) -> YearStandard:
         try:
-            standard = standard_for(self.standards, first.year)
+            return year_standard(self.standards, year)
         except DisabilityRuleError as exc:
             raise domain_error(exc) from None
+
+    def row(self, month: str) -> list[Any]:
+        first, last = month_bounds(month)
+        standard = self.year(first.year)
         policy = policy_in(self.policies, first)
         return [
             month,
@@ -176,27 +211,91 @@ async def _pay_batch(run_id: int, month: str, low: int, high: int, months: Month
         await fetch(_SETTLE, month, low, high, month, month)
 
 
-async def _finish(run_id: int, month: str) -> dict[str, Any]:
+async def _pay_differences(run_id: int, month: str, months: MonthTable) -> None:
+    """Pay the differences due after a raised standard, in one serialised transaction, and
+    remember the standards they were settled up to (DOMAIN.md: 补发差额, never twice)."""
+    last_year = int(month[:4])
+    async with write_transaction():
+        await _serialise(durable=False)
+        settled = {
+            (int(r["year"]), r["subsidy"]): int(r["target_fen"])
+            for r in await fetch(
+                "SELECT year, subsidy, target_fen FROM disability_difference_settled"
+            )
+        }
+        first_year = min(s.year for s in months.standards)
+        targets = {
+            (year, subsidy): months.year(year).monthly_fen(subsidy)
+            for year in range(first_year, last_year + 1)
+            for subsidy in SUBSIDIES
+        }
+        raised = {
+            key for key, target in targets.items() if key in settled and target > settled[key]
+        }
+        if any(key not in settled for key in targets):
+            # never settled (a first run, or a new year): look once at what was paid below target
+            for row in await fetch(_PAID_BELOW, month):
+                key = (int(row["year"]), row["subsidy"])
+                if key not in settled and key in targets and int(row["lowest"]) < targets[key]:
+                    raised.add(key)
+        if raised:
+            values = [
+                v
+                for year, sub in sorted(raised)
+                for v in (f"{year:04d}", sub, targets[(year, sub)])
+            ]
+            row = "(CAST({} AS TEXT), CAST({} AS TEXT), CAST({} AS INTEGER))"
+            sql = _INSERT_DIFFERENCES.format(targets=", ".join([row] * len(raised)))
+            await fetch(sql, *values, run_id, month)
+        for (year, subsidy), target in targets.items():
+            if settled.get((year, subsidy)) != target:
+                await fetch(
+                    "INSERT INTO disability_difference_settled (year, subsidy, target_fen) "
+                    "VALUES ({}, {}, {}) ON CONFLICT (year, subsidy) "
+                    "DO UPDATE SET target_fen = excluded.target_fen",
+                    year,
+                    subsidy,
+                    target,
+                )
+
+
+async def _provisional(run_id: int, months: MonthTable) -> bool:
+    """Whether a line of the run is for a year paid at a provisional standard."""
+    years = await fetch(
+        "SELECT DISTINCT SUBSTR(period_month, 1, 4) AS year FROM disability_payment WHERE run = {}",
+        run_id,
+    )
+    return any(not months.year(int(r["year"])).confirmed for r in years)
+
+
+async def _finish(run_id: int, month: str, months: MonthTable) -> dict[str, Any]:
+    provisional = await _provisional(run_id, months)
     async with write_transaction():
         await _serialise(durable=True)
         totals = await fetch_one(
             "SELECT COUNT(DISTINCT id_number) AS people, COUNT(*) AS lines, "
             "COALESCE(SUM(CASE WHEN subsidy = 'living' THEN amount_fen ELSE 0 END), 0) AS living, "
             "COALESCE(SUM(CASE WHEN subsidy = 'nursing' THEN amount_fen ELSE 0 END), 0) "
-            "AS nursing FROM disability_payment WHERE run = {}",
+            "AS nursing, "
+            "COALESCE(SUM(CASE WHEN kind = 'difference' THEN amount_fen ELSE 0 END), 0) "
+            "AS difference FROM disability_payment WHERE run = {}",
             run_id,
         )
         assert totals is not None
         living, nursing = int(totals["living"]), int(totals["nursing"])
+        difference = int(totals["difference"])
         row = await fetch_one(
             "UPDATE disability_payroll_run SET status = 'complete', beneficiaries = {}, "
-            "lines = {}, living_fen = {}, nursing_fen = {}, total_fen = {}, finished_at = {} "
+            "lines = {}, living_fen = {}, nursing_fen = {}, total_fen = {}, "
+            "difference_fen = {}, provisional_standard = {}, finished_at = {} "
             "WHERE id = {} AND status = 'running' RETURNING id",
             int(totals["people"]),
             int(totals["lines"]),
             living,
             nursing,
             living + nursing,
+            difference,
+            provisional,
             dt.datetime.now(dt.UTC),
             run_id,
         )
@@ -214,6 +313,8 @@ async def _finish(run_id: int, month: str) -> dict[str, Any]:
                     "lines": int(totals["lines"]),
                     "living_fen": living,
                     "nursing_fen": nursing,
+                    "difference_fen": difference,
+                    "provisional_standard": provisional,
                 },
             )
     final = await fetch_one("SELECT * FROM disability_payroll_run WHERE id = {}", run_id)
@@ -230,6 +331,8 @@ def run_summary(row: dict[str, Any]) -> dict[str, Any]:
         "living_fen": int(row["living_fen"]),
         "nursing_fen": int(row["nursing_fen"]),
         "total_fen": int(row["total_fen"]),
+        "difference_fen": int(row["difference_fen"] or 0),
+        "provisional_standard": bool(row["provisional_standard"]),
         "started_at": row["started_at"],
         "finished_at": row["finished_at"],
     }
@@ -247,10 +350,13 @@ async def payroll_preview(month: str) -> dict[str, Any]:
         )
     pending = await fetch_one(_COUNT_PENDING, month, month)
     done = await fetch_one("SELECT status FROM disability_payroll_run WHERE month = {}", month)
+    standing = MonthTable(await all_standards(), []).year(int(month[:4]))
     return {
         "month": month,
         "pending": int(pending["n"]) if pending else 0,
         "complete": bool(done and done["status"] == "complete"),
+        "provisional_standard": not standing.confirmed,
+        "paid_at_year": standing.paid_at_year,
     }
 
 
@@ -279,7 +385,8 @@ async def run_payroll(
             low = high
             if progress is not None:
                 progress(done, total)
-        return run_summary(await _finish(int(run["id"]), month))
+        await _pay_differences(int(run["id"]), month, months)
+        return run_summary(await _finish(int(run["id"]), month, months))
 
 
 async def find_run(month: str) -> dict[str, Any] | None:

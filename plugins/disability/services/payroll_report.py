@@ -26,11 +26,13 @@ CSV_COLUMNS = (
     "period_month",
     "amount_fen",
     "amount_yuan",
+    "kind",
 )
+KIND_NAMES_ZH = {"regular": "", "difference": "（补发差额）"}
 
 # The name and bank account come from the person's latest application (the beneficiary record).
 _LINES = """
-SELECT p.id, p.id_number, p.subsidy, p.period_month, p.amount_fen,
+SELECT p.id, p.id_number, p.subsidy, p.period_month, p.amount_fen, p.kind,
        a.name, a.bank_account
 FROM disability_payment p
 JOIN disability_grant g ON g.id = p.grant_id
@@ -52,7 +54,7 @@ async def run_with_lines(month: str, limit: int | None, offset: int | None) -> d
     run = await _run(month)
     params = page_params(limit, offset)
     rows = await fetch(
-        "SELECT p.id, p.id_number, p.subsidy, p.period_month, p.amount_fen, a.name "
+        "SELECT p.id, p.id_number, p.subsidy, p.period_month, p.amount_fen, p.kind, a.name "
         "FROM disability_payment p JOIN disability_grant g ON g.id = p.grant_id "
         "JOIN disability_application a ON a.id = g.application "
         "WHERE p.run = {} ORDER BY p.id LIMIT {} OFFSET {}",
@@ -67,6 +69,7 @@ async def run_with_lines(month: str, limit: int | None, offset: int | None) -> d
             "subsidy": r["subsidy"],
             "period_month": r["period_month"],
             "amount_fen": int(r["amount_fen"]),
+            "kind": r["kind"],
         }
         for r in rows
     ]
@@ -105,6 +108,7 @@ async def bank_file(month: str) -> AsyncIterator[bytes]:
                         r["period_month"],
                         int(r["amount_fen"]),
                         fen_to_yuan(int(r["amount_fen"])).replace(",", ""),
+                        r["kind"],
                     )
                 )
             after = int(batch[-1]["id"])
@@ -117,16 +121,16 @@ async def summary_pdf(month: str) -> bytes:
     """One row per period month and subsidy (people, lines, amount), totals in the footer."""
     run = await _run(month)
     groups = await fetch(
-        "SELECT period_month, subsidy, COUNT(DISTINCT id_number) AS people, COUNT(*) AS lines, "
-        "SUM(amount_fen) AS amount FROM disability_payment WHERE run = {} "
-        "GROUP BY period_month, subsidy ORDER BY period_month, subsidy",
+        "SELECT period_month, subsidy, kind, COUNT(DISTINCT id_number) AS people, "
+        "COUNT(*) AS lines, SUM(amount_fen) AS amount FROM disability_payment WHERE run = {} "
+        "GROUP BY period_month, subsidy, kind ORDER BY kind DESC, period_month, subsidy",
         run["id"],
     )
     status = await fetch_one("SELECT status FROM disability_payroll_run WHERE id = {}", run["id"])
     rows = [
         [
             g["period_month"],
-            SUBSIDY_NAMES_ZH[g["subsidy"]],
+            SUBSIDY_NAMES_ZH[g["subsidy"]] + KIND_NAMES_ZH.get(g["kind"], ""),
             str(int(g["people"])),
             str(int(g["lines"])),
             fen_to_yuan(int(g["amount"])),
@@ -147,6 +151,16 @@ async def summary_pdf(month: str) -> bytes:
             f"生活补贴 living {fen_to_yuan(int(run['living_fen']))} 元，"
             f"护理补贴 nursing {fen_to_yuan(int(run['nursing_fen']))} 元，"
             f"总计 total {fen_to_yuan(int(run['total_fen']))} 元"
+            + (
+                f"（其中补发差额 incl. differences {fen_to_yuan(int(run['difference_fen']))} 元）"
+                if run["difference_fen"]
+                else ""
+            )
+            + (
+                "；部分月份按暂定标准发放 provisional standard"
+                if run["provisional_standard"]
+                else ""
+            )
         ),
     )
     return render_table_report(report)

@@ -18,8 +18,11 @@ from plugins.disability.rules import (
     DisabilityRuleError,
     Standard,
     SubsidyPolicy,
+    YearStandard,
     standard_for,
+    standards_by_year,
     subsidy_policy_in_force,
+    year_standard,
 )
 from plugins.disability.services.common import domain_error
 from plugins.disability.tables import Policy
@@ -36,6 +39,19 @@ async def all_standards() -> list[Standard]:
             row["year"], row["living_monthly_fen"], row["nursing_monthly_fen"]
         )
     return [by_year[year] for year in sorted(by_year)]
+
+
+async def standards_listing(through_year: int) -> list[YearStandard]:
+    """Every year through ``through_year`` with what it is paid at; ``confirmed`` False for a
+    year without its own standard (paid at the latest earlier one, provisionally)."""
+    return standards_by_year(await all_standards(), through_year)
+
+
+async def year_standing(year: int) -> YearStandard:
+    try:
+        return year_standard(await all_standards(), year)
+    except DisabilityRuleError as exc:
+        raise domain_error(exc) from None
 
 
 async def standard_of_year(year: int) -> Standard:

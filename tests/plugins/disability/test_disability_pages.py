@@ -197,7 +197,13 @@ async def test_payroll_and_standards_pages(desk) -> None:
     )
     assert r.status_code == 303
     r = await desk.client.get("/api/v1/disability/standards")
-    assert {"year": 2027, "living_monthly_fen": 19000, "nursing_monthly_fen": 25550} in r.json()
+    assert {
+        "year": 2027,
+        "living_monthly_fen": 19000,
+        "nursing_monthly_fen": 25550,
+        "confirmed": True,
+        "paid_at_year": 2027,
+    } in r.json()
 
 
 @pytest.mark.parametrize(

@@ -205,7 +205,8 @@ async def test_lines_csv_and_pdf_of_a_run(desk) -> None:
     assert body["total_fen"] == run["total_fen"] and body["lines"]["total"] == 12
     assert len(body["lines"]["items"]) == 2  # lines 11 and 12
     line = body["lines"]["items"][0]
-    assert set(line) == {"id_number", "name", "subsidy", "period_month", "amount_fen"}
+    assert set(line) == {"id_number", "name", "subsidy", "period_month", "amount_fen", "kind"}
+    assert line["kind"] == "regular"
     assert "*" in line["id_number"]
     r = await desk.client.get(f"{API}/payroll/2026-04?limit=501", headers=desk.reviewer)
     assert r.status_code == 400
@@ -218,6 +219,7 @@ async def test_lines_csv_and_pdf_of_a_run(desk) -> None:
     assert {row["id_number"] for row in rows} == set(numbers)  # the bank needs full numbers
     assert {row["period_month"] for row in rows} == {"2026-03", "2026-04"}
     assert all(row["bank_account"] == "6217000011112222" for row in rows)
+    assert {row["kind"] for row in rows} == {"regular"}
     from core.tables import AuditEvent
 
     assert await AuditEvent.exists().where(AuditEvent.action == "disability.payroll.exported")

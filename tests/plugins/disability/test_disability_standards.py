@@ -11,29 +11,66 @@ API = "/api/v1/disability"
 
 
 async def test_defaults_and_admin_set_years(desk) -> None:
+    await desk.today(dt.date(2024, 6, 1))
     r = await desk.client.get(f"{API}/standards")
     assert r.status_code == 200
+    # DOMAIN.md: 2020 and 2021 are the standards; later years without their own are paid at
+    # 2021's, provisionally (confirmed: false), through this year
     assert r.json() == [
-        {"year": 2020, "living_monthly_fen": 17500, "nursing_monthly_fen": 23500},
-        {"year": 2021, "living_monthly_fen": 18100, "nursing_monthly_fen": 24300},
+        {
+            "year": 2020,
+            "living_monthly_fen": 17500,
+            "nursing_monthly_fen": 23500,
+            "confirmed": True,
+            "paid_at_year": 2020,
+        },
+        {
+            "year": 2021,
+            "living_monthly_fen": 18100,
+            "nursing_monthly_fen": 24300,
+            "confirmed": True,
+            "paid_at_year": 2021,
+        },
+        *(
+            {
+                "year": year,
+                "living_monthly_fen": 18100,
+                "nursing_monthly_fen": 24300,
+                "confirmed": False,
+                "paid_at_year": 2021,
+            }
+            for year in (2022, 2023, 2024)
+        ),
     ]
     r = await desk.client.put(
         f"{API}/standards/2026",
         json={"year": 2026, "living_monthly_fen": 19000, "nursing_monthly_fen": 25500},
         headers=desk.admin,
     )
-    assert r.json() == {"year": 2026, "living_monthly_fen": 19000, "nursing_monthly_fen": 25500}
+    assert r.json() == {
+        "year": 2026,
+        "living_monthly_fen": 19000,
+        "nursing_monthly_fen": 25500,
+        "confirmed": True,
+        "paid_at_year": 2026,
+    }
     r = await desk.client.put(
         f"{API}/standards/2026",
         json={"living_monthly_fen": 19100, "nursing_monthly_fen": 25500},
         headers=desk.admin,
     )
     assert r.status_code == 200
-    years = {
-        s["year"]: s["living_monthly_fen"]
-        for s in (await desk.client.get(f"{API}/standards")).json()
+    listed = {s["year"]: s for s in (await desk.client.get(f"{API}/standards")).json()}
+    assert {y: s["living_monthly_fen"] for y, s in listed.items()} == {
+        2020: 17500,
+        2021: 18100,
+        2022: 18100,
+        2023: 18100,
+        2024: 18100,
+        2025: 18100,
+        2026: 19100,
     }
-    assert years == {2020: 17500, 2021: 18100, 2026: 19100}
+    assert [y for y, s in listed.items() if s["confirmed"]] == [2020, 2021, 2026]
 
     from core.tables import AuditEvent
 
