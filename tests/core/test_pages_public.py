@@ -207,6 +207,7 @@ async def test_sign_up_reports_every_problem_in_one_round(client):
         "phone": "12345",
         "password": "short",
         "password_again": "short",
+        "_csrf": await form_token(client, "/signup"),
     }
     r = await client.post("/signup", data=data, headers=HTML)
     assert r.status_code == 400
