@@ -21,6 +21,7 @@ from core.plan import (
     period_by_key,
     set_targets,
 )
+from core.web.dashboard import unit_in
 from core.web.forms import N_, read_form
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -61,7 +62,7 @@ async def _page(
             {
                 "key": key,
                 "name": indicator.name if lang == "zh" else indicator.name_en,
-                "unit_measured": indicator.unit,
+                "unit_measured": unit_in(indicator.unit, lang),
                 "target": values.get(f"target:{key}", target),
                 "unit": values.get(f"unit:{key}", unit),
                 "comparison": values.get(f"comparison:{key}", comparison),
