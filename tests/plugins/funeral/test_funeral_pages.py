@@ -176,3 +176,66 @@ async def test_pages_follow_roles_and_the_plugin_switch(client, session, bearer)
         assert (await client.get("/api/v1/funeral/policy")).status_code == 404
     finally:
         await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": True}, headers=admin)
+
+
+async def test_the_scope_of_粤民发2015_37_on_the_pages(client, session):
+    """Issue 11 item 3: the front page says every local resident is eligible; the admin's form
+    carries the scope (local divisions, exclusions, a cap per case, the date in force)."""
+    await clock(TODAY)
+    front = await client.get("/funeral/?lang=en")
+    assert "Every resident whose hukou is in 440704" in front.text
+    assert "户籍在440704的全体居民" in (await client.get("/funeral/?lang=zh")).text
+    csrf = await session("admin")
+    page = await client.get("/funeral/policy?lang=zh")
+    assert 'name="local_divisions"' in page.text and 'value="440704"' in page.text
+    assert 'name="excluded_categories"' in page.text and "机关事业单位人员" in page.text
+    fields = dict(
+        re.findall(r'name="((?:code|name|cap|unit|max_units)_\d+)" value="([^"]*)"', page.text)
+    )
+    units = dict(re.findall(r'name="(unit_\d+)"[^>]*>.*?value="(\w+)" selected', page.text))
+    data = {
+        **fields,
+        **units,
+        "_csrf": csrf,
+        "categories": ["dibao", "tekun", "low_income", "youfu"],
+        "all_local_residents": "1",
+        "local_divisions": "440704，440703",
+        "excluded_categories": ["public_institution"],
+        "total_cap": "1780",
+        "effective_from": "2026-04-01",
+    }
+    r = await client.post("/funeral/policy", data=data)
+    assert r.status_code == 303, r.text
+    policy = (await client.get("/api/v1/funeral/policy?on=2026-04-01")).json()
+    assert policy["local_divisions"] == ["440704", "440703"]
+    assert policy["excluded_categories"] == ["public_institution"]
+    assert (policy["total_cap_fen"], policy["effective_from"]) == (178000, "2026-04-01")
+    assert (await client.get("/api/v1/funeral/policy")).json()["version"] is None  # not yet
+    versions = await client.get("/funeral/policy?lang=en")
+    assert "Saved versions" in versions.text and "2026-04-01" in versions.text
+    bad = await client.post("/funeral/policy", data={**data, "local_divisions": "4407"})
+    assert bad.status_code == 422 and "440704" in bad.text
+
+
+async def test_intake_asks_for_the_hukou_and_the_declared_categories(client, session):
+    await clock(TODAY)
+    csrf = await session("clerk", "JH01")
+    page = await client.get("/funeral/intake?lang=en")
+    assert 'name="hukou_division"' in page.text and 'name="declared_categories"' in page.text
+    assert "Funeral allowance paid elsewhere" in page.text
+    await client.get("/funeral/intake?lang=zh")  # the rest of the journey in Chinese
+    number = person_number(dt.date(1937, 7, 7), "male")
+    form = _intake_form(csrf, number, "preview")
+    asked = await client.post("/funeral/intake", data=form)
+    assert "请填写逝者户籍所在地行政区划代码" in asked.text
+    saved = await client.post(
+        "/funeral/intake",
+        data={**form, "action": "save", "hukou_division": "440704", "name": "冯伯"},
+    )
+    assert saved.status_code == 303, saved.text
+    elsewhere = person_number(dt.date(1938, 8, 8), "male")
+    refused = await client.post(
+        "/funeral/intake",
+        data={**_intake_form(csrf, elsewhere, "preview"), "hukou_division": "110105"},
+    )
+    assert "110105" in refused.text and "户籍地" in refused.text
