@@ -107,6 +107,13 @@ async def test_full_sign_in_creates_a_citizen_at_identity(oidc):
         assert_error(await http.get(back), 422, "OIDC_FAILED")
 
 
+async def test_the_login_page_offers_the_provincial_sign_in(oidc):
+    async with httpx.AsyncClient(timeout=30) as http:
+        page = await http.get(oidc.app.url + "/login")
+        assert "data-oidc-login" in page.text and "使用省统一身份认证登录" in page.text
+        assert 'href="/api/v1/auth/oidc/login"' in page.text
+
+
 async def test_pkce_is_enforced_by_the_provider(oidc):
     """Without the verifier the app kept, the code is worth nothing: the app's success above
     proves it sent the right one."""
@@ -189,3 +196,5 @@ async def test_an_invalid_identity_number_in_the_token_is_refused(oidc):
 async def test_unconfigured_the_paths_do_not_exist(client):
     assert_error(await client.get("/api/v1/auth/oidc/login"), 404, "NOT_FOUND")
     assert_error(await client.get(CALLBACK + "?code=x&state=y"), 404, "NOT_FOUND")
+    page = await client.get("/login", headers={"accept": "text/html"})
+    assert page.status_code == 200 and "data-oidc-login" not in page.text
