@@ -8,7 +8,9 @@ beneficiaries generated with bulk multi-row INSERTs (then ANALYZE) in three coho
 from 2026-01, ¼ from 2026-02, ½ from 2026-03) so that the runs of January, February and March
 pay 25%, 50% and 100% of them. Printed: seconds per run, peak Python memory per run
 (tracemalloc, in a second pass after a reset), and March computed for a sample by a naive
-per-row ORM loop, scaled up, as a ratio against the set-based March.
+per-row ORM loop, scaled up, as a ratio against the set-based March. Then 2026's standard is
+entered (higher than 2021's, at which January to March were paid) and April is run: its own lines
+plus a difference line for every line already paid.
 """
 
 from __future__ import annotations
@@ -218,6 +220,7 @@ async def _reset() -> None:
 
     await fetch("DELETE FROM disability_payment")
     await fetch("DELETE FROM disability_payroll_run")
+    await fetch("DELETE FROM disability_difference_settled")
     await fetch("UPDATE disability_grant SET settled_through = NULL")
 
 
@@ -292,6 +295,19 @@ async def bench_engine(url: str, people: int, sample: int) -> dict:
         await run_payroll(month)
         result["runs"][index]["peak_kib"] = tracemalloc.get_traced_memory()[1] / 1024
         tracemalloc.stop()
+
+    # Pass 3: 2026's standard is entered after March was paid at 2021's; April pays its own
+    # lines and the difference for every line of January to March (补发差额).
+    from plugins.disability.services.standards import set_standard
+
+    await set_standard(2026, 19000, 25500)
+    started = time.perf_counter()
+    april = await run_payroll("2026-04")
+    result["raised"] = {**april, "seconds": time.perf_counter() - started}
+    counted = await fetch_one(
+        "SELECT COUNT(*) AS n FROM disability_payment WHERE kind = 'difference'"
+    )
+    result["raised"]["difference_lines"] = int(counted["n"]) if counted else 0
     await db.stop()
     return result
 
@@ -313,6 +329,12 @@ def _report(engine: str, result: dict, people: int) -> None:
         f"→ {naive['scaled_seconds']:.1f} s scaled to the month; set-based {march:.2f} s; "
         f"ratio {naive['scaled_seconds'] / march:.0f}×; same lines for the sample: "
         f"{result['naive_agrees']}"
+    )
+    raised = result["raised"]
+    print(
+        f"2026-04 after raising 2026's standard: {raised['lines']:,} lines of which "
+        f"{raised['difference_lines']:,} differences ({raised['difference_fen'] / 100:,.2f} "
+        f"yuan) in {raised['seconds']:.2f} s"
     )
 
 
