@@ -55,15 +55,15 @@ async def record(
     entity: str,
     entity_id: str | int | Callable[[], str] = "",
     summary: str | Callable[[], str] = "",
-    details: dict[str, Any] | None = None,
+    details: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     actor: str | None = None,
 ) -> int | None:
     """Append one event to the change being made: it is written with that change's
     transaction, or not at all. Returns its sequence number when it was written at once (no
     write transaction around the call); inside one the number is given at COMMIT and ``None``
-    is returned. ``entity_id`` and ``summary`` may be functions called at COMMIT (for what a
-    ``chain_with`` statement gives, such as a certificate number). Never put a full identity
-    number in ``summary`` or ``details`` (mask it, or name the entity by its id)."""
+    is returned. ``entity_id``, ``summary`` and ``details`` may be functions called at COMMIT
+    (for what a ``chain_with`` statement gives, such as a certificate number). Never put a full
+    identity number in ``summary`` or ``details`` (mask it, or name the entity by its id)."""
     if _actions and action not in _actions:
         raise UnknownAuditAction(f"audit action {action!r} is not declared by any plugin")
     entry = {
@@ -88,7 +88,10 @@ async def record(
         return await _chain([entry])
 
 
-def pending_with() -> list[tuple[str, list[Any], str, Callable[[Any], Awaitable[None]]]]:
+Done = Callable[[Any], Awaitable[None]]
+
+
+def pending_with() -> list[tuple[str, list[Any], str, Done, str | None]]:
     """The ``chain_with`` statements of the current write transaction."""
     scope = write_scope()
     if scope is None:
@@ -97,14 +100,22 @@ def pending_with() -> list[tuple[str, list[Any], str, Callable[[Any], Awaitable[
 
 
 def chain_with(
-    cte: str, args: list[Any], column: str, done: Callable[[Any], Awaitable[None]]
+    cte: str, args: list[Any], column: str, done: Done, *, first: str | None = None
 ) -> None:
     """Run ``cte`` (common table expressions, ``{}`` placeholders for ``args``) in the statement
     that advances the audit head at COMMIT, PostgreSQL only; ``done`` gets the value of
     ``column`` (an expression over them) before the entries are hashed. Rows such a statement
     locks stay locked for that statement and the COMMIT only. Record an entry in the same
-    transaction (the statement runs with the chaining of entries)."""
-    pending_with().append((cte, args, column, done))
+    transaction (the statement runs with the chaining of entries).
+
+    The rows a CTE locks are locked after the head's (PostgreSQL runs a CTE that only the
+    RETURNING list reads after the UPDATE has locked its row), unless the CTE is named in
+    ``first``: it is then joined in the UPDATE's FROM, so its rows are locked before the head,
+    and when it gives no row nothing is chained and ``done`` gets ``None`` (it must raise:
+    the transaction is refused). Every writer of such rows must lock them in the same order
+    as the others (rows updated earlier in a transaction are locked before the head).
+    """
+    pending_with().append((cte, args, column, done, first))
 
 
 async def _chain(entries: list[dict[str, Any]]) -> int:
@@ -115,20 +126,34 @@ async def _chain(entries: list[dict[str, Any]]) -> int:
         await send_commit_with(scope)  # an earlier chaining's head update, if any
     sql = "UPDATE audit_head SET seq = seq + {} WHERE id = 1 RETURNING seq, last_hash"
     args: list[Any] = [len(entries)]
+    joined = [first for *_, first in with_ if first]
     if with_:
         ctes = ", ".join(cte for cte, *_ in with_)
-        columns = "".join(f", {column} AS with_{i}" for i, (_, _, column, _) in enumerate(with_))
+        columns = "".join(f", {column} AS with_{i}" for i, (_, _, column, *_) in enumerate(with_))
+        if joined:
+            sql = (
+                "UPDATE audit_head SET seq = audit_head.seq + {} "  # noqa: S608 (our own names)
+                f"FROM {', '.join(joined)} WHERE audit_head.id = 1 "
+                "RETURNING audit_head.seq, audit_head.last_hash"
+            )
         sql = f"WITH {ctes} {sql}{columns}"
-        args = [value for _, values, _, _ in with_ for value in values] + args
+        args = [value for _, values, *_ in with_ for value in values] + args
     head = await fetch_one(sql, *args)
+    if head is None and joined:
+        for _, _, _, done, first in with_:
+            if first:
+                await done(None)  # raises: the transaction is refused
+        raise RuntimeError("chain_with: a joined statement gave no row and nothing refused")
     if head is None:
         raise RuntimeError("audit_head row missing: run `minzheng migrate`")
-    for i, (*_, done) in enumerate(with_):
+    for i, (_, _, _, done, _) in enumerate(with_):
         await done(head[f"with_{i}"])
     for entry in entries:
         for name in ("entity_id", "summary"):
             if callable(entry[name]):
                 entry[name] = str(entry[name]())
+        if callable(entry["details"]):
+            entry["details"] = entry["details"]()
     prev = head["last_hash"] or GENESIS
     key = get_settings().audit_key
     rows: list[list[Any]] = []

@@ -18,7 +18,7 @@ from core.auth.identity import CurrentUser
 from core.auth.ratelimit import enforce_address
 from core.clock import now_local
 from core.clock import today as clock_today
-from core.db import fetch, fetch_one, write_transaction
+from core.db import fetch, fetch_one, is_sqlite, write_transaction
 from core.errors import Conflict, DomainError, NotFound, RateLimited
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
@@ -221,8 +221,7 @@ async def book(
     now = dt.datetime.now(dt.UTC)
     async with write_transaction():
         # The slot's row (PostgreSQL) is locked from the UPDATE that takes the place until the
-        # commit, and every other booking of the slot waits for it: take it last but the audit,
-        # which locks the chain's head for the whole system.
+        # commit, and every other booking of the slot waits for it: take it last.
         await _hold(booker, partner, service, code)
         await fetch(
             INSERT_APPOINTMENT,
@@ -251,7 +250,23 @@ async def book(
             + "请双方携带身份证件按时到场；如不能前往请提前取消。",
             plugin="marriage",
         )
-        taken = await _take_place(slot_id)
+        place: dict[str, Any] = {}
+        if is_sqlite():  # one writer at a time: the order of statements costs nothing
+            place.update(await _take_place(slot_id))
+        else:
+            # The place is taken in the statement that advances the audit head at COMMIT (the
+            # slot's row first, then the head's), so the slot stays locked for that statement
+            # and the COMMIT only: every other booking of the slot waits for it.
+            async def taken(booked: int | None) -> None:
+                if booked is None:
+                    raise _slot_full()
+                place["booked"] = booked
+
+            index = len(audit.pending_with())
+            name = f"place_{index}"
+            audit.chain_with(
+                f"{name} AS ({TAKE_PLACE})", [slot_id, True], f"{name}.booked", taken, first=name
+            )
         await audit.record(
             "marriage.appointment.booked",
             entity="appointment",
@@ -260,7 +275,7 @@ async def book(
                 f"预约{label} {slot['office_code']} {slot['day']} "
                 f"{slot['start_time']}（{mask_id_number(booker)}）"
             ),
-            details={"slot_id": slot_id, "place": taken["booked"]},
+            details=lambda: {"slot_id": slot_id, "place": place["booked"]},
         )
     return {
         "code": code,
