@@ -90,16 +90,12 @@ def body_hash(body: bytes) -> str:
     return hashlib.sha256(canonical).hexdigest()
 
 
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body"):
-            break
-    return b"".join(chunks)
+async def _read_body(scope: Scope, receive: Receive) -> bytes:
+    """Through Litestar's request, which keeps the body in the scope: a middleware before this
+    one (core.web.bodies) may have read it already, and the handler reads it from there too."""
+    from litestar import Request
+
+    return await Request(scope, receive).body()
 
 
 def _replaying(body: bytes, receive: Receive) -> Receive:
@@ -217,7 +213,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
         if key is None:
             await next_app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await _read_body(scope, receive)
         digest = body_hash(body)
         ident = (key, _actor(scope)[:64], "POST", scope["path"][:300])
         scope = _without_compression(scope)
