@@ -132,9 +132,11 @@ def start(engine: str, database_url: str, data_dir: str, workers: int) -> tuple[
     return server, {"Authorization": f"Bearer {token}"}
 
 
-async def check(database_url: str, expected: int) -> tuple[bool, str]:
-    """Certificate numbers 1..expected without gaps or duplicates; the audit chain verifies."""
+async def check(database_url: str, data_dir: str, expected: int) -> tuple[bool, str]:
+    """Certificate numbers 1..expected without gaps or duplicates; the audit chain verifies
+    (with the server's audit key, kept in its data directory)."""
     os.environ["MINZHENG_DATABASE_URL"] = database_url
+    os.environ["MINZHENG_DATA_DIR"] = data_dir
     os.environ.setdefault("PICCOLO_CONF", "core.piccolo_conf")
     from core import db
     from core.audit import verify_chain
@@ -188,7 +190,7 @@ async def run(engine: str, args: argparse.Namespace) -> bool:
         server.stop()
     try:
         total = WARM_UP + args.rounds * args.registrations
-        ok, verdict = await check(database_url, total)
+        ok, verdict = await check(database_url, data_dir, total)
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
         if pg_name:
