@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
-from core.db import fetch, fetch_one, write_transaction
+from core.db import fetch, fetch_one, write_scope, write_transaction
 from core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -40,6 +40,9 @@ HEADER = b"idempotency-key"
 KEEP_HOURS = 24
 MAX_KEY_LENGTH = 200
 REPLAYED_HEADER = b"idempotent-replayed"
+# Set in the WriteScope: certificates are numbered at once, not in the statement at COMMIT
+# (core.certificates.service), since the stored answer is written before that statement runs.
+NUMBERS_NOW = "numbers_now"
 
 
 @dataclass
@@ -224,6 +227,9 @@ class IdempotencyMiddleware(ASGIMiddleware):
         stored: dict[str, Any] | None = None
         try:
             async with write_transaction():
+                deferred = write_scope()
+                if deferred is not None:  # the answer must carry the numbers that commit
+                    deferred.data[NUMBERS_NOW] = True
                 if await _claim(ident, digest):
                     captured = await _call(next_app, scope, receive)
                     if not 200 <= captured.status < 300:

@@ -50,8 +50,10 @@ async def test_a_retried_registration_replays_the_first_answer_and_registers_onc
     assert again.status_code == 201
     assert again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true"
+    assert first.json()["certificate_no"] == "J440704-2026-000001"  # the number that committed
     status = await client.get(f"{API}/status/{man}", headers=desk.clerk)
     assert len(status.json()["records"]) == 1
+    assert status.json()["records"][0]["certificate_no"] == first.json()["certificate_no"]
     # No number was spent on the retry: the next couple gets the next number.
     man2, woman2 = couple(2)
     nxt = await register(client, desk.clerk, party(man2, "赵一"), party(woman2, "钱二"))
