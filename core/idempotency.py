@@ -150,6 +150,22 @@ async def _replay(row: dict[str, Any], send: Send) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+async def _unavailable(send: Send) -> None:
+    from core.errors import DatabaseUnavailable, error_body
+
+    error = DatabaseUnavailable()
+    body = json.dumps(
+        error_body(error.status_code, error.code, error.detail), ensure_ascii=False
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in error.headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": 503, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 def _reused() -> DomainError:
     return DomainError(
         "IDEMPOTENCY_KEY_REUSED",
@@ -241,6 +257,16 @@ class IdempotencyMiddleware(ASGIMiddleware):
                         raise _reused()
         except _Refused as refused:
             captured = refused.captured
+        except Exception as exc:
+            # The database went away around COMMIT or ROLLBACK, after the handler had already
+            # answered (into our buffer): nothing was committed, so the answer is a 503 — sent
+            # here, as Litestar refuses to handle an exception once a response has started.
+            from core.db import database_unavailable
+
+            if not database_unavailable(exc):
+                raise
+            await _unavailable(send)
+            return
         if stored is not None:
             if stored["body_hash"] != digest:
                 raise _reused()
