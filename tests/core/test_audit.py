@@ -18,6 +18,27 @@ from hypothesis import strategies as st
 from core.audit.chain import GENESIS, HASHED_FIELDS, canonical_time, entry_hash
 from tests.core.support import assert_error, cli_env, run_cli
 
+TEST_ACTIONS = (
+    "core.test.thing",
+    "core.test.concurrent",
+    "core.test.concurrent.second",
+    "core.test.kept",
+    "core.test.lost",
+    "funeral.waiver.approved",
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_actions_declared():
+    """The chain tests record actions of their own: declared for the test, as a plugin would."""
+    from core.audit import service
+    from core.plugins import get_host
+
+    declared = service._actions
+    service.register_actions({*get_host().audit_event_types, *declared, *TEST_ACTIONS})
+    yield
+    service.register_actions(declared)
+
 ENTRY = {
     "seq": 1,
     "at": dt.datetime(2026, 1, 5, 1, 2, 3, 456789, tzinfo=dt.UTC),

@@ -101,15 +101,15 @@ async def test_clerk_registry_page(client, clerk, uscc):
     r = await client.post("/orgs/registry", data=form, headers={**clerk, **ZH})
     assert r.status_code == 422 and "江海区启智康复中心" in r.text  # kept, with the error
     r = await client.post("/orgs/registry", data={**form, "kind": "social_service"}, headers=clerk)
-    assert r.status_code == 303
+    assert r.status_code == 303, r.text[-3000:]
     r = await client.post(
         "/orgs/registry/accounts",
-        data={"account_uscc": form["uscc"], "username": "qizhi", "password": "qizhi-pass-1"},
+        data={"account_uscc": form["uscc"], "username": "qizhi", "password": "Tree-planting-2026"},
         headers=clerk,
     )
     assert r.status_code == 303
     token = await client.post(
-        "/api/v1/auth/token", json={"username": "qizhi", "password": "qizhi-pass-1"}
+        "/api/v1/auth/token", json={"username": "qizhi", "password": "Tree-planting-2026"}
     )
     assert token.status_code == 200
 
