@@ -39,6 +39,7 @@ def _test_actions_declared():
     yield
     service.register_actions(declared)
 
+
 ENTRY = {
     "seq": 1,
     "at": dt.datetime(2026, 1, 5, 1, 2, 3, 456789, tzinfo=dt.UTC),
