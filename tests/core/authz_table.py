@@ -119,6 +119,7 @@ TABLE: dict[str, tuple[str, ...]] = {
     # -- marriage ----------------------------------------------------------------------------
     "GET /api/v1/marriage/offices": (PUBLIC,),
     "POST /api/v1/marriage/offices": (ADMIN,),
+    "PATCH /api/v1/marriage/offices/{code}": (ADMIN,),
     "GET /api/v1/marriage/offices/{code}/schedule": (ADMIN,),
     "PUT /api/v1/marriage/offices/{code}/schedule": (ADMIN,),
     "GET /api/v1/marriage/slots": (PUBLIC,),

@@ -249,6 +249,9 @@ def _request(operation: str, w: W.World) -> dict[str, Any]:
         "POST /api/v1/marriage/offices": {
             "json": {"code": "ZZ01", "name": "授权矩阵登记处", "division_code": "440705"}
         },
+        "PATCH /api/v1/marriage/offices/{code}": {
+            "json": {"address": "江门市江海区东海路1号", "opening_hours": "周一至周五 9:00-17:00"}
+        },
         "PUT /api/v1/marriage/offices/{code}/schedule": {
             "json": {
                 "slots": [
