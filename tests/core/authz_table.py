@@ -223,10 +223,6 @@ TABLE: dict[str, tuple[str, ...]] = {
     "GET /schema/openapi.yaml": (PUBLIC,),
     "GET /schema/openapi.yml": (PUBLIC,),
     "GET /schema/swagger": (PUBLIC,),
-    "GET /schema/redoc": (PUBLIC,),
-    "GET /schema/rapidoc": (PUBLIC,),
-    "GET /schema/elements": (PUBLIC,),
-    "GET /schema/oauth2-redirect.html": (PUBLIC,),
     "GET /schema/{path}": (PUBLIC,),
 }
 
