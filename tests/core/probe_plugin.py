@@ -94,7 +94,10 @@ def minzheng_permissions() -> list[Permission]:
 
 @hookimpl
 def minzheng_audit_event_types() -> list[AuditEventType]:
-    return [AuditEventType("probe.thing.done", "探针事件")]
+    return [
+        AuditEventType("probe.thing.done", "探针事件"),
+        AuditEventType("probe.certificate.issued", "探针证明已签发"),
+    ]
 
 
 def _render(content: dict[str, Any]) -> bytes:

@@ -92,7 +92,9 @@ async def _issue(**overrides):
 
 
 @pytest.mark.db
-async def test_issue_verify_and_void(client):
+async def test_issue_verify_and_void(probe_client):
+    # The probe plugin owns the certificates these tests issue (and declares their audit).
+    client = probe_client
     from core.certificates.service import void_certificate
     from core.tables import AuditEvent
 
@@ -130,7 +132,9 @@ async def test_issue_verify_and_void(client):
 
 
 @pytest.mark.db
-async def test_verify_page_answers_html_to_browsers_and_json_on_request(client):
+async def test_verify_page_answers_html_to_browsers_and_json_on_request(probe_client):
+    # The probe plugin owns the certificates these tests issue (and declares their audit).
+    client = probe_client
     issued = await _issue()
     url = issued.verify_url.removeprefix("http://testserver")
     html = await client.get(url, headers={"accept": "text/html,application/xhtml+xml,*/*;q=0.8"})

@@ -82,9 +82,10 @@ async def test_a_citizen_signs_up_on_a_phone(live_server, page, id_number):
     await page.get_by_label(re.compile("^密码")).fill("citizen-pass-1")
     await page.get_by_label("确认密码").fill("citizen-pass-1")
     await page.get_by_role("button", name="创建账号").click()
-    await page.wait_for_url(live_server.url + "/")
-    await expect(page.get_by_role("status")).to_contain_text("欢迎！您的账号已创建。")
-    await expect(page.get_by_text("黄丽萍，您好。")).to_be_visible()
+    # A new account lands on its account page, which asks for the code sent to the phone.
+    await page.wait_for_url(live_server.url + "/account")
+    await expect(page.get_by_role("status")).to_contain_text("您的账号已创建。")
+    await expect(page.locator('[data-verification="unverified"]')).to_be_visible()
 
 
 async def test_an_admin_switches_a_service_off_and_on(live_server, page):

@@ -108,6 +108,9 @@ async def test_tasks_page_and_revoking_a_death_from_the_person_page(live_server,
     await expect(page.get_by_role("heading", name="死亡登记更正")).to_be_visible()
     await page.get_by_label("原因").fill("误将他人的死亡证明登记在其名下")
     await page.get_by_role("button", name="撤销死亡登记").click()
+    # It cannot be undone from the page: asked once more, with the reason shown.
+    await expect(page.get_by_text("误将他人的死亡证明登记在其名下")).to_be_visible()
+    await page.get_by_role("button", name="撤销死亡登记").click()
     await expect(page.get_by_text("死亡登记已撤销")).to_be_visible()
     await expect(page.get_by_role("heading", name="死亡登记更正")).to_have_count(0)
 
