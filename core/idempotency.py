@@ -32,6 +32,7 @@ from litestar.middleware import ASGIMiddleware
 
 from core.db import fetch, fetch_one, write_scope, write_transaction
 from core.errors import DomainError
+from core.logs import get_logger
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -166,6 +167,21 @@ async def _unavailable(send: Send) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+async def _error(error: DomainError, send: Send) -> None:
+    from core.errors import error_body
+
+    body = json.dumps(
+        error_body(error.status_code, error.code, error.detail, error.extra), ensure_ascii=False
+    ).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in (error.headers or {}).items()),
+    ]
+    await send({"type": "http.response.start", "status": error.status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 def _reused() -> DomainError:
     return DomainError(
         "IDEMPOTENCY_KEY_REUSED",
@@ -219,6 +235,9 @@ def _without_compression(scope: Scope) -> Scope:
     return {**scope, "headers": headers}  # type: ignore[return-value]
 
 
+_log = get_logger("minzheng.idempotency")
+
+
 class IdempotencyMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
@@ -241,6 +260,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
             await self._after(ident, digest, scope, receive, send, next_app)
             return
         stored: dict[str, Any] | None = None
+        answered = False  # the handler answered 2xx; what fails after it is the commit
         try:
             async with write_transaction():
                 deferred = write_scope()
@@ -250,6 +270,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
                     captured = await _call(next_app, scope, receive)
                     if not 200 <= captured.status < 300:
                         raise _Refused(captured)
+                    answered = True
                     await _store(ident, captured)
                 else:
                     stored = await _existing(ident)
@@ -261,10 +282,21 @@ class IdempotencyMiddleware(ASGIMiddleware):
             # The database went away around COMMIT or ROLLBACK, after the handler had already
             # answered (into our buffer): nothing was committed, so the answer is a 503 — sent
             # here, as Litestar refuses to handle an exception once a response has started.
-            from core.db import database_unavailable
+            from core.db import database_unavailable, discard_pooled_connections
 
-            if not database_unavailable(exc):
+            if isinstance(exc, DomainError) and not answered:
+                await _error(exc, send)
+                return
+            if not (database_unavailable(exc) or answered):
                 raise
+            # After the handler's answer only storing it and COMMIT remain: a failure there is
+            # the database's (a connection left in an aborted transaction by a failover, for
+            # one), and the transaction was rolled back, so the request changed nothing.
+            if not database_unavailable(exc):
+                _log.warning(
+                    "idempotent write not committed on %s: %s", scope["path"], type(exc).__name__
+                )
+                discard_pooled_connections()
             await _unavailable(send)
             return
         if stored is not None:
