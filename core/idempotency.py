@@ -31,7 +31,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
 from core.db import fetch, fetch_one, write_scope, write_transaction
-from core.errors import DomainError
+from core.errors import DatabaseUnavailable, DomainError, error_body
 from core.logs import get_logger
 
 if TYPE_CHECKING:
@@ -151,24 +151,9 @@ async def _replay(row: dict[str, Any], send: Send) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def _unavailable(send: Send) -> None:
-    from core.errors import DatabaseUnavailable, error_body
-
-    error = DatabaseUnavailable()
-    body = json.dumps(
-        error_body(error.status_code, error.code, error.detail), ensure_ascii=False
-    ).encode()
-    headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-        *((k.lower().encode(), v.encode()) for k, v in error.headers.items()),
-    ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body, "more_body": False})
-
-
 async def _error(error: DomainError, send: Send) -> None:
-    from core.errors import error_body
+    """The contract's error body, sent from here: past the handler Litestar no longer maps
+    exceptions to answers."""
 
     body = json.dumps(
         error_body(error.status_code, error.code, error.detail, error.extra), ensure_ascii=False
@@ -297,7 +282,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
                     "idempotent write not committed on %s: %s", scope["path"], type(exc).__name__
                 )
                 discard_pooled_connections()
-            await _unavailable(send)
+            await _error(DatabaseUnavailable(), send)
             return
         if stored is not None:
             if stored["body_hash"] != digest:
