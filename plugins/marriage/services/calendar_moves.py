@@ -24,6 +24,7 @@ from core.identity import mask_name
 from core.notifications import enqueue
 from core.workdays import WorkCalendar
 from plugins.marriage.rules.divorce import DivorceDates, recomputed_divorce_dates
+from plugins.marriage.services.offices import roll_schedules_forward
 from plugins.marriage.tables import Appointment, DivorceApplication, Schedule
 
 PLUGIN = "marriage"
@@ -197,19 +198,10 @@ async def calendar_changed(
     moves = await divorce_moves(after, today, apply)
     moves += await appointment_moves(year, after, today, apply)
     if apply and (moves or before.year(year) != after.year(year)):
-        await _republish_slots()
+        # Every office's slots again on the new calendar: unbooked slots on a newly closed day
+        # go, newly opened days (调休) get slots.
+        await roll_schedules_forward(today, after)
     return moves
-
-
-async def _republish_slots() -> None:
-    """Every office's slots again on the new calendar (already inside the transaction that
-    stores it): unbooked slots on a newly closed day go, newly opened days (调休) get slots."""
-    from plugins.marriage.services.offices import _generate_slots, schedule_input, stored_schedule
-
-    for row in await Schedule.select(Schedule.office_code):
-        stored = await stored_schedule(row["office_code"])
-        if stored is not None:
-            await _generate_slots(row["office_code"], schedule_input(stored))
 
 
 async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:

@@ -217,10 +217,13 @@ async def save_schedule(code: str, schedule: ScheduleInput) -> dict[str, Any]:
     return {"office": code, **result}
 
 
-async def _generate_slots(code: str, schedule: ScheduleInput) -> dict[str, Any]:
+async def _generate_slots(
+    code: str, schedule: ScheduleInput, calendar: WorkCalendar | None = None
+) -> dict[str, Any]:
     today = await clock_today()
     last = today + dt.timedelta(days=schedule.horizon_days)
-    calendar = await load_calendar()
+    if calendar is None:
+        calendar = await load_calendar()
     try:
         plan = slot_plan(
             calendar,
@@ -292,14 +295,16 @@ async def _generate_slots(code: str, schedule: ScheduleInput) -> dict[str, Any]:
     }
 
 
-async def stored_schedule(code: str) -> dict[str, Any] | None:
-    row = await Schedule.select().where(Schedule.office_code == code).first()
-    if row is None:
-        return None
+def _stored(row: dict[str, Any]) -> dict[str, Any]:
     return {key: json_value(row[key]) for key in ("pattern", "open_dates", "closed_dates")} | {
         "horizon_days": row["horizon_days"],
         "updated_at": row["updated_at"],
     }
+
+
+async def stored_schedule(code: str) -> dict[str, Any] | None:
+    row = await Schedule.select().where(Schedule.office_code == code).first()
+    return None if row is None else _stored(row)
 
 
 def schedule_input(stored: dict[str, Any]) -> ScheduleInput:
@@ -311,18 +316,21 @@ def schedule_input(stored: dict[str, Any]) -> ScheduleInput:
     )
 
 
-async def roll_schedules_forward(today: dt.date) -> str:
-    """Scheduled job: keep every office's slots published through today + its horizon."""
-    codes = [row["office_code"] for row in await Schedule.select(Schedule.office_code)]
+async def roll_schedules_forward(today: dt.date, calendar: WorkCalendar | None = None) -> str:
+    """Every office's slots published through today + its horizon on ``calendar`` (the stored
+    one when not given), read once for all offices: the scheduled job, and the republication
+    when an official year is entered (inside its transaction)."""
+    if calendar is None:
+        calendar = await load_calendar()
+    rows = await Schedule.select()
     added = 0
-    for code in codes:
-        stored = await stored_schedule(code)
-        if stored is None:
-            continue
+    for row in rows:
         async with write_transaction():
-            result = await _generate_slots(code, schedule_input(stored))
+            result = await _generate_slots(
+                row["office_code"], schedule_input(_stored(row)), calendar
+            )
         added += result["slots"]
-    return f"{len(codes)} office(s), {added} slot(s) published"
+    return f"{len(rows)} office(s), {added} slot(s) published"
 
 
 async def list_slots(code: str, first: dt.date, last: dt.date) -> list[dict[str, Any]]:
