@@ -23,8 +23,7 @@ from plugins.marriage.printing import (
     render_review_form,
 )
 from plugins.marriage.services.offices import get_office, set_printer_offsets
-from plugins.marriage.services.registration import get_registration
-from plugins.marriage.services.scope import in_office_scope
+from plugins.marriage.services.registration import scoped_registration
 
 REGISTER = {"permission": "marriage.register"}
 OFFICES = {"permission": "marriage.offices.manage"}
@@ -43,9 +42,7 @@ def _pdf(body: bytes, filename: str) -> Response:
 
 async def _scoped(request: Request, registration_id: int, what: str) -> dict[str, Any]:
     """The registration of the clerk's own office (others: 404); the print is audited."""
-    row = await get_registration(registration_id)
-    if not in_office_scope(require_user(request), row["office_code"]):
-        raise NotFound("No such registration / 无此登记记录")
+    row = await scoped_registration(require_user(request), registration_id)
     await audit.record(
         "marriage.registration.printed",
         entity="registration",

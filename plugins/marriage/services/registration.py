@@ -206,18 +206,17 @@ async def registration_for_certificate(number: str) -> dict[str, Any]:
     return row
 
 
-async def get_registration(registration_id: int) -> dict[str, Any]:
+async def scoped_registration(user: CurrentUser, registration_id: int) -> dict[str, Any]:
+    """A registration of the clerk's own office; another office's answers 404 like none."""
     row = await Registration.select().where(Registration.id == registration_id).first()
-    if row is None:
+    if row is None or not in_office_scope(user, row["office_code"]):
         raise NotFound("No such registration / 无此登记记录")
     return row
 
 
 async def read_registration(user: CurrentUser, registration_id: int) -> dict[str, Any]:
     """A registration of the clerk's own office (others: 404), with the read audited."""
-    row = await get_registration(registration_id)
-    if not in_office_scope(user, row["office_code"]):
-        raise NotFound("No such registration / 无此登记记录")
+    row = await scoped_registration(user, registration_id)
     await audit_full_read("registration", row["id"], f"查看登记记录 {row['certificate_no']}")
     return registration_body(row)
 
