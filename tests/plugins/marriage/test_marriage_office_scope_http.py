@@ -135,3 +135,28 @@ async def test_divorce_applications_of_another_office_are_not_found(client):
     assert await _audited(client, desk.admin, "marriage.divorce_application.read")
     r = await client.post(f"{url}/withdraw", json={"id_number": man}, headers=desk.clerk)
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
+
+
+async def test_printing_another_offices_registration_is_not_found(client):
+    desk, other = await _two_offices(client)
+    man, woman = couple(4)
+    r = await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))
+    assert r.status_code == 201, r.text
+    base = f"/marriage/workbench/registrations/{r.json()['id']}"
+    for name in ("booklet", "declaration", "review"):
+        assert (await client.get(f"{base}/{name}.pdf", headers=other)).status_code == 404, name
+    assert await _audited(client, desk.admin, "marriage.registration.printed") == []
+    for name in ("booklet", "declaration", "review"):
+        r = await client.get(f"{base}/{name}.pdf", headers=desk.clerk)
+        assert r.status_code == 200 and r.content.startswith(b"%PDF"), name
+    assert len(await _audited(client, desk.admin, "marriage.registration.printed")) == 3
+
+    # The printer's calibration is the admin's, not a clerk's, even at her own office.
+    r = await client.post(
+        "/marriage/admin/offices/JH01/printer",
+        data={"offset_x_mm": "1", "offset_y_mm": "1"},
+        headers=desk.clerk,
+    )
+    assert r.status_code == 403 and r.json()["code"] == "FORBIDDEN"
+    r = await client.get("/marriage/admin/offices/JH01/printer-test.pdf", headers=desk.clerk)
+    assert r.status_code == 403
