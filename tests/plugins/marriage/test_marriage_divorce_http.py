@@ -244,3 +244,56 @@ async def test_reissue_refused_once_the_status_moved_on(client):
         f"{API}/reissues", json={"certificate_no": number, "id_number": other}, headers=desk.clerk
     )
     assert r.status_code == 422 and r.json()["code"] == "NOT_A_PARTY"
+
+
+# DOMAIN.md "Marriage registration" 7 at its calendar boundaries, through the stored calendar:
+# (accepted on, cooling-off ends, register by, the dates rest on a provisional year).
+CALENDAR_CASES = [
+    # 2025 (official): day 30 is Thu 2 Oct in the National Day week (1–8 Oct) → Thu 9 Oct
+    (D(2025, 9, 2), D(2025, 10, 9), D(2025, 11, 10), False),
+    # day 30 is Sun 28 Sep 2025, an adjusted working day (调休): it counts as working
+    (D(2025, 8, 29), D(2025, 9, 28), D(2025, 10, 28), False),
+    # register-by's day 30 is Sun 6 Jul 2025, an ordinary weekend day → Mon 7 Jul
+    (D(2025, 5, 7), D(2025, 6, 6), D(2025, 7, 7), False),
+    # 2027 (provisional): day 30 is Sat 1 May, 劳动节 1–2 May made up Mon 3 and Tue 4 (补假)
+    (D(2027, 4, 1), D(2027, 5, 5), D(2027, 6, 4), True),
+    # 2028 is entered below: day 30 is Sat 30 Sep, a working day of the entered schedule
+    (D(2028, 8, 31), D(2028, 9, 30), D(2028, 10, 30), False),
+    # 2029 (provisional): day 30 is Sat 22 Sep, 中秋, made up Mon 24 → Tue 25
+    (D(2029, 8, 23), D(2029, 9, 25), D(2029, 10, 25), True),
+    # 2030 (provisional): day 30 is Sat 2 Feb, 除夕; 春节 to Tue 5, Sat and Sun made up Wed 6 and
+    # Thu 7 → Fri 8; register-by's day 30 is Sun 10 Mar → Mon 11 Mar
+    (D(2030, 1, 3), D(2030, 2, 8), D(2030, 3, 11), True),
+]
+# A made-up official schedule for 2028: National Day 1–7 Oct, Sat 30 Sep worked.
+SCHEDULE_2028 = [
+    *({"date": f"2028-10-0{d}", "kind": "holiday", "name": "国庆节"} for d in range(1, 8)),
+    {"date": "2028-09-30", "kind": "workday", "name": "国庆节"},
+]
+
+
+async def test_divorce_periods_end_on_the_stored_calendars_working_days(client):
+    desk = await open_desk(client, today=D(2025, 5, 7))
+    r = await client.put("/api/v1/calendar/2028", json={"days": SCHEDULE_2028}, headers=desk.admin)
+    assert r.status_code == 200, r.text
+    for seq, (applied, ends, register_by, provisional) in enumerate(CALENDAR_CASES, start=10):
+        case = f"accepted {applied}"
+        await set_today(client, desk.admin, applied)
+        man, woman = couple(seq)
+        r = await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))
+        assert r.status_code == 201, (case, r.text)
+        r = await apply(client, desk.clerk, r.json()["certificate_no"])
+        assert r.status_code == 201, (case, r.text)
+        body = r.json()
+        assert (body["cooling_off_ends"], body["register_by"]) == (
+            ends.isoformat(),
+            register_by.isoformat(),
+        ), case
+        assert body["provisional_calendar"] is provisional, case
+        url = f"{API}/divorce-applications/{body['id']}/register"
+        await set_today(client, desk.admin, ends)  # the moved last day is still cooling-off
+        r = await client.post(url, headers=desk.clerk)
+        assert r.status_code == 422 and r.json()["code"] == "COOLING_OFF", case
+        await set_today(client, desk.admin, register_by)  # the moved last day still registers
+        r = await client.post(url, headers=desk.clerk)
+        assert r.status_code == 201, (case, r.text)
