@@ -195,3 +195,41 @@ async def test_the_daily_job_moves_a_date_told_before_the_year_was_known(client)
     told = await Notification.select().where(Notification.recipient == woman)
     assert any("2027年01月04日" in m["body"] for m in told)
     assert await run_job(job, force=True) == "0 date(s) moved"  # nothing twice
+
+
+async def test_priority_rebooking_is_the_bookers_own_until_its_last_day(client):
+    desk = await open_desk(client)  # Mon 2026-06-01, slots for two weeks
+    booker_id, partner_id = couple(3)
+    booker = await quick_citizen(booker_id, "赵六")
+    slot = (await slots_on(client, D(2026, 6, 3)))[0]
+    r = await book(client, booker, slot["id"], partner_id)
+    assert r.status_code == 201, r.text
+    code = r.json()["code"]
+    # An official 2026 that closes Wed 3 June cancels the booking with priority rebooking.
+    closed = [{"date": "2026-06-03", "kind": "holiday", "name": "停办"}]
+    r = await client.put(f"{CALENDAR}/2026", json={"days": closed}, headers=desk.admin)
+    assert r.status_code == 200, r.text
+    r = await client.get(f"{API}/appointments/{code}", headers=booker)
+    assert r.json()["status"] == "cancelled" and r.json()["rebook_until"] == "2026-07-01"
+    rebook = f"{API}/appointments/{code}/rebook"
+    target = (await slots_on(client, D(2026, 6, 4)))[0]
+
+    other_id, _ = couple(4)
+    r = await client.post(
+        rebook, json={"slot_id": target["id"]}, headers=await quick_citizen(other_id)
+    )
+    assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND"  # another citizen's booking
+    r = await client.post(rebook, json={"slot_id": target["id"]}, headers=desk.clerk)
+    assert r.status_code == 403  # a clerk does not rebook for the couple
+
+    await set_today(client, desk.admin, D(2026, 7, 2))
+    await put_schedule(client, desk.admin)
+    later = (await slots_on(client, D(2026, 7, 3)))[0]
+    r = await client.post(rebook, json={"slot_id": later["id"]}, headers=booker)
+    assert r.status_code == 422 and r.json()["code"] == "PRIORITY_REBOOKING_EXPIRED"
+    await set_today(client, desk.admin, D(2026, 7, 1))  # the last day of the priority
+    r = await client.post(rebook, json={"slot_id": target["id"]}, headers=booker)
+    assert r.status_code == 422 and r.json()["code"] == "SLOT_IN_PAST"
+    r = await client.post(rebook, json={"slot_id": later["id"]}, headers=booker)
+    assert r.status_code == 201, r.text
+    assert r.json()["date"] == "2026-07-03" and r.json()["rebooked_from"] == code
