@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from core import clock
 from core.contributions import Indicator, PluginMeta
 from core.exports import append_xlsx_row, csv_bytes
 from core.i18n import bilingual, gettext_for, text_in
-from core.plan import FOURTEENTH, period_of, plan_indicators
+from core.plan import FOURTEENTH, PlanPeriod, period_of, plan_indicators
 from core.web.charts import format_value
 from core.web.forms import N_
 from core.web.rendering import render_page, request_language
@@ -252,8 +252,14 @@ class History:
     rows: list[HistoryRow]
 
 
-async def history(host: Any, years: Sequence[int], lang: str) -> History:
-    by_year = {year: await plan_indicators(host, year) for year in years}
+async def history(
+    host: Any,
+    years: Sequence[int],
+    lang: str,
+    known: Mapping[int, tuple[PlanPeriod | None, list[Indicator]]],
+) -> History:
+    """``known``: years already measured (the year shown), not computed again."""
+    by_year = {year: known.get(year) or await plan_indicators(host, year) for year in years}
     keys: dict[str, str] = {}
     for _, indicators in by_year.values():
         for i in indicators:
@@ -300,7 +306,10 @@ async def dashboard_page(request: Request) -> Response:
             "period": period,
             "plan_label": period.label_in(lang) if period else "",
             "history": await history(
-                request.app.state.host, list(range(FOURTEENTH.first_year, current + 1)), lang
+                request.app.state.host,
+                list(range(FOURTEENTH.first_year, current + 1)),
+                lang,
+                known={year: (period, indicators)},
             ),
         },
     )
