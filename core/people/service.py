@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Awaitable, Callable, Iterable
 
 from core import audit
 from core.clock import today
@@ -52,6 +53,19 @@ def valid_division(value: object, field: str) -> str:
 async def find_person(id_number: str) -> PersonRecord | None:
     row = await Person.select().where(Person.id_number == id_number).first()
     return PersonRecord.from_row(row) if row else None
+
+
+async def catch_up(
+    id_numbers: Iterable[str], deceased: bool, react: Callable[[PersonRecord], Awaitable[None]]
+) -> None:
+    """Replay a death (``deceased``) or its revocation to a plugin that missed it while it was
+    disabled (hooks reach enabled plugins only): each person is read again in a transaction of
+    their own and handed to ``react`` only while the registry still says so."""
+    for number in id_numbers:
+        async with write_transaction():
+            person = await find_person(number)
+            if person is not None and (person.deceased_on is not None) is deceased:
+                await react(person)
 
 
 async def get_person(id_number: str) -> PersonRecord:

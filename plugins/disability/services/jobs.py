@@ -13,7 +13,7 @@ import datetime as dt
 
 from core import audit
 from core.db import fetch, write_transaction
-from core.people.service import find_person
+from core.people.service import catch_up
 from plugins.disability.rules import SUBSIDIES
 from plugins.disability.services.common import notify_applicant
 from plugins.disability.services.stops import on_death_revoked, record_stop, stop_application
@@ -41,11 +41,11 @@ async def stop_deceased(today: dt.date) -> str:
         "WHERE g.stop_reason = 'death' AND pe.deceased_on IS NULL ORDER BY g.id_number LIMIT {}",
         BATCH,
     )
-    for row in revoked:
-        async with write_transaction():
-            person = await find_person(row["id_number"])
-            if person is not None and person.deceased_on is None:
-                await on_death_revoked(person, None, "死亡登记已撤销（本模块停用期间）")
+    await catch_up(
+        [row["id_number"] for row in revoked],
+        False,
+        lambda p: on_death_revoked(p, None, "死亡登记已撤销（本模块停用期间）"),
+    )
     resumed = f"; resumed {len(revoked)} whose death was revoked" if revoked else ""
     return f"stopped {stopped} of {len(rows)} deceased beneficiaries{resumed}"
 

@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.identity import mask_id_number, mask_name
 from core.pagination import PageParams, page
 from core.people.records import PersonRecord
-from core.people.service import ensure_person, find_person, valid_id_number
+from core.people.service import catch_up, ensure_person, valid_id_number
 from plugins.social_orgs.services.common import SLUG, get_org, org_recipient, require_active
 from plugins.social_orgs.tables import Organization, OrgTask
 
@@ -222,20 +222,18 @@ async def sync_tasks(on: dt.date) -> str:
         " ORDER BY 1 LIMIT 500",
         CHANGE,
     )
-    for row in dead:
-        async with write_transaction():
-            person = await find_person(row["id_number"])
-            if person is not None and person.deceased_on is not None:
-                await on_person_died(person, person.deceased_on)
+    await catch_up(
+        [row["id_number"] for row in dead], True, lambda p: on_person_died(p, p.deceased_on)
+    )
     alive = await fetch(
         "SELECT DISTINCT t.person_id_number AS id_number FROM social_org_task t "
         "JOIN person pe ON pe.id_number = t.person_id_number "
         "WHERE t.status = 'open' AND t.kind = {} AND pe.deceased_on IS NULL ORDER BY 1 LIMIT 500",
         CHANGE,
     )
-    for row in alive:
-        async with write_transaction():
-            person = await find_person(row["id_number"])
-            if person is not None and person.deceased_on is None:
-                await on_death_revoked(person, "死亡登记已撤销", on)
+    await catch_up(
+        [row["id_number"] for row in alive],
+        False,
+        lambda p: on_death_revoked(p, "死亡登记已撤销", on),
+    )
     return f"tasks opened for {len(dead)} deceased representatives, closed for {len(alive)}"
