@@ -43,6 +43,25 @@ async def void_row(row: dict[str, Any], reason: str, today: dt.date, actor: Acto
         await void_certificate(row["notice_no"], reason)
 
 
+async def void_audited(
+    row: dict[str, Any],
+    reason: str,
+    today: dt.date,
+    actor: Actor,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Void one waiver and audit it (``funeral.waiver.voided``); inside a write transaction, the
+    settlement month of ``today`` checked open."""
+    await void_row(row, reason, today, actor)
+    await audit.record(
+        "funeral.waiver.voided",
+        entity="funeral_waiver",
+        entity_id=row["id"],
+        summary=f"作废惠民殡葬减免 {deceased_label(row)}：{reason}",
+        details={"waived_fen": row["waived_fen"], "reason": reason, **(details or {})},
+    )
+
+
 def reason_text(reason: str) -> str:
     text = reason.strip()
     if not text:
@@ -61,14 +80,7 @@ async def void_waiver(
         if row["voided_on"] is not None:
             raise Conflict("ALREADY_VOIDED", "该减免记录已作废 / the waiver is already void")
         await ensure_month_open(today)
-        await void_row(row, reason, today, actor)
-        await audit.record(
-            "funeral.waiver.voided",
-            entity="funeral_waiver",
-            entity_id=waiver_id,
-            summary=f"作废惠民殡葬减免 {deceased_label(row)}：{reason}",
-            details={"waived_fen": row["waived_fen"], "reason": reason},
-        )
+        await void_audited(row, reason, today, actor)
         row = await waiver_row(waiver_id)
     return waiver_body(row, full=True)
 

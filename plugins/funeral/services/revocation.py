@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import audit
 from core.context import current_actor
 from core.people.records import PersonRecord
-from plugins.funeral.services.amend import void_row
+from plugins.funeral.services.amend import void_audited
 from plugins.funeral.services.deciding import Actor, ensure_month_open
-from plugins.funeral.services.records import deceased_label
 from plugins.funeral.tables import FuneralWaiver
 
 
@@ -31,17 +29,7 @@ async def on_death_revoked(person: PersonRecord, died_on: dt.date, reason: str, 
     text = f"死亡登记更正（误登记死亡已撤销）：{reason}"[:1000]
     actor = Actor(current_actor.get())
     for row in rows:
-        await void_row(row, text, on, actor)
-        await audit.record(
-            "funeral.waiver.voided",
-            entity="funeral_waiver",
-            entity_id=row["id"],
-            summary=f"作废惠民殡葬减免 {deceased_label(row)}：{text}",
-            details={
-                "waived_fen": row["waived_fen"],
-                "reason": text,
-                "death_revoked": True,
-                "died_on": died_on.isoformat(),
-            },
+        await void_audited(
+            row, text, on, actor, {"death_revoked": True, "died_on": died_on.isoformat()}
         )
     return len(rows)
