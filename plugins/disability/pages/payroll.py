@@ -126,14 +126,15 @@ async def payroll_month(request: Request, month: str) -> Response:
 
 
 async def _standards_page(request: Request, error: DomainError | None = None) -> Response:
+    year = (await clock.today()).year
     return await render_page(
         request,
         "disability/standards.html",
         {
-            "standards": await standards_listing((await clock.today()).year),
+            "standards": await standards_listing(year),
             "policies": await all_policies(),
             "error": error_text(request, error),
-            "next_year": (await clock.today()).year + 1,
+            "next_year": year + 1,
         },
         status_code=200 if error is None else error.status_code,
     )

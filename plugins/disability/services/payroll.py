@@ -43,7 +43,12 @@ from plugins.disability.rules import (
 )
 from plugins.disability.rules.standards import SUBSIDIES, YearStandard
 from plugins.disability.services.common import domain_error
-from plugins.disability.services.standards import all_policies, all_standards, policy_in
+from plugins.disability.services.standards import (
+    all_policies,
+    all_standards,
+    policy_in,
+    year_standing,
+)
 
 BATCH_SIZE = 5000
 PAYROLL_LOCK = 440_704_005  # advisory lock key: the district code and this plugin's number
@@ -350,7 +355,7 @@ async def payroll_preview(month: str) -> dict[str, Any]:
         )
     pending = await fetch_one(_COUNT_PENDING, month, month)
     done = await fetch_one("SELECT status FROM disability_payroll_run WHERE month = {}", month)
-    standing = MonthTable(await all_standards(), []).year(int(month[:4]))
+    standing = await year_standing(int(month[:4]))
     return {
         "month": month,
         "pending": int(pending["n"]) if pending else 0,
