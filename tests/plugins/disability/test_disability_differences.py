@@ -69,12 +69,21 @@ async def test_a_year_without_its_standard_is_paid_provisionally(desk, january) 
     assert "暂定标准" in run_page.text
     english = await desk.client.get("/disability/payroll/2026-01?lang=en", headers=desk.reviewer)
     assert "Provisional standard" in english.text
+    # the confirmation before paying a month names the standard it will be paid at
+    ask = await desk.client.post(
+        "/disability/payroll?lang=en", data={"month": "2026-01"}, headers=desk.reviewer
+    )
+    assert ask.status_code == 200 and "Provisional: the standard of 2021" in ask.text
 
 
 async def test_a_standard_raised_after_januarys_payroll(desk, january) -> None:
     number, _ = january
     await desk.today(dt.date(2026, 2, 9))
     await _standard(desk, 2026, 19000, 25500)
+    ask = await desk.client.post(
+        "/disability/payroll?lang=en", data={"month": "2026-02"}, headers=desk.reviewer
+    )
+    assert ask.status_code == 200 and "Provisional" not in ask.text
     run = await desk.payroll("2026-02")
     # February at the new standard, and January's difference as separate lines
     assert run["provisional_standard"] is False
