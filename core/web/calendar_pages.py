@@ -34,6 +34,7 @@ from core.i18n import gettext_for
 from core.web.flash import set_flash
 from core.web.forms import N_, read_form
 from core.web.rendering import render_page, request_language
+from core.workdays import YearCalendar
 
 ADMIN = {"permission": "core.admin"}
 SAVED = N_("The %(year)s schedule is saved; %(count)s date(s) given to people moved.")
@@ -55,8 +56,10 @@ async def _page(
     error: str = "",
     preview: dict[str, Any] | None = None,
     status_code: int = 200,
+    calendar: YearCalendar | None = None,
 ) -> Response:
-    calendar = (await load_calendar()).year(year)
+    if calendar is None:
+        calendar = (await load_calendar()).year(year)
     return await render_page(
         request,
         "admin/calendar.html",
@@ -78,7 +81,7 @@ async def calendar_page(request: Request) -> Response:
     year = _year(request.query_params.get("year"), today.year + 1)
     calendar = (await load_calendar()).year(year)
     text = schedule_text(calendar.days) if calendar.source == "official" else ""
-    return await _page(request, year, text)
+    return await _page(request, year, text, calendar=calendar)
 
 
 @post("/admin/calendar", opt=ADMIN, include_in_schema=False)
@@ -97,9 +100,7 @@ async def calendar_submit(request: Request) -> Response:
     user = current_user(request)
     moves = await enter_year(year, entered, user.username if user else "")
     gettext = gettext_for(request_language(request))
-    message = gettext(
-        N_("The %(year)s schedule is saved; %(count)s date(s) given to people moved.")
-    )
+    message = gettext(SAVED)
     response = Redirect(f"/admin/calendar?year={year}", status_code=303)
     return set_flash(response, message % {"year": year, "count": len(moves)}, "ok")  # type: ignore[arg-type]
 
