@@ -52,12 +52,6 @@ async def probe_client(probe_app, probe_host, db) -> AsyncIterator[httpx.AsyncCl
 
 
 @pytest.fixture
-async def admin(staff) -> dict:
-    """Authorization headers of a new admin."""
-    return await staff("admin")
-
-
-@pytest.fixture
 def env_var() -> Iterator:
     """``env_var(NAME, value)`` sets a variable and clears the settings cache; both restored."""
     import os

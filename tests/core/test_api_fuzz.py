@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import start_live_server, stop_live_server
+from tests.fixtures.live_server import start_live_server, stop_live_server
 
 pytestmark = pytest.mark.slow
 

@@ -361,7 +361,7 @@ async def world(app, database_url) -> W.World:
     """One world per engine for the whole matrix (built once: ~100 requests)."""
     from core import db as core_db
     from core.plugins import get_host
-    from tests.conftest import use_url
+    from tests.fixtures.engines import use_url
 
     use_url(database_url)
     core_db.use_database(database_url)

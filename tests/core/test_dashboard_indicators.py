@@ -28,16 +28,6 @@ PLAN_TARGETS = {
 }
 
 
-@pytest.fixture
-async def admin(staff) -> dict:
-    return await staff("admin")
-
-
-@pytest.fixture
-async def reviewer(staff) -> dict:
-    return await staff("reviewer")
-
-
 async def indicators(client, headers, year: int = 2026) -> dict[str, dict]:
     r = await client.get(f"/api/v1/stats/indicators?year={year}", headers=headers)
     assert r.status_code == 200, r.text

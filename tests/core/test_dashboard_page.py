@@ -18,11 +18,6 @@ pytestmark = pytest.mark.db
 PAGE = "/admin/dashboard"
 
 
-@pytest.fixture
-async def reviewer(staff) -> dict:
-    return await staff("reviewer")
-
-
 async def api_rows(client, headers: dict, year: int = 2025) -> list[dict]:
     r = await client.get(f"/api/v1/stats/indicators?year={year}", headers=headers)
     assert r.status_code == 200

@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from bench.pgtools import Cluster, missing_binaries
-from tests.conftest import start_live_server, stop_live_server
+from tests.fixtures.live_server import start_live_server, stop_live_server
 
 pytestmark = pytest.mark.db
 
@@ -123,8 +123,7 @@ async def test_server_answers_503_while_postgres_is_down_and_recovers(throwaway_
         extra_env={"MINZHENG_RUN_JOBS": "1", "MINZHENG_JOB_TICK_SECONDS": "0.5"},
     )
     try:
-        token = await server.admin_token()
-        admin = {"Authorization": f"Bearer {token}"}
+        admin = await server.admin_headers()
         async with httpx.AsyncClient(base_url=server.url, timeout=20) as http:
             r = await http.post("/api/v1/marriage/offices", json=_office("D1"), headers=admin)
             assert r.status_code == 201, r.text

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.identity import InvalidIdNumber, normalize_id_number
-from tests.conftest import make_id_number
 from tests.core.support import assert_error
+from tests.factories import id_number
 
 D = dt.date
 ACT = D(2026, 12, 2)
@@ -31,7 +31,7 @@ ACT = D(2026, 12, 2)
     ],
 )
 def test_birth_date_bounds(birth: dt.date, on: dt.date | None, reason: str | None) -> None:
-    number = make_id_number(birth)
+    number = id_number(birth)
     if reason is None:
         assert normalize_id_number(number, on) == number
     else:
@@ -45,7 +45,7 @@ def test_birth_date_bounds(birth: dt.date, on: dt.date | None, reason: str | Non
 @settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(birth=st.dates(D(1850, 1, 1), D(2040, 12, 31)), on=st.dates(D(1990, 1, 1), D(2035, 12, 31)))
 def test_valid_exactly_between_1900_and_the_act(birth: dt.date, on: dt.date) -> None:
-    number = make_id_number(birth)
+    number = id_number(birth)
     try:
         normalize_id_number(number, on)
         valid = True
@@ -67,14 +67,14 @@ def _signup(number: str) -> dict:
 @pytest.mark.parametrize("birth", [D(2026, 12, 3), D(2030, 5, 1), D(1899, 12, 31)])
 async def test_sign_up_refuses_a_birth_date_out_of_bounds(client, admin, birth):
     await _set_today(client, admin, ACT)
-    r = await client.post("/api/v1/citizens", json=_signup(make_id_number(birth, "female")))
+    r = await client.post("/api/v1/citizens", json=_signup(id_number(birth, "female")))
     assert_error(r, 422, "INVALID_ID_NUMBER")
 
 
 @pytest.mark.db
 async def test_sign_up_uses_the_day_of_the_act(client, admin):
     """Born 2026-12-03: refused on the 2nd, accepted on the 3rd (the application's date)."""
-    number = make_id_number(D(2026, 12, 3), "female", seq=9)
+    number = id_number(D(2026, 12, 3), "female", seq=9)
     await _set_today(client, admin, ACT)
     assert_error(await client.post("/api/v1/citizens", json=_signup(number)), 422)
     await _set_today(client, admin, D(2026, 12, 3))
@@ -86,9 +86,9 @@ async def test_sign_up_uses_the_day_of_the_act(client, admin):
 async def test_roster_import_rejects_rows_born_out_of_bounds(client, admin):
     await _set_today(client, admin, ACT)
     rows = [
-        f"{make_id_number(D(1950, 1, 1), seq=1)},张三,dibao,2024-01-01,",
-        f"{make_id_number(D(2030, 1, 1), seq=2)},未来人,dibao,2024-01-01,",
-        f"{make_id_number(D(1899, 6, 1), seq=3)},古人,tekun,2024-01-01,",
+        f"{id_number(D(1950, 1, 1), seq=1)},张三,dibao,2024-01-01,",
+        f"{id_number(D(2030, 1, 1), seq=2)},未来人,dibao,2024-01-01,",
+        f"{id_number(D(1899, 6, 1), seq=3)},古人,tekun,2024-01-01,",
     ]
     text = "id_number,name,category,valid_from,valid_to\n" + "\n".join(rows)
     r = await client.post(

@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from tests.conftest import _free_port, make_id_number, start_live_server, stop_live_server
 from tests.core.support import assert_error
+from tests.factories import id_number
+from tests.fixtures.live_server import free_port, start_live_server, stop_live_server
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +34,7 @@ class Setup:
 
 @pytest.fixture(scope="module")
 def oidc():
-    port = _free_port()
+    port = free_port()
     issuer = f"http://127.0.0.1:{port}"
     secret = secrets.token_urlsafe(16)
     app = start_live_server(
@@ -86,7 +87,7 @@ async def _sign_in_at_provider(http: httpx.AsyncClient, authorize: str, number: 
 
 
 async def test_full_sign_in_creates_a_citizen_at_identity(oidc):
-    number = make_id_number(dt.date(1990, 6, 1), "female", seq=301)
+    number = id_number(dt.date(1990, 6, 1), "female", seq=301)
     async with httpx.AsyncClient(timeout=30) as http:
         authorize = await _to_provider(http, oidc.app.url)
         query = parse_qs(urlsplit(authorize).query)
@@ -117,7 +118,7 @@ async def test_the_login_page_offers_the_provincial_sign_in(oidc):
 async def test_pkce_is_enforced_by_the_provider(oidc):
     """Without the verifier the app kept, the code is worth nothing: the app's success above
     proves it sent the right one."""
-    number = make_id_number(dt.date(1990, 6, 2), "female", seq=302)
+    number = id_number(dt.date(1990, 6, 2), "female", seq=302)
     async with httpx.AsyncClient(timeout=30) as http:
         back = await _sign_in_at_provider(
             http, await _to_provider(http, oidc.app.url), number, "陈静"
@@ -137,7 +138,7 @@ async def test_pkce_is_enforced_by_the_provider(oidc):
 
 
 async def test_a_forged_state_signs_nobody_in(oidc):
-    number = make_id_number(dt.date(1990, 6, 3), "female", seq=303)
+    number = id_number(dt.date(1990, 6, 3), "female", seq=303)
     async with httpx.AsyncClient(timeout=30) as http:
         back = await _sign_in_at_provider(
             http, await _to_provider(http, oidc.app.url), number, "陈静"
@@ -151,7 +152,7 @@ async def test_a_forged_state_signs_nobody_in(oidc):
 
 
 async def test_the_registry_name_must_agree_and_a_squatter_loses_the_number(oidc):
-    number = make_id_number(dt.date(1984, 2, 2), "male", seq=304)
+    number = id_number(dt.date(1984, 2, 2), "male", seq=304)
     async with httpx.AsyncClient(base_url=oidc.app.url, timeout=30) as api:
         r = await api.post(
             "/api/v1/citizens",

@@ -32,12 +32,12 @@ async def _ping_all(base: str) -> list[tuple[int, int | None]]:
 
 
 async def _switch(server, enabled: bool) -> float:
-    token = await server.admin_token()
+    admin = await server.admin_headers()
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
         r = await http.patch(
             "/api/v1/admin/plugins/probe",
             json={"enabled": enabled},
-            headers={"Authorization": f"Bearer {token}"},
+            headers=admin,
         )
         assert r.status_code == 200, r.text
     return time.monotonic()

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 
 from core.errors import DomainError
 from core.people.roster import parse_roster
-from tests.conftest import make_id_number
 from tests.core.support import assert_error, cli_env, run_cli
+from tests.factories import id_number
 
 HEADER = "id_number,name,category,valid_from,valid_to\n"
-A = make_id_number(dt.date(1950, 1, 1), "male", division="440704", seq=1)
-B = make_id_number(dt.date(1962, 5, 6), "female", division="440704", seq=2)
-C = make_id_number(dt.date(1980, 7, 8), "male", division="440703", seq=3)
+A = id_number(dt.date(1950, 1, 1), "male", division="440704", seq=1)
+B = id_number(dt.date(1962, 5, 6), "female", division="440704", seq=2)
+C = id_number(dt.date(1980, 7, 8), "male", division="440703", seq=3)
 WRONG_CHECK = A[:-1] + ("1" if A[-1] != "1" else "2")
 
 
@@ -106,7 +106,7 @@ def test_unreadable_files_are_refused():
 def test_every_row_is_either_imported_or_rejected(rows):
     lines, bad_rows = [], []
     for number, (good, category) in enumerate(rows, start=2):
-        person = make_id_number(dt.date(1970, 1, 1), seq=number)
+        person = id_number(dt.date(1970, 1, 1), seq=number)
         lines.append(f"{person if good else person[:-1]},某人,{category},2024-01-01,")
         if not good:
             bad_rows.append(number)

@@ -19,11 +19,6 @@ NAMES = ["王德华", "李王德", "欧阳德华", "王小明", "张德", "司�
 
 
 @pytest.fixture
-async def clerk(staff) -> dict:
-    return await staff("clerk", office_code="JH01")
-
-
-@pytest.fixture
 async def people(id_number) -> dict[str, str]:
     numbers = {}
     for seq, name in enumerate(NAMES, start=1):

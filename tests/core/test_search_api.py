@@ -21,11 +21,6 @@ BIRTH = dt.date(1988, 4, 2)
 
 
 @pytest.fixture
-async def clerk(staff) -> dict:
-    return await staff("clerk", office_code="JH01")
-
-
-@pytest.fixture
 async def person(id_number) -> str:
     number = id_number(BIRTH, "female", division="440704", seq=7)
     await ensure_person(number, "欧阳芳芳", hukou_division="440704")

@@ -16,11 +16,6 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-async def clerk(staff) -> dict:
-    return await staff("clerk", office_code="JH01")
-
-
-@pytest.fixture
 async def person(id_number) -> str:
     number = id_number(dt.date(1961, 9, 9), "male", division="440704", seq=11)
     await ensure_person(number, "司马光明", hukou_division="440704")

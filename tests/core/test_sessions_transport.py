@@ -17,7 +17,7 @@ from core.settings import parse_networks
 from tests.core.support import PASSWORD, assert_error, form_token
 
 pytestmark = pytest.mark.db
-PEER = "203.0.113.7"  # the test client's address (tests/conftest.py)
+PEER = "203.0.113.7"  # the test client's address (tests/fixtures/app.py)
 
 
 async def _sign_in(client, username: str = "sess-admin") -> str:

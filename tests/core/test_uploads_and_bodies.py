@@ -15,11 +15,11 @@ import pytest
 
 from core.errors import DomainError
 from core.people.roster import check_zip_sizes, parse_roster
-from tests.conftest import make_id_number
 from tests.core.support import assert_error, cli_env, run_cli
+from tests.factories import id_number
 
 HEADER = "id_number,name,category,valid_from,valid_to\n"
-A = make_id_number(dt.date(1950, 1, 1), "male", division="440704", seq=1)
+A = id_number(dt.date(1950, 1, 1), "male", division="440704", seq=1)
 
 
 def _xlsx(rows: int) -> bytes:
@@ -30,7 +30,7 @@ def _xlsx(rows: int) -> bytes:
     sheet.append(["id_number", "name", "category", "valid_from", "valid_to"])
     for n in range(rows):
         sheet.append(
-            [make_id_number(dt.date(1950, 1, 1), seq=n % 499), "某", "dibao", "2024-01-01"]
+            [id_number(dt.date(1950, 1, 1), seq=n % 499), "某", "dibao", "2024-01-01"]
         )
     out = io.BytesIO()
     book.save(out)
@@ -144,7 +144,7 @@ async def test_json_bodies_are_capped_well_below_uploads(client, admin):
     assert_error(await client.post("/api/v1/auth/token", json=ok), 401)
     # A roster file larger than any JSON body is still accepted on its own route.
     rows = "".join(
-        f"{make_id_number(dt.date(1950, 1, 1), seq=n % 499)},张三,dibao,2024-01-01,\n"
+        f"{id_number(dt.date(1950, 1, 1), seq=n % 499)},张三,dibao,2024-01-01,\n"
         for n in range(25_000)
     )
     r = await _upload(client, admin, (HEADER + rows).encode(), "r.csv")

@@ -112,7 +112,7 @@ class Bureau:
 async def bureau(live_server) -> AsyncIterator[Bureau]:
     """The set-up client; the test clock is cleared afterwards, whatever happened."""
     async with httpx.AsyncClient(base_url=live_server.url, timeout=30) as http:
-        admin = {"Authorization": f"Bearer {await live_server.admin_token()}"}
+        admin = await live_server.admin_headers()
         try:
             yield Bureau(http, admin)
         finally:

@@ -88,7 +88,7 @@ async def _sign_in(page, url: str, username: str, target: str) -> None:
 
 async def test_tasks_page_and_revoking_a_death_from_the_person_page(live_server, page):
     url = live_server.url
-    admin = {"Authorization": f"Bearer {await live_server.admin_token()}"}
+    admin = await live_server.admin_headers()
     code_a, code_b, _first, second = await _set_up(url, admin)
     page.on("dialog", lambda dialog: dialog.accept())
 

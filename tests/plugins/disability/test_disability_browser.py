@@ -19,8 +19,7 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 
 async def _setup(live_server) -> tuple[dict[str, str], str]:
     """Staff accounts, the test clock and a roster entry, through the live server's API."""
-    token = await live_server.admin_token()
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = await live_server.admin_headers()
     suffix = secrets.token_hex(3)
     users = {"clerk": f"dclerk{suffix}", "reviewer": f"dreviewer{suffix}"}
     number = district_id(dt.date(1996, 8, 8), "female", int(suffix, 16) % 400)

@@ -19,10 +19,8 @@ pytestmark = pytest.mark.browser
 async def _clerk_and_roster(live_server, number: str) -> tuple[str, str]:
     """A clerk account and a roster entry, set up through the server's own API."""
     username, password = f"funeral-clerk-{secrets.token_hex(3)}", "clerk-password-1"
-    token = await live_server.admin_token()
-    async with httpx.AsyncClient(
-        base_url=live_server.url, headers={"Authorization": f"Bearer {token}"}
-    ) as http:
+    admin = await live_server.admin_headers()
+    async with httpx.AsyncClient(base_url=live_server.url, headers=admin) as http:
         r = await http.post(
             "/api/v1/admin/users",
             json={

@@ -20,7 +20,7 @@ PASSWORD = "browser-pass-1"
 
 async def _setup(live_server, office: str) -> tuple[httpx.AsyncClient, dict[str, str]]:
     http = httpx.AsyncClient(base_url=live_server.url, timeout=30)
-    admin = {"Authorization": f"Bearer {await live_server.admin_token()}"}
+    admin = await live_server.admin_headers()
     r = await http.put("/api/v1/testing/clock", json={"today": DAY.isoformat()}, headers=admin)
     assert r.status_code == 200, r.text
     r = await http.post(

@@ -7,9 +7,8 @@ import itertools
 from collections.abc import Awaitable, Callable
 
 import pytest
-from stdnum.cn.uscc import calc_check_digit
 
-from plugins.social_orgs.rules import KIND_DIGITS
+from tests import factories
 
 ORG_PASSWORD = "org-password-1"
 FULL_REPORT = {
@@ -25,12 +24,6 @@ FULL_REPORT = {
 }
 
 
-def make_uscc(kind: str = "social_group", n: int = 1) -> str:
-    """A valid civil-affairs code of ``kind`` (GB 32100-2015), distinct for each ``n``."""
-    first17 = f"5{KIND_DIGITS[kind]}440704MJ{n:07d}"  # type: ignore[index]
-    return first17 + calc_check_digit(first17)
-
-
 @pytest.fixture
 def full_report() -> dict:
     return dict(FULL_REPORT)
@@ -38,35 +31,7 @@ def full_report() -> dict:
 
 @pytest.fixture
 def uscc() -> Callable[..., str]:
-    return make_uscc
-
-
-@pytest.fixture
-async def admin(staff) -> dict:
-    return await staff("admin")
-
-
-@pytest.fixture
-async def clerk(staff) -> dict:
-    return await staff("clerk", office_code="JH01")
-
-
-@pytest.fixture
-async def reviewer(staff) -> dict:
-    return await staff("reviewer")
-
-
-@pytest.fixture
-def set_today(client, admin) -> Callable[[dt.date], Awaitable[None]]:
-    """Move the application's clock (the test clock endpoint)."""
-
-    async def set_(day: dt.date) -> None:
-        r = await client.put(
-            "/api/v1/testing/clock", json={"today": day.isoformat()}, headers=admin
-        )
-        assert r.status_code == 200, r.text
-
-    return set_
+    return factories.uscc
 
 
 @pytest.fixture
@@ -81,7 +46,7 @@ def new_org(client, clerk) -> Callable[..., Awaitable[str]]:
         **extra: object,
     ) -> str:
         n = next(numbers)
-        code = make_uscc(kind, n)
+        code = factories.uscc(kind, n)
         r = await client.post(
             "/api/v1/orgs/",
             json={
@@ -114,11 +79,7 @@ def org_login(client, clerk) -> Callable[[str], Awaitable[dict]]:
             headers=clerk,
         )
         assert r.status_code == 201, r.text
-        r = await client.post(
-            "/api/v1/auth/token", json={"username": username, "password": ORG_PASSWORD}
-        )
-        assert r.status_code == 200, r.text
-        return {"Authorization": f"Bearer {r.json()['token']}"}
+        return await factories.sign_in(client, username, ORG_PASSWORD)
 
     return make
 

@@ -67,7 +67,7 @@ async def _set_up(url: str, admin: dict) -> str:
 
 
 async def test_org_fills_saves_and_submits_its_report(live_server, page):
-    admin = {"Authorization": f"Bearer {await live_server.admin_token()}"}
+    admin = await live_server.admin_headers()
     code = await _set_up(live_server.url, admin)
     url = live_server.url
 
