@@ -29,9 +29,7 @@ def _xlsx(rows: int) -> bytes:
     sheet = book.create_sheet()
     sheet.append(["id_number", "name", "category", "valid_from", "valid_to"])
     for n in range(rows):
-        sheet.append(
-            [id_number(dt.date(1950, 1, 1), seq=n % 499), "某", "dibao", "2024-01-01"]
-        )
+        sheet.append([id_number(dt.date(1950, 1, 1), seq=n % 499), "某", "dibao", "2024-01-01"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
