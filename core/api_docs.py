@@ -11,10 +11,47 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from litestar import Request
+from litestar import Litestar, Request
+from litestar.openapi import ResponseSpec
 from litestar.openapi.plugins import OpenAPIRenderPlugin
 
+from core.schemas import ErrorBody
+
 SWAGGER_UI_URL = "/static/swagger-ui"
+
+# The error answers of every operation, described once (API.md Conventions) with the one body
+# they all have. Litestar's own 400 (a schema generators cannot read) is replaced.
+_ERRORS = {
+    400: "BAD_REQUEST: malformed JSON, wrong types, a bad query or path value",
+    401: "UNAUTHENTICATED: no token or session, or an invalid one",
+    403: "FORBIDDEN (authenticated but not allowed), IDENTITY_NOT_VERIFIED",
+    404: "NOT_FOUND: unknown, not yours to know of, or its plugin disabled",
+    409: "A conflict with the current state (a full slot, a duplicate)",
+    422: "A domain rule refuses the request; ``code`` names the rule",
+    429: "RATE_LIMITED, with Retry-After",
+    503: "DATABASE_UNAVAILABLE, with Retry-After; nothing was changed, retry",
+}
+_PUBLIC_ERRORS = {400, 404, 409, 422, 429, 503}
+
+
+def _error_spec(status: int) -> ResponseSpec:
+    return ResponseSpec(
+        data_container=ErrorBody, description=_ERRORS[status], generate_examples=False
+    )
+
+
+def describe_errors(app: Litestar) -> None:
+    """Give every documented operation the error answers it can give (a public one cannot be
+    401 or 403); a handler's own ``responses=`` wins for its status codes."""
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not getattr(handler, "include_in_schema", True) or handler.opt.get("static"):
+                continue
+            statuses = _PUBLIC_ERRORS if handler.opt.get("public") else _ERRORS.keys()
+            handler.responses = {
+                **{status: _error_spec(status) for status in sorted(statuses)},
+                **(handler.responses or {}),
+            }
 
 
 def swagger_ui_dir() -> Path | None:

@@ -23,7 +23,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
 from litestar.static_files import create_static_files_router
 
 from core import db
-from core.api_docs import SWAGGER_UI_URL, LocalSwaggerPlugin, swagger_ui_dir
+from core.api_docs import SWAGGER_UI_URL, LocalSwaggerPlugin, describe_errors, swagger_ui_dir
 from core.auth.guards import ACCESS_KEYS, access_guard
 from core.auth.middleware import IdentityMiddleware, add_security_headers
 from core.contributions import PluginRoutes
@@ -192,7 +192,10 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
             title="Minzheng 民政 API",
             version="1.0.0",
             description="Public services of the Jianghai District civil-affairs bureau.",
-            openapi_router=Router("/schema", route_handlers=[], opt={"public": True}),
+            # The schema's own routes stay out of it, as Litestar's default router keeps them.
+            openapi_router=Router(
+                "/schema", route_handlers=[], opt={"public": True}, include_in_schema=False
+            ),
             render_plugins=[JsonRenderPlugin(), YamlRenderPlugin(), LocalSwaggerPlugin()],
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
@@ -200,6 +203,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
         debug=False,
     )
     _check_every_route_declares_access(app)
+    describe_errors(app)
     app.state.host = host
     app.state.settings = settings
     app.state.jinja = build_environment(host)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from core.errors import DomainError
+from core.schemas import Out
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -33,3 +34,13 @@ def page_params(limit: int | None, offset: int | None) -> PageParams:
 
 def page(items: list[Any], total: int) -> dict[str, Any]:
     return {"items": items, "total": total}
+
+
+ItemT = TypeVar("ItemT")
+
+
+class Page(Out, Generic[ItemT]):
+    """A paginated answer: ``Page[XOut]``, built with ``to_out(Page[XOut], page(rows, total))``."""
+
+    items: list[ItemT]
+    total: int

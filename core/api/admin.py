@@ -14,8 +14,9 @@ from core.auth.accounts import create_staff_user, set_active
 from core.db import fetch, fetch_one
 from core.errors import NotFound
 from core.notifications import retry_failed
-from core.pagination import page, page_params
+from core.pagination import Page, page, page_params
 from core.plugins import get_host
+from core.schemas import Out, to_out
 from core.tables import Account, Notification
 
 ADMIN = {"permission": "core.admin"}
@@ -35,6 +36,17 @@ class StaffUserOut(msgspec.Struct):
     roles: list[str]
     office_code: str | None
     active: bool
+
+
+class AccountOut(Out):
+    id: int
+    username: str
+    kind: str
+    roles: list[str]
+    office_code: str | None
+    org_uscc: str | None
+    active: bool
+    display_name: str
 
 
 class PluginOut(msgspec.Struct):
@@ -73,7 +85,7 @@ async def list_users(
     kind: str = "staff",
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
+) -> Page[AccountOut]:
     params = page_params(limit, offset)
     query = Account.select(
         Account.id,
@@ -87,7 +99,7 @@ async def list_users(
     ).where(Account.kind == kind)
     rows = await query.order_by(Account.id).limit(params.limit).offset(params.offset)
     total = await Account.count().where(Account.kind == kind)
-    return page(rows, total)
+    return to_out(Page[AccountOut], page(rows, total))
 
 
 @patch("/admin/users/{account_id:int}", opt=ADMIN, tags=["admin"])

@@ -217,13 +217,6 @@ TABLE: dict[str, tuple[str, ...]] = {
     "POST /api/v1/orgs/{uscc}/annual-reports/{year}/submit": (ORG_OWN,),
     "POST /api/v1/orgs/{uscc}/annual-reports/{year}/return": (CLERK,),
     "POST /api/v1/orgs/{uscc}/annual-reports/{year}/inspection": (CLERK,),
-    # -- the schema itself and its viewers ---------------------------------------------------
-    "GET /schema": (PUBLIC,),
-    "GET /schema/openapi.json": (PUBLIC,),
-    "GET /schema/openapi.yaml": (PUBLIC,),
-    "GET /schema/openapi.yml": (PUBLIC,),
-    "GET /schema/swagger": (PUBLIC,),
-    "GET /schema/{path}": (PUBLIC,),
 }
 
 

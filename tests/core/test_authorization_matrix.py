@@ -175,7 +175,6 @@ def _path_values(operation: str, w: W.World) -> dict[str, Any]:
         "uscc": W.ORG_A,
         "spot_check_id": ids["spot_check"],
         "evaluation_id": ids["evaluation"],
-        "path": "openapi.json",
     }
     if path.startswith("/api/v1/marriage/offices/"):
         values["code"] = W.OFFICE_X
