@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from core.contributions import CliCommand
+from core.refusals import Refusal
 from core.settings import get_settings
 
 console = Console()
@@ -102,7 +103,6 @@ async def cmd_plugins(args: argparse.Namespace) -> int:
 
 
 async def cmd_roster(args: argparse.Namespace) -> int:
-    from core.errors import DomainError
     from core.people.roster import import_roster
     from core.settings import get_settings
 
@@ -122,7 +122,7 @@ async def cmd_roster(args: argparse.Namespace) -> int:
 
         try:
             result = await import_roster(path.read_bytes(), path.name, progress=advance)
-        except DomainError as exc:
+        except Refusal as exc:
             if exc.code != "NO_VALID_ROWS":
                 raise
             console.print(f"[red]{exc.code}[/red]: {exc.detail}")
@@ -336,9 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return asyncio.run(_with_database(handler, args))
     except Exception as exc:
-        from core.errors import DomainError
-
-        if isinstance(exc, DomainError):
+        if isinstance(exc, Refusal):
             console.print(f"[red]{exc.code}[/red]: {exc.detail}")
             return 2
         raise

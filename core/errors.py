@@ -1,7 +1,10 @@
 """The contract's error body ``{status_code, code, detail}`` and the exceptions that produce it.
 
-Services raise ``DomainError`` (or a subclass) with a contract code; the exception handlers here
-map it, Litestar's own HTTP/validation errors and anything unexpected to one shape.
+Every refusal is a ``core.refusals.Refusal``: rules raise (or return) one with its Chinese and
+English text; services and core raise ``DomainError`` (a ``Refusal`` whose text arrives joined,
+with an HTTP status and headers). ``refusal_handler`` is the one place either becomes the error
+body; the other handlers map Litestar's own HTTP/validation errors and anything unexpected to
+the same shape.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from core.logs import get_logger, mask_id_numbers_in
+from core.refusals import Refusal, split_bilingual
 
 log = get_logger("minzheng.errors")
 
@@ -33,8 +37,10 @@ _DEFAULT_CODES = {
 }
 
 
-class DomainError(Exception):
-    """A refusal with a contract error code; 422 unless the rule is a conflict or a lookup."""
+class DomainError(Refusal):
+    """A refusal raised by a service or core, its ``detail`` already joined (``English / 中文``
+    or ``中文 / English``), with any HTTP status code and response headers; 422 unless a
+    subclass or ``status_code`` says otherwise."""
 
     status_code = 422
 
@@ -47,12 +53,9 @@ class DomainError(Exception):
         extra: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.code = code
-        self.detail = detail
-        if status_code is not None:
-            self.status_code = status_code
-        self.extra = extra
+        zh, en, english_first = split_bilingual(detail)
+        super().__init__(code, zh, en, extra=extra, english_first=english_first)
+        self.status_code = type(self).status_code if status_code is None else status_code
         self.headers = headers or {}
 
 
@@ -128,8 +131,10 @@ def _respond(
     return Response(error_body(status, code, detail, extra), status_code=status, headers=headers)
 
 
-def domain_error_handler(request: Request, exc: DomainError) -> Response:
-    return _respond(request, exc.status_code, exc.code, exc.detail, exc.extra, exc.headers)
+def refusal_handler(request: Request, exc: Refusal) -> Response:
+    """Every refusal, a rule's or a service's, as the contract's error body (or error page)."""
+    headers = exc.headers if isinstance(exc, DomainError) else {}
+    return _respond(request, exc.status_code, exc.code, exc.detail, exc.extra, headers)
 
 
 def http_exception_handler(request: Request, exc: HTTPException) -> Response:
@@ -214,7 +219,7 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
 
 
 EXCEPTION_HANDLERS = {
-    DomainError: domain_error_handler,
+    Refusal: refusal_handler,
     HTTPException: http_exception_handler,
     PostgresDataError: bad_input_handler,
     ClientDataError: bad_input_handler,

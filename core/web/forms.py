@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from litestar import Request, Response
 
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
+from core.refusals import Refusal
 
 FORM_LEVEL = ""  # key of an error that belongs to no single field
 
@@ -50,9 +50,7 @@ async def read_form(request: Request) -> Form:
     return Form(values, lists)
 
 
-def field_errors(
-    exc: DomainError, by_code: Mapping[str, tuple[str, str]], lang: str
-) -> dict[str, str]:
+def field_errors(exc: Refusal, by_code: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
     """``{field: message}`` for a refusal: a known code goes next to its field with our own
     wording; any other refusal is shown above the form in the page's language."""
     if exc.code in by_code:

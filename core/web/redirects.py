@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Request, Response
 from litestar.response import Redirect
 
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
+from core.refusals import Refusal
 from core.web.flash import Kind, set_flash
 from core.web.rendering import request_language
 
@@ -22,7 +22,7 @@ def redirect_after_form(
     return set_flash(Redirect(target, status_code=303), text, kind)
 
 
-def redirect_refused(request: Request, target: str, exc: DomainError) -> Response:
+def redirect_refused(request: Request, target: str, exc: Refusal) -> Response:
     """A 303 back to ``target`` with the refusal's own text in the page's language."""
     return set_flash(
         Redirect(target, status_code=303), bilingual(exc.detail, request_language(request)), "bad"

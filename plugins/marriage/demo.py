@@ -11,7 +11,7 @@ import secrets
 from core.auth.accounts import register_citizen
 from core.auth.identity import CurrentUser
 from core.demo import demo_id_number
-from core.errors import DomainError
+from core.refusals import Refusal
 from plugins.marriage.rules import SlotTemplate
 from plugins.marriage.services import booking, divorce
 from plugins.marriage.services.offices import ScheduleInput, create_office, save_schedule
@@ -71,7 +71,7 @@ async def load_demo(today: dt.date) -> str:
                 party_b=_person(rng, False, day),
                 registered_on=day,
             )
-        except DomainError:  # a rare clash of generated numbers: skip that couple
+        except Refusal:  # a rare clash of generated numbers: skip that couple
             continue
         registered.append(result["certificate_no"])
     if registered:
@@ -118,7 +118,7 @@ async def _month_of_bookings(rng: random.Random, today: dt.date) -> int:
                     partner_name="" if service == "reissue" else woman.name,
                     ip=f"192.0.2.{booked % 250 + 1}",
                 )
-            except DomainError:  # a slot of today already begun, a clash of generated numbers
+            except Refusal:  # a slot of today already begun, a clash of generated numbers
                 continue
             booked += 1
     return booked

@@ -18,7 +18,7 @@ from core import audit
 from core.auth.accounts import create_org_account
 from core.calendar_store import load_calendar
 from core.db import write_transaction
-from core.errors import DomainError
+from core.refusals import Refusal
 from plugins.social_orgs.certificates import issue_grade_certificate
 from plugins.social_orgs.rules import (
     DEFAULT_THRESHOLDS,
@@ -193,6 +193,6 @@ async def load_demo(today: dt.date) -> str:
     try:
         drawn = await draw(today.year, None, f"demo-{today.year}", "reviewer", today)
         lines.append(f"spot check of {len(drawn['selected'])} with seed {drawn['seed']}")
-    except DomainError as exc:  # no two inspectors among the staff yet
+    except Refusal as exc:  # no two inspectors among the staff yet
         lines.append(f"no spot check: {exc.code}")
     return "; ".join(lines)

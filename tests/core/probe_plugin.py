@@ -31,6 +31,7 @@ from core.contributions import (
 from core.db import write_transaction
 from core.errors import DomainError
 from core.hookspecs import hookimpl
+from core.refusals import Refusal
 
 PLUGIN_META = PluginMeta(
     name="probe",
@@ -77,6 +78,32 @@ async def create_thing(data: dict[str, str]) -> dict[str, str]:
     return data
 
 
+REFUSALS = {
+    "rule": lambda: Refusal("NO_ITEMS", "至少申报一项", "claim at least one item"),
+    "english_first": lambda: Refusal(
+        "SAME_PERSON", "对方不能是本人", "The partner must be another person", english_first=True
+    ),
+    "english_only": lambda: Refusal("INVALID_POLICY", "", "item codes must be unique"),
+    "extra": lambda: Refusal(
+        "INCOMPLETE_REPORT",
+        "年度报告缺少：本年收入",
+        "missing: income",
+        extra={"missing": ["income"]},
+    ),
+    "conflict": lambda: Refusal("STATUS_CHANGED", "状态已变化", "status changed", kind="conflict"),
+    "not_found": lambda: Refusal("NOT_FOUND", "未找到", "Not found", kind="not_found"),
+    "service": lambda: DomainError(
+        "SLOT_FULL", "This slot is fully booked / 该时段已约满", status_code=409
+    ),
+}
+"""Refusals ``GET /probe/refusals/{case}`` raises, for the tests of the one refusal handler."""
+
+
+@get("/refusals/{case:str}", opt={"public": True}, tags=["probe"])
+async def refuse(case: str) -> None:
+    raise REFUSALS[case]()
+
+
 @get("/", opt={"public": True}, include_in_schema=False)
 async def probe_page() -> Response:
     return Response("<p>probe page</p>", media_type="text/html; charset=utf-8")
@@ -84,7 +111,7 @@ async def probe_page() -> Response:
 
 @hookimpl
 def minzheng_route_handlers() -> PluginRoutes:
-    return PluginRoutes(api=[ping, secret, create_thing], pages=[probe_page])
+    return PluginRoutes(api=[ping, secret, create_thing, refuse], pages=[probe_page])
 
 
 @hookimpl

@@ -12,6 +12,7 @@ from core.auth.guards import PERSON_DATA, require_user
 from core.auth.identity import CurrentUser
 from core.errors import DomainError
 from core.i18n import bilingual
+from core.refusals import Refusal
 from core.web.forms import N_
 from core.web.paging import Pager, requested_page
 from core.web.redirects import redirect_after_form
@@ -90,7 +91,7 @@ async def _form(
     user: CurrentUser,
     values: dict[str, Any],
     preview: dict[str, Any] | None = None,
-    error: DomainError | None = None,
+    error: Refusal | None = None,
 ) -> Response:
     return await render_page(
         request,
@@ -127,7 +128,7 @@ async def apply_submit(request: Request, data: dict[str, Any] = FORM) -> Respons
                 )
             return await _form(request, user, values, preview)
         application_id = await submit_application(form, user)
-    except DomainError as exc:
+    except Refusal as exc:
         return await _form(request, user, values, error=exc)
     return redirect_after_form(
         request, f"/disability/applications/{application_id}", N_("The application was filed.")
@@ -162,7 +163,7 @@ async def queue(request: Request, status: str | None = None) -> Response:
 
 
 async def detail(
-    request: Request, user: CurrentUser, application_id: int, error: DomainError | None = None
+    request: Request, user: CurrentUser, application_id: int, error: Refusal | None = None
 ) -> Response:
     record = await read_application(application_id, user)
     return await render_page(
@@ -205,7 +206,7 @@ async def street_review_submit(
         status = await street_review(
             application_id, text(data, "approve") == "1", text(data, "note")
         )
-    except DomainError as exc:
+    except Refusal as exc:
         return await detail(request, user, application_id, exc)
     return redirect_after_form(request, f"/disability/applications/{application_id}", DONE[status])
 
@@ -224,7 +225,7 @@ async def decision_submit(
             status = (await approve(application_id, text(data, "note")))["status"]
         else:
             status = await reject(application_id, text(data, "note"))
-    except DomainError as exc:
+    except Refusal as exc:
         return await detail(request, user, application_id, exc)
     return redirect_after_form(request, f"/disability/applications/{application_id}", DONE[status])
 

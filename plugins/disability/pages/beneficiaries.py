@@ -10,6 +10,7 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.errors import DomainError
+from core.refusals import Refusal
 from core.web.forms import N_
 from core.web.paging import Pager, requested_page
 from core.web.redirects import redirect_after_form
@@ -74,7 +75,7 @@ async def _act(request: Request, application_id: int, permission: str, action: A
     user = require_user(request)
     try:
         done = await action()
-    except DomainError as exc:
+    except Refusal as exc:
         return await detail(request, user, application_id, exc)
     return redirect_after_form(request, f"/disability/applications/{application_id}", done)
 

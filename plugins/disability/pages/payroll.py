@@ -12,6 +12,7 @@ from litestar import Request, Response, get, post
 from core import clock
 from core.errors import DomainError
 from core.i18n import gettext_for
+from core.refusals import Refusal
 from core.web.forms import N_, Confirmation, confirmation_page
 from core.web.paging import Pager, requested_page
 from core.web.redirects import redirect_after_form
@@ -73,7 +74,7 @@ async def payroll_run(request: Request, data: dict[str, Any] = FORM) -> Response
         if text(data, "confirmed") != "yes":
             return await confirmation_page(request, _payroll_confirmation(say, preview))
         await run_payroll(month)
-    except DomainError as exc:
+    except Refusal as exc:
         return await _payroll_page(
             request, {"month": error_text(request, exc)}, month, exc.status_code
         )
@@ -125,7 +126,7 @@ async def payroll_month(request: Request, month: str) -> Response:
     )
 
 
-async def _standards_page(request: Request, error: DomainError | None = None) -> Response:
+async def _standards_page(request: Request, error: Refusal | None = None) -> Response:
     year = (await clock.today()).year
     return await render_page(
         request,
@@ -157,7 +158,7 @@ async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Res
                 "INVALID_AMOUNT", "请填写年份和金额 / enter the year and amounts"
             ) from None
         await set_standard(year, living, nursing)
-    except DomainError as exc:
+    except Refusal as exc:
         return await _standards_page(request, exc)
     return redirect_after_form(request, "/disability/standards", N_("The standard was saved."))
 
@@ -178,7 +179,7 @@ async def policy_submit(request: Request, data: dict[str, Any] = FORM) -> Respon
                 effective_from=effective_from,
             )
         )
-    except DomainError as exc:
+    except Refusal as exc:
         return await _standards_page(request, exc)
     return redirect_after_form(request, "/disability/standards", N_("The policy was saved."))
 

@@ -24,6 +24,7 @@ from core.people.service import (
     valid_division,
     valid_id_number,
 )
+from core.refusals import Refusal
 from core.settings import get_settings
 from plugins.disability.rules import (
     SUBSIDIES,
@@ -78,7 +79,7 @@ class Assessment:
     eligibility: Eligibility | None
     reasons: tuple[Reason, ...] = ()
     granted: frozenset[str] = field(default_factory=frozenset)
-    refusal: DomainError | None = None
+    refusal: Refusal | None = None
     hukou_division: str | None = None
     """The hukou the residence rule used: the people registry's when it has one (it overrides
     the form's), else the form's."""
@@ -152,7 +153,7 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
     month = month_of(today)
     try:
         card = _card(number, data)
-    except DomainError as exc:
+    except Refusal as exc:
         return Assessment(number, month, today, None, None, refusal=exc)
     person = await find_person(number)
     entries = await roster_entries(number)
@@ -176,7 +177,7 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
         person is not None and person.deceased_on is not None,
     )
     reasons = result.reasons if residence is None else (residence, *result.reasons)
-    refusal: DomainError | None = None
+    refusal: Refusal | None = None
     granted: frozenset[str] = frozenset()
     why = {
         "eligible": {

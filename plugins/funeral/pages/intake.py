@@ -12,8 +12,9 @@ from litestar import Request, Response, get, post
 from core.auth.guards import require_user
 from core.clock import today
 from core.db import json_value
-from core.errors import DomainError, Forbidden
+from core.errors import Forbidden
 from core.i18n import gettext_for
+from core.refusals import Refusal
 from core.web.forms import FORM_LEVEL, N_, Form, field_errors, id_number_problem, read_form
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -238,7 +239,7 @@ async def intake_submit(request: Request) -> Response:
     except msgspec.ValidationError:
         errors = {FORM_LEVEL: translate(N_("Fill in every field of the form."))}
         return await _page(request, kept, errors=errors, correcting=correcting, status_code=422)
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, INTAKE_ERRORS, lang)
         return await _page(
             request, kept, errors=errors, correcting=correcting, status_code=exc.status_code

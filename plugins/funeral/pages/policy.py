@@ -10,9 +10,9 @@ import msgspec
 from litestar import Request, Response, get, post
 
 from core.clock import today
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.people.records import ROSTER_CATEGORIES
+from core.refusals import Refusal
 from core.web.forms import N_, Form, read_form
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -143,7 +143,7 @@ async def policy_submit(request: Request) -> Response:
             N_("Every service needs a code, a name, a cap and a unit; dates are YYYY-MM-DD.")
         )
         return await _page(request, kept, message, 422)
-    except DomainError as exc:
+    except Refusal as exc:
         return await _page(request, kept, bilingual(exc.detail, lang), exc.status_code)
     return redirect_after_form(request, "/funeral/policy", N_("The new policy version is saved."))
 

@@ -6,9 +6,9 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.errors import DomainError
 from core.i18n import bilingual
 from core.pagination import page_params
+from core.refusals import Refusal
 from core.web.forms import N_, read_form
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
@@ -35,7 +35,7 @@ async def waivers_page(request: Request) -> Response:
     try:
         if filters["month"]:
             month_bounds(filters["month"])
-    except DomainError:
+    except Refusal:
         errors["month"] = N_("Choose a month, such as 2026-03.")
         filters["month"] = ""
     if filters["status"] not in STATUSES:
@@ -82,7 +82,7 @@ async def void_submit(request: Request, waiver_id: int) -> Response:
             today=await today(),
             actor=Actor(user.username, user.office_code),
         )
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         return redirect_after_form(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 
 from core.clock import today
-from core.errors import DomainError
 from core.i18n import bilingual
+from core.refusals import Refusal
 from core.web.forms import N_
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -29,7 +29,7 @@ async def settlements_page(request: Request) -> Response:
     error = ""
     try:
         rows, confirmed = await settlements.settlement_rows(month)
-    except DomainError:
+    except Refusal:
         error = N_("Choose a month, such as 2026-03.")
         month = _previous_month(current)
         rows, confirmed = await settlements.settlement_rows(month)
@@ -53,7 +53,7 @@ async def confirm_submit(request: Request, month: str) -> Response:
     target = f"/funeral/settlements?month={month}"
     try:
         await settlements.confirm_settlement(month, await today())
-    except DomainError as exc:
+    except Refusal as exc:
         return redirect_after_form(
             request, target, bilingual(exc.detail, request_language(request)), "bad"
         )

@@ -13,6 +13,7 @@ from core.auth.guards import require_user
 from core.clock import today as clock_today
 from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
+from core.refusals import Refusal
 from core.web.flash import set_flash
 from core.web.forms import N_, field_errors, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
@@ -68,7 +69,7 @@ async def offices_create(request: Request) -> Response:
     form = {key: raw.get(key) for key in ("code", "name", "division_code")}
     try:
         await create_office(form["code"], form["name"], form["division_code"])
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, OFFICE_ERRORS, request_language(request))
         return await _offices_page(request, form, errors, exc.status_code)
     return redirect_after_form(
@@ -182,7 +183,7 @@ async def office_schedule(request: Request, code: str) -> Response:
     form = {key: raw.get(key) for key in ("slots", "open_dates", "closed_dates", "horizon_days")}
     try:
         result = await save_schedule(code, parse_schedule(form))
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         return await _office_page(
@@ -203,7 +204,7 @@ async def office_details(request: Request, code: str) -> Response:
     raw = await read_form(request)
     try:
         await update_office_details(code, {key: raw.get(key) for key in DETAILS})
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         return await _office_page(request, code, error=refusal_text(request, exc), status=422)
@@ -222,7 +223,7 @@ async def blocks_page(request: Request) -> Response:
 async def blocks_lift(request: Request, id_number: str) -> Response:
     try:
         await lift_block(id_number, await clock_today(), require_user(request).username)
-    except DomainError as exc:
+    except Refusal as exc:
         return redirect_refused(request, "/marriage/admin/blocks", exc)
     return redirect_after_form(
         request, "/marriage/admin/blocks", N_("The booking block is lifted.")

@@ -14,9 +14,10 @@ from core.auth.middleware import client_ip
 from core.calendar_store import load_calendar
 from core.clock import now_local
 from core.clock import today as clock_today
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.i18n import gettext_for
 from core.identity import normalize_id_number
+from core.refusals import Refusal
 from core.web.forms import N_, field_errors, id_number_problem, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
@@ -138,7 +139,7 @@ async def submit_booking(request: Request, slot_id: int) -> Response:
             partner_name=form["partner_name"],
             ip=client_ip(request.scope),
         )
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         errors = field_errors(exc, BOOKING_ERRORS, request_language(request))
@@ -195,7 +196,7 @@ async def my_booking(request: Request, code: str) -> Response:
 async def cancel_booking(request: Request, code: str) -> Response:
     try:
         await booking.cancel(require_user(request), code)
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         return redirect_refused(request, f"/marriage/my/{code}", exc)

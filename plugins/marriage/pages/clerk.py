@@ -9,9 +9,10 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today as clock_today
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.i18n import gettext_for
 from core.identity import InvalidIdNumber, normalize_id_number
+from core.refusals import Refusal
 from core.web.forms import N_, field_errors, id_number_problem, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
@@ -61,7 +62,7 @@ async def workbench(request: Request) -> Response:
 async def check_in(request: Request, code: str) -> Response:
     try:
         await booking.check_in(require_user(request), code)
-    except DomainError as exc:
+    except Refusal as exc:
         return redirect_refused(request, "/marriage/workbench", exc)
     return redirect_after_form(request, "/marriage/workbench", N_("Checked in."))
 
@@ -152,7 +153,7 @@ def _register_problems(request: Request, form: dict[str, str]) -> dict[str, str]
     return errors
 
 
-def _refusal_errors(request: Request, exc: DomainError) -> dict[str, str]:
+def _refusal_errors(request: Request, exc: Refusal) -> dict[str, str]:
     """A registry refusal next to the party it concerns (``extra.parties``), named."""
     lang = request_language(request)
     if exc.code not in PARTY_REFUSALS:
@@ -195,7 +196,7 @@ async def register_submit(request: Request) -> Response:
             appointment_code=form["appointment_code"] or None,
             kinship_declaration_signed=form["kinship"] == "signed",
         )
-    except DomainError as exc:
+    except Refusal as exc:
         return await _register_page(request, form, _refusal_errors(request, exc), exc.status_code)
     return redirect_after_form(
         request,

@@ -8,7 +8,7 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today as clock_today
-from core.errors import DomainError
+from core.refusals import Refusal
 from core.web.forms import N_, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page
@@ -32,7 +32,7 @@ async def divorce_apply(request: Request) -> Response:
         result = await divorce.apply(
             user, marriage_certificate_no=number, office_code=user.office_code or ""
         )
-    except DomainError as exc:
+    except Refusal as exc:
         return await render_page(
             request,
             "marriage/divorce.html",
@@ -70,7 +70,7 @@ async def divorce_withdraw(request: Request, application_id: int) -> Response:
     id_number = (await read_form(request)).get("id_number")
     try:
         await divorce.withdraw(require_user(request), application_id, id_number)
-    except DomainError as exc:
+    except Refusal as exc:
         return redirect_refused(request, target, exc)
     return redirect_after_form(request, target, N_("The application is withdrawn."))
 
@@ -80,7 +80,7 @@ async def divorce_register(request: Request, application_id: int) -> Response:
     target = f"/marriage/workbench/divorce/{application_id}"
     try:
         result = await divorce.register(require_user(request), application_id)
-    except DomainError as exc:
+    except Refusal as exc:
         return redirect_refused(request, target, exc)
     return redirect_after_form(
         request,
@@ -109,7 +109,7 @@ async def reissue_submit(request: Request) -> Response:
     form = {"certificate_no": raw.get("certificate_no"), "id_number": raw.get("id_number")}
     try:
         result = await reissue(require_user(request), form["certificate_no"], form["id_number"])
-    except DomainError as exc:
+    except Refusal as exc:
         return await render_page(
             request,
             "marriage/reissue.html",

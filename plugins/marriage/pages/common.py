@@ -7,8 +7,8 @@ from typing import Any
 
 from litestar import Request
 
-from core.errors import DomainError
 from core.i18n import bilingual
+from core.refusals import Refusal
 from core.web.forms import N_
 from core.web.rendering import request_language
 
@@ -69,7 +69,7 @@ LABELS = {
 }
 
 
-def refusal_text(request: Request, exc: DomainError) -> str:
+def refusal_text(request: Request, exc: Refusal) -> str:
     return bilingual(exc.detail, request_language(request))
 
 

@@ -13,6 +13,7 @@ from core.auth.guards import require_user
 from core.certificates.service import get_certificate
 from core.errors import DomainError, NotFound
 from core.identity import birth_date_of, sex_of
+from core.refusals import Refusal
 from core.web.forms import N_, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from plugins.marriage.certificates import NATIONALITY, SEX_LABELS
@@ -141,7 +142,7 @@ async def printer_offsets(request: Request, code: str) -> Response:
                 "INVALID_OFFSET", "偏移量应为毫米数，如 -1.5 / offsets are millimetres, e.g. -1.5"
             ) from None
         await set_printer_offsets(code, x_mm, y_mm)
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         return redirect_refused(request, target, exc)

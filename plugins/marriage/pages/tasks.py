@@ -6,8 +6,8 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.errors import DomainError
 from core.pagination import page_params
+from core.refusals import Refusal
 from core.web.forms import N_, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page
@@ -37,7 +37,7 @@ async def close_submit(request: Request, task_id: int) -> Response:
     target = "/marriage/workbench/tasks"
     try:
         await close_task(task_id, form.get("note"), await today(), user.username)
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         return redirect_refused(request, target, exc)

@@ -10,8 +10,8 @@ from litestar.params import Parameter
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.errors import DomainError
 from core.pagination import page_params
+from core.refusals import Refusal
 from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
@@ -62,7 +62,7 @@ async def decide_post(request: Request, uscc: str) -> Response:
         result = await enforcement.decide_deregistration(
             uscc, form.get("decision"), form.get("note"), user.username, await today()
         )
-    except DomainError as exc:
+    except Refusal as exc:
         message = field_errors(exc, {}, request_language(request))[FORM_LEVEL]
         return await _abnormal_page(request, None, message, 422)
     if result["decision"] == "confirmed":
@@ -87,7 +87,7 @@ async def draw_post(request: Request) -> Response:
         result = await spot_checks.draw(
             year, count, form.get("seed") or None, user.username, await today()
         )
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, {}, request_language(request))
         return await spot_check_page(request, errors, form.values, 422)
     return redirect_after_form(
@@ -151,7 +151,7 @@ async def evaluate_post(request: Request) -> Response:
     assert year is not None
     try:
         result = await evaluations.evaluate(form.get("uscc"), year, scores, user.username, on)
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, {}, request_language(request))
         return await _evaluation_page(request, errors, form.values, 422)
     return redirect_after_form(
@@ -167,7 +167,7 @@ async def evaluate_post(request: Request) -> Response:
 async def announce_post(request: Request, evaluation_id: int) -> Response:
     try:
         await evaluations.announce(evaluation_id, await today())
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, {}, request_language(request))
         return await _evaluation_page(request, errors, None, 422)
     return redirect_after_form(request, "/orgs/evaluations", N_("The result has been announced."))

@@ -9,8 +9,9 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.errors import DomainError, NotFound
+from core.errors import NotFound
 from core.i18n import bilingual
+from core.refusals import Refusal
 from core.web.forms import N_, Form, read_form
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -166,7 +167,7 @@ async def report_form_post(request: Request, year: int) -> Response:
         if form.get("action") != "submit":
             return redirect_after_form(request, f"/orgs/portal/reports/{year}", N_("Draft saved."))
         await reports.submit(uscc, year)
-    except DomainError as exc:
+    except Refusal as exc:
         extra = exc.extra or {}
         errors = {name: N_("This value is not valid.") for name in extra.get("invalid", [])}
         errors |= {name: N_("Required before submitting.") for name in extra.get("missing", [])}

@@ -10,7 +10,7 @@ from litestar import Request, Response, get, post
 from litestar.params import Parameter
 
 from core.auth.guards import require_user
-from core.errors import DomainError
+from core.refusals import Refusal
 from core.web.forms import (
     FORM_LEVEL,
     N_,
@@ -94,7 +94,7 @@ async def register_post(request: Request) -> Response:
             contact_phone=form.get("contact_phone"),
             legal_representative_id_number=form.get("legal_representative_id_number") or None,
         )
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, REGISTRY_ERRORS, request_language(request))
         return await _registry_page(request, errors, form.values, 422)
     return redirect_after_form(
@@ -109,7 +109,7 @@ async def account_post(request: Request) -> Response:
         account = await registry.create_account(
             form.get("account_uscc"), form.get("username"), form.raw("password")
         )
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, REGISTRY_ERRORS, request_language(request))
         values = {k: v for k, v in form.values.items() if k != "password"}
         return await _registry_page(request, errors, values, 422)
@@ -156,7 +156,7 @@ async def report_review(request: Request, uscc: str, year: int) -> Response:
     return await _report_page(request, uscc, year)
 
 
-def _refusal(request: Request, exc: DomainError, field: str) -> dict[str, str]:
+def _refusal(request: Request, exc: Refusal, field: str) -> dict[str, str]:
     errors = field_errors(exc, {}, request_language(request))
     return {field: errors[FORM_LEVEL]}
 
@@ -209,7 +209,7 @@ async def inspect_post(request: Request, uscc: str, year: int) -> Response:
         )
     try:
         report = await reports.inspect(uscc, year, result, note, user.username)
-    except DomainError as exc:
+    except Refusal as exc:
         errors = _refusal(request, exc, "result")
         return await _report_page(request, uscc, year, errors, 422)
     target = f"/orgs/reports/{report['uscc']}/{year}"
@@ -221,7 +221,7 @@ async def return_post(request: Request, uscc: str, year: int) -> Response:
     form = await read_form(request)
     try:
         report = await reports.return_for_correction(uscc, year, form.get("reason"))
-    except DomainError as exc:
+    except Refusal as exc:
         errors = _refusal(request, exc, "reason")
         return await _report_page(request, uscc, year, errors, 422)
     target = f"/orgs/reports/{report['uscc']}/{year}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from litestar import Request, Response, get, post
 
-from core.errors import DomainError
 from core.pagination import page_params
+from core.refusals import Refusal
 from core.web.forms import N_, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page
@@ -29,7 +29,7 @@ async def change_post(request: Request, uscc: str) -> Response:
         await tasks.change_representative(
             uscc, form.get("legal_representative"), form.get("legal_representative_id_number")
         )
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         return redirect_refused(request, "/orgs/tasks", exc)
