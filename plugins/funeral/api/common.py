@@ -15,6 +15,9 @@ READ = {"permission": "funeral.waiver.read"}
 AMEND = {"permission": "funeral.waiver.amend"}
 SETTLE_READ = {"permission": "funeral.settlement.read"}
 SETTLE_CONFIRM = {"permission": "funeral.settlement.confirm"}
+# Downloads name their media type on the route too, so the OpenAPI schema says what they are.
+CSV = "text/csv"
+PDF = "application/pdf"
 
 
 def actor_of(request: Request) -> Actor:
@@ -22,6 +25,6 @@ def actor_of(request: Request) -> Actor:
     return Actor(user.username, user.office_code)
 
 
-def download(content: bytes, media_type: str, filename: str, ascii_name: str) -> Response:
+def download(content: bytes, media_type: str, filename: str, ascii_name: str) -> Response[bytes]:
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})

@@ -2,83 +2,88 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Response, get, post
 
 from core.clock import today
-from plugins.funeral.api.common import SETTLE_CONFIRM, SETTLE_READ, TAGS, download
+from plugins.funeral.api.common import CSV, PDF, SETTLE_CONFIRM, SETTLE_READ, TAGS, download
+from plugins.funeral.schemas import SettlementConfirmationOut, SettlementRowOut, StatementCaseOut
 from plugins.funeral.services import settlements, statement
 
 
 @get("/settlements/{month:str}", opt=SETTLE_READ, tags=TAGS)
-async def settlement(month: str) -> list[dict[str, Any]]:
+async def settlement(month: str) -> list[SettlementRowOut]:
     """One row per funeral home: ``cases``/``waived_fen`` net of corrections, which are also
     given apart (``waiver_*``, ``correction_*``)."""
     rows, confirmed = await settlements.settlement_rows(month)
-    return [{**row, "month": month, "settled": confirmed is not None} for row in rows]
+    return msgspec.convert(
+        [{**row, "month": month, "settled": confirmed is not None} for row in rows],
+        list[SettlementRowOut],
+    )
 
 
-@get("/settlements/{month:str}/csv", opt=SETTLE_READ, tags=TAGS)
-async def settlement_csv(month: str) -> Response:
+@get("/settlements/{month:str}/csv", opt=SETTLE_READ, tags=TAGS, media_type=CSV)
+async def settlement_csv(month: str) -> Response[bytes]:
     rows, _ = await settlements.settlement_rows(month)
     return download(
         settlements.settlement_csv(month, rows),
-        "text/csv",
+        CSV,
         f"殡葬减免结算-{month}.csv",
         f"funeral-settlement-{month}.csv",
     )
 
 
-@get("/settlements/{month:str}/pdf", opt=SETTLE_READ, tags=TAGS)
-async def settlement_pdf(month: str) -> Response:
+@get("/settlements/{month:str}/pdf", opt=SETTLE_READ, tags=TAGS, media_type=PDF)
+async def settlement_pdf(month: str) -> Response[bytes]:
     rows, confirmed = await settlements.settlement_rows(month)
     pdf = await settlements.settlement_pdf(month, rows, confirmed, await today())
-    return download(
-        pdf, "application/pdf", f"殡葬减免结算-{month}.pdf", f"funeral-settlement-{month}.pdf"
-    )
+    return download(pdf, PDF, f"殡葬减免结算-{month}.pdf", f"funeral-settlement-{month}.pdf")
 
 
 @get("/settlements/{month:str}/cases", opt=SETTLE_READ, tags=TAGS)
-async def settlement_cases(month: str, funeral_home: str) -> list[dict[str, Any]]:
+async def settlement_cases(month: str, funeral_home: str) -> list[StatementCaseOut]:
     """One home's statement case by case (masked): the month's waivers, and voids as negative
     lines; the amounts add up to that home's settlement row."""
-    return await statement.statement_cases(month, funeral_home)
+    return msgspec.convert(
+        await statement.statement_cases(month, funeral_home), list[StatementCaseOut]
+    )
 
 
-@get("/settlements/{month:str}/cases/csv", opt=SETTLE_READ, tags=TAGS)
-async def settlement_cases_csv(month: str, funeral_home: str) -> Response:
+@get("/settlements/{month:str}/cases/csv", opt=SETTLE_READ, tags=TAGS, media_type=CSV)
+async def settlement_cases_csv(month: str, funeral_home: str) -> Response[bytes]:
     cases = await statement.statement_cases(month, funeral_home)
     return download(
         statement.statement_csv(cases),
-        "text/csv",
+        CSV,
         f"殡葬减免结算明细-{funeral_home}-{month}.csv",
         f"funeral-statement-{month}.csv",
     )
 
 
-@get("/settlements/{month:str}/cases/pdf", opt=SETTLE_READ, tags=TAGS)
-async def settlement_cases_pdf(month: str, funeral_home: str) -> Response:
+@get("/settlements/{month:str}/cases/pdf", opt=SETTLE_READ, tags=TAGS, media_type=PDF)
+async def settlement_cases_pdf(month: str, funeral_home: str) -> Response[bytes]:
     cases = await statement.statement_cases(month, funeral_home)
     pdf = await statement.statement_pdf(month, funeral_home.strip(), cases, await today())
     return download(
         pdf,
-        "application/pdf",
+        PDF,
         f"殡葬减免结算明细-{funeral_home}-{month}.pdf",
         f"funeral-statement-{month}.pdf",
     )
 
 
 @get("/settlements/{month:str}/confirmation", opt=SETTLE_READ, tags=TAGS)
-async def settlement_confirmation(month: str) -> dict[str, Any]:
+async def settlement_confirmation(month: str) -> SettlementConfirmationOut:
     settlements.month_bounds(month)
-    return settlements.confirmation_body(month, await settlements.confirmation(month))
+    body = settlements.confirmation_body(month, await settlements.confirmation(month))
+    return msgspec.convert(body, SettlementConfirmationOut)
 
 
 @post("/settlements/{month:str}/confirm", opt=SETTLE_CONFIRM, status_code=201, tags=TAGS)
-async def confirm_settlement(month: str) -> dict[str, Any]:
+async def confirm_settlement(month: str) -> SettlementConfirmationOut:
     """Freeze a month that is over (reviewer); it never changes afterwards."""
-    return await settlements.confirm_settlement(month, await today())
+    body = await settlements.confirm_settlement(month, await today())
+    return msgspec.convert(body, SettlementConfirmationOut)
 
 
 ROUTES = [

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import Parameter
 
@@ -12,8 +11,16 @@ from core.certificates.service import certificate_pdf
 from core.clock import today
 from core.errors import NotFound
 from core.pagination import page_params
-from plugins.funeral.api.common import AMEND, CREATE, READ, TAGS, actor_of, download
-from plugins.funeral.schemas import CorrectionIn, PreviewIn, VoidIn, WaiverIn
+from plugins.funeral.api.common import AMEND, CREATE, PDF, READ, TAGS, actor_of, download
+from plugins.funeral.schemas import (
+    CorrectionIn,
+    PreviewIn,
+    VoidIn,
+    WaiverIn,
+    WaiverOut,
+    WaiverPageOut,
+    WaiverPreviewOut,
+)
 from plugins.funeral.services import listing, records
 from plugins.funeral.services.amend import correct_waiver, void_waiver
 from plugins.funeral.services.records import waiver_row
@@ -21,14 +28,15 @@ from plugins.funeral.services.waivers import preview_waiver, record_waiver
 
 
 @post("/waivers/preview", opt=CREATE, status_code=200, tags=TAGS)
-async def preview(data: PreviewIn) -> dict[str, Any]:
+async def preview(data: PreviewIn) -> WaiverPreviewOut:
     """The person, their roster entries and the decision, without saving anything."""
-    return await preview_waiver(data, await today())
+    return msgspec.convert(await preview_waiver(data, await today()), WaiverPreviewOut)
 
 
 @post("/waivers", opt={**CREATE, "idempotent": True}, status_code=201, tags=TAGS)
-async def create_waiver(request: Request, data: WaiverIn) -> dict[str, Any]:
-    return await record_waiver(data, today=await today(), actor=actor_of(request))
+async def create_waiver(request: Request, data: WaiverIn) -> WaiverOut:
+    body = await record_waiver(data, today=await today(), actor=actor_of(request))
+    return msgspec.convert(body, WaiverOut)
 
 
 @get("/waivers", opt=READ, tags=TAGS)
@@ -38,21 +46,22 @@ async def waivers(
     status: str | None = Parameter(default=None, pattern="^(approved|rejected|voided)$"),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
+) -> WaiverPageOut:
     """Paginated, newest first, personal data masked; ``month`` is the month recorded."""
-    return await listing.list_waivers(
+    found = await listing.list_waivers(
         page_params(limit, offset), month=month, funeral_home=funeral_home, status=status
     )
+    return msgspec.convert(found, WaiverPageOut)
 
 
 @get("/waivers/{waiver_id:int}", opt=READ, tags=TAGS)
-async def read_waiver(waiver_id: int) -> dict[str, Any]:
+async def read_waiver(waiver_id: int) -> WaiverOut:
     """The full record (identity number, applicant); the read is audited."""
-    return await records.read_waiver(waiver_id)
+    return msgspec.convert(await records.read_waiver(waiver_id), WaiverOut)
 
 
-@get("/waivers/{waiver_id:int}/notice", opt=READ, tags=TAGS)
-async def waiver_notice(waiver_id: int) -> Response:
+@get("/waivers/{waiver_id:int}/notice", opt=READ, tags=TAGS, media_type=PDF)
+async def waiver_notice(waiver_id: int) -> Response[bytes]:
     """The waiver notice PDF (marked void once the waiver is voided)."""
     row = await waiver_row(waiver_id)
     if not row["notice_no"]:
@@ -64,12 +73,13 @@ async def waiver_notice(waiver_id: int) -> Response:
         entity_id=waiver_id,
         summary=f"打印惠民殡葬减免通知书 {row['notice_no']}",
     )
-    return download(pdf, "application/pdf", f"{row['notice_no']}.pdf", f"{row['notice_no']}.pdf")
+    return download(pdf, PDF, f"{row['notice_no']}.pdf", f"{row['notice_no']}.pdf")
 
 
 @post("/waivers/{waiver_id:int}/void", opt=AMEND, status_code=200, tags=TAGS)
-async def void(request: Request, waiver_id: int, data: VoidIn) -> dict[str, Any]:
-    return await void_waiver(waiver_id, data.reason, today=await today(), actor=actor_of(request))
+async def void(request: Request, waiver_id: int, data: VoidIn) -> WaiverOut:
+    body = await void_waiver(waiver_id, data.reason, today=await today(), actor=actor_of(request))
+    return msgspec.convert(body, WaiverOut)
 
 
 @post(
@@ -78,11 +88,12 @@ async def void(request: Request, waiver_id: int, data: VoidIn) -> dict[str, Any]
     status_code=201,
     tags=TAGS,
 )
-async def correct(request: Request, waiver_id: int, data: CorrectionIn) -> dict[str, Any]:
+async def correct(request: Request, waiver_id: int, data: CorrectionIn) -> WaiverOut:
     """Voids the waiver and records the corrected one (the new record is returned)."""
-    return await correct_waiver(
+    body = await correct_waiver(
         waiver_id, data, data.reason, today=await today(), actor=actor_of(request)
     )
+    return msgspec.convert(body, WaiverOut)
 
 
 @get("/funeral-homes", opt=READ, tags=TAGS)

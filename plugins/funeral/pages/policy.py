@@ -18,7 +18,7 @@ from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 from plugins.funeral.pages.common import fen_from_yuan, yuan_text
 from plugins.funeral.rules import EXCLUDABLE_CATEGORIES, WaiverPolicy
-from plugins.funeral.schemas import PolicyIn
+from plugins.funeral.schemas import WaiverPolicyIn
 from plugins.funeral.services.policy import policy_on, policy_versions, save_policy
 
 WRITE = {"permission": "funeral.policy.write"}
@@ -137,7 +137,7 @@ async def policy_submit(request: Request) -> Response:
     kept, body = _posted(await read_form(request))
     lang = request_language(request)
     try:
-        await save_policy(msgspec.convert(body, PolicyIn), await today())
+        await save_policy(msgspec.convert(body, WaiverPolicyIn), await today())
     except msgspec.ValidationError:
         message = gettext_for(lang)(
             N_("Every service needs a code, a name, a cap and a unit; dates are YYYY-MM-DD.")

@@ -25,7 +25,7 @@ from plugins.funeral.rules import (
     FuneralRuleError,
     WaiverPolicy,
 )
-from plugins.funeral.schemas import PolicyIn
+from plugins.funeral.schemas import WaiverPolicyIn
 from plugins.funeral.tables import FuneralPolicy
 
 _CODE = re.compile(r"[a-z][a-z0-9_]{0,31}")
@@ -124,7 +124,7 @@ def _invalid(detail: str) -> DomainError:
 EARLIEST_EFFECTIVE = dt.date(2015, 1, 1)  # 粤民发〔2015〕37号
 
 
-def validated_policy(data: PolicyIn, effective_from: dt.date) -> WaiverPolicy:
+def validated_policy(data: WaiverPolicyIn, effective_from: dt.date) -> WaiverPolicy:
     """The policy an admin submitted, or 422 ``INVALID_POLICY`` saying what is wrong."""
     if effective_from < EARLIEST_EFFECTIVE:
         raise _invalid(
@@ -191,7 +191,7 @@ def validated_policy(data: PolicyIn, effective_from: dt.date) -> WaiverPolicy:
         raise _invalid(exc.detail) from None
 
 
-async def save_policy(data: PolicyIn, today: dt.date) -> StoredPolicy:
+async def save_policy(data: WaiverPolicyIn, today: dt.date) -> StoredPolicy:
     """Store a new version effective from ``data.effective_from`` (default ``today``), audited
     with the version it replaces on that day and the new one. Waivers already decided keep the
     version they were decided under."""
