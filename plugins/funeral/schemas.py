@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 import msgspec
 from msgspec import Meta
 
+from core.schemas import Out
+
 Text32 = Annotated[str, Meta(max_length=32)]
 Text64 = Annotated[str, Meta(max_length=64)]
 Text100 = Annotated[str, Meta(max_length=100)]
@@ -83,12 +85,7 @@ class WaiverPolicyIn(msgspec.Struct, kw_only=True):
 
 # ---- responses -------------------------------------------------------------------------------
 # Every key is always present (a nullable one is ``T | None`` without a default), except the
-# fields only the full record carries (WaiverOut over WaiverSummaryOut). Handlers convert the
-# services' mappings into these: a key a Struct does not declare is an error, never dropped.
-
-
-class Out(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    pass
+# fields only the full record carries (WaiverOut over WaiverSummaryOut).
 
 
 class WaiverPolicyItemOut(Out):
@@ -176,11 +173,6 @@ class WaiverOut(WaiverSummaryOut, kw_only=True):
     applicant: ApplicantOut
     voided_by: str | None
     office_code: str | None
-
-
-class WaiverPageOut(Out):
-    items: list[WaiverSummaryOut]
-    total: int
 
 
 class PersonFoundOut(Out):

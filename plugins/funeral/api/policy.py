@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import msgspec
 from litestar import get, put
 
 from core.clock import today
+from core.schemas import to_out
 from plugins.funeral.api.common import TAGS
 from plugins.funeral.schemas import WaiverPolicyIn, WaiverPolicyOut
 from plugins.funeral.services.policy import (
@@ -20,7 +20,7 @@ from plugins.funeral.services.policy import (
 
 
 def _out(stored: StoredPolicy) -> WaiverPolicyOut:
-    return msgspec.convert(policy_body(stored), WaiverPolicyOut)
+    return to_out(WaiverPolicyOut, policy_body(stored))
 
 
 @get("/policy", opt={"public": True}, tags=TAGS)

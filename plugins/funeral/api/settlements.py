@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Response, get, post
 
 from core.clock import today
+from core.schemas import to_out
 from plugins.funeral.api.common import CSV, PDF, SETTLE_CONFIRM, SETTLE_READ, TAGS, download
 from plugins.funeral.schemas import SettlementConfirmationOut, SettlementRowOut, StatementCaseOut
 from plugins.funeral.services import settlements, statement
@@ -16,9 +16,9 @@ async def settlement(month: str) -> list[SettlementRowOut]:
     """One row per funeral home: ``cases``/``waived_fen`` net of corrections, which are also
     given apart (``waiver_*``, ``correction_*``)."""
     rows, confirmed = await settlements.settlement_rows(month)
-    return msgspec.convert(
-        [{**row, "month": month, "settled": confirmed is not None} for row in rows],
+    return to_out(
         list[SettlementRowOut],
+        [{**row, "month": month, "settled": confirmed is not None} for row in rows],
     )
 
 
@@ -44,9 +44,7 @@ async def settlement_pdf(month: str) -> Response[bytes]:
 async def settlement_cases(month: str, funeral_home: str) -> list[StatementCaseOut]:
     """One home's statement case by case (masked): the month's waivers, and voids as negative
     lines; the amounts add up to that home's settlement row."""
-    return msgspec.convert(
-        await statement.statement_cases(month, funeral_home), list[StatementCaseOut]
-    )
+    return to_out(list[StatementCaseOut], await statement.statement_cases(month, funeral_home))
 
 
 @get("/settlements/{month:str}/cases/csv", opt=SETTLE_READ, tags=TAGS, media_type=CSV)
@@ -76,14 +74,14 @@ async def settlement_cases_pdf(month: str, funeral_home: str) -> Response[bytes]
 async def settlement_confirmation(month: str) -> SettlementConfirmationOut:
     settlements.month_bounds(month)
     body = settlements.confirmation_body(month, await settlements.confirmation(month))
-    return msgspec.convert(body, SettlementConfirmationOut)
+    return to_out(SettlementConfirmationOut, body)
 
 
 @post("/settlements/{month:str}/confirm", opt=SETTLE_CONFIRM, status_code=201, tags=TAGS)
 async def confirm_settlement(month: str) -> SettlementConfirmationOut:
     """Freeze a month that is over (reviewer); it never changes afterwards."""
     body = await settlements.confirm_settlement(month, await today())
-    return msgspec.convert(body, SettlementConfirmationOut)
+    return to_out(SettlementConfirmationOut, body)
 
 
 ROUTES = [

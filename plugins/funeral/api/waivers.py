@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Request, Response, get, post
 from litestar.params import Parameter
 
@@ -10,7 +9,8 @@ from core import audit
 from core.certificates.service import certificate_pdf
 from core.clock import today
 from core.errors import NotFound
-from core.pagination import page_params
+from core.pagination import Page, page_params
+from core.schemas import to_out
 from plugins.funeral.api.common import AMEND, CREATE, PDF, READ, TAGS, actor_of, download
 from plugins.funeral.schemas import (
     CorrectionIn,
@@ -18,8 +18,8 @@ from plugins.funeral.schemas import (
     VoidIn,
     WaiverIn,
     WaiverOut,
-    WaiverPageOut,
     WaiverPreviewOut,
+    WaiverSummaryOut,
 )
 from plugins.funeral.services import listing, records
 from plugins.funeral.services.amend import correct_waiver, void_waiver
@@ -30,13 +30,13 @@ from plugins.funeral.services.waivers import preview_waiver, record_waiver
 @post("/waivers/preview", opt=CREATE, status_code=200, tags=TAGS)
 async def preview(data: PreviewIn) -> WaiverPreviewOut:
     """The person, their roster entries and the decision, without saving anything."""
-    return msgspec.convert(await preview_waiver(data, await today()), WaiverPreviewOut)
+    return to_out(WaiverPreviewOut, await preview_waiver(data, await today()))
 
 
 @post("/waivers", opt={**CREATE, "idempotent": True}, status_code=201, tags=TAGS)
 async def create_waiver(request: Request, data: WaiverIn) -> WaiverOut:
     body = await record_waiver(data, today=await today(), actor=actor_of(request))
-    return msgspec.convert(body, WaiverOut)
+    return to_out(WaiverOut, body)
 
 
 @get("/waivers", opt=READ, tags=TAGS)
@@ -46,18 +46,18 @@ async def waivers(
     status: str | None = Parameter(default=None, pattern="^(approved|rejected|voided)$"),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> WaiverPageOut:
+) -> Page[WaiverSummaryOut]:
     """Paginated, newest first, personal data masked; ``month`` is the month recorded."""
     found = await listing.list_waivers(
         page_params(limit, offset), month=month, funeral_home=funeral_home, status=status
     )
-    return msgspec.convert(found, WaiverPageOut)
+    return to_out(Page[WaiverSummaryOut], found)
 
 
 @get("/waivers/{waiver_id:int}", opt=READ, tags=TAGS)
 async def read_waiver(waiver_id: int) -> WaiverOut:
     """The full record (identity number, applicant); the read is audited."""
-    return msgspec.convert(await records.read_waiver(waiver_id), WaiverOut)
+    return to_out(WaiverOut, await records.read_waiver(waiver_id))
 
 
 @get("/waivers/{waiver_id:int}/notice", opt=READ, tags=TAGS, media_type=PDF)
@@ -79,7 +79,7 @@ async def waiver_notice(waiver_id: int) -> Response[bytes]:
 @post("/waivers/{waiver_id:int}/void", opt=AMEND, status_code=200, tags=TAGS)
 async def void(request: Request, waiver_id: int, data: VoidIn) -> WaiverOut:
     body = await void_waiver(waiver_id, data.reason, today=await today(), actor=actor_of(request))
-    return msgspec.convert(body, WaiverOut)
+    return to_out(WaiverOut, body)
 
 
 @post(
@@ -93,7 +93,7 @@ async def correct(request: Request, waiver_id: int, data: CorrectionIn) -> Waive
     body = await correct_waiver(
         waiver_id, data, data.reason, today=await today(), actor=actor_of(request)
     )
-    return msgspec.convert(body, WaiverOut)
+    return to_out(WaiverOut, body)
 
 
 @get("/funeral-homes", opt=READ, tags=TAGS)
