@@ -62,6 +62,36 @@ async def staff_user(
     return await sign_in(http, username, STAFF_PASSWORD)
 
 
+async def staff_session(
+    http: httpx.AsyncClient,
+    username: str,
+    *roles: str,
+    office_code: str | None = None,
+    display_name: str = "",
+) -> str:
+    """A new staff account signed in through the login form, as in a browser: ``http`` then
+    holds the session cookie. Returns the session's CSRF token for the pages' forms."""
+    import re
+
+    from core.auth.accounts import create_staff_user
+    from core.auth.middleware import SESSION_COOKIE
+    from core.auth.tokens import csrf_token_for
+
+    await create_staff_user(username, STAFF_PASSWORD, list(roles), office_code, display_name)
+    page = await http.get("/login", headers={"accept": "text/html"})
+    form = re.search(r'name="_csrf" value="([0-9a-f]+)"', page.text)
+    assert form, page.text[:500]
+    r = await http.post(
+        "/login",
+        data={"username": username, "password": STAFF_PASSWORD, "_csrf": form.group(1)},
+        headers={"accept": "text/html"},
+    )
+    assert r.status_code == 303, r.text
+    raw = http.cookies.get(SESSION_COOKIE)
+    assert raw, "the login form set no session cookie"
+    return csrf_token_for(raw)
+
+
 async def set_today(http: httpx.AsyncClient, admin: Mapping[str, str], day: dt.date | None) -> None:
     """Move the application's date to ``day`` (``None``: back to the real date) the way every
     process sharing the database sees it: the admin's test clock endpoint."""

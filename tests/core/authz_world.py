@@ -13,14 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from stdnum.cn import ric
-from stdnum.cn.uscc import calc_check_digit
+
+from tests import factories
 
 TODAY = dt.date(2026, 6, 1)  # a Monday
 MONTH = "2026-06"
 OFFICE_X, OFFICE_Y = "JH01", "XH01"
 HOME = "江门市殡仪馆"
-STAFF_PASSWORD = "staff-password-1"
+STAFF_PASSWORD = factories.STAFF_PASSWORD
 CITIZEN_PASSWORD = "citizen-password-1"
 ORG_PASSWORD = "org-password-1"
 REPORT = {
@@ -42,15 +42,14 @@ SCORES = {
 }
 
 
-def person(birth: dt.date, sex: str, seq: int, division: str = "440704") -> str:
-    sequence = (seq * 2 + (1 if sex == "male" else 0)) % 1000
-    body = f"{division}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
+def person(birth: dt.date, sex: str, seq: int) -> str:
+    """An identity number first issued in Jianghai."""
+    return factories.id_number(birth, sex, "440704", seq)
 
 
 def uscc(n: int) -> str:
-    first17 = f"51440704MJ{n:07d}"  # a social group registered in Jianghai
-    return first17 + calc_check_digit(first17)
+    """The code of a social group registered in Jianghai."""
+    return factories.uscc("social_group", n)
 
 
 # People: A and P are a couple; B another verified citizen; C signed up only; D a person the
@@ -114,14 +113,8 @@ def _ok(r: httpx.Response, *codes: int) -> dict[str, Any]:
     return r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
 
 
-async def login(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
-    r = await client.post("/api/v1/auth/token", json={"username": username, "password": password})
-    return {"Authorization": f"Bearer {_ok(r)['token']}"}
-
-
 async def build(client: httpx.AsyncClient) -> World:
     from core.auth.accounts import create_staff_user
-    from core.clock import set_test_today
     from core.people.service import ensure_person
     from plugins.marriage.services.tasks import REMARRIED, open_task
 
@@ -138,11 +131,11 @@ async def build(client: httpx.AsyncClient) -> World:
         await create_staff_user(username, STAFF_PASSWORD, roles, office)
         w.credentials[name] = (username, STAFF_PASSWORD)
     for name in ("admin", "reviewer", "clerk_x", "clerk_y"):
-        w.headers[name] = await login(client, *w.credentials[name])
+        w.headers[name] = await factories.sign_in(client, *w.credentials[name])
     admin, clerk = w.headers["admin"], w.headers["clerk_x"]
 
     # -- organizations, evaluated a year before TODAY (clock moved as the year goes) ----------
-    await set_test_today(dt.date(2025, 3, 1))
+    await factories.set_today(client, admin, dt.date(2025, 3, 1))
     for n, code, persona in ((1, ORG_A, "org_a"), (2, ORG_B, "org_b")):
         _ok(
             await client.post(
@@ -167,12 +160,12 @@ async def build(client: httpx.AsyncClient) -> World:
             )
         )
         w.credentials[persona] = (username, ORG_PASSWORD)
-        w.headers[persona] = await login(client, username, ORG_PASSWORD)
+        w.headers[persona] = await factories.sign_in(client, username, ORG_PASSWORD)
     for year in (2023, 2024):
         path = f"/api/v1/orgs/{ORG_A}/annual-reports/{year}"
         _ok(await client.put(path, json=REPORT, headers=w.headers["org_a"]))
         _ok(await client.post(path + "/submit", headers=w.headers["org_a"]))
-    await set_test_today(dt.date(2025, 6, 3))
+    await factories.set_today(client, admin, dt.date(2025, 6, 3))
     evaluation = _ok(
         await client.post(
             f"/api/v1/orgs/{ORG_A}/evaluations",
@@ -181,7 +174,7 @@ async def build(client: httpx.AsyncClient) -> World:
         )
     )
     w.ids["evaluation"] = evaluation["id"]
-    await set_test_today(dt.date(2025, 6, 20))
+    await factories.set_today(client, admin, dt.date(2025, 6, 20))
     _ok(
         await client.post(
             f"/api/v1/orgs/evaluations/{evaluation['id']}/announce",
@@ -198,7 +191,7 @@ async def build(client: httpx.AsyncClient) -> World:
     w.ids["spot_check"] = spot.get("id") or spot.get("spot_check_id")
 
     # -- the rest happens on TODAY -------------------------------------------------------------
-    await set_test_today(TODAY)
+    await factories.set_today(client, admin, TODAY)
     _ok(
         await client.put(
             f"/api/v1/orgs/{ORG_A}/annual-reports/2025", json=REPORT, headers=w.headers["org_a"]
@@ -259,7 +252,7 @@ async def build(client: httpx.AsyncClient) -> World:
             )
         )
         w.credentials[persona] = (number, CITIZEN_PASSWORD)
-        w.headers[persona] = await login(client, number, CITIZEN_PASSWORD)
+        w.headers[persona] = await factories.sign_in(client, number, CITIZEN_PASSWORD)
     _ok(
         await client.post(
             "/api/v1/citizens",
@@ -272,7 +265,7 @@ async def build(client: httpx.AsyncClient) -> World:
         )
     )
     w.credentials["citizen_unverified"] = (C, CITIZEN_PASSWORD)
-    w.headers["citizen_unverified"] = await login(client, C, CITIZEN_PASSWORD)
+    w.headers["citizen_unverified"] = await factories.sign_in(client, C, CITIZEN_PASSWORD)
     for number, name in ((D, "周敏"), (P, "李芳"), (I, "吴丽")):
         await ensure_person(number, name)
 

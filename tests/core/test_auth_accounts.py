@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.core.support import PASSWORD, assert_error
 
 pytestmark = pytest.mark.db
@@ -101,12 +102,8 @@ async def test_admin_creates_staff_users(client, admin):
     r = await client.post("/api/v1/admin/users", json=body, headers=admin)
     assert r.status_code == 201, r.text
     assert r.json()["username"] == "clerk-zhou" and r.json()["roles"] == ["clerk"]
-    token = await client.post(
-        "/api/v1/auth/token", json={"username": "clerk-zhou", "password": PASSWORD}
-    )
-    me = (
-        await client.get("/api/v1/me", headers={"Authorization": f"Bearer {token.json()['token']}"})
-    ).json()
+    clerk = await factories.sign_in(client, "clerk-zhou", PASSWORD)
+    me = (await client.get("/api/v1/me", headers=clerk)).json()
     assert (me["roles"], me["office_code"], me["kind"]) == (["clerk"], "JH01", "staff")
     assert_error(
         await client.post("/api/v1/admin/users", json=body, headers=admin), 409, "USERNAME_TAKEN"

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from core.identity import mask_id_number
+from tests import factories
 from tests.core import authz_table
 from tests.core import authz_world as W
 from tests.core.authz_table import (
@@ -437,7 +438,7 @@ async def test_authorization_matrix(operation, world, matrix_client, schema_app)
     for persona in personas:
         headers = dict(world.headers.get(persona, {}))
         if operation in FRESH_TOKEN and persona in world.credentials:
-            headers = await W.login(client, *world.credentials[persona])
+            headers = await factories.sign_in(client, *world.credentials[persona])
         r = await client.request(method, path, headers=headers, **request)
         code = ""
         if r.headers.get("content-type", "").startswith("application/json"):

@@ -8,7 +8,8 @@ import datetime as dt
 
 import pytest
 
-from tests.core.test_pages_admin import HTML, flash_of, signed_in
+from tests import factories
+from tests.core.test_pages_admin import HTML, flash_of
 
 pytestmark = pytest.mark.db
 SCHEDULE = """# 国务院办公厅关于2027年部分节假日安排的通知（示例）
@@ -18,11 +19,9 @@ SCHEDULE = """# 国务院办公厅关于2027年部分节假日安排的通知（
 """
 
 
-async def test_the_page_shows_a_provisional_year(client):
-    await signed_in(client, "admin")
-    from core.clock import set_test_today
-
-    await set_test_today(dt.date(2026, 12, 2))
+async def test_the_page_shows_a_provisional_year(client, set_today):
+    await factories.staff_session(client, "boss", "admin")
+    await set_today(dt.date(2026, 12, 2))
     page = await client.get("/admin/calendar", headers=HTML)  # next year by default
     assert page.status_code == 200
     assert "2027年日历" in page.text and "暂定" in page.text
@@ -33,7 +32,7 @@ async def test_the_page_shows_a_provisional_year(client):
 
 
 async def test_preview_then_confirm(client):
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     form = {"_csrf": token, "year": "2027", "schedule": SCHEDULE}
     preview = await client.post("/admin/calendar", data=form, headers=HTML)
     assert preview.status_code == 200, preview.text
@@ -63,7 +62,7 @@ async def test_preview_then_confirm(client):
     ],
 )
 async def test_a_list_that_cannot_be_read_is_not_saved(client, text):
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     r = await client.post(
         "/admin/calendar",
         data={"_csrf": token, "year": "2027", "schedule": text, "confirmed": "yes"},
@@ -76,7 +75,7 @@ async def test_a_list_that_cannot_be_read_is_not_saved(client, text):
 async def test_only_admins_and_only_with_the_form_token(client, staff):
     headers = {**HTML, **await staff("clerk", office_code="JH01")}
     assert (await client.get("/admin/calendar", headers=headers)).status_code in (403, 404)
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     r = await client.post(
         "/admin/calendar",
         data={"year": "2027", "schedule": SCHEDULE, "confirmed": "yes"},

@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from tests import factories
 from tests.core.support import form_token
 
 pytestmark = pytest.mark.db
@@ -147,10 +148,9 @@ async def test_clerk_verifies_at_the_window_and_the_citizen_activates(
     }
     r = await client.post("/activate", data=data, headers=HTML)
     assert r.status_code == 303 and r.headers["location"] == "/login"
-    r = await client.post(
-        "/api/v1/auth/token", json={"username": number, "password": "activated-pass-1"}
+    me = await client.get(
+        "/api/v1/me", headers=await factories.sign_in(client, number, "activated-pass-1")
     )
-    me = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {r.json()['token']}"})
     assert me.json()["verification"] == "identity"
     r = await client.post("/activate", data=data, headers=HTML)
     assert r.status_code == 422 and "验证码错误或已失效" in r.text  # used once only

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.people.names import same_name
+from tests import factories
 from tests.core.support import assert_error
 
 pytestmark = pytest.mark.db
@@ -33,12 +34,6 @@ async def _codes(client, admin, phone: str) -> list[str]:
         for msg in r.json()
         for m in re.findall(r"(?<![0-9A-Z])[0-9]{6}(?![0-9])", msg["body"])[:1]
     ]
-
-
-async def _token(client, number: str, password: str = PASSWORD) -> dict:
-    r = await client.post("/api/v1/auth/token", json={"username": number, "password": password})
-    assert r.status_code == 200, r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
 
 
 async def _person(number: str, name: str) -> None:
@@ -96,7 +91,7 @@ async def test_sign_up_with_another_name_for_a_known_number_is_refused(client, i
 async def test_phone_code_raises_the_account_to_phone(client, admin, id_number):
     number = id_number(dt.date(1991, 2, 3), "male", seq=4)
     assert (await client.post("/api/v1/citizens", json=_signup(number))).status_code == 201
-    me = await _token(client, number)
+    me = await factories.sign_in(client, number, PASSWORD)
     assert (await client.get("/api/v1/me", headers=me)).json()["verification"] == "unverified"
     [code] = await _codes(client, admin, PHONE)
     wrong = "000000" if code != "000000" else "111111"
@@ -116,7 +111,7 @@ async def test_phone_code_raises_the_account_to_phone(client, admin, id_number):
 async def test_five_wrong_tries_kill_the_code_and_a_new_one_works(client, admin, id_number):
     number = id_number(dt.date(1992, 3, 4), "female", seq=5)
     await client.post("/api/v1/citizens", json=_signup(number))
-    me = await _token(client, number)
+    me = await factories.sign_in(client, number, PASSWORD)
     [code] = await _codes(client, admin, PHONE)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
     for _ in range(5):
@@ -137,7 +132,7 @@ async def test_five_wrong_tries_kill_the_code_and_a_new_one_works(client, admin,
 async def test_resending_is_rate_limited(client, id_number):
     number = id_number(dt.date(1992, 3, 5), "female", seq=6)
     await client.post("/api/v1/citizens", json=_signup(number))
-    me = await _token(client, number)
+    me = await factories.sign_in(client, number, PASSWORD)
     assert (await client.post("/api/v1/citizens/phone-code", headers=me)).status_code == 202
     r = await client.post("/api/v1/citizens/phone-code", headers=me)
     assert_error(r, 429, "RATE_LIMITED")
@@ -149,7 +144,7 @@ async def test_codes_expire_and_are_stored_only_as_a_keyed_hash(client, admin, i
 
     number = id_number(dt.date(1993, 4, 5), "male", seq=7)
     await client.post("/api/v1/citizens", json=_signup(number))
-    me = await _token(client, number)
+    me = await factories.sign_in(client, number, PASSWORD)
     [code] = await _codes(client, admin, PHONE)
     rows = await VerificationCode.select()
     assert len(rows) == 1 and code not in str(rows)
@@ -178,7 +173,7 @@ async def test_window_takes_a_squatted_number_back(client, staff, admin, id_numb
 
     number = id_number(dt.date(1985, 7, 8), "female", seq=8)
     await client.post("/api/v1/citizens", json=_signup(number, "王芳", "13700000001"))
-    squatter = await _token(client, number)
+    squatter = await factories.sign_in(client, number, PASSWORD)
     assert (await client.get("/api/v1/me", headers=squatter)).status_code == 200
 
     clerk = await staff("clerk", office_code="JH01")
@@ -205,7 +200,7 @@ async def test_window_takes_a_squatted_number_back(client, staff, admin, id_numb
     body["activation_code"] = activation.lower()  # typed as people type
     r = await client.post("/api/v1/citizens/activate", json=body)
     assert r.status_code == 200, r.text
-    me = await _token(client, number, "new-password-9")
+    me = await factories.sign_in(client, number, "new-password-9")
     assert (await client.get("/api/v1/me", headers=me)).json()["verification"] == "identity"
     # The code works once.
     assert_error(await client.post("/api/v1/citizens/activate", json=body), 422, "WRONG_CODE")
@@ -229,7 +224,7 @@ async def test_window_creates_the_account_when_none_exists(client, staff, id_num
     assert_error(await client.post("/api/v1/citizens/activate", json=body), 422, "WEAK_PASSWORD")
     body["password"] = "long-enough-1"
     assert (await client.post("/api/v1/citizens/activate", json=body)).status_code == 200
-    me = await _token(client, number, "long-enough-1")
+    me = await factories.sign_in(client, number, "long-enough-1")
     assert (await client.get("/api/v1/me", headers=me)).json()["verification"] == "identity"
 
 
@@ -237,7 +232,7 @@ async def test_records_about_the_person_need_identity(client, verified_citizen, 
     number = id_number(dt.date(1980, 1, 1), "female", seq=10)
     other = id_number(dt.date(1980, 1, 2), "female", seq=11)
     await client.post("/api/v1/citizens", json=_signup(number))
-    unverified = await _token(client, number)
+    unverified = await factories.sign_in(client, number, PASSWORD)
     verified = await verified_citizen(other, "李娜")
     r = await client.get("/api/v1/disability/applications", headers=unverified)
     body = assert_error(r, 403, "IDENTITY_NOT_VERIFIED")
@@ -321,7 +316,7 @@ async def test_password_reset_by_a_code_to_the_confirmed_phone(client, admin, id
 
     number = id_number(dt.date(1988, 8, 8), "male", seq=12)
     await client.post("/api/v1/citizens", json=_signup(number, phone="13600000002"))
-    session = await _token(client, number)
+    session = await factories.sign_in(client, number, PASSWORD)
     [code] = await _codes(client, admin, "13600000002")
     await client.post("/api/v1/citizens/confirm-phone", json={"code": code}, headers=session)
 
@@ -336,7 +331,7 @@ async def test_password_reset_by_a_code_to_the_confirmed_phone(client, admin, id
     r = await client.post("/api/v1/citizens/password-reset/confirm", json=body)
     assert r.status_code == 200, r.text
     assert_error(await client.get("/api/v1/me", headers=session), 401)  # sessions ended
-    await _token(client, number, "brand-new-pass-3")
+    await factories.sign_in(client, number, "brand-new-pass-3")
     r = await client.post("/api/v1/auth/token", json={"username": number, "password": PASSWORD})
     assert_error(r, 401, "INVALID_CREDENTIALS")
     actions = {e["action"] for e in await AuditEvent.select(AuditEvent.action)}

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.core.support import PASSWORD, assert_error, form_token
+from tests import factories
+from tests.core.support import assert_error
 
 pytestmark = pytest.mark.db
 
@@ -13,19 +14,7 @@ pytestmark = pytest.mark.db
 @pytest.fixture
 async def session(client):
     """An admin signed in through the login form: the client holds the session cookie."""
-    from core.auth.accounts import create_staff_user
-    from core.auth.middleware import SESSION_COOKIE
-    from core.auth.tokens import csrf_token_for
-
-    await create_staff_user("admin-page", PASSWORD, ["admin"])
-    r = await client.post(
-        "/login",
-        data={"username": "admin-page", "password": PASSWORD, "_csrf": await form_token(client)},
-    )
-    assert r.status_code in (301, 302, 303), r.text
-    raw = client.cookies.get(SESSION_COOKIE)
-    assert raw
-    yield csrf_token_for(raw)
+    yield await factories.staff_session(client, "admin-page", "admin")
     client.cookies.clear()
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from stdnum.cn.uscc import calc_check_digit
 
+from tests import factories
 from tests.core.support import assert_error
 
 pytestmark = pytest.mark.db
@@ -36,11 +36,10 @@ async def indicators(client, headers, year: int = 2026) -> dict[str, dict]:
 
 async def register_orgs(client, clerk: dict, count: int, start: int = 1) -> None:
     for n in range(start, start + count):
-        first17 = f"51440704MJ{n:07d}"
         r = await client.post(
             "/api/v1/orgs/",
             json={
-                "uscc": first17 + calc_check_digit(first17),
+                "uscc": factories.uscc("social_group", n),
                 "name": f"江海区测试协会{n}",
                 "kind": "social_group",
                 "registered_on": "2024-03-01",
@@ -107,7 +106,7 @@ async def test_subsidy_coverage_over_time_follows_the_payroll(
     ]
     rows = "".join(f"{n},测试人,dibao,2025-01-01,\n" for n in numbers)
     await import_roster(f"id_number,name,category,valid_from,valid_to\n{rows}".encode(), "r.csv")
-    await client.put("/api/v1/testing/clock", json={"today": "2026-03-10"}, headers=admin)
+    await factories.set_today(client, admin, dt.date(2026, 3, 10))
     ids = []
     for number in numbers:
         r = await client.post(
@@ -163,8 +162,7 @@ async def test_a_year_out_of_range_is_a_bad_request(client, reviewer, year):
 
 
 async def test_without_a_year_the_table_is_this_years(client, admin, reviewer):
-    r = await client.put("/api/v1/testing/clock", json={"today": "2025-06-30"}, headers=admin)
-    assert r.status_code == 200
+    await factories.set_today(client, admin, dt.date(2025, 6, 30))
     r = await client.get("/api/v1/stats/indicators", headers=reviewer)
     rows = {row["key"]: row for row in r.json()}
     assert rows["marriage.registrations"]["series"][0][0] == "2025-01"

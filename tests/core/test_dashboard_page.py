@@ -4,6 +4,7 @@ charts, the CSV and XLSX exports, and who may open it (issue 7 item 2)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -12,6 +13,7 @@ import pytest
 
 from core.contributions import Indicator
 from core.web.dashboard import axis_labels, chart_of, plan_years, requested_year, table_row
+from tests import factories
 
 pytestmark = pytest.mark.db
 
@@ -107,7 +109,7 @@ async def test_clerks_may_not_open_it_and_strangers_are_sent_to_sign_in(client, 
 
 async def test_an_odd_year_shows_this_year_among_the_plans_years(client, staff, reviewer):
     admin = await staff("admin")
-    await client.put("/api/v1/testing/clock", json={"today": "2024-05-01"}, headers=admin)
+    await factories.set_today(client, admin, dt.date(2024, 5, 1))
     html = (await client.get(f"{PAGE}?year=abc", headers=reviewer)).text
     assert "2024年规划指标" in html and "数据截至 2024-05-01" in html
     years = re.findall(r'<option value="(\d+)"( selected)?', html)

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.identity import InvalidIdNumber, normalize_id_number
+from tests import factories
 from tests.core.support import assert_error
 from tests.factories import id_number
 
@@ -54,11 +55,6 @@ def test_valid_exactly_between_1900_and_the_act(birth: dt.date, on: dt.date) -> 
     assert valid == (D(1900, 1, 1) <= birth <= on)
 
 
-async def _set_today(client, admin, day: dt.date) -> None:
-    r = await client.put("/api/v1/testing/clock", json={"today": day.isoformat()}, headers=admin)
-    assert r.status_code == 200, r.text
-
-
 def _signup(number: str) -> dict:
     return {"id_number": number, "name": "王芳", "phone": "13800000000", "password": "Pw-12345678"}
 
@@ -66,7 +62,7 @@ def _signup(number: str) -> dict:
 @pytest.mark.db
 @pytest.mark.parametrize("birth", [D(2026, 12, 3), D(2030, 5, 1), D(1899, 12, 31)])
 async def test_sign_up_refuses_a_birth_date_out_of_bounds(client, admin, birth):
-    await _set_today(client, admin, ACT)
+    await factories.set_today(client, admin, ACT)
     r = await client.post("/api/v1/citizens", json=_signup(id_number(birth, "female")))
     assert_error(r, 422, "INVALID_ID_NUMBER")
 
@@ -75,16 +71,16 @@ async def test_sign_up_refuses_a_birth_date_out_of_bounds(client, admin, birth):
 async def test_sign_up_uses_the_day_of_the_act(client, admin):
     """Born 2026-12-03: refused on the 2nd, accepted on the 3rd (the application's date)."""
     number = id_number(D(2026, 12, 3), "female", seq=9)
-    await _set_today(client, admin, ACT)
+    await factories.set_today(client, admin, ACT)
     assert_error(await client.post("/api/v1/citizens", json=_signup(number)), 422)
-    await _set_today(client, admin, D(2026, 12, 3))
+    await factories.set_today(client, admin, D(2026, 12, 3))
     r = await client.post("/api/v1/citizens", json=_signup(number))
     assert r.status_code == 201, r.text
 
 
 @pytest.mark.db
 async def test_roster_import_rejects_rows_born_out_of_bounds(client, admin):
-    await _set_today(client, admin, ACT)
+    await factories.set_today(client, admin, ACT)
     rows = [
         f"{id_number(D(1950, 1, 1), seq=1)},张三,dibao,2024-01-01,",
         f"{id_number(D(2030, 1, 1), seq=2)},未来人,dibao,2024-01-01,",

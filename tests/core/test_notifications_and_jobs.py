@@ -9,6 +9,7 @@ import pytest
 
 from core.contributions import ScheduledJob
 from core.notifications import MAX_ATTEMPTS, backoff
+from tests import factories
 from tests.core import probe_plugin
 from tests.core.support import assert_error
 
@@ -133,7 +134,7 @@ async def test_lease_prevents_double_runs(client, admin):
     from core.jobs import run_job
     from core.tables import JobLease
 
-    await client.put("/api/v1/testing/clock", json={"today": "2026-07-01"}, headers=admin)
+    await factories.set_today(client, admin, dt.date(2026, 7, 1))
     calls: list = []
     job = _job("core.test_sweep", calls)
     results = await asyncio.gather(*(run_job(job) for _ in range(8)))

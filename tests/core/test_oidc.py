@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from tests import factories
 from tests.core.support import assert_error
 from tests.factories import id_number
 from tests.fixtures.live_server import free_port, start_live_server, stop_live_server
@@ -164,10 +165,7 @@ async def test_the_registry_name_must_agree_and_a_squatter_loses_the_number(oidc
             },
         )
         assert r.status_code == 201, r.text
-        r = await api.post(
-            "/api/v1/auth/token", json={"username": number, "password": "squatter-pass-1"}
-        )
-        squatter = {"Authorization": f"Bearer {r.json()['token']}"}
+        squatter = await factories.sign_in(api, number, "squatter-pass-1")
     async with httpx.AsyncClient(timeout=30) as http:
         back = await _sign_in_at_provider(
             http, await _to_provider(http, oidc.app.url), number, "周刚"

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.core.support import form_token
+from tests import factories
 
 pytestmark = pytest.mark.db
 
@@ -18,32 +18,13 @@ CSRF = re.compile(r'name="_csrf" value="([0-9a-f]+)"')
 ADMIN_PAGES = ["/admin", "/admin/plugins", "/admin/users", "/admin/audit", "/admin/outbox"]
 
 
-async def signed_in(client, *roles: str, username: str = "boss", office: str | None = None):
-    """Sign ``username`` in through the login form; returns the session's CSRF token."""
-    from core.auth.accounts import create_staff_user
-
-    await create_staff_user(username, "admin-password-1", list(roles), office)
-    r = await client.post(
-        "/login",
-        data={
-            "username": username,
-            "password": "admin-password-1",
-            "_csrf": await form_token(client),
-        },
-        headers=HTML,
-    )
-    assert r.status_code == 303, r.text
-    page = await client.get("/", headers=HTML)
-    return CSRF.search(page.text).group(1)
-
-
 def flash_of(page) -> str:
     match = re.search(r'<div class="alert alert-(\w+)"[^>]*>\s*<p>([^<]*)</p>', page.text)
     return f"{match.group(1)}: {match.group(2)}" if match else ""
 
 
 async def test_every_admin_page_renders_for_an_admin(client):
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     for path in ADMIN_PAGES:
         page = await client.get(path, headers=HTML)
         assert page.status_code == 200, path
@@ -78,7 +59,7 @@ async def test_citizens_are_refused_and_visitors_sent_to_sign_in(client, citizen
 async def test_hub_shows_counts_and_the_certificate_font(client):
     from core.certificates.fonts import font_status
 
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     hub = await client.get("/admin", headers=HTML)
     line = re.search(r'<p class="status-line" id="font-status">(.*?)</p>', hub.text, re.S)
     assert line and font_status()["primary"]["name"] in line.group(1)
@@ -90,7 +71,7 @@ async def test_hub_shows_counts_and_the_certificate_font(client):
 async def test_switching_a_service_off_and_on_from_the_plugins_page(client):
     from core.tables import AuditEvent, PluginState
 
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     ask = await client.post(
         "/admin/plugins/marriage", data={"_csrf": token, "enabled": "0"}, headers=HTML
     )
@@ -117,7 +98,7 @@ async def test_switching_a_service_off_and_on_from_the_plugins_page(client):
 
 
 async def test_switching_an_unknown_service_is_not_found(client):
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     off = {"_csrf": token, "enabled": "0"}
     r = await client.post("/admin/plugins/nosuch", data=off, headers=HTML)
     assert r.status_code == 404
@@ -135,7 +116,7 @@ async def test_switching_an_unknown_service_is_not_found(client):
 async def test_forms_without_the_csrf_token_are_refused(client, path, data):
     from core.tables import Account
 
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     for token in (None, "0" * 64):
         sent = {**data, "_csrf": token} if token else data
         r = await client.post(path, data=sent, headers=HTML)
@@ -149,7 +130,7 @@ async def test_forms_without_the_csrf_token_are_refused(client, path, data):
 async def test_creating_a_staff_account(client):
     from core.tables import Account
 
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     r = await client.post(
         "/admin/users",
         data={
@@ -183,7 +164,7 @@ async def test_creating_a_staff_account(client):
 async def test_staff_account_errors_appear_next_to_their_field(client, changes, field, message):
     from core.tables import Account
 
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     data = {
         "_csrf": token,
         "username": "new.clerk",
@@ -206,7 +187,7 @@ async def test_deactivating_ends_the_sessions_and_activating_restores_access(cli
     from core.tables import Account
 
     clerk_headers = await staff("clerk", office_code="JH01", username="leaver")
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     leaver = await Account.select().where(Account.username == "leaver").first()
     r = await client.post(
         f"/admin/users/{leaver['id']}/active", data={"_csrf": token, "active": "0"}, headers=HTML
@@ -229,7 +210,7 @@ async def test_deactivating_ends_the_sessions_and_activating_restores_access(cli
 async def test_an_admin_cannot_deactivate_their_own_account(client):
     from core.tables import Account
 
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     me = await Account.select().where(Account.username == "boss").first()
     r = await client.post(
         f"/admin/users/{me['id']}/active", data={"_csrf": token, "active": "0"}, headers=HTML
@@ -247,7 +228,7 @@ async def test_audit_page_filters_paginates_and_verifies_the_chain(client):
     from core.db import fetch
     from core.plugins import get_host
 
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     for _ in range(15):  # 30 plugin switches, plus the sign-in's own entries
         await get_host().switch("funeral", False)
         await get_host().switch("funeral", True)
@@ -278,7 +259,7 @@ async def test_outbox_lists_messages_and_sends_a_failed_one_again(client):
     from core.notifications import enqueue
     from core.tables import Notification
 
-    token = await signed_in(client, "admin")
+    token = await factories.staff_session(client, "boss", "admin")
     waiting = await enqueue("13800000001", "预约提醒", "请按时到场", plugin="marriage")
     failed = await enqueue("13800000002", "审批结果", "您的申请已通过", plugin="disability")
     await Notification.update(
@@ -308,7 +289,7 @@ async def test_outbox_lists_messages_and_sends_a_failed_one_again(client):
 
 
 async def test_admin_pages_in_english(client):
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     page = await client.get("/admin/plugins?lang=en", headers=HTML)
     assert "Switch off" in page.text and "Marriage registration" in page.text
     assert "停用" not in page.text.split("<main")[1]
@@ -325,7 +306,7 @@ async def test_admin_pages_in_english(client):
     ],
 )
 async def test_odd_query_strings_never_break_a_page(client, path):
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     page = await client.get(path, headers=HTML)
     assert page.status_code == 200
     assert "<script>&" not in page.text
@@ -338,7 +319,7 @@ async def test_an_unexpected_failure_shows_the_house_error_page(client, monkeypa
         raise RuntimeError("font cache on fire")
 
     monkeypatch.setattr(core.web.admin_pages, "font_status", broken)
-    await signed_in(client, "admin")
+    await factories.staff_session(client, "boss", "admin")
     page = await client.get("/admin", headers=HTML)
     assert page.status_code == 500
     assert "系统出现错误" in page.text and "错误已记录" in page.text
@@ -351,7 +332,8 @@ async def test_audit_since_counts_whole_days_in_china_time(client):
 
     from core.tables import AuditEvent
 
-    await signed_in(client, "admin")  # account created + signed in: entries of today
+    # account created + signed in: entries of today
+    await factories.staff_session(client, "boss", "admin")
     first = await AuditEvent.select().order_by(AuditEvent.seq).first()
     # 23:30 on 1 March in Jiangmen is still 1 March there, though 15:30 UTC.
     china = dt.timezone(dt.timedelta(hours=8))

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.core import probe_plugin
 from tests.core.support import assert_error
 
@@ -118,22 +119,15 @@ async def test_a_living_person_is_not_deceased(client, staff, person):
 
 
 async def test_a_reviewer_revokes_a_death_from_the_person_page(client, staff, person):
-    from core.auth.tokens import csrf_token_for, issue_token
     from core.people.service import find_person
-    from core.tables import Account, Person
+    from core.tables import Person
 
     await _die(client, staff, person)
     row = await Person.select(Person.id).where(Person.id_number == person).first()
-    account = Account(username="page-reviewer", password_hash="x", kind="staff", roles=["reviewer"])
-    await account.save()
-    raw, _ = await issue_token(account.id, "session")
-    from core.auth.middleware import SESSION_COOKIE
-
-    client.cookies.set(SESSION_COOKIE, raw)
+    csrf = await factories.staff_session(client, "page-reviewer", "reviewer")
     url = f"/search/people/{row['id']}"
     page = await client.get(url, headers={"accept-language": "zh"})
     assert page.status_code == 200 and "死亡登记更正" in page.text
-    csrf = csrf_token_for(raw)
     refused = await client.post(f"{url}/death/revoke", data={"_csrf": csrf, "reason": " "})
     assert refused.status_code == 303
     assert (await find_person(person)).deceased_on == dt.date(2025, 6, 30)

@@ -4,6 +4,7 @@ enters on /admin/plan (audited) — and the dashboard shows the years side by si
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from core.plan import (
     parse_target,
     period_of,
 )
+from tests import factories
 
 RATE = Indicator("x.rate", "覆盖率", "Coverage", "%", 96.0, target=100)
 
@@ -62,7 +64,7 @@ async def test_admin_enters_the_15th_plan_and_the_dashboard_measures_2026_agains
     from core.tables import AuditEvent
 
     admin = await staff("admin")
-    await client.put("/api/v1/testing/clock", json={"today": "2026-06-01"}, headers=admin)
+    await factories.set_today(client, admin, dt.date(2026, 6, 1))
     page = await client.get("/admin/plan", headers=admin)
     assert page.status_code == 200 and "“十五五”规划 2026–2030" in page.text
     assert 'name="target:social_orgs.per_10k_residents"' in page.text

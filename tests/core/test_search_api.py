@@ -8,11 +8,11 @@ import datetime as dt
 
 import httpx
 import pytest
-from stdnum.cn.uscc import calc_check_digit
 
 from core.certificates.service import issue_certificate, void_certificate
 from core.people.service import ensure_person
 from core.search import clean_query
+from tests import factories
 from tests.core.support import assert_error
 
 pytestmark = pytest.mark.db
@@ -82,8 +82,7 @@ async def test_a_certificate_is_found_by_its_number_and_links_to_its_verificatio
 
 
 async def test_an_organization_is_found_by_credit_code_or_name(client, clerk):
-    first17 = "52440704MJ0000042"
-    uscc = first17 + calc_check_digit(first17)
+    uscc = factories.uscc("social_service", 42)
     r = await client.post(
         "/api/v1/orgs/",
         json={

@@ -11,6 +11,8 @@ import pytest
 from stdnum.cn import ric
 from stdnum.cn.uscc import calc_check_digit
 
+from tests import factories
+
 pytestmark = pytest.mark.db
 
 DIS = "/api/v1/disability"
@@ -357,10 +359,7 @@ async def test_a_legal_representative_s_death_opens_a_change_task_a_clerk_closes
         201,
         json={"username": "cishan", "password": "Org-pass-2026"},
     )
-    r = await w.client.post(
-        "/api/v1/auth/token", json={"username": "cishan", "password": "Org-pass-2026"}
-    )
-    org_headers = {"Authorization": f"Bearer {r.json()['token']}"}
+    org_headers = await factories.sign_in(w.client, "cishan", "Org-pass-2026")
     portal = await w.client.get("/orgs/portal", headers=org_headers)
     assert portal.status_code == 200 and "2026-03-18" in portal.text
     page = await w.client.get("/orgs/tasks", headers=w.clerk)

@@ -9,6 +9,8 @@ import datetime as dt
 import pytest
 from stdnum.cn.uscc import calc_check_digit
 
+from tests import factories
+
 pytestmark = pytest.mark.db
 
 BODY = {
@@ -119,12 +121,8 @@ async def test_org_accounts(client, clerk, staff, new_org):
     assert r.status_code == 201, r.text
     assert r.json() == {"username": "jh-assoc", "kind": "org", "uscc": code}
 
-    token = await client.post(
-        "/api/v1/auth/token", json={"username": "jh-assoc", "password": "secret-pw-9"}
-    )
-    me = await client.get(
-        "/api/v1/me", headers={"Authorization": f"Bearer {token.json()['token']}"}
-    )
+    org = await factories.sign_in(client, "jh-assoc", "secret-pw-9")
+    me = await client.get("/api/v1/me", headers=org)
     assert me.json()["kind"] == "org" and me.json()["org_uscc"] == code
 
     again = await client.post(
