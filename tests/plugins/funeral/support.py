@@ -1,14 +1,12 @@
-"""Shared helpers of the funeral tests: request bodies, roster entries, the test clock."""
+"""Shared helpers of the funeral tests: request bodies, roster entries, Jianghai residents."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from stdnum.cn import ric
-
-from core.clock import set_test_today
 from core.people.roster import import_roster
+from tests import factories
 
 HOME = "江门市殡仪馆"
 OTHER_HOME = "鹤山市殡仪馆"
@@ -19,9 +17,7 @@ def person_number(
     birth: dt.date, sex: str = "female", seq: int = 1, division: str = "440704"
 ) -> str:
     """A valid identity number first issued in Jianghai (440704), whatever the birth year."""
-    sequence = (seq * 2 + (1 if sex == "male" else 0)) % 1000
-    body = f"{division}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return factories.id_number(birth, sex, division, seq)
 
 
 def waiver(
@@ -58,7 +54,3 @@ async def roster(*rows: tuple[str, str, str, dt.date, dt.date | None]) -> None:
         lines.append(f"{number},{name},{category},{start.isoformat()},{end_text}")
     result = await import_roster("\n".join(lines).encode(), "roster.csv")
     assert not result.rejected, result.rejected
-
-
-async def clock(day: dt.date) -> None:
-    await set_test_today(day)

@@ -8,7 +8,7 @@ import pytest
 
 from core.certificates.service import check_code
 from core.tables import AuditEvent
-from tests.plugins.funeral.support import TODAY, clock, person_number, roster, waiver
+from tests.plugins.funeral.support import TODAY, person_number, roster, waiver
 
 pytestmark = pytest.mark.db
 
@@ -38,7 +38,7 @@ async def test_void_keeps_the_record_voids_the_notice_and_is_audited(
     verify = await client.get(f"/api/v1/verify/{notice}?c={check_code(notice)}")
     assert verify.json()["valid"] is False
     events = await AuditEvent.select().where(AuditEvent.action == "funeral.waiver.voided")
-    assert len(events) == 1 and events[0]["actor"].startswith("reviewer-")
+    assert len(events) == 1 and events[0]["actor"].startswith("reviewer")
     assert "死亡日期登记错误" in events[0]["summary"]
     assert number not in events[0]["summary"]  # never a full identity number
     # Once voided, the deceased may get a new waiver.
@@ -48,7 +48,7 @@ async def test_void_keeps_the_record_voids_the_notice_and_is_audited(
     assert renewed.status_code == 201
 
 
-async def test_void_refusals(client, clerk, bearer, recorded):
+async def test_void_refusals(client, clerk, staff, recorded):
     _, first = recorded
     url = f"/api/v1/funeral/waivers/{first['id']}/void"
     blank = await client.post(url, json={"reason": "   "}, headers=clerk)
@@ -59,17 +59,17 @@ async def test_void_refusals(client, clerk, bearer, recorded):
         "/api/v1/funeral/waivers/999999/void", json={"reason": "x"}, headers=clerk
     )
     assert (missing.status_code, missing.json()["code"]) == (404, "NOT_FOUND")
-    forbidden = await client.post(url, json={"reason": "x"}, headers=await bearer("admin"))
+    forbidden = await client.post(url, json={"reason": "x"}, headers=await staff("admin"))
     assert forbidden.status_code == 403
 
 
 async def test_correction_replaces_the_waiver_under_the_policy_of_the_day_of_death(
-    client, clerk, admin, reviewer, recorded
+    client, clerk, admin, reviewer, recorded, set_today
 ):
     number, first = recorded
     # The caps change the next day; the correction still applies the policy in force on the day
     # of death, as the original did.
-    await clock(TODAY + dt.timedelta(days=1))
+    await set_today(TODAY + dt.timedelta(days=1))
     policy = (await client.get("/api/v1/funeral/policy")).json()
     del policy["effective_from"]  # from today
     for item in policy["items"]:

@@ -12,10 +12,10 @@ from tests.plugins.funeral.support import person_number, roster, waiver
 pytestmark = [pytest.mark.db, pytest.mark.slow]
 
 
-async def test_concurrent_duplicates_leave_exactly_one_waiver(client, clerk, bearer):
+async def test_concurrent_duplicates_leave_exactly_one_waiver(client, clerk, staff):
     number = person_number(dt.date(1944, 6, 6))
     await roster((number, "陈婆", "dibao", dt.date(2021, 1, 1), None))
-    other = await bearer("clerk", office_code="JH02")
+    other = await staff("clerk", office_code="JH02")
     bodies = [waiver(number, dt.date(2026, 3, 19), name="陈婆") for _ in range(6)]
     replies = await asyncio.gather(
         *(

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tests.plugins.funeral import mourner_plugin
-from tests.plugins.funeral.support import TODAY, clock, person_number, roster, waiver
+from tests.plugins.funeral.support import TODAY, person_number, roster, waiver
 
 pytestmark = pytest.mark.db
 
@@ -56,9 +56,9 @@ async def mourner_client(mourner_app, mourner_host, db):
         mourner_plugin.HEARD.clear()
 
 
-async def test_the_death_reaches_an_enabled_plugin(mourner_client, bearer):
-    await clock(TODAY)
-    clerk = await bearer("clerk", office_code="JH01")
+async def test_the_death_reaches_an_enabled_plugin(mourner_client, staff, set_today):
+    await set_today(TODAY)
+    clerk = await staff("clerk", office_code="JH01")
     number = person_number(dt.date(1938, 4, 2), "male")
     await roster((number, "黄伯", "youfu", dt.date(2010, 1, 1), None))
     r = await mourner_client.post(
@@ -68,10 +68,12 @@ async def test_the_death_reaches_an_enabled_plugin(mourner_client, bearer):
     assert [(number, "黄伯", DIED)] == mourner_plugin.HEARD
 
 
-async def test_a_disabled_plugin_does_not_hear_and_the_waiver_still_counts(mourner_client, bearer):
-    await clock(TODAY)
-    admin = await bearer("admin")
-    clerk = await bearer("clerk", office_code="JH01")
+async def test_a_disabled_plugin_does_not_hear_and_the_waiver_still_counts(
+    mourner_client, staff, set_today
+):
+    await set_today(TODAY)
+    admin = await staff("admin")
+    clerk = await staff("clerk", office_code="JH01")
     off = await mourner_client.patch(
         "/api/v1/admin/plugins/mourner", json={"enabled": False}, headers=admin
     )
@@ -96,9 +98,11 @@ async def test_a_disabled_plugin_does_not_hear_and_the_waiver_still_counts(mourn
     assert [heard[0] for heard in mourner_plugin.HEARD] == [other]
 
 
-async def test_a_plugin_refusing_the_death_undoes_the_whole_waiver(mourner_client, bearer):
-    await clock(TODAY)
-    clerk = await bearer("clerk", office_code="JH01")
+async def test_a_plugin_refusing_the_death_undoes_the_whole_waiver(
+    mourner_client, staff, set_today
+):
+    await set_today(TODAY)
+    clerk = await staff("clerk", office_code="JH01")
     number = person_number(dt.date(1940, 8, 8))
     r = await mourner_client.post(
         "/api/v1/funeral/waivers",

@@ -10,13 +10,13 @@ from core.audit import verify_chain
 from plugins.funeral.demo import load_demo
 from plugins.funeral.services.settlements import settlement_rows
 from plugins.funeral.tables import FuneralSettlement, FuneralWaiver
-from tests.plugins.funeral.support import TODAY, clock
+from tests.plugins.funeral.support import TODAY
 
 pytestmark = pytest.mark.db
 
 
-async def test_demo_loads_recent_months_once(db):
-    await clock(TODAY)
+async def test_demo_loads_recent_months_once(db, set_today):
+    await set_today(TODAY)
     line = await load_demo(TODAY)
     assert "37 funeral waivers" in line
     rows = await FuneralWaiver.select()

@@ -10,7 +10,6 @@ import pytest
 from tests.plugins.funeral.support import (
     HOME,
     TODAY,
-    clock,
     person_number,
     roster,
     waiver,
@@ -200,8 +199,8 @@ async def test_invalid_scope_is_refused(client, admin, change):
     assert (await client.get("/api/v1/funeral/policy")).json()["version"] is None
 
 
-async def test_narrow_scope_still_selectable(client, clerk, admin):
-    await clock(TODAY)
+async def test_narrow_scope_still_selectable(client, clerk, admin, set_today):
+    await set_today(TODAY)
     saved = await _policy(client, admin, all_local_residents=False)
     assert saved["effective_from"] == TODAY.isoformat()
     r = await _post(

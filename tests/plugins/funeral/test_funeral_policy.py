@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from core.tables import AuditEvent
-from tests.plugins.funeral.support import TODAY, clock, person_number, waiver
+from tests.plugins.funeral.support import TODAY, person_number, waiver
 
 pytestmark = pytest.mark.db
 
@@ -46,9 +46,9 @@ async def test_defaults_are_public(client, db):
 
 
 async def test_a_new_version_applies_to_deaths_from_the_day_it_is_saved(
-    client, admin, clerk, bearer
+    client, admin, clerk, staff, set_today
 ):
-    await clock(TODAY)
+    await set_today(TODAY)
     before = await client.post(
         "/api/v1/funeral/waivers",
         json=waiver(
@@ -57,7 +57,7 @@ async def test_a_new_version_applies_to_deaths_from_the_day_it_is_saved(
         headers=clerk,
     )
     policy = (await client.get("/api/v1/funeral/policy")).json()
-    await clock(TODAY + dt.timedelta(days=1))
+    await set_today(TODAY + dt.timedelta(days=1))
     r = await client.put(
         "/api/v1/funeral/policy", json=_edited(policy, cremation=30000), headers=admin
     )
@@ -86,7 +86,7 @@ async def test_a_new_version_applies_to_deaths_from_the_day_it_is_saved(
     earlier = await client.get(f"/api/v1/funeral/waivers/{before.json()['id']}", headers=clerk)
     assert earlier.json()["waived_fen"] == 25000  # a later policy never rewrites a decision
     # Looking at the day before, the defaults were in force.
-    await clock(TODAY)
+    await set_today(TODAY)
     assert (await client.get("/api/v1/funeral/policy")).json()["version"] is None
     events = await AuditEvent.select().where(AuditEvent.action == "funeral.policy.changed")
     assert len(events) == 1

@@ -16,7 +16,6 @@ from tests.plugins.funeral.support import (
     HOME,
     OTHER_HOME,
     TODAY,
-    clock,
     person_number,
     roster,
     waiver,
@@ -26,19 +25,19 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-async def three(client, clerk):
+async def three(client, clerk, set_today):
     """Two waivers in February (one at each home), one in March."""
     ids = []
     for seq, (day, home) in enumerate(
         [(dt.date(2026, 2, 3), HOME), (dt.date(2026, 2, 20), OTHER_HOME), (TODAY, HOME)], 1
     ):
-        await clock(day)
+        await set_today(day)
         number = person_number(dt.date(1941, 2, 2), seq=seq)
         await roster((number, f"张桂英{seq}", "low_income", dt.date(2020, 1, 1), None))
         body = waiver(number, day - dt.timedelta(days=1), name=f"张桂英{seq}", home=home)
         r = await client.post("/api/v1/funeral/waivers", json=body, headers=clerk)
         ids.append((number, r.json()["id"]))
-    await clock(TODAY)
+    await set_today(TODAY)
     return ids
 
 
@@ -64,7 +63,7 @@ async def test_list_by_month_and_home_is_masked_and_paginated(client, reviewer, 
         ).status_code == status
 
 
-async def test_full_record_is_audited_and_unknown_ids_are_404(client, clerk, bearer, three):
+async def test_full_record_is_audited_and_unknown_ids_are_404(client, clerk, staff, three):
     number, waiver_id = three[0]
     r = await client.get(f"/api/v1/funeral/waivers/{waiver_id}", headers=clerk)
     assert r.status_code == 200
@@ -74,7 +73,7 @@ async def test_full_record_is_audited_and_unknown_ids_are_404(client, clerk, bea
     assert [e["entity_id"] for e in reads] == [str(waiver_id)]
     assert (await client.get("/api/v1/funeral/waivers/424242", headers=clerk)).status_code == 404
     assert (await client.get(f"/api/v1/funeral/waivers/{waiver_id}")).status_code == 401
-    admin = await bearer("admin")
+    admin = await staff("admin")
     assert (
         await client.get(f"/api/v1/funeral/waivers/{waiver_id}", headers=admin)
     ).status_code == 403

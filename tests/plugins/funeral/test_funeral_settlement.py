@@ -10,7 +10,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from tests.plugins.funeral.support import HOME, OTHER_HOME, clock, person_number, roster, waiver
+from tests.plugins.funeral.support import HOME, OTHER_HOME, person_number, roster, waiver
 
 pytestmark = pytest.mark.db
 
@@ -37,16 +37,16 @@ async def _record(client, headers, seq, home=HOME, *, eligible=True, fee=30000):
 
 
 @pytest.fixture
-async def months(client, clerk, reviewer):
+async def months(client, clerk, reviewer, set_today):
     """February: three approved waivers at two homes and one rejected; March: one more, and
     the first February waiver voided."""
-    await clock(FEB)
+    await set_today(FEB)
     a = await _record(client, clerk, 1)  # 250 + 100 yuan
     await _record(client, clerk, 2, fee=20000)  # 200 + 100 yuan
     await _record(client, clerk, 3, OTHER_HOME)
     await _record(client, clerk, 4, eligible=False)
     feb_before = (await client.get("/api/v1/funeral/settlements/2026-02", headers=reviewer)).json()
-    await clock(MAR)
+    await set_today(MAR)
     await _record(client, clerk, 5)
     voided = await client.post(
         f"/api/v1/funeral/waivers/{a['id']}/void", json={"reason": "家属重复申报"}, headers=clerk
@@ -84,7 +84,7 @@ async def test_a_void_never_changes_the_month_already_claimed(client, reviewer, 
     assert feb == months
 
 
-async def test_confirming_a_month_freezes_it(client, clerk, reviewer, months):
+async def test_confirming_a_month_freezes_it(client, clerk, reviewer, months, set_today):
     url = "/api/v1/funeral/settlements/2026-02"
     r = await client.post(f"{url}/confirm", headers=reviewer)
     assert r.status_code == 201, r.text
@@ -97,7 +97,7 @@ async def test_confirming_a_month_freezes_it(client, clerk, reviewer, months):
     assert all(row["settled"] for row in rows)
     assert [(r["funeral_home"], r["cases"]) for r in rows] == [(HOME, 2), (OTHER_HOME, 1)]
     # Even with the clock turned back, nothing can be dated into a settled month.
-    await clock(FEB + dt.timedelta(days=5))
+    await set_today(FEB + dt.timedelta(days=5))
     body = waiver(person_number(dt.date(1950, 1, 1), seq=9), FEB)
     late = await client.post("/api/v1/funeral/waivers", json=body, headers=clerk)
     assert (late.status_code, late.json()["code"]) == (409, "MONTH_SETTLED")
@@ -126,11 +126,11 @@ async def test_pdf_statement(client, reviewer, months):
     assert "1000.00" in text  # 2 + 1 cases, 650 + 350 yuan in total
 
 
-async def test_settlements_are_for_reviewers(client, clerk, bearer, months):
-    for headers in ({}, clerk, await bearer("admin")):
+async def test_settlements_are_for_reviewers(client, clerk, staff, months):
+    for headers in ({}, clerk, await staff("admin")):
         r = await client.get("/api/v1/funeral/settlements/2026-02", headers=headers)
         assert r.status_code == (401 if not headers else 403)
-    reviewer = await bearer("reviewer")
+    reviewer = await staff("reviewer")
     for month in ("2026-13", "2026-2", "march"):
         r = await client.get(f"/api/v1/funeral/settlements/{month}/csv", headers=reviewer)
         assert (r.status_code, r.json()["code"]) == (422, "INVALID_MONTH")

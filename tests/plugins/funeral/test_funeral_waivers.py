@@ -164,14 +164,14 @@ async def test_unidentified_body_certified_by_police(client, clerk):
     assert (again.status_code, again.json()["code"]) == (409, "DUPLICATE_WAIVER")
 
 
-async def test_who_may_record(client, clerk, bearer):
+async def test_who_may_record(client, clerk, staff):
     body = waiver(person_number(dt.date(1940, 1, 1)), DIED)
     assert (await client.post("/api/v1/funeral/waivers", json=body)).status_code == 401
     for role in ("reviewer", "admin"):
-        r = await client.post("/api/v1/funeral/waivers", json=body, headers=await bearer(role))
+        r = await client.post("/api/v1/funeral/waivers", json=body, headers=await staff(role))
         assert (r.status_code, r.json()["code"]) == (403, "FORBIDDEN")
     r = await client.post(
-        "/api/v1/funeral/waivers/preview", json=body, headers=await bearer("reviewer")
+        "/api/v1/funeral/waivers/preview", json=body, headers=await staff("reviewer")
     )
     assert r.status_code == 403
 
