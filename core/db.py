@@ -71,27 +71,102 @@ def engine_from_url(url: str) -> Engine:
     raise ValueError(f"unsupported MINZHENG_DATABASE_URL scheme {scheme!r}")
 
 
+class _Connection:
+    """A transaction's connection as its statements see it (PostgreSQL).
+
+    ``BEGIN`` and the writes given to ``defer`` wait in ``pending`` and reach the server in one
+    simple-protocol message with whatever goes next: before the next statement that needs an
+    answer, or together with the COMMIT. So a transaction whose first statements need no answer
+    costs no round trip for its BEGIN, and its last writes none of their own. Only the methods
+    below send statements; nothing else is called on a transaction's connection.
+    """
+
+    __slots__ = ("begun", "pending", "raw")
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.pending: list[str] = ["BEGIN"]
+        self.begun = False  # BEGIN has been sent
+
+    async def execute(self, query: str, *args: Any, **kwargs: Any) -> str:
+        if args or kwargs:
+            await self._flush()
+            return await self.raw.execute(query, *args, **kwargs)
+        return await self._flush(query)
+
+    async def fetch(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        await self._flush()
+        return await self.raw.fetch(query, *args, **kwargs)
+
+    async def fetchrow(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        await self._flush()
+        return await self.raw.fetchrow(query, *args, **kwargs)
+
+    async def fetchval(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        await self._flush()
+        return await self.raw.fetchval(query, *args, **kwargs)
+
+    async def executemany(self, query: str, args: Any, **kwargs: Any) -> None:
+        await self._flush()
+        await self.raw.executemany(query, args, **kwargs)
+
+    async def _flush(self, then: str | None = None) -> str:
+        statements = [*self.pending, *([then] if then else [])]
+        self.pending = []
+        if not statements:
+            return ""
+        self.begun = True  # whatever fails now, the server has seen the BEGIN
+        return await self.raw.execute(";\n".join(statements))
+
+    async def send_deferred(self) -> None:
+        """Send the deferred writes now, if there are any (with the BEGIN if it is pending)."""
+        if len(self.pending) > (0 if self.begun else 1):
+            await self._flush()
+
+    async def commit(self) -> None:
+        if not self.begun and self.pending == ["BEGIN"]:
+            self.pending = []  # nothing was written: nothing to send
+            return
+        await self._flush("COMMIT")
+
+    async def rollback(self) -> None:
+        self.pending = []  # writes never sent are simply dropped
+        if self.begun and self.raw.is_in_transaction():
+            await self.raw.execute("ROLLBACK")
+
+
 class _PostgresTransaction(PostgresTransaction):
-    """Piccolo's transaction, but one whose connection goes back to the pool however it ends.
+    """Piccolo's transaction, but one whose connection goes back to the pool however it ends,
+    and whose BEGIN, COMMIT and ROLLBACK are plain statements on a ``_Connection``.
 
     Piccolo's own leaves the connection checked out when ``BEGIN``, ``COMMIT`` or ``ROLLBACK``
     fails, which is exactly what a server going away makes them do: twenty such requests and the
     pool is empty for good. Here a connection that failed is closed (not trusted again) and
     returned, so the pool opens a fresh one to whichever host is the primary now.
+
+    asyncpg's ``Transaction`` object is not used: it cannot know of a COMMIT that travelled with
+    other statements, so after one it still took the transaction for open, and the pool logged
+    "Resetting connection with an active transaction" and sent a ROLLBACK (a round trip) on every
+    release. Here the server's own transaction status decides whether a ROLLBACK is needed.
     """
 
     async def __aenter__(self) -> PostgresTransaction:
         if self._parent is not None:
             return self._parent
-        self.connection = await self.get_connection()
-        try:
-            self.transaction = self.connection.transaction()
-            await self.begin()
-        except BaseException:
-            await self._give_back(broken=True)
-            raise
+        self.connection = _Connection(await self.get_connection())
         self.context = self.engine.current_transaction.set(self)
         return self
+
+    async def begin(self) -> None:
+        """Nothing to send: ``BEGIN`` goes with the first statement."""
+
+    async def commit(self) -> None:
+        await self.connection.commit()
+        self._committed = True
+
+    async def rollback(self) -> None:
+        await self.connection.rollback()
+        self._rolled_back = True
 
     async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
         if self._parent:
@@ -112,7 +187,7 @@ class _PostgresTransaction(PostgresTransaction):
         return exception is None
 
     async def _give_back(self, *, broken: bool) -> None:
-        connection = self.connection
+        connection = self.connection.raw
         if broken:
             # A connection closed under it was already handed back by the pool itself.
             with contextlib.suppress(Exception):
@@ -287,15 +362,11 @@ class WriteScope:
     in the order they were added, inside the transaction.
     """
 
-    __slots__ = ("before_commit", "commit_with", "data")
+    __slots__ = ("before_commit", "data")
 
     def __init__(self) -> None:
         self.before_commit: dict[str, Callable[[], Awaitable[None]]] = {}
         self.data: dict[str, Any] = {}
-        # PostgreSQL: statements (no parameters, values as ``sql_literal``) sent in the same
-        # round trip as COMMIT, so that rows they lock are released without waiting for the
-        # event loop to come back to this task once more.
-        self.commit_with: list[str] = []
 
     async def run(self) -> None:
         while self.before_commit:  # a callback may add another one
@@ -324,33 +395,45 @@ async def write_transaction() -> AsyncIterator[None]:
             async with _transaction(db):
                 yield
                 await scope.run()
-                if scope.commit_with:
-                    await _commit_with(db, scope.commit_with)
         finally:
             _scope.reset(token)
     else:
         async with _transaction(db):
             yield
+            # Writes deferred so far are sent as this block ends, so that an error they cause
+            # is raised inside it (the outermost block's are sent with its COMMIT).
+            transaction = db.current_transaction.get() if isinstance(db, PostgresEngine) else None
+            connection = getattr(transaction, "connection", None)
+            if isinstance(connection, _Connection):
+                await connection.send_deferred()
 
 
-async def send_commit_with(scope: WriteScope) -> None:
-    """Send ``scope.commit_with`` now (work that must see their effect comes next)."""
-    if scope.commit_with:
-        transaction = engine().current_transaction.get()
-        await transaction.connection.execute(";\n".join(scope.commit_with))
-        scope.commit_with.clear()
-
-
-async def _commit_with(db: Engine, statements: list[str]) -> None:
-    """Send ``statements`` and COMMIT as one simple-protocol message (PostgreSQL). On an error
-    the server skips the rest, the transaction is aborted and the caller's exit rolls it back."""
-    transaction = db.current_transaction.get()
-    await transaction.connection.execute(";\n".join([*statements, "COMMIT"]))
-    transaction._committed = True  # Piccolo's exit must not send a second COMMIT
+async def defer(sql: str, *args: Any) -> None:
+    """Run a write whose answer nobody reads (no ``RETURNING``; ``{}`` placeholders as for
+    ``fetch``) in the current transaction. On PostgreSQL it waits and reaches the server in one
+    message with what is sent next — the transaction's BEGIN when nothing was sent yet, the
+    next statement that needs an answer, or the COMMIT — instead of in a round trip of its own,
+    its values as literals (``sql_literal``). It still runs before every later statement of the
+    transaction, but an error it causes (a unique index refusing, say) is raised there, at the
+    latest when the ``write_transaction()`` block around the call ends. Outside a PostgreSQL
+    transaction it runs at once."""
+    db = engine()
+    transaction = db.current_transaction.get() if isinstance(db, PostgresEngine) else None
+    connection = getattr(transaction, "connection", None)
+    if not isinstance(connection, _Connection):
+        await fetch(sql, *args)
+        return
+    values = iter(args)
+    parts = []
+    for literal, field, _spec, _conversion in Formatter().parse(sql):
+        parts.append(literal)
+        if field is not None:
+            parts.append(sql_literal(next(values)))
+    connection.pending.append("".join(parts))
 
 
 def sql_literal(value: Any) -> str:
-    """``value`` as a PostgreSQL literal, for ``WriteScope.commit_with`` (which cannot carry
+    """``value`` as a PostgreSQL literal, for ``defer`` (a simple-protocol message carries no
     parameters). Text uses the escape-string form (``E'…'``: backslashes and quotes doubled),
     which means the same whatever ``standard_conforming_strings`` says; NUL is refused."""
     if value is None:
@@ -359,7 +442,7 @@ def sql_literal(value: Any) -> str:
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
         return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         value = value.isoformat()
     if not isinstance(value, str):
         raise TypeError(f"no literal for {type(value).__name__}")

@@ -20,15 +20,7 @@ from typing import Any
 
 from core.audit.chain import GENESIS, entry_hash, switch_point_mac
 from core.context import current_actor, current_ip
-from core.db import (
-    fetch,
-    fetch_one,
-    is_sqlite,
-    send_commit_with,
-    sql_literal,
-    write_scope,
-    write_transaction,
-)
+from core.db import defer, fetch, fetch_one, write_scope, write_transaction
 from core.settings import get_settings
 
 VERIFY_BATCH = 2000
@@ -122,8 +114,6 @@ async def _chain(entries: list[dict[str, Any]]) -> int:
     """Link ``entries`` to the head and write them; the sequence number of the last one."""
     scope = write_scope()
     with_ = scope.data.pop("audit_with", []) if scope is not None else []
-    if scope is not None:
-        await send_commit_with(scope)  # an earlier chaining's head update, if any
     sql = "UPDATE audit_head SET seq = seq + {} WHERE id = 1 RETURNING seq, last_hash"
     args: list[Any] = [len(entries)]
     joined = [first for *_, first in with_ if first]
@@ -164,22 +154,14 @@ async def _chain(entries: list[dict[str, Any]]) -> int:
         fields = ("at", "actor", "action", "entity", "entity_id", "summary")
         rows.append([seq, *(entry[f] for f in fields), details, entry["ip"], prev, digest])
         prev = digest
+    # Deferred: on PostgreSQL the entries and the head's new hash travel with the COMMIT (or
+    # whatever statement comes next), so the head is released one round trip from here.
     for start in range(0, len(rows), INSERT_BATCH):
         batch = rows[start : start + INSERT_BATCH]
-        last = start + INSERT_BATCH >= len(rows)
-        if last and scope is not None and not is_sqlite():
-            # The last entries and the head go with the COMMIT: one round trip from here.
-            values = ", ".join("(" + ", ".join(map(sql_literal, row)) + ")" for row in batch)
-            scope.commit_with += [
-                f"INSERT INTO audit_event ({_COLUMNS}) VALUES {values}",  # noqa: S608
-                f"UPDATE audit_head SET last_hash = {sql_literal(prev)} WHERE id = 1",  # noqa: S608
-            ]
-            break
         values = ", ".join(["({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"] * len(batch))
         insert = f"INSERT INTO audit_event ({_COLUMNS}) VALUES {values}"  # noqa: S608
-        await fetch(insert, *(value for row in batch for value in row))
-        if last:
-            await fetch("UPDATE audit_head SET last_hash = {} WHERE id = 1", prev)
+        await defer(insert, *(value for row in batch for value in row))
+    await defer("UPDATE audit_head SET last_hash = {} WHERE id = 1", prev)
     return int(head["seq"])
 
 

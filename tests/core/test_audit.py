@@ -380,7 +380,9 @@ async def test_every_state_change_of_the_core_api_writes_an_event(client, staff,
     person = id_number(dt.date(1955, 5, 5), "male", division="440704", seq=60)
     await ensure_person(person, "刘伯", hukou_division="440704")
     async with write_transaction():
-        message = await enqueue("13800000000", "x", "y")
+        await enqueue("13800000000", "x", "y")
+    newest = Notification.select(Notification.id).order_by(Notification.id, ascending=False)
+    message = (await newest.first())["id"]
     await Notification.update({Notification.status: "failed"}).where(Notification.id == message)
     citizen = id_number(dt.date(1999, 9, 9), "female", seq=61)
     roster = f"id_number,name,category,valid_from,valid_to\n{person},刘伯,tekun,2024-01-01,\n"

@@ -22,11 +22,15 @@ def test_backoff_doubles_up_to_four_hours(attempts, minutes):
 
 
 async def _enqueue(recipient: str = "13800000000") -> int:
+    """A message in the outbox; its id (the newest)."""
     from core.db import write_transaction
     from core.notifications import enqueue
+    from core.tables import Notification
 
     async with write_transaction():
-        return await enqueue(recipient, "预约成功", "您已预约 2026-06-01 上午。", plugin="probe")
+        await enqueue(recipient, "预约成功", "您已预约 2026-06-01 上午。", plugin="probe")
+    newest = Notification.select(Notification.id).order_by(Notification.id, ascending=False)
+    return (await newest.first())["id"]
 
 
 async def _row(notification_id: int) -> dict:

@@ -260,8 +260,10 @@ async def test_outbox_lists_messages_and_sends_a_failed_one_again(client):
     from core.tables import Notification
 
     token = await factories.staff_session(client, "boss", "admin")
-    waiting = await enqueue("13800000001", "预约提醒", "请按时到场", plugin="marriage")
-    failed = await enqueue("13800000002", "审批结果", "您的申请已通过", plugin="disability")
+    await enqueue("13800000001", "预约提醒", "请按时到场", plugin="marriage")
+    await enqueue("13800000002", "审批结果", "您的申请已通过", plugin="disability")
+    ids = {r["recipient"]: r["id"] for r in await Notification.select()}
+    waiting, failed = ids["13800000001"], ids["13800000002"]
     await Notification.update(
         {Notification.status: "failed", Notification.attempts: 6, Notification.last_error: "boom"}
     ).where(Notification.id == failed)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, Literal
 
 from core import audit
@@ -18,7 +20,7 @@ from core.auth.identity import CurrentUser
 from core.auth.ratelimit import enforce_address
 from core.clock import now_local
 from core.clock import today as clock_today
-from core.db import fetch, fetch_one, is_sqlite, write_transaction
+from core.db import defer, fetch, fetch_one, is_sqlite, is_unique_violation, write_transaction
 from core.errors import Conflict, DomainError, NotFound, RateLimited
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
@@ -156,19 +158,41 @@ async def _take_place(slot_id: int) -> dict[str, Any]:
     return taken
 
 
+HOLDS_INDEX = "marriage_hold_person_service"
+
+
 async def _hold(booker: str, partner: str | None, service: str, code: str) -> None:
-    """One active booking per person and service: the unique index refuses a second hold.
-    Rows go in id-number order, so a couple booking each other at once cannot deadlock."""
+    """One active booking per person and service: the unique index refuses a second hold, and
+    ``_holding`` answers that refusal. Deferred (``core.db.defer``): on PostgreSQL the holds
+    travel with the transaction's BEGIN. Rows go in id-number order, so a couple booking each
+    other at once cannot deadlock."""
     people = sorted(p for p in (booker, partner) if p is not None)
     values = ", ".join("({}, {}, {})" for _ in people)
     args = [value for person in people for value in (person, service, code)]
-    held = await fetch(
-        f"INSERT INTO marriage_hold (id_number, service, appointment_code) VALUES {values} "  # noqa: S608
-        "ON CONFLICT (id_number, service) DO NOTHING RETURNING id_number",
+    await defer(
+        f"INSERT INTO marriage_hold (id_number, service, appointment_code) VALUES {values}",  # noqa: S608
         *args,
     )
-    if len(held) < len(people):
-        raise _already_booked(booker not in {row["id_number"] for row in held})
+
+
+@asynccontextmanager
+async def _holding(booker: str, partner: str | None, service: str) -> AsyncIterator[None]:
+    """A write transaction that takes holds (``_hold``): when the unique index refuses one —
+    wherever the deferred insert was sent — the change is rolled back and the answer is
+    ``ALREADY_BOOKED``, naming the booker when they are the one who holds a booking."""
+    try:
+        async with write_transaction():
+            yield
+    except Exception as exc:
+        if not is_unique_violation(exc, HOLDS_INDEX, "marriage_hold.id_number"):
+            raise
+        held = await fetch(
+            "SELECT id_number FROM marriage_hold WHERE service = {} AND id_number IN ({}, {})",
+            service,
+            booker,
+            partner or booker,
+        )
+        raise _already_booked(booker in {r["id_number"] for r in held} or not held) from None
 
 
 async def book(
@@ -219,11 +243,12 @@ async def book(
     label = SERVICE_LABELS[service]
     code = new_code()
     now = dt.datetime.now(dt.UTC)
-    async with write_transaction():
+    async with _holding(booker, partner, service):
         # The slot's row (PostgreSQL) is locked from the UPDATE that takes the place until the
-        # commit, and every other booking of the slot waits for it: take it last.
+        # commit, and every other booking of the slot waits for it: take it last. The holds,
+        # the appointment and the message need no answer: on PostgreSQL they go with the BEGIN.
         await _hold(booker, partner, service, code)
-        await fetch(
+        await defer(
             INSERT_APPOINTMENT,
             code,
             slot_id,

@@ -210,12 +210,12 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
     gets one more place for them. One active booking per person still holds."""
     from core.clock import now_local
     from core.clock import today as clock_today
-    from core.db import write_transaction
     from core.errors import Conflict, DomainError, NotFound
     from plugins.marriage.rules import slot_in_past
     from plugins.marriage.services.booking import (
         SERVICE_LABELS,
         _hold,
+        _holding,
         new_code,
         slot_start,
         visible_appointment,
@@ -246,7 +246,7 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
         raise DomainError("SLOT_IN_PAST", "This time has already begun / 该时段已开始，无法预约")
     new = new_code()
     now = dt.datetime.now(dt.UTC)
-    async with write_transaction():
+    async with _holding(old["booker_id_number"], old["partner_id_number"], old["service"]):
         used = await fetch_one(
             "UPDATE marriage_appointment SET rebook_until = NULL, changed_at = {} "
             "WHERE code = {} AND rebook_until IS NOT NULL RETURNING id",

@@ -1,0 +1,107 @@
+"""Write transactions and deferred writes (``core.db.defer``) on both engines.
+
+A deferred write is part of its transaction like any other statement: committed with it, rolled
+back with it, seen by the statements after it, and an error it causes is raised inside the
+``write_transaction()`` block that deferred it — however late PostgreSQL receives it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+pytestmark = pytest.mark.db
+
+
+async def _counters() -> dict[str, int]:
+    from core.db import fetch
+
+    rows = await fetch("SELECT key, value FROM serial_counter ORDER BY key")
+    return {row["key"]: row["value"] for row in rows}
+
+
+async def test_deferred_writes_commit_and_roll_back_with_their_transaction(db):
+    from core.db import defer, fetch_one, write_transaction
+
+    async with write_transaction():
+        await defer("INSERT INTO serial_counter (key, value) VALUES ({}, {})", "kept", 1)
+        # a later statement of the same transaction sees it
+        row = await fetch_one("SELECT value FROM serial_counter WHERE key = {}", "kept")
+        assert row == {"value": 1}
+        await defer("UPDATE serial_counter SET value = value + {} WHERE key = {}", 41, "kept")
+    with pytest.raises(RuntimeError):
+        async with write_transaction():
+            await defer("INSERT INTO serial_counter (key, value) VALUES ({}, {})", "lost", 1)
+            await defer("UPDATE serial_counter SET value = 0 WHERE key = {}", "kept")
+            raise RuntimeError("the change failed")
+    assert await _counters() == {"kept": 42}
+
+
+async def test_text_travels_unchanged_as_a_literal(db):
+    from core.db import defer, fetch_one, write_transaction
+
+    awkward = "O'Brien \\ 王𪚥明 ' -- ; \\'"
+    async with write_transaction():
+        await defer("INSERT INTO serial_counter (key, value) VALUES ({}, {})", awkward, 7)
+    assert await fetch_one("SELECT key FROM serial_counter") == {"key": awkward}
+
+
+async def test_an_error_of_a_deferred_write_is_raised_inside_its_block(db):
+    from core.db import defer, fetch, is_unique_violation, write_transaction
+
+    await fetch("INSERT INTO serial_counter (key, value) VALUES ('taken', 1)")
+    insert = "INSERT INTO serial_counter (key, value) VALUES ({}, {})"
+    # the outermost block: raised by the block (at COMMIT on PostgreSQL), nothing kept
+    with pytest.raises(Exception) as refused:
+        async with write_transaction():
+            await defer(insert, "fresh", 1)
+            await defer(insert, "taken", 2)
+    assert is_unique_violation(refused.value)
+    # a nested block: raised when it ends, so the outer block can answer it and go on
+    async with write_transaction():
+        await defer(insert, "outer", 1)
+        try:
+            async with write_transaction():
+                await defer(insert, "taken", 3)
+        except Exception as exc:
+            assert is_unique_violation(exc)
+            caught = True
+        else:
+            caught = False
+    assert caught
+    # on PostgreSQL the failed statement aborted the whole transaction; on SQLite the one
+    # statement failed. Either way the taken key is untouched and "fresh" never landed.
+    counters = await _counters()
+    assert counters["taken"] == 1 and "fresh" not in counters
+
+
+async def test_a_transaction_whose_commit_carries_statements_leaves_its_connection_idle(
+    db, engine_name
+):
+    """The audit entries travel with the COMMIT (PostgreSQL): the pooled connection comes back
+    outside any transaction, so nothing is rolled back or reported when it is reused."""
+    from core import audit
+    from core.audit import verify_chain
+    from core.db import engine, fetch_one, write_transaction
+
+    reported: list[str] = []
+    loop = asyncio.get_running_loop()
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: reported.append(context["message"]))
+    try:
+        for number in range(5):
+            async with write_transaction():
+                await fetch_one("SELECT seq FROM audit_head WHERE id = 1")
+                await audit.record(
+                    "core.plugin.enabled", entity="plugin", entity_id=f"p{number}", summary="x"
+                )
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(previous)
+    assert not [message for message in reported if "transaction" in message], reported
+    assert (await verify_chain()).ok
+    pool = getattr(engine(), "pool", None)
+    if engine_name == "postgres":
+        async with pool.acquire() as connection:
+            assert not connection.is_in_transaction()
