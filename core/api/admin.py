@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-import msgspec
 from litestar import Request, get, patch, post
 from litestar.params import Parameter
 
+from core.api.schemas import (
+    AccountOut,
+    AccountSwitchIn,
+    AccountSwitchOut,
+    AuditPageOut,
+    AuditVerifyOut,
+    NotificationOut,
+    PluginOut,
+    PluginSwitchIn,
+    StaffUserIn,
+    StaffUserOut,
+)
 from core.audit import verify_chain
 from core.auth.accounts import create_staff_user, set_active
 from core.db import fetch, fetch_one
@@ -16,68 +26,24 @@ from core.errors import NotFound
 from core.notifications import retry_failed
 from core.pagination import Page, page, page_params
 from core.plugins import get_host
-from core.schemas import Out, to_out
+from core.schemas import to_out
 from core.tables import Account, Notification
 
 ADMIN = {"permission": "core.admin"}
 
 
-class NewStaffUser(msgspec.Struct):
-    username: str
-    password: str
-    roles: list[str]
-    office_code: str | None = None
-    display_name: str = ""
-
-
-class StaffUserOut(msgspec.Struct):
-    id: int
-    username: str
-    roles: list[str]
-    office_code: str | None
-    active: bool
-
-
-class AccountOut(Out):
-    id: int
-    username: str
-    kind: str
-    roles: list[str]
-    office_code: str | None
-    org_uscc: str | None
-    active: bool
-    display_name: str
-
-
-class PluginOut(msgspec.Struct):
-    name: str
-    title: str
-    title_en: str
-    version: str
-    enabled: bool
-
-
-class PluginSwitch(msgspec.Struct):
-    enabled: bool
-
-
-class AccountSwitch(msgspec.Struct):
-    active: bool
-
-
-class VerifyOut(msgspec.Struct):
-    ok: bool
-    checked: int
-    first_bad_id: int | None
-    reason: str
-
-
 @post("/admin/users", opt=ADMIN, status_code=201, tags=["admin"])
-async def create_user(data: NewStaffUser) -> StaffUserOut:
+async def create_user(data: StaffUserIn) -> StaffUserOut:
     account = await create_staff_user(
         data.username, data.password, data.roles, data.office_code, data.display_name
     )
-    return StaffUserOut(account.id, account.username, account.roles, account.office_code, True)
+    return StaffUserOut(
+        id=account.id,
+        username=account.username,
+        roles=account.roles,
+        office_code=account.office_code,
+        active=True,
+    )
 
 
 @get("/admin/users", opt=ADMIN, tags=["admin"])
@@ -103,11 +69,11 @@ async def list_users(
 
 
 @patch("/admin/users/{account_id:int}", opt=ADMIN, tags=["admin"])
-async def switch_user(request: Request, account_id: int, data: AccountSwitch) -> dict[str, Any]:
+async def switch_user(request: Request, account_id: int, data: AccountSwitchIn) -> AccountSwitchOut:
     if not await Account.exists().where(Account.id == account_id):
         raise NotFound()
     await set_active(account_id, data.active, by=request.scope["user"].id)
-    return {"id": account_id, "active": data.active}
+    return AccountSwitchOut(id=account_id, active=data.active)
 
 
 @get("/admin/plugins", opt=ADMIN, tags=["admin"])
@@ -115,16 +81,29 @@ async def list_plugins(request: Request) -> list[PluginOut]:
     host = request.app.state.host
     enabled = await host.enabled(fresh=True)
     return [
-        PluginOut(m.name, m.title, m.title_en, m.version, m.name in enabled) for m in host.metas
+        PluginOut(
+            name=m.name,
+            title=m.title,
+            title_en=m.title_en,
+            version=m.version,
+            enabled=m.name in enabled,
+        )
+        for m in host.metas
     ]
 
 
 @patch("/admin/plugins/{name:str}", opt=ADMIN, tags=["admin"])
-async def switch_plugin(name: str, data: PluginSwitch, request: Request) -> PluginOut:
+async def switch_plugin(name: str, data: PluginSwitchIn, request: Request) -> PluginOut:
     host = request.app.state.host
     await get_host().switch(name, data.enabled)
     meta = host.meta(name)
-    return PluginOut(meta.name, meta.title, meta.title_en, meta.version, data.enabled)
+    return PluginOut(
+        name=meta.name,
+        title=meta.title,
+        title_en=meta.title_en,
+        version=meta.version,
+        enabled=data.enabled,
+    )
 
 
 COUNT_CAP = 10_000
@@ -148,7 +127,7 @@ async def list_audit(
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
     after: int | None = Parameter(default=None, ge=0),
-) -> dict[str, Any]:
+) -> AuditPageOut:
     """Newest first. ``after`` (the ``seq`` of the last entry of the previous page, answered as
     ``next_after``) pages by the index instead of skipping ``offset`` entries. ``total`` is the
     head's sequence number without filters (every entry, no count), and with filters an exact
@@ -195,16 +174,14 @@ async def list_audit(
     else:
         head = await fetch_one("SELECT seq FROM audit_head WHERE id = 1")
         total = int(head["seq"]) if head else 0
-    body = page(rows, total)
-    body["total_capped"] = capped
-    body["next_after"] = rows[-1]["seq"] if len(rows) == params.limit else None
-    return body
+    next_after = rows[-1]["seq"] if len(rows) == params.limit else None
+    body = {**page(rows, total), "total_capped": capped, "next_after": next_after}
+    return to_out(AuditPageOut, body)
 
 
 @get("/admin/audit/verify", opt=ADMIN, tags=["admin"])
-async def verify_audit() -> VerifyOut:
-    report = await verify_chain()
-    return VerifyOut(report.ok, report.checked, report.first_bad_id, report.reason)
+async def verify_audit() -> AuditVerifyOut:
+    return to_out(AuditVerifyOut, await verify_chain())
 
 
 @get("/admin/notifications", opt=ADMIN, tags=["admin"])
@@ -212,7 +189,7 @@ async def list_notifications(
     status: str | None = None,
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
+) -> Page[NotificationOut]:
     params = page_params(limit, offset)
     query = Notification.select()
     count = Notification.count()
@@ -224,16 +201,16 @@ async def list_notifications(
         .limit(params.limit)
         .offset(params.offset)
     )
-    return page(rows, await count)
+    return to_out(Page[NotificationOut], page(rows, await count))
 
 
 @post("/admin/notifications/{notification_id:int}/retry", opt=ADMIN, tags=["admin"])
-async def retry_notification(notification_id: int) -> dict[str, Any]:
+async def retry_notification(notification_id: int) -> NotificationOut:
     await retry_failed(notification_id)
     row = await Notification.select().where(Notification.id == notification_id).first()
     if row is None:
         raise NotFound()
-    return row
+    return to_out(NotificationOut, row)
 
 
 ROUTES = [

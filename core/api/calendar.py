@@ -9,6 +9,7 @@ from typing import Any
 
 from litestar import Request, get, post, put
 
+from core.api.schemas import CalendarEnteredOut, CalendarOut
 from core.auth.guards import current_user
 from core.calendar_store import (
     check_year,
@@ -20,6 +21,7 @@ from core.calendar_store import (
     year_body,
 )
 from core.errors import DomainError
+from core.schemas import to_out
 
 ADMIN = {"permission": "core.admin"}
 
@@ -31,28 +33,28 @@ def _days_of(data: Any) -> object:
 
 
 @get("/calendar/{year:int}", opt={"public": True}, tags=["calendar"])
-async def get_calendar(year: int) -> dict[str, Any]:
+async def get_calendar(year: int) -> CalendarOut:
     """Holidays and adjusted working weekend days of ``year``: official or statutory
     (provisional)."""
     calendar = await load_calendar()
-    return year_body(calendar.year(check_year(year)))
+    return to_out(CalendarOut, year_body(calendar.year(check_year(year))))
 
 
 @put("/calendar/{year:int}", opt=ADMIN, tags=["calendar"])
-async def put_calendar(request: Request, year: int, data: dict[str, Any]) -> dict[str, Any]:
+async def put_calendar(request: Request, year: int, data: dict[str, Any]) -> CalendarEnteredOut:
     """Enter the State Council's schedule for ``year``; dates already told are recomputed."""
     entered = parse_days(check_year(year), _days_of(data))
     user = current_user(request)
     moves = await enter_year(year, entered, user.username if user else "")
-    return year_body(entered) | {"moves": [move_body(m) for m in moves]}
+    return to_out(CalendarEnteredOut, year_body(entered) | {"moves": [move_body(m) for m in moves]})
 
 
 @post("/calendar/{year:int}/preview", opt=ADMIN, status_code=200, tags=["calendar"])
-async def preview_calendar(year: int, data: dict[str, Any]) -> dict[str, Any]:
+async def preview_calendar(year: int, data: dict[str, Any]) -> CalendarEnteredOut:
     """What ``PUT`` with this body would move (dates already told to people), changing nothing."""
     entered = parse_days(check_year(year), _days_of(data))
     moves = await preview_year(year, entered)
-    return year_body(entered) | {"moves": [move_body(m) for m in moves]}
+    return to_out(CalendarEnteredOut, year_body(entered) | {"moves": [move_body(m) for m in moves]})
 
 
 ROUTES = [get_calendar, put_calendar, preview_calendar]

@@ -3,62 +3,29 @@ password reset by a code to the verified phone."""
 
 from __future__ import annotations
 
-import msgspec
 from litestar import Request, post
 
+from core.api.schemas import (
+    ActivationIn,
+    CitizenOut,
+    IdentitySeenIn,
+    IdentityVerifiedOut,
+    PhoneCodeIn,
+    ResetConfirmIn,
+    ResetOut,
+    ResetRequestIn,
+    SentOut,
+    VerificationOut,
+)
 from core.auth import citizens
 from core.auth.guards import require_user
 from core.auth.middleware import client_ip
 from core.auth.ratelimit import enforce_address
 from core.errors import Forbidden
+from core.schemas import to_out
 
 TAGS = ["citizens"]
 VERIFY = {"permission": "core.citizens.verify"}
-
-
-class PhoneCode(msgspec.Struct):
-    code: str
-
-
-class Verification(msgspec.Struct):
-    verification: str
-
-
-class IdentitySeen(msgspec.Struct):
-    phone: str
-    name: str | None = None
-    """Only needed when the person is not in the registry yet (then: the name on the card)."""
-
-
-class IdentityVerified(msgspec.Struct):
-    verification: str
-    activation_code: str
-
-
-class Activation(msgspec.Struct):
-    id_number: str
-    activation_code: str
-    password: str
-
-
-class Activated(msgspec.Struct):
-    username: str
-    verification: str
-
-
-class ResetRequest(msgspec.Struct):
-    id_number: str
-
-
-class ResetRequested(msgspec.Struct):
-    sent: bool
-    """Always true: whether the number has an account with a confirmed phone is not told."""
-
-
-class ResetConfirm(msgspec.Struct):
-    id_number: str
-    code: str
-    password: str
 
 
 def _citizen(request: Request):
@@ -69,43 +36,43 @@ def _citizen(request: Request):
 
 
 @post("/citizens/confirm-phone", opt={"auth": True}, status_code=200, tags=TAGS)
-async def confirm_phone(data: PhoneCode, request: Request) -> Verification:
+async def confirm_phone(data: PhoneCodeIn, request: Request) -> VerificationOut:
     level = await citizens.confirm_phone(_citizen(request), data.code)
-    return Verification(level)
+    return VerificationOut(verification=level)
 
 
 @post("/citizens/phone-code", opt={"auth": True}, status_code=202, tags=TAGS)
-async def resend_phone_code(request: Request) -> dict[str, bool]:
+async def resend_phone_code(request: Request) -> SentOut:
     """Send a new phone code (at most one a minute, five an hour); earlier codes stop working."""
     await citizens.resend_phone_code(_citizen(request))
-    return {"sent": True}
+    return SentOut(sent=True)
 
 
 @post("/citizens/{id_number:str}/verify-identity", opt=VERIFY, status_code=200, tags=TAGS)
-async def verify_identity(id_number: str, data: IdentitySeen) -> IdentityVerified:
+async def verify_identity(id_number: str, data: IdentitySeenIn) -> IdentityVerifiedOut:
     code = await citizens.verify_identity(id_number, data.phone, data.name)
-    return IdentityVerified("identity", code)
+    return IdentityVerifiedOut(verification="identity", activation_code=code)
 
 
 @post("/citizens/activate", opt={"public": True}, status_code=200, tags=TAGS)
-async def activate(data: Activation, request: Request) -> Activated:
+async def activate(data: ActivationIn, request: Request) -> CitizenOut:
     await enforce_address(client_ip(request.scope), "signup")
     body = await citizens.activate(data.id_number, data.activation_code, data.password)
-    return Activated(**body)
+    return to_out(CitizenOut, body)
 
 
 @post("/citizens/password-reset", opt={"public": True}, status_code=202, tags=TAGS)
-async def request_password_reset(data: ResetRequest, request: Request) -> ResetRequested:
+async def request_password_reset(data: ResetRequestIn, request: Request) -> SentOut:
     await enforce_address(client_ip(request.scope), "login")
     await citizens.request_password_reset(data.id_number)
-    return ResetRequested(True)
+    return SentOut(sent=True)
 
 
 @post("/citizens/password-reset/confirm", opt={"public": True}, status_code=200, tags=TAGS)
-async def reset_password(data: ResetConfirm, request: Request) -> dict[str, bool]:
+async def reset_password(data: ResetConfirmIn, request: Request) -> ResetOut:
     await enforce_address(client_ip(request.scope), "login")
     await citizens.reset_password(data.id_number, data.code, data.password)
-    return {"reset": True}
+    return ResetOut(reset=True)
 
 
 ROUTES = [

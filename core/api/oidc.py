@@ -3,7 +3,7 @@ identity provider (API.md). Both answer 404 while MINZHENG_OIDC_* is not configu
 
 from __future__ import annotations
 
-from litestar import Request, Response, get
+from litestar import Request, get
 from litestar.datastructures import Cookie
 from litestar.response import Redirect
 
@@ -26,13 +26,13 @@ def _redirect_uri(request: Request) -> str:
 
 
 @get("/auth/oidc/login", opt={"public": True}, tags=TAGS, status_code=302)
-async def oidc_login(request: Request, next: str | None = None) -> Response:
+async def oidc_login(request: Request, next: str | None = None) -> Redirect:
     """Send the browser to the provider (authorization code + PKCE)."""
     settings = request.app.state.settings
     oidc.require_configured(settings)
     await enforce_address(client_ip(request.scope), "login")
     url, state = await oidc.start_sign_in(settings, _redirect_uri(request), safe_next(next))
-    response: Response = Redirect(url, status_code=302)
+    response = Redirect(url, status_code=302)
     response.set_cookie(
         Cookie(
             key=oidc.STATE_COOKIE,
@@ -48,7 +48,7 @@ async def oidc_login(request: Request, next: str | None = None) -> Response:
 
 
 @get("/auth/oidc/callback", opt={"public": True}, tags=TAGS, status_code=303)
-async def oidc_callback(request: Request) -> Response:
+async def oidc_callback(request: Request) -> Redirect:
     """The provider sends the browser back here: check everything, then sign the citizen in
     (creating the account at verification ``identity`` when missing)."""
     from core.web.pages import _start_session

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-import msgspec
 from litestar import Request, get, patch, post
-from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from core import audit
+from core.api.schemas import (
+    DeathRevocationIn,
+    PersonOut,
+    PersonPatchIn,
+    RosterImportOut,
+    RosterUploadIn,
+)
 from core.clock import today
 from core.db import write_transaction
 from core.errors import DomainError
@@ -26,21 +30,9 @@ from core.people.service import (
     valid_division,
     valid_id_number,
 )
+from core.schemas import to_out
 from core.settings import get_settings
 from core.web.bodies import UPLOAD_CEILING
-
-
-class PersonPatch(msgspec.Struct):
-    hukou_division: str | None = None
-    deceased_on: dt.date | None = None
-
-
-class DeathRevocation(msgspec.Struct):
-    reason: str
-
-
-class RosterUpload(msgspec.Struct):
-    file: UploadFile
 
 
 async def person_body(id_number: str) -> dict[str, Any]:
@@ -75,12 +67,12 @@ async def open_person(number: str) -> dict[str, Any]:
 
 
 @get("/people/{id_number:str}", opt={"permission": "core.people.read"}, tags=["people"])
-async def read_person(id_number: str) -> dict[str, Any]:
-    return await open_person(valid_id_number(id_number))
+async def read_person(id_number: str) -> PersonOut:
+    return to_out(PersonOut, await open_person(valid_id_number(id_number)))
 
 
 @patch("/people/{id_number:str}", opt={"permission": "core.people.write"}, tags=["people"])
-async def update_person(id_number: str, data: PersonPatch) -> dict[str, Any]:
+async def update_person(id_number: str, data: PersonPatchIn) -> PersonOut:
     number = valid_id_number(id_number)
     if data.hukou_division is None and data.deceased_on is None:
         raise DomainError("BAD_REQUEST", "Nothing to change / 没有要修改的内容", status_code=400)
@@ -95,7 +87,7 @@ async def update_person(id_number: str, data: PersonPatch) -> dict[str, Any]:
             await move_hukou(number, division, await today())
         if data.deceased_on is not None:
             await record_death(number, data.deceased_on, source="clerk")
-    return await person_body(number)
+    return to_out(PersonOut, await person_body(number))
 
 
 @post(
@@ -105,12 +97,12 @@ async def update_person(id_number: str, data: PersonPatch) -> dict[str, Any]:
     tags=["people"],
     summary="Revoke a death recorded in error",
 )
-async def revoke_person_death(id_number: str, data: DeathRevocation) -> dict[str, Any]:
+async def revoke_person_death(id_number: str, data: DeathRevocationIn) -> PersonOut:
     """死亡登记更正: the person is alive again and every enabled plugin undoes its reaction to the
     death, in one transaction. 422 ``NOT_DECEASED``, ``REASON_REQUIRED``."""
     number = valid_id_number(id_number)
     await revoke_death(number, data.reason)
-    return await person_body(number)
+    return to_out(PersonOut, await person_body(number))
 
 
 @post(
@@ -121,8 +113,8 @@ async def revoke_person_death(id_number: str, data: DeathRevocation) -> dict[str
 )
 async def upload_roster(
     request: Request,
-    data: RosterUpload = Body(media_type=RequestEncodingType.MULTI_PART),
-) -> dict[str, Any]:
+    data: RosterUploadIn = Body(media_type=RequestEncodingType.MULTI_PART),
+) -> RosterImportOut:
     """422 ``NO_VALID_ROWS`` (with the rejections) when no row can be imported; 413
     ``FILE_TOO_LARGE``, 422 ``TOO_MANY_ROWS``, ``INVALID_FILE`` for files beyond the limits."""
     limit = get_settings().roster_max_bytes
@@ -134,7 +126,7 @@ async def upload_roster(
             status_code=413,
         )
     result = await import_roster(content, data.file.filename or "roster.csv")
-    return {"imported": result.imported, "updated": result.updated, "rejected": result.rejected}
+    return to_out(RosterImportOut, result)
 
 
 ROUTES = [read_person, update_person, revoke_person_death, upload_roster]

@@ -14,9 +14,11 @@ from typing import Any
 from litestar import Request, get
 from litestar.params import Parameter
 
+from core.api.schemas import IndicatorOut
 from core.clock import today
 from core.errors import DomainError
 from core.plan import PlanPeriod, plan_indicators
+from core.schemas import to_out
 
 
 def indicator_row(indicator: Any, period: PlanPeriod | None = None) -> dict[str, Any]:
@@ -40,13 +42,13 @@ def indicator_row(indicator: Any, period: PlanPeriod | None = None) -> dict[str,
 @get("/stats/indicators", opt={"permission": "core.stats.read"}, tags=["stats"])
 async def indicators(
     request: Request, year: int | None = Parameter(default=None, ge=2000, le=2100)
-) -> list[dict[str, Any]]:
+) -> list[IndicatorOut]:
     if year is None:
         year = (await today()).year
     if not 2000 <= year <= 2100:
         raise DomainError("BAD_REQUEST", "year out of range", status_code=400)
     period, rows = await plan_indicators(request.app.state.host, year)
-    return [indicator_row(i, period) for i in rows]
+    return to_out(list[IndicatorOut], [indicator_row(i, period) for i in rows])
 
 
 ROUTES = [indicators]

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
-import msgspec
 from litestar import delete, get, put
 
 from core import audit
+from core.api.schemas import ClockIn, ClockOut, OutboxMessageOut
 from core.clock import set_test_today, today
 from core.db import write_transaction
 from core.tables import Notification
@@ -16,36 +14,24 @@ TEST_ONLY = {"permission": "core.admin", "test_only": True}
 """``create_app`` mounts handlers marked ``test_only`` only when MINZHENG_ENV=test."""
 
 
-class ClockBody(msgspec.Struct):
-    today: dt.date
-
-
 @put("/testing/clock", opt=TEST_ONLY, tags=["testing"])
-async def set_clock(data: ClockBody) -> dict[str, dt.date]:
+async def set_clock(data: ClockIn) -> ClockOut:
     async with write_transaction():
         await set_test_today(data.today)
         await audit.record("core.clock.set", entity="clock", summary=f"测试时钟设为 {data.today}")
-    return {"today": await today()}
+    return ClockOut(today=await today())
 
 
 @delete("/testing/clock", opt=TEST_ONLY, status_code=200, tags=["testing"])
-async def reset_clock() -> dict[str, dt.date]:
+async def reset_clock() -> ClockOut:
     async with write_transaction():
         await set_test_today(None)
         await audit.record("core.clock.reset", entity="clock", summary="测试时钟已重置")
-    return {"today": await today()}
-
-
-class OutboxMessage(msgspec.Struct):
-    channel: str
-    recipient: str
-    subject: str
-    body: str
-    queued_at: dt.datetime
+    return ClockOut(today=await today())
 
 
 @get("/testing/outbox", opt=TEST_ONLY, tags=["testing"])
-async def outbox(recipient: str) -> list[OutboxMessage]:
+async def outbox(recipient: str) -> list[OutboxMessageOut]:
     """The messages queued for ``recipient``, newest first (acceptance tests read codes here)."""
     rows = await (
         Notification.select(
@@ -60,7 +46,13 @@ async def outbox(recipient: str) -> list[OutboxMessage]:
         .limit(100)
     )
     return [
-        OutboxMessage(r["channel"], r["recipient"], r["subject"], r["body"], r["created_at"])
+        OutboxMessageOut(
+            channel=r["channel"],
+            recipient=r["recipient"],
+            subject=r["subject"],
+            body=r["body"],
+            queued_at=r["created_at"],
+        )
         for r in rows
     ]
 

@@ -7,7 +7,9 @@ from typing import Any
 from litestar import Request, Response, get
 from litestar.params import Parameter
 
+from core.api.schemas import CertificateCheckOut
 from core.certificates.service import verify_certificate
+from core.schemas import to_out
 
 
 def verification_body(result: Any) -> dict[str, Any]:
@@ -24,8 +26,10 @@ def verification_body(result: Any) -> dict[str, Any]:
 @get("/verify/{certificate_no:str}", opt={"public": True}, tags=["certificates"])
 async def verify_api(
     certificate_no: str, c: str | None = Parameter(default=None, max_length=64)
-) -> dict[str, Any]:
-    return verification_body(await verify_certificate(certificate_no[:40], c))
+) -> CertificateCheckOut:
+    return to_out(
+        CertificateCheckOut, verification_body(await verify_certificate(certificate_no[:40], c))
+    )
 
 
 @get("/verify/{certificate_no:str}", opt={"public": True}, include_in_schema=False)

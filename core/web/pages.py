@@ -54,8 +54,8 @@ LOGIN_ERRORS = {
 }
 
 
-def _start_session(request: Request, target: str, raw: str, expires_at: dt.datetime) -> Response:
-    response: Response = Redirect(target, status_code=303)
+def _start_session(request: Request, target: str, raw: str, expires_at: dt.datetime) -> Redirect:
+    response = Redirect(target, status_code=303)
     response.set_cookie(
         Cookie(
             key=SESSION_COOKIE,

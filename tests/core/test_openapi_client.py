@@ -22,9 +22,9 @@ import pytest
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
-# Handlers still being typed (issue 15 item 7, in progress): their findings are reported as
-# warnings instead of failures. Delete both once every handler is typed.
-PENDING_PATHS = ("/api/v1/",)
+# Plugins whose handlers are still being typed (issue 15 item 7, in progress): their findings are
+# reported as warnings instead of failures. Delete both once every plugin is typed.
+PENDING_PATHS = ("/api/v1/funeral", "/api/v1/disability", "/api/v1/orgs")
 PENDING_MODELS = ("schema funeral_", "schema disability_", "schema social_orgs_")
 
 # Binary bodies are bytes to a client; the generator reads text/* and JSON by itself.

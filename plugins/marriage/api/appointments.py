@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-import msgspec
 from litestar import Request, Response, delete, get, post
 from litestar.params import QueryParameter
 
 from core.auth.guards import require_user
 from core.auth.middleware import client_ip
 from core.clock import today
-from core.pagination import page_params
+from core.pagination import Page, page_params
 from core.people.service import valid_id_number
+from core.schemas import to_out
 from plugins.marriage.ics import appointment_ics
-from plugins.marriage.schemas import AppointmentIn
+from plugins.marriage.schemas import (
+    AppointmentIn,
+    AppointmentOut,
+    AppointmentStatusOut,
+    BlockLiftedOut,
+    BookingBlockOut,
+    BookingOut,
+    RebookIn,
+    RebookingOut,
+)
 from plugins.marriage.services import booking
 from plugins.marriage.services.no_shows import lift_block, list_blocks
 from plugins.marriage.services.offices import get_office, office_location, parse_time
@@ -30,8 +39,8 @@ TAGS = ["marriage"]
     status_code=201,
     tags=TAGS,
 )
-async def book(request: Request, data: AppointmentIn) -> dict[str, Any]:
-    return await booking.book(
+async def book(request: Request, data: AppointmentIn) -> BookingOut:
+    booked = await booking.book(
         require_user(request),
         slot_id=data.slot_id,
         service=data.service,
@@ -39,6 +48,7 @@ async def book(request: Request, data: AppointmentIn) -> dict[str, Any]:
         partner_name=data.partner.name if data.partner else "",
         ip=client_ip(request.scope),
     )
+    return to_out(BookingOut, booked)
 
 
 @get("/appointments", opt={"permission": "marriage.book"}, tags=TAGS)
@@ -46,23 +56,20 @@ async def my_appointments(
     request: Request,
     limit: int | None = None,
     offset: int | None = None,
-) -> dict[str, Any]:
+) -> Page[AppointmentOut]:
     params = page_params(limit, offset)
-    return await booking.list_own(require_user(request), params.limit, params.offset)
+    listed = await booking.list_own(require_user(request), params.limit, params.offset)
+    return to_out(Page[AppointmentOut], listed)
 
 
 @get("/appointments/{code:str}", opt={"auth": True}, tags=TAGS)
-async def read_appointment(request: Request, code: str) -> dict[str, Any]:
-    return await booking.read_appointment(require_user(request), code)
+async def read_appointment(request: Request, code: str) -> AppointmentOut:
+    return to_out(AppointmentOut, await booking.read_appointment(require_user(request), code))
 
 
 @delete("/appointments/{code:str}", opt={"auth": True}, status_code=200, tags=TAGS)
-async def cancel_appointment(request: Request, code: str) -> dict[str, Any]:
-    return await booking.cancel(require_user(request), code)
-
-
-class RebookIn(msgspec.Struct):
-    slot_id: int
+async def cancel_appointment(request: Request, code: str) -> AppointmentStatusOut:
+    return to_out(AppointmentStatusOut, await booking.cancel(require_user(request), code))
 
 
 @post(
@@ -71,16 +78,16 @@ class RebookIn(msgspec.Struct):
     status_code=201,
     tags=TAGS,
 )
-async def rebook_appointment(request: Request, code: str, data: RebookIn) -> dict[str, Any]:
+async def rebook_appointment(request: Request, code: str, data: RebookIn) -> RebookingOut:
     """Priority rebooking of an appointment cancelled because an official holiday schedule
     closed its day (until its ``rebook_until``; a full slot gets a place added)."""
     from plugins.marriage.services.calendar_moves import rebook
 
-    return await rebook(require_user(request), code, data.slot_id)
+    return to_out(RebookingOut, await rebook(require_user(request), code, data.slot_id))
 
 
-@get("/appointments/{code:str}/ics", opt={"auth": True}, tags=TAGS)
-async def appointment_calendar(request: Request, code: str) -> Response:
+@get("/appointments/{code:str}/ics", opt={"auth": True}, tags=TAGS, media_type="text/calendar")
+async def appointment_calendar(request: Request, code: str) -> Response[str]:
     row = await booking.visible_appointment(require_user(request), code)
     office = await get_office(row["office_code"])
     label = booking.SERVICE_LABELS[row["service"]]
@@ -119,8 +126,8 @@ async def appointment_calendar(request: Request, code: str) -> Response:
     status_code=200,
     tags=TAGS,
 )
-async def check_in(request: Request, code: str) -> dict[str, Any]:
-    return await booking.check_in(require_user(request), code)
+async def check_in(request: Request, code: str) -> AppointmentStatusOut:
+    return to_out(AppointmentStatusOut, await booking.check_in(require_user(request), code))
 
 
 @get(
@@ -132,14 +139,15 @@ async def office_appointments(
     request: Request,
     code: str,
     day: Annotated[dt.date | None, QueryParameter(name="date")] = None,
-) -> list[dict[str, Any]]:
+) -> list[AppointmentOut]:
     await own_office(require_user(request), code)
-    return await booking.list_for_office(code, day or await today())
+    listed = await booking.list_for_office(code, day or await today())
+    return to_out(list[AppointmentOut], listed)
 
 
 @get("/booking-blocks", opt={"permission": "marriage.blocks.manage"}, tags=TAGS)
-async def booking_blocks() -> list[dict[str, Any]]:
-    return await list_blocks(await today())
+async def booking_blocks() -> list[BookingBlockOut]:
+    return to_out(list[BookingBlockOut], await list_blocks(await today()))
 
 
 @delete(
@@ -148,9 +156,10 @@ async def booking_blocks() -> list[dict[str, Any]]:
     status_code=200,
     tags=TAGS,
 )
-async def lift(request: Request, id_number: str) -> dict[str, Any]:
+async def lift(request: Request, id_number: str) -> BlockLiftedOut:
     number = valid_id_number(id_number)
-    return await lift_block(number, await today(), require_user(request).username)
+    lifted = await lift_block(number, await today(), require_user(request).username)
+    return to_out(BlockLiftedOut, lifted)
 
 
 ROUTES = [

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from litestar import Request, Response, get, post
 
 from core.auth.guards import PERSON_DATA, require_user
 from core.people.service import valid_id_number
+from core.schemas import to_out
 from plugins.marriage.schemas import (
     DivorceApplicationIn,
+    DivorceApplicationOut,
+    DivorceRegisteredOut,
+    DivorceWithdrawnOut,
+    MaritalStatusOut,
     PartyIn,
+    RegisteredOut,
     RegistrationIn,
+    RegistrationOut,
+    ReissuedOut,
     ReissueIn,
     WithdrawIn,
 )
@@ -44,8 +51,8 @@ def party(data: PartyIn) -> PartyInput:
 
 
 @post("/registrations", opt=REGISTER_ONCE, status_code=201, tags=TAGS)
-async def create_registration(request: Request, data: RegistrationIn) -> dict[str, Any]:
-    return await register_marriage(
+async def create_registration(request: Request, data: RegistrationIn) -> RegisteredOut:
+    registered = await register_marriage(
         require_user(request),
         office_code=data.office_code,
         party_a=party(data.party_a),
@@ -53,25 +60,30 @@ async def create_registration(request: Request, data: RegistrationIn) -> dict[st
         appointment_code=data.appointment_code,
         kinship_declaration_signed=data.kinship_declaration_signed,
     )
+    return to_out(RegisteredOut, registered)
 
 
 @get("/registrations/{registration_id:int}", opt=REGISTER, tags=TAGS)
-async def read_registration(request: Request, registration_id: int) -> dict[str, Any]:
-    return await registration_record(require_user(request), registration_id)
+async def read_registration(request: Request, registration_id: int) -> RegistrationOut:
+    return to_out(
+        RegistrationOut, await registration_record(require_user(request), registration_id)
+    )
 
 
 @post("/divorce-applications", opt=REGISTER_ONCE, status_code=201, tags=TAGS)
-async def apply_divorce(request: Request, data: DivorceApplicationIn) -> dict[str, Any]:
-    return await divorce.apply(
+async def apply_divorce(request: Request, data: DivorceApplicationIn) -> DivorceApplicationOut:
+    applied = await divorce.apply(
         require_user(request),
         marriage_certificate_no=data.marriage_certificate_no,
         office_code=data.office_code,
     )
+    return to_out(DivorceApplicationOut, applied)
 
 
 @get("/divorce-applications/{application_id:int}", opt=REGISTER, tags=TAGS)
-async def read_divorce_application(request: Request, application_id: int) -> dict[str, Any]:
-    return await divorce.read_application(require_user(request), application_id)
+async def read_divorce_application(request: Request, application_id: int) -> DivorceApplicationOut:
+    application = await divorce.read_application(require_user(request), application_id)
+    return to_out(DivorceApplicationOut, application)
 
 
 @post(
@@ -82,8 +94,9 @@ async def read_divorce_application(request: Request, application_id: int) -> dic
 )
 async def withdraw_divorce(
     request: Request, application_id: int, data: WithdrawIn
-) -> dict[str, Any]:
-    return await divorce.withdraw(require_user(request), application_id, data.id_number)
+) -> DivorceWithdrawnOut:
+    withdrawn = await divorce.withdraw(require_user(request), application_id, data.id_number)
+    return to_out(DivorceWithdrawnOut, withdrawn)
 
 
 @post(
@@ -92,17 +105,24 @@ async def withdraw_divorce(
     status_code=201,
     tags=TAGS,
 )
-async def register_divorce(request: Request, application_id: int) -> dict[str, Any]:
-    return await divorce.register(require_user(request), application_id)
+async def register_divorce(request: Request, application_id: int) -> DivorceRegisteredOut:
+    registered = await divorce.register(require_user(request), application_id)
+    return to_out(DivorceRegisteredOut, registered)
 
 
 @post("/reissues", opt=REGISTER_ONCE, status_code=201, tags=TAGS)
-async def create_reissue(request: Request, data: ReissueIn) -> dict[str, Any]:
-    return await reissue(require_user(request), data.certificate_no, data.id_number)
+async def create_reissue(request: Request, data: ReissueIn) -> ReissuedOut:
+    reissued = await reissue(require_user(request), data.certificate_no, data.id_number)
+    return to_out(ReissuedOut, reissued)
 
 
-@get("/certificates/{certificate_no:str}/pdf", opt={"auth": True, PERSON_DATA: True}, tags=TAGS)
-async def certificate_pdf(request: Request, certificate_no: str) -> Response:
+@get(
+    "/certificates/{certificate_no:str}/pdf",
+    opt={"auth": True, PERSON_DATA: True},
+    tags=TAGS,
+    media_type="application/pdf",
+)
+async def certificate_pdf(request: Request, certificate_no: str) -> Response[bytes]:
     pdf = await pdf_for(require_user(request), certificate_no)
     return Response(
         pdf,
@@ -112,8 +132,8 @@ async def certificate_pdf(request: Request, certificate_no: str) -> Response:
 
 
 @get("/status/{id_number:str}", opt={"permission": "marriage.status.read"}, tags=TAGS)
-async def marital_status(id_number: str) -> dict[str, Any]:
-    return await status_of(valid_id_number(id_number))
+async def marital_status(id_number: str) -> MaritalStatusOut:
+    return to_out(MaritalStatusOut, await status_of(valid_id_number(id_number)))
 
 
 ROUTES = [
