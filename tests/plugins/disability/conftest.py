@@ -9,19 +9,16 @@ from typing import Any
 
 import httpx
 import pytest
-from stdnum.cn import ric
+
+from tests import factories
 
 API = "/api/v1/disability"
 
 
 def district_id(birth: dt.date, sex: str, seq: int) -> str:
     """A valid identity number first issued in Jiangmen: Jianghai's own code 440704 exists for
-    births from 1994 (python-stdnum checks that), older people carry the city's 440700.
-    ``calc_check_digit`` wants the number with a placeholder check character."""
-    sequence = (seq * 2 + (1 if sex == "male" else 0)) % 1000
-    division = "440704" if birth.year >= 1994 else "440700"
-    body = f"{division}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    births from 1994 (python-stdnum checks that), older people carry the city's 440700."""
+    return factories.id_number(birth, sex, "440704" if birth.year >= 1994 else "440700", seq)
 
 
 @dataclass
@@ -36,9 +33,7 @@ class Desk:
     numbers: list[str] = field(default_factory=list)
 
     async def today(self, day: dt.date) -> None:
-        from core.clock import set_test_today
-
-        await set_test_today(day)
+        await factories.set_today(self.client, self.admin, day)
 
     def new_id(self, birth: dt.date = dt.date(1970, 1, 1), sex: str = "male") -> str:
         self.seq += 1

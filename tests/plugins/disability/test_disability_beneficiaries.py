@@ -84,12 +84,11 @@ async def test_global_search_finds_applications_masked_for_staff_only(desk) -> N
     ]
 
 
-async def test_demo_data_is_realistic_and_loaded_once(db) -> None:
-    from core.clock import set_test_today
+async def test_demo_data_is_realistic_and_loaded_once(db, set_today) -> None:
     from core.db import fetch_one
     from plugins.disability.demo import load_demo
 
-    await set_test_today(dt.date(2026, 11, 20))
+    await set_today(dt.date(2026, 11, 20))
     summary = await load_demo(dt.date(2026, 11, 20))
     assert summary == "10 applications, payroll 2026-10"
     counts = await fetch_one(

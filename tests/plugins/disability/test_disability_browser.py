@@ -11,6 +11,7 @@ import httpx
 import pytest
 from playwright.async_api import Page, expect
 
+from tests import factories
 from tests.plugins.disability.conftest import district_id
 
 pytestmark = pytest.mark.browser
@@ -35,8 +36,7 @@ async def _setup(live_server) -> tuple[dict[str, str], str]:
                 },
             )
             assert r.status_code == 201, r.text
-        r = await http.put("/api/v1/testing/clock", json={"today": "2026-06-08"})
-        assert r.status_code == 200, r.text
+        await factories.set_today(http, headers, dt.date(2026, 6, 8))
         roster = f"id_number,name,category,valid_from,valid_to\n{number},林小燕,dibao,2025-01-01,\n"
         r = await http.post(
             "/api/v1/rosters/import", files={"file": ("roster.csv", roster.encode(), "text/csv")}
