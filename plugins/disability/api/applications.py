@@ -8,7 +8,18 @@ from litestar import Request, get, post
 from litestar.params import Parameter
 
 from core.auth.guards import PERSON_DATA, require_user
-from plugins.disability.schemas import ApplicationIn, DecisionIn, StreetReviewIn
+from core.pagination import Page
+from core.schemas import to_out
+from plugins.disability.schemas import (
+    ApplicationDecisionIn,
+    ApplicationIn,
+    ApplicationStatusOut,
+    ApprovalOut,
+    EligibilityPreviewOut,
+    StreetReviewIn,
+    SubsidyApplicationItemOut,
+    SubsidyApplicationOut,
+)
 from plugins.disability.services.applications import (
     ApplicationInput,
     Assessment,
@@ -65,10 +76,11 @@ def assessment_body(found: Assessment) -> dict[str, Any]:
     status_code=200,
     tags=TAGS,
 )
-async def preview(request: Request, data: ApplicationIn) -> dict[str, Any]:
+async def preview(request: Request, data: ApplicationIn) -> EligibilityPreviewOut:
     """What filing would decide, without filing: card check, eligibility in this month and its
     reasons, a duplicate. ``can_apply`` is false with ``refusal`` {code, detail} otherwise."""
-    return assessment_body(await assess(to_input(data), require_user(request)))
+    found = await assess(to_input(data), require_user(request))
+    return to_out(EligibilityPreviewOut, assessment_body(found))
 
 
 @post(
@@ -77,11 +89,12 @@ async def preview(request: Request, data: ApplicationIn) -> dict[str, Any]:
     status_code=201,
     tags=TAGS,
 )
-async def create_application(request: Request, data: ApplicationIn) -> dict[str, Any]:
+async def create_application(request: Request, data: ApplicationIn) -> SubsidyApplicationOut:
     """File an application (a citizen for themself only: anyone else's number is 403)."""
     user = require_user(request)
     application_id = await submit_application(to_input(data), user)
-    return await read_application(application_id, user, audited=False)
+    body = await read_application(application_id, user, audited=False)
+    return to_out(SubsidyApplicationOut, body)
 
 
 @get(
@@ -92,9 +105,10 @@ async def applications(
     status: str | None = None,
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
-    """Staff see every application (masked); a citizen sees their own."""
-    return await list_applications(require_user(request), status, limit, offset)
+) -> Page[SubsidyApplicationItemOut]:
+    """Staff see every application (masked); a citizen sees their own (in full)."""
+    found = await list_applications(require_user(request), status, limit, offset)
+    return to_out(Page[SubsidyApplicationItemOut], found)
 
 
 @get(
@@ -102,8 +116,9 @@ async def applications(
     opt={"permission": "disability.application.read", PERSON_DATA: True},
     tags=TAGS,
 )
-async def application(request: Request, application_id: int) -> dict[str, Any]:
-    return await read_application(application_id, require_user(request))
+async def application(request: Request, application_id: int) -> SubsidyApplicationOut:
+    body = await read_application(application_id, require_user(request))
+    return to_out(SubsidyApplicationOut, body)
 
 
 @post(
@@ -112,8 +127,9 @@ async def application(request: Request, application_id: int) -> dict[str, Any]:
     status_code=200,
     tags=TAGS,
 )
-async def review_on_street(application_id: int, data: StreetReviewIn) -> dict[str, str]:
-    return {"status": await street_review(application_id, data.approve, data.note)}
+async def review_on_street(application_id: int, data: StreetReviewIn) -> ApplicationStatusOut:
+    status = await street_review(application_id, data.approve, data.note)
+    return to_out(ApplicationStatusOut, {"status": status})
 
 
 @post(
@@ -123,9 +139,9 @@ async def review_on_street(application_id: int, data: StreetReviewIn) -> dict[st
     tags=TAGS,
 )
 async def approve_application(
-    application_id: int, data: DecisionIn | None = None
-) -> dict[str, str]:
-    return await approve(application_id, data.note if data else "")
+    application_id: int, data: ApplicationDecisionIn | None = None
+) -> ApprovalOut:
+    return to_out(ApprovalOut, await approve(application_id, data.note if data else ""))
 
 
 @post(
@@ -134,8 +150,11 @@ async def approve_application(
     status_code=200,
     tags=TAGS,
 )
-async def reject_application(application_id: int, data: DecisionIn | None = None) -> dict[str, str]:
-    return {"status": await reject(application_id, data.note if data else "")}
+async def reject_application(
+    application_id: int, data: ApplicationDecisionIn | None = None
+) -> ApplicationStatusOut:
+    status = await reject(application_id, data.note if data else "")
+    return to_out(ApplicationStatusOut, {"status": status})
 
 
 ROUTES = [

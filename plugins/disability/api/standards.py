@@ -9,8 +9,14 @@ from litestar import get, put
 
 from core.clock import today
 from core.errors import DomainError
+from core.schemas import to_out
 from plugins.disability.rules import SubsidyPolicy
-from plugins.disability.schemas import PolicyIn, StandardIn
+from plugins.disability.schemas import (
+    StandardIn,
+    SubsidyPolicyIn,
+    SubsidyPolicyOut,
+    SubsidyStandardOut,
+)
 from plugins.disability.services.standards import (
     all_policies,
     set_policy,
@@ -22,26 +28,23 @@ TAGS = ["disability"]
 SETTINGS = {"permission": "disability.settings"}
 
 
-def _standard(s: Any) -> dict[str, Any]:
-    return {
-        "year": s.year,
-        "living_monthly_fen": s.living_monthly_fen,
-        "nursing_monthly_fen": s.nursing_monthly_fen,
-        "confirmed": getattr(s, "confirmed", True),
-        "paid_at_year": getattr(s, "paid_at_year", s.year),
-    }
+def _standard(s: Any) -> SubsidyStandardOut:
+    """A stored ``Standard`` (entered, so confirmed) or a listed ``YearStandard``."""
+    return SubsidyStandardOut(
+        year=s.year,
+        living_monthly_fen=s.living_monthly_fen,
+        nursing_monthly_fen=s.nursing_monthly_fen,
+        confirmed=getattr(s, "confirmed", True),
+        paid_at_year=getattr(s, "paid_at_year", s.year),
+    )
 
 
-def _policy(p: SubsidyPolicy) -> dict[str, Any]:
-    return {
-        "effective_from": p.effective_from,
-        "living_for_low_income": p.living_for_low_income,
-        "nursing_for_grades_3_4_intellectual_mental": p.nursing_for_grades_3_4_intellectual_mental,
-    }
+def _policy(p: SubsidyPolicy) -> SubsidyPolicyOut:
+    return to_out(SubsidyPolicyOut, p)
 
 
 @get("/standards", opt={"public": True}, tags=TAGS)
-async def list_standards() -> list[dict[str, Any]]:
+async def list_standards() -> list[SubsidyStandardOut]:
     """Monthly standards (fen) of every year from the first through this year (or the last year
     entered): a year without its own standard is listed with the latest earlier one it is paid
     at, ``confirmed: false`` and ``paid_at_year`` naming that year."""
@@ -49,7 +52,7 @@ async def list_standards() -> list[dict[str, Any]]:
 
 
 @put("/standards/{year:int}", opt=SETTINGS, tags=TAGS)
-async def put_standard(year: int, data: StandardIn) -> dict[str, Any]:
+async def put_standard(year: int, data: StandardIn) -> SubsidyStandardOut:
     """Enter a year's standard (it becomes ``confirmed``). Raising a year already paid makes the
     next payroll pay the differences, month by month, as ``difference`` lines."""
     if data.year is not None and data.year != year:
@@ -61,13 +64,13 @@ async def put_standard(year: int, data: StandardIn) -> dict[str, Any]:
 
 
 @get("/policies", opt={"public": True}, tags=TAGS)
-async def list_policies() -> list[dict[str, Any]]:
+async def list_policies() -> list[SubsidyPolicyOut]:
     """The extension policy in force from each date (the latest one on a day applies)."""
     return [_policy(p) for p in await all_policies()]
 
 
 @put("/policies/{effective_from:date}", opt=SETTINGS, tags=TAGS)
-async def put_policy(effective_from: dt.date, data: PolicyIn) -> dict[str, Any]:
+async def put_policy(effective_from: dt.date, data: SubsidyPolicyIn) -> SubsidyPolicyOut:
     policy = await set_policy(
         SubsidyPolicy(
             living_for_low_income=data.living_for_low_income,

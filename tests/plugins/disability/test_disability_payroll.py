@@ -74,6 +74,7 @@ async def test_consecutive_months_across_a_roster_end_and_a_death(desk) -> None:
         "2026-05": (3, 1 * L21, 2 * N21),  # A no longer in dibao
         "2026-06": (2, 1 * L21, 1 * N21),  # B died in May
     }
+    runs = []
     for month, (people, living, nursing) in expected.items():
         await desk.today(dt.date(int(month[:4]), int(month[5:]), 25))
         if month == "2026-06":
@@ -91,6 +92,10 @@ async def test_consecutive_months_across_a_roster_end_and_a_death(desk) -> None:
         before = await _lines()
         assert await desk.payroll(month) == run  # the same run
         assert await _lines() == before  # nobody paid twice
+        runs.insert(0, run)
+
+    listed = await desk.client.get(f"{API}/payroll?limit=3", headers=desk.reviewer)
+    assert listed.json() == {"items": runs[:3], "total": 4}  # newest first, as each was answered
 
     lines = await _lines()
     assert len(lines) == len(set((n, s, m) for n, s, m, _ in lines))
