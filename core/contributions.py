@@ -7,7 +7,7 @@ order pluggy happens to call implementations in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -71,6 +71,8 @@ class AuditEventType:
     name: str
     """Namespaced action: ``marriage.registration.created``."""
     label: str
+    """English, as a message id: the declaring plugin's catalog (``locales/zh``) translates it
+    wherever the action is shown (the audit log page)."""
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,13 @@ class CertificateTemplate:
     kind: str
     """``marriage``, ``divorce``, ``org_grade`` …; stored on each certificate."""
     title: str
+    """Chinese, as printed on the certificate (结婚证)."""
     render: Callable[[dict[str, Any]], bytes]
     """Renders the stored certificate content (``Certificate.content`` plus ``number``,
     ``verify_url``) to PDF bytes."""
+    title_en: str = ""
+    """The title in English, a message id the plugin's catalog translates back to ``title``:
+    how pages (verification, search results) name the certificate."""
 
 
 @dataclass(frozen=True)
@@ -121,13 +127,27 @@ class ScheduledJob:
 
 
 @dataclass(frozen=True)
+class Phrase:
+    """Text a page shows in its own language: an English message id of the contributing
+    plugin's catalog (``locales/zh``) with ``%(name)s`` placeholders, and their values."""
+
+    message: str
+    values: Mapping[Any, Any] = field(default_factory=dict)
+    """A ``Phrase`` value is translated in turn; a list is data listed (甲、乙 or A, B); any other
+    value is data (a masked name, a number, a date) shown as it is in either language."""
+
+
+@dataclass(frozen=True)
 class SearchResult:
     kind: str
     title: str
+    """Chinese, as the search API answers it; pages show ``phrase`` instead when given."""
     subtitle: str
     href: str
     plugin: str = "core"
     order: int = 100
+    phrase: tuple[Phrase, Phrase | None] | None = None
+    """Title and subtitle as a page shows them, in its language."""
 
 
 @dataclass(frozen=True)

@@ -76,8 +76,8 @@ def minzheng_permissions() -> list[Permission]:
 def minzheng_audit_event_types() -> list[AuditEventType]:
     """Return the audit actions the plugin writes (``<plugin>.<entity>.<verb>``).
 
-    Called once at start-up; the admin audit page shows their labels. A duplicate name stops
-    start-up.
+    Called once at start-up; the admin audit page shows their labels, English message ids the
+    plugin's catalog translates. A duplicate name stops start-up.
     """
 
 

@@ -6,7 +6,7 @@ cookie, then ``Accept-Language`` (by quality); Chinese wins ties and is the defa
 
 Updating the core catalog after changing templates or ``core/web`` (see ``babel.cfg``)::
 
-    pybabel extract -F babel.cfg -o /tmp/core.pot --no-location .
+    pybabel extract -F babel.cfg -k Phrase -o /tmp/core.pot --no-location .
     pybabel update -i /tmp/core.pot -d core/locales -l zh --no-fuzzy-matching
 
 ``tests/core/test_i18n_catalogs.py`` fails while any message lacks its Chinese translation.

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from core.auth.identity import CurrentUser
 from core.certificates.service import check_code
-from core.contributions import SearchResult
+from core.contributions import Phrase, SearchResult
 from core.db import fetch
 from core.grams import contains_clause, first_gram
 from core.identity import InvalidIdNumber, mask_id_number, mask_name, normalize_id_number
@@ -25,6 +25,8 @@ PEOPLE_LIMIT = 20
 CERTIFICATE_NUMBER = re.compile(r"^[A-Z]{1,3}\d{6}-\d{4}-\d{6}$")
 NAME = re.compile(r"^[\u3400-\u9fff\U00020000-\U0003134f·]{2,20}$")
 SEX_ZH = {"male": "男", "female": "女"}
+SEX = {"male": Phrase("Male"), "female": Phrase("Female")}
+VALIDITY = {True: Phrase("Valid"), False: Phrase("Void")}
 
 
 def clean_query(raw: str | None) -> str:
@@ -39,16 +41,24 @@ def person_href(row_id: int) -> str:
 
 def _person_result(row: dict) -> SearchResult:
     facts = [SEX_ZH.get(row["sex"], row["sex"])]
+    shown = [SEX.get(row["sex"], Phrase("Sex unknown"))]
     if row["hukou_division"]:
         facts.append(f"户籍 {row['hukou_division']}")
+        shown.append(Phrase("Hukou %(division)s", {"division": row["hukou_division"]}))
     if row["deceased_on"]:
         facts.append("已故")
+        shown.append(Phrase("Deceased"))
+    name, number = mask_name(row["name"]), mask_id_number(row["id_number"])
     return SearchResult(
         kind="person",
-        title=f"{mask_name(row['name'])} {mask_id_number(row['id_number'])}",
+        title=f"{name} {number}",
         subtitle=" · ".join(facts),
         href=person_href(row["id"]),
         order=1,
+        phrase=(
+            Phrase("%(name)s %(number)s", {"name": name, "number": number}),
+            Phrase(" · ".join(f"%({i})s" for i in range(len(shown))), dict(enumerate(shown))),
+        ),
     )
 
 
@@ -100,15 +110,35 @@ async def certificates(query: str, enabled: frozenset[str]) -> list[SearchResult
     row = await Certificate.select().where(Certificate.number == number).first()
     if row is None or row["plugin"] not in enabled | {"core"}:
         return []
-    state = "有效" if row["status"] == "valid" else "已作废"
-    holders = "、".join(mask_name(name) for name in row["holder_names"])
+    from core.plugins import get_host
+
+    valid = row["status"] == "valid"
+    names = [mask_name(name) for name in row["holder_names"]]
+    template = get_host().certificate_templates.get(row["kind"])
     return [
         SearchResult(
             kind="certificate",
             title=f"{row['title']} {number}",
-            subtitle=f"{row['issued_on']} · {state} · {holders}",
+            subtitle=f"{row['issued_on']} · {'有效' if valid else '已作废'} · {'、'.join(names)}",
             href=f"/verify/{quote(number)}?c={check_code(number)}",
             order=2,
+            phrase=(
+                Phrase(
+                    "%(title)s %(number)s",
+                    {
+                        "title": Phrase(template.title_en) if template else row["title"],
+                        "number": number,
+                    },
+                ),
+                Phrase(
+                    "%(day)s · %(state)s · %(holders)s",
+                    {
+                        "day": row["issued_on"],
+                        "state": VALIDITY[valid],
+                        "holders": names,
+                    },
+                ),
+            ),
         )
     ]
 

@@ -43,7 +43,9 @@ async def verify_page(
         return Response(body)
     from core.web.rendering import render_page
 
-    return await render_page(request, "verify.html", {"result": body})
+    template = request.app.state.host.certificate_templates.get(result.kind)
+    title_en = template.title_en if template else ""
+    return await render_page(request, "verify.html", {"result": body, "title_en": title_en})
 
 
 API_ROUTES = [verify_api]

@@ -246,6 +246,7 @@ async def audit_page(request: Request) -> Response:
         .limit(pager.per_page)
         .offset(pager.offset)
     )
+    labels = {name: _(t.label) for name, t in host.audit_event_types.items()}
     report = await verify_chain() if request.query_params.get("verify") else None
     bad_seq = None
     if report is not None and report.first_bad_id is not None:
@@ -263,7 +264,8 @@ async def audit_page(request: Request) -> Response:
             "pager": pager,
             "filters": values,
             "errors": {field: _(message) for field, message in errors.items()},
-            "labels": {name: t.label for name, t in host.audit_event_types.items()},
+            "labels": labels,
+            "actions": sorted(labels.items()),
             "report": report,
             "bad_seq": bad_seq,
         },
@@ -275,6 +277,7 @@ async def audit_page(request: Request) -> Response:
 
 @get("/admin/outbox", opt=ADMIN, include_in_schema=False)
 async def outbox_page(request: Request) -> Response:
+    lang = request_language(request)
     status = request.query_params.get("status", "")
     clauses = [Notification.status == status] if status in OUTBOX_STATUSES else []
     total = await Notification.count().where(*clauses)
@@ -295,6 +298,7 @@ async def outbox_page(request: Request) -> Response:
             "pager": pager,
             "status": status if status in OUTBOX_STATUSES else "",
             "statuses": OUTBOX_STATUSES,
+            "service_titles": {m.name: m.title_in(lang) for m in request.app.state.host.metas},
         },
     )
 

@@ -13,6 +13,7 @@ Kinds: ``holiday``/``休``/``放假`` and ``workday``/``班``/``上班``; ``#`` 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from litestar import Request, Response, get, post
@@ -33,10 +34,25 @@ from core.errors import DomainError
 from core.i18n import gettext_for
 from core.web.flash import set_flash
 from core.web.forms import N_, read_form
-from core.web.rendering import render_page, request_language
-from core.workdays import YearCalendar
+from core.web.rendering import as_data, join_list, render_page, request_language
+from core.workdays import MAKE_UP_SUFFIX, WORKDAY_SUFFIX, YearCalendar
 
 ADMIN = {"permission": "core.admin"}
+# The statutory holidays by the Chinese names the calendar stores; a name the admin entered
+# that is none of them is shown as written.
+HOLIDAY_NAMES = {
+    "元旦": N_("New Year's Day"),
+    "春节": N_("Spring Festival"),
+    "清明节": N_("Qingming Festival"),
+    "劳动节": N_("Labour Day"),
+    "端午节": N_("Dragon Boat Festival"),
+    "中秋节": N_("Mid-Autumn Festival"),
+    "国庆节": N_("National Day"),
+}
+SUFFIXES = {
+    MAKE_UP_SUFFIX: N_("%(name)s (day off in lieu)"),
+    WORKDAY_SUFFIX: N_("%(name)s (adjusted working day)"),
+}
 SAVED = N_("The %(year)s schedule is saved; %(count)s date(s) given to people moved.")
 
 
@@ -46,6 +62,26 @@ def _year(value: object, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return year if MIN_YEAR <= year <= MAX_YEAR else default
+
+
+def holiday_namer(lang: str) -> Callable[[str], object]:
+    """``春节（调休上班）`` as the page's language says it: "Spring Festival (adjusted working
+    day)" on English pages; ``中秋节、国庆节`` (two holidays on one day) as a list."""
+    say = gettext_for(lang)
+
+    def one(name: str) -> object:
+        for suffix, pattern in SUFFIXES.items():
+            if name.endswith(suffix):
+                base = name.removesuffix(suffix)
+                return say(pattern) % {"name": say(HOLIDAY_NAMES.get(base, base))}
+        return say(HOLIDAY_NAMES[name]) if name in HOLIDAY_NAMES else as_data(name)
+
+    def name_of(names: str) -> object:
+        if lang == "zh":
+            return names
+        return join_list(one(name) for name in names.split("、"))
+
+    return name_of
 
 
 async def _page(
@@ -70,6 +106,7 @@ async def _page(
             "error": error,
             "preview": preview,
             "years": list(range(year - 2, year + 3)),
+            "holiday_name": holiday_namer(request_language(request)),
         },
         status_code=status_code,
     )

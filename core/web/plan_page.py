@@ -65,6 +65,7 @@ async def _page(
                 "unit_measured": unit_in(indicator.unit, lang),
                 "target": values.get(f"target:{key}", target),
                 "unit": values.get(f"unit:{key}", unit),
+                "unit_shown": unit_in(unit, lang),
                 "comparison": values.get(f"comparison:{key}", comparison),
             }
         )

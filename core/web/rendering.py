@@ -24,13 +24,14 @@ from jinja2 import (
 from jinja2.nodes import EvalContext
 from litestar import Request, Response
 from litestar.datastructures import Cookie
-from markupsafe import escape
+from markupsafe import Markup, escape
 
 from core import clock
 from core.auth.csrf import PRE_SESSION_COOKIE, new_pre_session_nonce, pre_session_token
 from core.auth.middleware import SESSION_COOKIE
 from core.auth.tokens import csrf_token_for
 from core.auth.transport import cookie_secure
+from core.contributions import Phrase
 from core.i18n import (
     DEFAULT_LANGUAGE,
     LANG_COOKIE,
@@ -74,6 +75,37 @@ def local_datetime(value: dt.datetime | None, with_seconds: bool = False) -> str
     return value.astimezone(clock.CHINA).strftime(
         "%Y-%m-%d %H:%M:%S" if with_seconds else "%Y-%m-%d %H:%M"
     )
+
+
+def as_data(value: object) -> Markup:
+    """A value people entered or a record holds (a name, an address, an office, a username):
+    shown as it is in either language, marked so that translation tools and the one-language
+    check (tests/core/test_one_language_per_page.py) leave it alone."""
+    return Markup('<bdi translate="no">%s</bdi>') % ("—" if value in (None, "") else value)
+
+
+def join_list(items: Any, labels: dict[str, Any] | None = None) -> Markup:
+    """Items of a list in a sentence of the page's language: 甲、乙 or A, B (each escaped);
+    with ``labels``, each item by its label (``{"clerk": "窗口工作人员"}``)."""
+    shown = [labels.get(item, item) for item in items] if labels else items
+    separator = Markup("、") if _language.get() == "zh" else Markup(", ")
+    return separator.join(shown)
+
+
+def phrase_text(phrase: Phrase) -> Markup:
+    """A contribution's ``Phrase`` in the language of the page being rendered: its message from
+    the catalogs, nested phrases translated, every other value marked as data."""
+    lang = _language.get()
+    message = translations(lang, _domain.get()).get(phrase.message) if lang != "en" else None
+    values: dict[str, Markup] = {}
+    for key, value in phrase.values.items():
+        if isinstance(value, Phrase):
+            values[str(key)] = phrase_text(value)
+        elif isinstance(value, list | tuple):
+            values[str(key)] = join_list(as_data(item) for item in value)
+        else:
+            values[str(key)] = as_data(value)
+    return escape(message or phrase.message) % values
 
 
 def tone_for(status: object) -> str:
@@ -130,11 +162,14 @@ def build_environment(host: Any) -> Environment:
         datetime=local_datetime,
         number=format_value,
         in_page_language=in_page_language,
+        data=as_data,
+        join_list=join_list,
     )
     env.globals.update(
         bar_chart_layout=bar_chart,
         line_chart_layout=line_chart,
         tone_for=tone_for,
+        phrase=phrase_text,
         navigation=navigation,
         Pager=Pager,
     )

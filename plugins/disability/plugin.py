@@ -76,21 +76,21 @@ def minzheng_permissions() -> list[Permission]:
 @hookimpl
 def minzheng_audit_event_types() -> list[AuditEventType]:
     names = {
-        "disability.standard.set": "设定两项补贴标准",
-        "disability.policy.set": "设定两项补贴扩面政策",
-        "disability.application.submitted": "受理两项补贴申请",
-        "disability.application.read": "查看两项补贴申请",
-        "disability.application.street_approved": "两项补贴街道审核通过",
-        "disability.application.street_rejected": "两项补贴街道审核不通过",
-        "disability.application.approved": "两项补贴区级审批通过",
-        "disability.application.rejected": "两项补贴区级审批不通过",
-        "disability.beneficiary.stopped": "两项补贴停发",
-        "disability.beneficiary.resumed": "两项补贴恢复发放（误登记死亡撤销）",
-        "disability.beneficiary.regraded": "残疾等级变更",
-        "disability.beneficiary.reviewed": "两项补贴年度复核",
-        "disability.beneficiary.review_reminded": "发送两项补贴年度复核提醒",
-        "disability.payroll.completed": "两项补贴发放",
-        "disability.payroll.exported": "导出两项补贴银行发放文件",
+        "disability.standard.set": "Subsidy standards set",
+        "disability.policy.set": "Subsidy coverage policy set",
+        "disability.application.submitted": "Disability subsidy application accepted",
+        "disability.application.read": "Disability subsidy application viewed",
+        "disability.application.street_approved": "Approved by the street office",
+        "disability.application.street_rejected": "Refused by the street office",
+        "disability.application.approved": "Approved by the district",
+        "disability.application.rejected": "Refused by the district",
+        "disability.beneficiary.stopped": "Subsidy payments stopped",
+        "disability.beneficiary.resumed": "Subsidy payments resumed (death revoked)",
+        "disability.beneficiary.regraded": "Disability grade changed",
+        "disability.beneficiary.reviewed": "Annual subsidy review",
+        "disability.beneficiary.review_reminded": "Annual review reminder sent",
+        "disability.payroll.completed": "Subsidies paid",
+        "disability.payroll.exported": "Bank payment file exported",
     }
     return [AuditEventType(name, label) for name, label in names.items()]
 

@@ -91,4 +91,4 @@ def render_notice(context: dict[str, Any]) -> bytes:
     return render_certificate(document)
 
 
-TEMPLATE = CertificateTemplate(kind=KIND, title=TITLE, render=render_notice)
+TEMPLATE = CertificateTemplate(KIND, TITLE, render_notice, "Funeral fee waiver notice")

@@ -75,15 +75,15 @@ def minzheng_permissions() -> list[Permission]:
 @hookimpl
 def minzheng_audit_event_types() -> list[AuditEventType]:
     names = {
-        "funeral.policy.changed": "修改殡葬减免政策",
-        "funeral.person.looked_up": "殡葬减免受理查询",
-        "funeral.waiver.recorded": "登记殡葬减免",
-        "funeral.waiver.read": "查看殡葬减免记录",
-        "funeral.waiver.notice_printed": "打印殡葬减免通知书",
-        "funeral.waiver.voided": "作废殡葬减免",
-        "funeral.waiver.corrected": "更正殡葬减免",
-        "funeral.certificate.issued": "签发殡葬减免通知书",
-        "funeral.settlement.confirmed": "确认殡葬减免结算",
+        "funeral.policy.changed": "Funeral waiver policy changed",
+        "funeral.person.looked_up": "Person looked up for a funeral waiver",
+        "funeral.waiver.recorded": "Funeral waiver recorded",
+        "funeral.waiver.read": "Funeral waiver viewed",
+        "funeral.waiver.notice_printed": "Waiver notice printed",
+        "funeral.waiver.voided": "Funeral waiver voided",
+        "funeral.waiver.corrected": "Funeral waiver corrected",
+        "funeral.certificate.issued": "Waiver notice issued",
+        "funeral.settlement.confirmed": "Funeral settlement confirmed",
     }
     return [AuditEventType(name, label) for name, label in names.items()]
 

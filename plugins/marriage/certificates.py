@@ -148,6 +148,6 @@ def render(context: dict[str, Any]) -> bytes:
 
 
 TEMPLATES = [
-    CertificateTemplate(kind="marriage", title="结婚证", render=render),
-    CertificateTemplate(kind="divorce", title="离婚证", render=render),
+    CertificateTemplate("marriage", "结婚证", render, "Marriage certificate"),
+    CertificateTemplate("divorce", "离婚证", render, "Divorce certificate"),
 ]

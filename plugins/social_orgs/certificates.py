@@ -82,4 +82,6 @@ def render_grade_certificate(content: dict[str, Any]) -> bytes:
     )
 
 
-TEMPLATES = [CertificateTemplate(KIND, TITLE, render_grade_certificate)]
+TEMPLATES = [
+    CertificateTemplate(KIND, TITLE, render_grade_certificate, "Evaluation grade certificate")
+]

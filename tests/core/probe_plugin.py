@@ -122,8 +122,8 @@ def minzheng_permissions() -> list[Permission]:
 @hookimpl
 def minzheng_audit_event_types() -> list[AuditEventType]:
     return [
-        AuditEventType("probe.thing.done", "探针事件"),
-        AuditEventType("probe.certificate.issued", "探针证明已签发"),
+        AuditEventType("probe.thing.done", "Probe event"),
+        AuditEventType("probe.certificate.issued", "Probe certificate issued"),
     ]
 
 

@@ -236,8 +236,9 @@ async def test_audit_page_filters_paginates_and_verifies_the_chain(client):
     first = await client.get("/admin/audit?action=core.plugin.", headers=HTML)
     assert "第 1–25 条，共 30 条" in first.text
     rows = first.text.split("<tbody>")[1].split("</tbody>")[0]
-    assert rows.count("<tr>") == 25
-    assert "core.plugin.enabled" in rows and "core.user.created" not in rows
+    assert rows.count("<tr ") == 25
+    assert 'data-action="core.plugin.enabled"' in rows and "core.user.created" not in rows
+    assert "启用模块" in rows and "core.plugin.enabled<" not in rows  # the label, not the key
     assert 'href="/admin/audit?action=core.plugin.&amp;page=2"' in first.text
     second = await client.get("/admin/audit?action=core.plugin.&page=2", headers=HTML)
     assert "第 26–30 条，共 30 条" in second.text

@@ -229,7 +229,7 @@ def test_hook_permissions_are_granted_to_their_default_roles(probe_host):
 
 
 def test_hook_audit_event_types_are_gathered(probe_host):
-    assert probe_host.audit_event_types["probe.thing.done"].label == "探针事件"
+    assert probe_host.audit_event_types["probe.thing.done"].label == "Probe event"
     assert "core.plugin.disabled" in probe_host.audit_event_types
 
 

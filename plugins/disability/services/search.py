@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.auth.identity import CurrentUser
-from core.contributions import SearchResult
+from core.contributions import Phrase, SearchResult
 from core.identity import InvalidIdNumber, mask_id_number, mask_name, normalize_id_number
 from plugins.disability.tables import Application
 
@@ -14,6 +14,14 @@ STATUS_ZH = {
     "approved": "发放中",
     "stopped": "已停发",
     "rejected": "未通过",
+}
+# How pages show them: message ids of the disability catalog (the pages' own wording).
+STATUS_PHRASES = {
+    "submitted": Phrase("Awaiting street review"),
+    "street_approved": Phrase("Awaiting district approval"),
+    "approved": Phrase("Being paid"),
+    "stopped": Phrase("Stopped"),
+    "rejected": Phrase("Not approved"),
 }
 
 
@@ -47,6 +55,18 @@ async def search_applications(query: str, user: CurrentUser) -> list[SearchResul
             href=f"/disability/applications/{r['id']}",
             plugin="disability",
             order=30,
+            phrase=(
+                Phrase(
+                    "Application %(n)s · %(name)s", {"n": r["id"], "name": mask_name(r["name"])}
+                ),
+                Phrase(
+                    "%(number)s · %(status)s",
+                    {
+                        "number": mask_id_number(r["id_number"]),
+                        "status": STATUS_PHRASES.get(r["status"], r["status"]),
+                    },
+                ),
+            ),
         )
         for r in rows
     ]

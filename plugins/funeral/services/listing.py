@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.contributions import SearchResult
-from core.identity import is_valid_id_number, mask_name, normalize_id_number
+from core.contributions import Phrase, SearchResult
+from core.identity import is_valid_id_number, mask_id_number, mask_name, normalize_id_number
 from core.pagination import PageParams, page
 from plugins.funeral.certificates import yuan
 from plugins.funeral.services.records import deceased_label, waiver_body
@@ -15,6 +15,11 @@ from plugins.funeral.tables import FuneralWaiver
 STATUSES = ("approved", "rejected", "voided")
 SEARCH_LIMIT = 10
 STATE_ZH = {"approved": "予以减免", "rejected": "不予减免", "voided": "已作废"}
+STATE_PHRASES = {
+    "approved": Phrase("Approved"),
+    "rejected": Phrase("Rejected"),
+    "voided": Phrase("Void"),
+}
 
 
 def _where(month: str | None, funeral_home: str | None, status: str | None) -> Any:
@@ -73,10 +78,12 @@ async def search_waivers(query: str) -> list[SearchResult]:
     )
     results = []
     for row in rows:
-        state = (
-            "已作废"
-            if row["voided_on"]
-            else ("予以减免" if row["status"] == "approved" else "不予减免")
+        key = "voided" if row["voided_on"] else row["status"]
+        state = STATE_ZH[key]
+        deceased: object = (
+            mask_id_number(row["id_number"])
+            if row["id_number"]
+            else Phrase("Unidentified body %(no)s", {"no": row["police_certificate_no"]})
         )
         results.append(
             SearchResult(
@@ -89,6 +96,21 @@ async def search_waivers(query: str) -> list[SearchResult]:
                 href=f"/funeral/waivers/{row['id']}",
                 plugin="funeral",
                 order=200,
+                phrase=(
+                    Phrase(
+                        "Funeral fee waiver %(name)s", {"name": mask_name(row["deceased_name"])}
+                    ),
+                    Phrase(
+                        "%(deceased)s · %(day)s · %(home)s · %(state)s %(yuan)s yuan",
+                        {
+                            "deceased": deceased,
+                            "day": row["recorded_on"],
+                            "home": row["funeral_home"],
+                            "state": STATE_PHRASES[key],
+                            "yuan": yuan(row["waived_fen"]),
+                        },
+                    ),
+                ),
             )
         )
     return results

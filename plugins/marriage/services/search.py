@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.auth.identity import CurrentUser
-from core.contributions import SearchResult
+from core.contributions import Phrase, SearchResult
 from core.identity import InvalidIdNumber, mask_id_number, mask_name, normalize_id_number
 from plugins.marriage.rules import InvalidCertificateNo, marital_status, parse_certificate_no
 from plugins.marriage.services.records import person_name, records_of
@@ -13,6 +13,24 @@ from plugins.marriage.tables import Appointment, Registration, Reissue
 
 STATUS_LABELS = {"unmarried": "未婚", "married": "已婚", "divorced": "离婚", "widowed": "丧偶"}
 KIND_LABELS = {"marriage": "结婚登记", "divorce": "离婚登记"}
+# How pages show them: message ids of the marriage catalog (the pages' own wording).
+STATUS_PHRASES = {
+    "unmarried": Phrase("Unmarried"),
+    "married": Phrase("Married"),
+    "divorced": Phrase("Divorced"),
+    "widowed": Phrase("Widowed"),
+}
+KIND_PHRASES = {
+    "marriage": Phrase("Marriage registration"),
+    "divorce": Phrase("Divorce registration"),
+}
+APPOINTMENT_PHRASES = {
+    "booked": Phrase("Booked"),
+    "checked_in": Phrase("Checked in"),
+    "completed": Phrase("Completed"),
+    "cancelled": Phrase("Cancelled"),
+    "no_show": Phrase("No-show"),
+}
 
 
 async def search(query: str, user: CurrentUser) -> list[SearchResult]:
@@ -45,6 +63,20 @@ async def search(query: str, user: CurrentUser) -> list[SearchResult]:
                     href=f"/api/v1/marriage/certificates/{number}/pdf",
                     plugin="marriage",
                     order=10,
+                    phrase=(
+                        Phrase("%(number)s", {"number": number}),
+                        Phrase(
+                            "%(kind)s %(day)s · %(parties)s",
+                            {
+                                "kind": KIND_PHRASES[row["kind"]],
+                                "day": row["registered_on"],
+                                "parties": [
+                                    mask_name(row["party_a_name"]),
+                                    mask_name(row["party_b_name"]),
+                                ],
+                            },
+                        ),
+                    ),
                 )
             )
     try:
@@ -62,6 +94,16 @@ async def search(query: str, user: CurrentUser) -> list[SearchResult]:
                 href=f"/marriage/workbench/status?q={id_number}",
                 plugin="marriage",
                 order=11,
+                phrase=(
+                    Phrase(
+                        "%(name)s %(number)s",
+                        {
+                            "name": mask_name(name) if name else "",
+                            "number": mask_id_number(id_number),
+                        },
+                    ),
+                    Phrase("Marital status: %(status)s", {"status": STATUS_PHRASES[status]}),
+                ),
             )
         )
     code = query.strip().upper()
@@ -78,6 +120,19 @@ async def search(query: str, user: CurrentUser) -> list[SearchResult]:
                     ),
                     href=f"/marriage/workbench/register?appointment={code}",
                     plugin="marriage",
+                    phrase=(
+                        Phrase("Booking %(code)s", {"code": code}),
+                        Phrase(
+                            "%(office)s %(day)s %(time)s · %(booker)s · %(status)s",
+                            {
+                                "office": row["office_code"],
+                                "day": row["day"],
+                                "time": row["start_time"],
+                                "booker": mask_name(row["booker_name"]),
+                                "status": APPOINTMENT_PHRASES.get(row["status"], row["status"]),
+                            },
+                        ),
+                    ),
                     order=12,
                 )
             )

@@ -11,7 +11,7 @@ from core import audit
 from core.auth.accounts import create_org_account
 from core.auth.identity import CurrentUser
 from core.clock import today
-from core.contributions import SearchResult
+from core.contributions import Phrase, SearchResult
 from core.db import fetch, fetch_one, write_transaction
 from core.errors import Conflict, DomainError
 from core.grams import contains_clause, first_gram
@@ -298,6 +298,12 @@ async def search(query: str, user: CurrentUser) -> list[SearchResult]:
         SEARCH_LIMIT,
     )
     status = {"active": "正常", "deregistered": "已撤销登记"}
+    shown = {"active": Phrase("In operation"), "deregistered": Phrase("Deregistered")}
+    kinds = {
+        "social_group": Phrase("Social group"),
+        "social_service": Phrase("Social service organization"),
+        "foundation": Phrase("Foundation"),
+    }
     return [
         SearchResult(
             kind="社会组织",
@@ -306,6 +312,17 @@ async def search(query: str, user: CurrentUser) -> list[SearchResult]:
             href=f"/orgs/{row['uscc']}",
             plugin=SLUG,
             order=400,
+            phrase=(
+                Phrase("%(name)s", {"name": row["name"]}),
+                Phrase(
+                    "%(uscc)s · %(kind)s · %(status)s",
+                    {
+                        "uscc": row["uscc"],
+                        "kind": kinds[row["kind"]],
+                        "status": shown[row["status"]],
+                    },
+                ),
+            ),
         )
         for row in rows
     ]
