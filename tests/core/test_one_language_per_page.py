@@ -198,7 +198,7 @@ async def world(app, database_url) -> W.World:
     """The authorization matrix's world, built once per engine for this module."""
     from core import db as core_db
     from core.plugins import get_host
-    from tests.conftest import use_url
+    from tests.fixtures.engines import use_url
 
     use_url(database_url)
     core_db.use_database(database_url)
