@@ -11,18 +11,31 @@ field and a generated client gets a typed model (``tests/core/test_openapi_clien
   ``omit_defaults``, which would also drop a ``false``, ``0`` or ``[]`` equal to the default.
 - ``to_out(XOut, value)`` builds one from a Piccolo row, a service's dict (nested dicts become
   the nested Structs), a dataclass or any object with the attributes.
+- A number that may be whole or not is ``Number`` (``OptionalNumber`` when it may be null):
+  written as it is (``1`` stays ``1``; a ``float`` field would write ``1.0``), and its schema
+  says ``number`` (``int | float`` becomes a ``oneOf`` that every integer matches twice, which
+  a validator refuses).
 - ``ErrorBody`` is the error body every 4xx/5xx has; the app declares it once for every
   operation (``core.api_docs.describe_errors``).
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
 from msgspec import UNSET, UnsetType
 
-__all__ = ["UNSET", "ErrorBody", "Out", "UnsetType", "to_out"]
+__all__ = ["UNSET", "ErrorBody", "Number", "OptionalNumber", "Out", "UnsetType", "to_out"]
+
+
+def _schema_type(*names: str) -> msgspec.Meta:
+    """The schema of a field said outright (Litestar applies ``extra`` to the field's schema)."""
+    return msgspec.Meta(extra_json_schema={"extra": {"one_of": None, "type": list(names)}})
+
+
+Number = Annotated[int | float, _schema_type("number")]
+OptionalNumber = Annotated[int | float | None, _schema_type("number", "null")]
 
 
 class Out(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

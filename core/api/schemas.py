@@ -4,12 +4,12 @@ for both are in docs/PLUGINS.md, "Answers: typed response Structs"."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 import msgspec
 from litestar.datastructures import UploadFile
 
-from core.schemas import UNSET, Out, UnsetType
+from core.schemas import UNSET, OptionalNumber, Out, UnsetType
 
 # -- auth, sign-up and the caller ---------------------------------------------------------------
 
@@ -269,6 +269,20 @@ class CalendarEnteredOut(CalendarOut):
     """Dates already told to people that this schedule moves (or cancels)."""
 
 
+SERIES = {
+    "extra": {
+        "items": {
+            "type": "array",
+            "prefixItems": [{"type": "string"}, {"type": ["number", "null"]}],
+            "minItems": 2,
+            "maxItems": 2,
+        }
+    }
+}
+"""The schema of a chart series said outright: the points' numbers as ``number`` (see
+``core.schemas.Number``)."""
+
+
 class IndicatorOut(Out):
     plan: str | None
     plan_years: list[int] | None
@@ -276,13 +290,14 @@ class IndicatorOut(Out):
     name: str
     name_en: str
     unit: str
-    value: int | float | None
-    target: int | float | None
+    value: OptionalNumber
+    target: OptionalNumber
     comparison: Literal[">=", "<=", "none"]
     met: bool | None
     plugin: str
     definition: str
-    series: list[tuple[str, int | float | None]]
+    series: Annotated[list[tuple[str, int | float | None]], msgspec.Meta(extra_json_schema=SERIES)]
+    """Chart points ``[label, value]`` (value null for a period without data)."""
 
 
 class SearchResultOut(Out):

@@ -145,6 +145,41 @@ def test_every_json_answer_is_a_declared_struct(served_schema):
     _judge(findings, "JSON answers without a declared Struct")
 
 
+def _ambiguous(schema: Any, components: dict[str, Any], where: str, seen: set[str]) -> list[str]:
+    """Places in ``schema`` (references followed) where an integer would match two arms of a
+    ``oneOf`` (``integer`` and ``number``), which a validator refuses for every integer."""
+    found = []
+    if isinstance(schema, dict):
+        if ref := schema.get("$ref"):
+            name = ref.rsplit("/", 1)[-1]
+            if name not in seen:
+                seen.add(name)
+                found += _ambiguous(components[name], components, name, seen)
+            return found
+        arms = {arm.get("type") for arm in schema.get("oneOf", []) if isinstance(arm, dict)}
+        if {"integer", "number"} <= arms:
+            found.append(where)
+        for key, value in schema.items():
+            found += _ambiguous(value, components, f"{where}.{key}", seen)
+    elif isinstance(schema, list):
+        for value in schema:
+            found += _ambiguous(value, components, where, seen)
+    return found
+
+
+def test_no_answer_has_a_number_two_arms_of_a_oneof_match(served_schema):
+    """``int | float`` fields are ``core.schemas.Number``: schema validators (Schemathesis)
+    refuse an integer that matches both ``integer`` and ``number``."""
+    components = served_schema["components"]["schemas"]
+    findings = []
+    for path, item in served_schema["paths"].items():
+        for method, operation in item.items():
+            if method in METHODS:
+                for where in _ambiguous(operation["responses"], components, "responses", set()):
+                    findings.append(f"{method.upper()} {path}: {where}")
+    _judge(findings, "answers with an ambiguous oneOf")
+
+
 def test_every_error_answer_is_the_one_error_body(served_schema):
     """4xx and 5xx answers are described once, with the body API.md gives them."""
     body = served_schema["components"]["schemas"]["ErrorBody"]
