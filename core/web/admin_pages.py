@@ -23,12 +23,22 @@ from core.notifications import retry_failed
 from core.plugins import get_host
 from core.settings import get_settings
 from core.tables import Account, AuditEvent, Notification
-from core.web.forms import N_, Confirmation, confirmation_page, confirmed, field_errors, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    field_errors,
+    read_form,
+    reposted,
+)
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 
 ADMIN = {"permission": "core.admin"}
+ADMIN_CONFIRMED = {**ADMIN, CONFIRM: True}
 OUTBOX_STATUSES = ("pending", "sent", "failed")
 USER_ERRORS = {
     "INVALID_USERNAME": (
@@ -87,7 +97,7 @@ async def plugins_page(request: Request) -> Response:
     return await render_page(request, "admin/plugins.html", {"plugins": rows})
 
 
-@post("/admin/plugins/{name:str}", opt=ADMIN, include_in_schema=False)
+@post("/admin/plugins/{name:str}", opt=ADMIN_CONFIRMED, include_in_schema=False)
 async def plugins_switch(request: Request, name: str) -> Response:
     form = await read_form(request)
     if form.get("enabled") not in ("0", "1"):
@@ -181,12 +191,36 @@ async def users_create(request: Request) -> Response:
     return redirect_after_form(request, "/admin/users", N_("The staff account has been created."))
 
 
-@post("/admin/users/{account_id:int}/active", opt=ADMIN, include_in_schema=False)
+@post("/admin/users/{account_id:int}/active", opt=ADMIN_CONFIRMED, include_in_schema=False)
 async def users_switch(request: Request, account_id: int) -> Response:
     form = await read_form(request)
     activate = form.get("active") == "1"
-    if not await Account.exists().where(Account.id == account_id):
+    account = (
+        await Account.select(Account.username, Account.display_name)
+        .where(Account.id == account_id)
+        .first()
+    )
+    if account is None:
         raise NotFound()
+    own = account_id == request.scope["user"].id
+    if not activate and not own and not confirmed(form):  # its sessions end at once
+        say = gettext_for(request_language(request))
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Deactivate")),
+                question=say(N_("Deactivate this account? Its sessions end at once.")),
+                action=f"/admin/users/{account_id}/active",
+                back="/admin/users",
+                fields=reposted(form, "active"),
+                facts=(
+                    (say(N_("Username")), account["username"]),
+                    (say(N_("Name")), account["display_name"]),
+                ),
+                button=say(N_("Deactivate")),
+                kind="danger",
+            ),
+        )
     try:
         await set_active(account_id, activate, by=request.scope["user"].id)
     except DomainError:

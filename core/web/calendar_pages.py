@@ -33,7 +33,7 @@ from core.calendar_store import (
 from core.errors import DomainError
 from core.i18n import gettext_for
 from core.web.flash import set_flash
-from core.web.forms import N_, read_form
+from core.web.forms import CONFIRM, N_, confirmed, read_form
 from core.web.rendering import as_data, join_list, render_page, request_language
 from core.workdays import MAKE_UP_SUFFIX, WORKDAY_SUFFIX, YearCalendar
 
@@ -121,7 +121,7 @@ async def calendar_page(request: Request) -> Response:
     return await _page(request, year, text, calendar=calendar)
 
 
-@post("/admin/calendar", opt=ADMIN, include_in_schema=False)
+@post("/admin/calendar", opt={**ADMIN, CONFIRM: True}, include_in_schema=False)
 async def calendar_submit(request: Request) -> Response:
     form = await read_form(request)
     today = await clock.today()
@@ -131,7 +131,7 @@ async def calendar_submit(request: Request) -> Response:
         entered = parse_schedule_text(year, text)
     except DomainError as exc:
         return await _page(request, year, text, error=exc.detail, status_code=422)
-    if form.get("confirmed") != "yes":
+    if not confirmed(form):  # the preview on the page is its confirmation step
         moves = await preview_year(year, entered)
         return await _page(request, year, text, preview={"entered": entered, "moves": moves})
     user = current_user(request)

@@ -91,9 +91,26 @@ class Confirmation:
     kind: str = "primary"
 
 
+# Route ``opt`` key of a page action that pays money, records a verdict or cannot be undone: its
+# handler answers a POST without ``confirmed=yes`` with the confirmation step and does nothing.
+# tests/core/test_form_pattern.py reads it to hold every such form to the pattern.
+CONFIRM = "confirm"
+
+
 def confirmed(form: Form) -> bool:
     """Whether this POST is the confirmation step's (the person has seen what will happen)."""
     return form.get("confirmed") == "yes"
+
+
+def reposted(form: Form, *names: str) -> tuple[tuple[str, str], ...]:
+    """The posted fields (all, or only ``names``) for the confirmation step to post again."""
+    skip = ("_csrf", "confirmed")
+    return tuple(
+        (name, value)
+        for name, values in form.lists.items()
+        if name not in skip and (not names or name in names)
+        for value in values
+    )
 
 
 async def confirmation_page(request: Request, confirm: Confirmation) -> Response:

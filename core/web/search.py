@@ -20,7 +20,7 @@ from core.people.service import revoke_death
 from core.search import clean_query, search
 from core.tables import Person
 from core.web.flash import set_flash
-from core.web.forms import N_, Confirmation, confirmation_page, confirmed, read_form
+from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page, confirmed, read_form
 from core.web.rendering import render_page, request_language
 
 SEARCH = {"permission": "core.search"}
@@ -68,7 +68,7 @@ async def person_page(request: Request, row_id: int) -> Response:
 
 @post(
     "/search/people/{row_id:int}/death/revoke",
-    opt={"permission": "core.people.death.revoke"},
+    opt={"permission": "core.people.death.revoke", CONFIRM: True},
     include_in_schema=False,
 )
 async def revoke_death_submit(request: Request, row_id: int) -> Response:

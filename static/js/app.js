@@ -1,6 +1,5 @@
 /* Minzheng: small progressive enhancements. Every page works without this file.
    - the phone menu button ([data-nav-toggle]) opens and closes the main navigation;
-   - a submit button or form with [data-confirm="question"] asks before submitting;
    - only one menu group ([data-nav-group]) is open at a time; a click elsewhere closes it;
    - an error summary ([data-error-summary]) takes the focus, so it is read out first;
    - [data-print] buttons print the page. */
@@ -54,15 +53,6 @@
     if (summary) { summary.focus(); }
   }
 
-  function setUpConfirmations() {
-    document.addEventListener("submit", function (event) {
-      var submitter = event.submitter;
-      var question = (submitter && submitter.getAttribute("data-confirm")) ||
-        event.target.getAttribute("data-confirm");
-      if (question && !window.confirm(question)) { event.preventDefault(); }
-    });
-  }
-
   function setUpPrinting() {
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;
@@ -74,7 +64,6 @@
     setUpMenuGroups();  // before the menu: its Escape handler must run first
     setUpMenu();
     focusErrorSummary();
-    setUpConfirmations();
     setUpPrinting();
   });
 }());

@@ -189,8 +189,16 @@ async def test_deactivating_ends_the_sessions_and_activating_restores_access(cli
     clerk_headers = await staff("clerk", office_code="JH01", username="leaver")
     token = await factories.staff_session(client, "boss", "admin")
     leaver = await Account.select().where(Account.username == "leaver").first()
-    r = await client.post(
+    asked = await client.post(
         f"/admin/users/{leaver['id']}/active", data={"_csrf": token, "active": "0"}, headers=HTML
+    )
+    assert asked.status_code == 200 and "确定停用此账号？其登录状态将立即失效。" in asked.text
+    assert "leaver" in asked.text and 'name="confirmed" value="yes"' in asked.text
+    assert (await client.get("/api/v1/me", headers=clerk_headers)).status_code == 200
+    r = await client.post(
+        f"/admin/users/{leaver['id']}/active",
+        data={"_csrf": token, "active": "0", "confirmed": "yes"},
+        headers=HTML,
     )
     assert r.status_code == 303
     assert (await client.get("/api/v1/me", headers=clerk_headers)).status_code == 401

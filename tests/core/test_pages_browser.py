@@ -5,7 +5,6 @@ and on, and every page fitting a 360 px wide phone. Screenshots go to test-artif
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import re
 from pathlib import Path
@@ -89,7 +88,6 @@ async def test_a_citizen_signs_up_on_a_phone(live_server, page, id_number):
 
 
 async def test_an_admin_switches_a_service_off_and_on(live_server, page):
-    page.on("dialog", lambda dialog: asyncio.ensure_future(dialog.accept()))
     await sign_in(page, live_server.url, live_server.admin_username, live_server.admin_password)
     card = page.locator('[data-service="marriage"]')
     menu_entries = page.locator('#main-nav a[href^="/marriage"]')

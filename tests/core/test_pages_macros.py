@@ -56,7 +56,7 @@ EVERYTHING = """{% import "macros.html" as ui %}
 {{ ui.select("kind", "类别", [("a", "甲"), ("b", "乙")], "b", blank="请选择") }}
 {{ ui.checkboxes("roles", "角色", [("clerk", "窗口"), ("admin", "管理")], ["admin"],
                  error="至少选一个") }}
-{{ ui.button("提交", confirm="确定？") }}{{ ui.button("删除", "danger") }}</form>
+{{ ui.button("提交") }}{{ ui.button("删除", "danger") }}</form>
 {% call ui.table(["名称", "数量"], caption="表", numeric=[1]) %}
 <tr><td>a</td><td class="num">1</td></tr>{% endcall %}
 {{ ui.pagination(Pager.for_request("/list", {"page": "2"}, 120)) }}

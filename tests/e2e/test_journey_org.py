@@ -53,8 +53,9 @@ async def test_an_organization_files_its_annual_report(live_server, page):
         await page.get_by_label("负责人变动情况").fill("无")
         await page.get_by_label("接受捐赠（元）").fill("3000")
         await snapshot(page, "org-report-filled")
-        page.on("dialog", lambda dialog: dialog.accept())  # "a submitted report cannot change"
         await page.get_by_role("button", name="提交年度报告").click()
+        # asked once more on a page of its own: a submitted report cannot change
+        await page.locator(".confirmation").get_by_role("button", name="提交年度报告").click()
         await page.wait_for_url(url + "/orgs/portal")
         await expect(page.get_by_role("status")).to_contain_text("2025 年度报告已提交")
 

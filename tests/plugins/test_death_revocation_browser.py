@@ -90,7 +90,6 @@ async def test_tasks_page_and_revoking_a_death_from_the_person_page(live_server,
     url = live_server.url
     admin = await live_server.admin_headers()
     code_a, code_b, _first, second = await _set_up(url, admin)
-    page.on("dialog", lambda dialog: dialog.accept())
 
     # The clerk sees both tasks and records the change for the first organization.
     await _sign_in(page, url, "br-clerk", "/orgs/tasks")
@@ -99,6 +98,8 @@ async def test_tasks_page_and_revoking_a_death_from_the_person_page(live_server,
     await expect(page.locator("section", has_text=code_b)).to_be_visible()
     await panel.get_by_label("新任法定代表人").fill("陈美华")
     await panel.get_by_role("button", name="办理变更登记").click()
+    await expect(page.locator(".confirmation")).to_contain_text("陈美华")  # asked once more
+    await page.locator(".confirmation").get_by_role("button", name="办理变更登记").click()
     await expect(page.get_by_text("法定代表人变更登记已办理。")).to_be_visible()
     await expect(page.locator("section", has_text=code_a)).to_have_count(0)
 

@@ -295,7 +295,7 @@ async def test_a_spouse_remarried_since_is_left_to_a_clerk(world):
     assert page.status_code == 200 and "钱二" in page.text and "误登记" in page.text
     r = await w.client.post(
         f"/marriage/workbench/tasks/{task['id']}/close",
-        data={"_csrf": csrf_token_for(raw), "note": "已告知当事人并报上级处理"},
+        data={"_csrf": csrf_token_for(raw), "note": "已告知当事人并报上级处理", "confirmed": "yes"},
     )
     assert r.status_code == 303
     w.client.cookies.clear()

@@ -11,9 +11,9 @@ from litestar.response import Redirect
 from core.auth.guards import PERSON_DATA, require_user
 from core.auth.identity import CurrentUser
 from core.errors import DomainError
-from core.i18n import bilingual
+from core.i18n import bilingual, gettext_for
 from core.refusals import Refusal
-from core.web.forms import N_
+from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page
 from core.web.paging import Pager, requested_page
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -193,15 +193,70 @@ async def application_page(request: Request, application_id: int) -> Response:
     return await detail(request, user, application_id)
 
 
+async def ask_first(
+    request: Request,
+    application_id: int,
+    data: dict[str, Any],
+    step: tuple[str, str, str],
+    status: str,
+    facts: tuple[tuple[str, str], ...] = (),
+    kind: str = "primary",
+) -> Response | None:
+    """The confirmation step of a verdict or a stop on an application in ``status`` (``step``:
+    title, question and button, untranslated); ``None`` once it is confirmed, or when the
+    application is in another status (the rule then refuses with its own reason)."""
+    if text(data, "confirmed") == "yes":
+        return None
+    say = gettext_for(request_language(request))
+    record = await read_application(application_id, require_user(request))
+    if record["status"] != status:
+        return None
+    title, question, button = step
+    here = f"/disability/applications/{application_id}"
+    return await confirmation_page(
+        request,
+        Confirmation(
+            title=say(title),
+            question=say(question),
+            action=str(request.url.path),
+            back=here,
+            fields=tuple(
+                (name, value)
+                for name in data
+                if name not in ("_csrf", "confirmed")
+                for value in many(data, name)
+            ),
+            facts=(
+                (say(N_("Full name")), record["name"]),
+                (say(N_("Identity number")), record["id_number"]),
+                *facts,
+                (say(N_("Note")), text(data, "note") or "—"),
+            ),
+            button=say(button),
+            kind=kind,
+        ),
+    )
+
+
 @post(
     "/applications/{application_id:int}/street-review",
-    opt={"permission": "disability.street_review"},
+    opt={"permission": "disability.street_review", CONFIRM: True},
     include_in_schema=False,
 )
 async def street_review_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
     user = require_user(request)
+    passed = text(data, "approve") == "1"
+    step = (
+        (N_("Street review"), N_("Pass the street review?"), N_("Pass the street review"))
+        if passed
+        else (N_("Street review"), N_("Do not approve this application?"), N_("Do not approve"))
+    )
+    kind = "primary" if passed else "danger"
+    asked = await ask_first(request, application_id, data, step, "submitted", kind=kind)
+    if asked is not None:
+        return asked
     try:
         status = await street_review(
             application_id, text(data, "approve") == "1", text(data, "note")
@@ -213,13 +268,23 @@ async def street_review_submit(
 
 @post(
     "/applications/{application_id:int}/decision",
-    opt={"permission": "disability.approve"},
+    opt={"permission": "disability.approve", CONFIRM: True},
     include_in_schema=False,
 )
 async def decision_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
     user = require_user(request)
+    approved = text(data, "approve") == "1"
+    step = (
+        (N_("District approval"), N_("Approve this application? Payment starts."), N_("Approve"))
+        if approved
+        else (N_("District approval"), N_("Do not approve this application?"), N_("Do not approve"))
+    )
+    kind = "primary" if approved else "danger"
+    asked = await ask_first(request, application_id, data, step, "street_approved", kind=kind)
+    if asked is not None:
+        return asked
     try:
         if text(data, "approve") == "1":
             status = (await approve(application_id, text(data, "note")))["status"]

@@ -10,13 +10,14 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.errors import DomainError
+from core.i18n import gettext_for
 from core.refusals import Refusal
-from core.web.forms import N_
+from core.web.forms import CONFIRM, N_
 from core.web.paging import Pager, requested_page
 from core.web.redirects import redirect_after_form
-from core.web.rendering import render_page
-from plugins.disability.pages.applications import detail
-from plugins.disability.pages.common import FORM, LABELS, many, text
+from core.web.rendering import render_page, request_language
+from plugins.disability.pages.applications import ask_first, detail
+from plugins.disability.pages.common import FORM, LABELS, STOP_LABELS, many, text
 from plugins.disability.services.beneficiaries import list_beneficiaries, record_review
 from plugins.disability.services.stops import record_grade, stop_beneficiary
 
@@ -82,12 +83,29 @@ async def _act(request: Request, application_id: int, permission: str, action: A
 
 @post(
     "/applications/{application_id:int}/stop",
-    opt={"permission": "disability.stop"},
+    opt={"permission": "disability.stop", CONFIRM: True},
     include_in_schema=False,
 )
 async def stop_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
+    reason = text(data, "reason")
+    try:
+        _date(text(data, "effective_on"))
+        if reason not in ("request", "fraud"):
+            raise DomainError("VALIDATION_ERROR", "请选择停发原因 / choose the reason")
+    except Refusal as exc:
+        return await detail(request, require_user(request), application_id, exc)
+    say = gettext_for(request_language(request))
+    facts = (
+        (say(N_("Reason")), say(STOP_LABELS[reason])),
+        (say(N_("Date of the event")), text(data, "effective_on") or "—"),
+    )
+    step = (N_("Stop payment"), N_("Stop paying this beneficiary?"), N_("Stop payment"))
+    asked = await ask_first(request, application_id, data, step, "approved", facts, "danger")
+    if asked is not None:
+        return asked
+
     async def action() -> str:
         await stop_beneficiary(
             application_id,

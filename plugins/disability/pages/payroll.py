@@ -13,7 +13,7 @@ from core import clock
 from core.errors import DomainError
 from core.i18n import gettext_for
 from core.refusals import Refusal
-from core.web.forms import N_, Confirmation, confirmation_page
+from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page
 from core.web.paging import Pager, requested_page
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -61,7 +61,7 @@ async def payroll_page(request: Request) -> Response:
     return await _payroll_page(request)
 
 
-@post("/payroll", opt={"permission": PAYROLL}, include_in_schema=False)
+@post("/payroll", opt={"permission": PAYROLL, CONFIRM: True}, include_in_schema=False)
 async def payroll_run(request: Request, data: dict[str, Any] = FORM) -> Response:
     """Two steps: the month is checked and shown with what it will pay; only the confirmation
     runs it."""

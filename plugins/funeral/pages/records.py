@@ -6,10 +6,10 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.i18n import bilingual
+from core.i18n import bilingual, gettext_for
 from core.pagination import page_params
 from core.refusals import Refusal
-from core.web.forms import N_, read_form
+from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page, confirmed, read_form
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -62,19 +62,46 @@ async def waivers_page(request: Request) -> Response:
 
 
 @get("/waivers/{waiver_id:int}", opt=READ, include_in_schema=False)
-async def waiver_page(request: Request, waiver_id: int) -> Response:
+async def waiver_page(
+    request: Request, waiver_id: int, errors: dict[str, str] | None = None
+) -> Response:
     return await render_page(
         request,
         "funeral/waiver.html",
-        {"waiver": await read_waiver(waiver_id), "errors": {}},
+        {"waiver": await read_waiver(waiver_id), "errors": errors or {}},
+        status_code=422 if errors else 200,
     )
 
 
-@post("/waivers/{waiver_id:int}/void", opt=AMEND, include_in_schema=False)
+@post("/waivers/{waiver_id:int}/void", opt={**AMEND, CONFIRM: True}, include_in_schema=False)
 async def void_submit(request: Request, waiver_id: int) -> Response:
+    """Two steps: the reason is checked and the waiver shown once more before it is void."""
     form = await read_form(request)
     user = require_user(request)
     target = f"/funeral/waivers/{waiver_id}"
+    say = gettext_for(request_language(request))
+    if not form.get("reason"):
+        errors = {"reason": say(N_("Say why the waiver is void."))}
+        return await waiver_page.fn(request, waiver_id, errors)
+    if not confirmed(form):
+        waiver = await read_waiver(waiver_id)
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Void this waiver")),
+                question=say(N_("Void this waiver? Its notice becomes invalid.")),
+                action=f"{target}/void",
+                back=target,
+                fields=(("reason", form.get("reason")),),
+                facts=(
+                    (say(N_("Deceased")), waiver["deceased"]["name"]),
+                    (say(N_("Notice number")), waiver["notice_no"] or "—"),
+                    (say(N_("Reason")), form.get("reason")),
+                ),
+                button=say(N_("Void this waiver")),
+                kind="danger",
+            ),
+        )
     try:
         await void_waiver(
             waiver_id,

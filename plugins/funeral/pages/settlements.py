@@ -5,16 +5,18 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 
 from core.clock import today
-from core.i18n import bilingual
+from core.i18n import bilingual, gettext_for
 from core.refusals import Refusal
-from core.web.forms import N_
+from core.web.forms import CONFIRM as CONFIRM_STEP
+from core.web.forms import N_, Confirmation, confirmation_page, confirmed, read_form
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
+from plugins.funeral.pages.common import yuan_text
 from plugins.funeral.rules import month_of
 from plugins.funeral.services import settlements
 
 READ = {"permission": "funeral.settlement.read"}
-CONFIRM = {"permission": "funeral.settlement.confirm"}
+SETTLE = {"permission": "funeral.settlement.confirm", CONFIRM_STEP: True}
 
 
 def _previous_month(month: str) -> str:
@@ -48,9 +50,33 @@ async def settlements_page(request: Request) -> Response:
     )
 
 
-@post("/settlements/{month:str}/confirm", opt=CONFIRM, include_in_schema=False)
+@post("/settlements/{month:str}/confirm", opt=SETTLE, include_in_schema=False)
 async def confirm_submit(request: Request, month: str) -> Response:
+    """Two steps: the month's totals are shown once more; only the confirmation freezes them."""
     target = f"/funeral/settlements?month={month}"
+    if not confirmed(await read_form(request)):
+        say = gettext_for(request_language(request))
+        try:
+            rows, _ = await settlements.settlement_rows(month)
+        except Refusal as exc:
+            text = bilingual(exc.detail, request_language(request))
+            return redirect_after_form(request, target, text, "bad")
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Confirm the settlement for %(month)s")) % {"month": month},
+                question=say(N_("Confirm? The month's figures are then frozen.")),
+                action=f"/funeral/settlements/{month}/confirm",
+                back=target,
+                fields=(),
+                facts=tuple(
+                    (home, say(N_("%(amount)s yuan")) % {"amount": yuan_text(fen)})
+                    for home, fen in [(r["funeral_home"], r["waived_fen"]) for r in rows]
+                    + [(say(N_("In total")), sum(r["waived_fen"] for r in rows))]
+                ),
+                button=say(N_("Confirm the settlement for %(month)s")) % {"month": month},
+            ),
+        )
     try:
         await settlements.confirm_settlement(month, await today())
     except Refusal as exc:

@@ -15,7 +15,15 @@ from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.refusals import Refusal
 from core.web.flash import set_flash
-from core.web.forms import N_, field_errors, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    field_errors,
+    read_form,
+)
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context, refusal_text
@@ -219,8 +227,22 @@ async def blocks_page(request: Request) -> Response:
     return await render_page(request, "marriage/admin_blocks.html", context(blocks=blocks))
 
 
-@post("/admin/blocks/{id_number:str}/lift", opt=BLOCKS, include_in_schema=False)
+@post("/admin/blocks/{id_number:str}/lift", opt={**BLOCKS, CONFIRM: True}, include_in_schema=False)
 async def blocks_lift(request: Request, id_number: str) -> Response:
+    if not confirmed(await read_form(request)):
+        say = gettext_for(request_language(request))
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Lift the block")),
+                question=say(N_("Lift this booking block?")),
+                action=f"/marriage/admin/blocks/{id_number}/lift",
+                back="/marriage/admin/blocks",
+                fields=(),
+                facts=((say(N_("Identity number")), id_number),),
+                button=say(N_("Lift the block")),
+            ),
+        )
     try:
         await lift_block(id_number, await clock_today(), require_user(request).username)
     except Refusal as exc:

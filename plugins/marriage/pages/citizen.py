@@ -18,7 +18,16 @@ from core.errors import NotFound
 from core.i18n import gettext_for
 from core.identity import normalize_id_number
 from core.refusals import Refusal
-from core.web.forms import N_, field_errors, id_number_problem, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    field_errors,
+    id_number_problem,
+    read_form,
+)
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context
@@ -192,8 +201,24 @@ async def my_booking(request: Request, code: str) -> Response:
     )
 
 
-@post("/my/{code:str}/cancel", opt=BOOK, include_in_schema=False)
+@post("/my/{code:str}/cancel", opt={**BOOK, CONFIRM: True}, include_in_schema=False)
 async def cancel_booking(request: Request, code: str) -> Response:
+    if not confirmed(await read_form(request)):
+        await booking.visible_appointment(require_user(request), code)  # 404 if not theirs
+        say = gettext_for(request_language(request))
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Cancel the booking")),
+                question=say(N_("Cancel this booking? The place will be given to someone else.")),
+                action=f"/marriage/my/{code}/cancel",
+                back=f"/marriage/my/{code}",
+                fields=(),
+                facts=((say(N_("Booking code")), code),),
+                button=say(N_("Cancel the booking")),
+                kind="danger",
+            ),
+        )
     try:
         await booking.cancel(require_user(request), code)
     except Refusal as exc:

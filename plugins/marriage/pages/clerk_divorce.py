@@ -8,15 +8,26 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today as clock_today
+from core.i18n import gettext_for
 from core.refusals import Refusal
-from core.web.forms import N_, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    id_number_problem,
+    read_form,
+    reposted,
+)
 from core.web.redirects import redirect_after_form, redirect_refused
-from core.web.rendering import render_page
+from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context, refusal_text
 from plugins.marriage.services import divorce
 from plugins.marriage.services.reissue import reissue
 
 REGISTER = {"permission": "marriage.register"}
+REGISTER_CONFIRMED = {**REGISTER, CONFIRM: True}
 
 
 @get("/workbench/divorce", opt=REGISTER, include_in_schema=False)
@@ -47,7 +58,9 @@ async def divorce_apply(request: Request) -> Response:
 
 
 @get("/workbench/divorce/{application_id:int}", opt=REGISTER, include_in_schema=False)
-async def divorce_page(request: Request, application_id: int) -> Response:
+async def divorce_page(
+    request: Request, application_id: int, errors: dict[str, str] | None = None
+) -> Response:
     item = await divorce.read_application(require_user(request), application_id)
     today = await clock_today()
     phase = ""
@@ -60,14 +73,58 @@ async def divorce_page(request: Request, application_id: int) -> Response:
             item=item,
             phase=phase,
             register_from=item["cooling_off_ends"] + dt.timedelta(days=1),
+            errors=errors or {},
         ),
+        status_code=422 if errors else 200,
     )
 
 
-@post("/workbench/divorce/{application_id:int}/withdraw", opt=REGISTER, include_in_schema=False)
+def _divorce_step(
+    request: Request, application_id: int, step: str, fields: tuple[tuple[str, str], ...]
+) -> Confirmation:
+    """The confirmation of withdrawing (``withdraw``) or registering (``register``) a divorce."""
+    say = gettext_for(request_language(request))
+    here = f"/marriage/workbench/divorce/{application_id}"
+    if step == "withdraw":
+        title, question, button, kind = (
+            N_("Withdraw"),
+            N_("Withdraw this application?"),
+            N_("Withdraw"),
+            "danger",
+        )
+    else:
+        title, question, button, kind = (
+            N_("Register the divorce"),
+            N_("Register the divorce? The marriage ends and the certificates are issued."),
+            N_("Register the divorce"),
+            "primary",
+        )
+    return Confirmation(
+        title=say(title),
+        question=say(question),
+        action=f"{here}/{step}",
+        back=here,
+        fields=fields,
+        button=say(button),
+        kind=kind,
+    )
+
+
+@post(
+    "/workbench/divorce/{application_id:int}/withdraw",
+    opt=REGISTER_CONFIRMED,
+    include_in_schema=False,
+)
 async def divorce_withdraw(request: Request, application_id: int) -> Response:
     target = f"/marriage/workbench/divorce/{application_id}"
-    id_number = (await read_form(request)).get("id_number")
+    form = await read_form(request)
+    id_number = form.get("id_number")
+    problem = id_number_problem(id_number, request_language(request))
+    if problem:
+        return await divorce_page.fn(request, application_id, {"id_number": problem})
+    if not confirmed(form):
+        step = _divorce_step(request, application_id, "withdraw", reposted(form, "id_number"))
+        return await confirmation_page(request, step)
     try:
         await divorce.withdraw(require_user(request), application_id, id_number)
     except Refusal as exc:
@@ -75,9 +132,19 @@ async def divorce_withdraw(request: Request, application_id: int) -> Response:
     return redirect_after_form(request, target, N_("The application is withdrawn."))
 
 
-@post("/workbench/divorce/{application_id:int}/register", opt=REGISTER, include_in_schema=False)
+@post(
+    "/workbench/divorce/{application_id:int}/register",
+    opt=REGISTER_CONFIRMED,
+    include_in_schema=False,
+)
 async def divorce_register(request: Request, application_id: int) -> Response:
     target = f"/marriage/workbench/divorce/{application_id}"
+    if not confirmed(await read_form(request)):
+        item = await divorce.read_application(require_user(request), application_id)
+        # asked only when the page offers it; otherwise the rule refuses with its own reason
+        if item["status"] == "cooling_off" and await clock_today() > item["cooling_off_ends"]:
+            step = _divorce_step(request, application_id, "register", ())
+            return await confirmation_page(request, step)
     try:
         result = await divorce.register(require_user(request), application_id)
     except Refusal as exc:

@@ -6,11 +6,20 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
+from core.i18n import gettext_for
 from core.pagination import page_params
 from core.refusals import Refusal
-from core.web.forms import N_, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    read_form,
+    reposted,
+)
 from core.web.redirects import redirect_after_form, redirect_refused
-from core.web.rendering import render_page
+from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context
 from plugins.marriage.services.tasks import close_task, list_tasks
 
@@ -30,11 +39,25 @@ async def tasks_page(request: Request) -> Response:
     )
 
 
-@post("/workbench/tasks/{task_id:int}/close", opt=TASKS, include_in_schema=False)
+@post("/workbench/tasks/{task_id:int}/close", opt={**TASKS, CONFIRM: True}, include_in_schema=False)
 async def close_submit(request: Request, task_id: int) -> Response:
     form = await read_form(request)
     user = require_user(request)
     target = "/marriage/workbench/tasks"
+    if not confirmed(form):
+        say = gettext_for(request_language(request))
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Close the task")),
+                question=say(N_("Close this task?")),
+                action=f"/marriage/workbench/tasks/{task_id}/close",
+                back=target,
+                fields=reposted(form, "note"),
+                facts=((say(N_("How it was handled")), form.get("note") or "—"),),
+                button=say(N_("Close the task")),
+            ),
+        )
     try:
         await close_task(task_id, form.get("note"), await today(), user.username)
     except Refusal as exc:

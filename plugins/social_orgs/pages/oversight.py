@@ -12,7 +12,18 @@ from core.auth.guards import require_user
 from core.clock import today
 from core.pagination import page_params
 from core.refusals import Refusal
-from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
+from core.web.forms import (
+    CONFIRM,
+    FORM_LEVEL,
+    N_,
+    Confirmation,
+    Form,
+    confirmation_page,
+    confirmed,
+    field_errors,
+    read_form,
+    reposted,
+)
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
@@ -21,8 +32,9 @@ from plugins.social_orgs.pages.public import spot_check_page
 from plugins.social_orgs.services import enforcement, evaluations, spot_checks
 
 ABNORMAL = {"permission": "social_orgs.abnormal.read"}
-DECIDE = {"permission": "social_orgs.deregistration.decide"}
-DRAW = {"permission": "social_orgs.spot_check.draw"}
+DECIDE = {"permission": "social_orgs.deregistration.decide", CONFIRM: True}
+DRAW = {"permission": "social_orgs.spot_check.draw", CONFIRM: True}
+ANNOUNCE = {"permission": "social_orgs.evaluate", CONFIRM: True}
 EVALUATE = {"permission": "social_orgs.evaluate"}
 SHOWN_ON_LIST = 500
 
@@ -40,7 +52,7 @@ async def _abnormal_page(
             "year": year,
             "listed": await enforcement.abnormal_list(year, on, page_params(SHOWN_ON_LIST, 0)),
             "proposals": await enforcement.deregistration_proposals(on),
-            "may_decide": user.has(DECIDE["permission"]),
+            "may_decide": user.has(str(DECIDE["permission"])),
             "error": error,
         },
         status_code=status_code,
@@ -56,8 +68,15 @@ async def abnormal_page(
 
 @post("/deregistration/{uscc:str}", opt=DECIDE, include_in_schema=False)
 async def decide_post(request: Request, uscc: str) -> Response:
+    """Two steps: revoking a registration, or rejecting the proposal, is a verdict."""
     user = require_user(request)
     form = await read_form(request)
+    decision = form.get("decision")
+    if decision in ("confirm", "reject") and not confirmed(form):
+        on = await today()
+        proposals = [p for p in await enforcement.deregistration_proposals(on) if p["uscc"] == uscc]
+        if proposals:
+            return await confirmation_page(request, _decision_step(request, proposals[0], form))
     try:
         result = await enforcement.decide_deregistration(
             uscc, form.get("decision"), form.get("note"), user.username, await today()
@@ -68,6 +87,33 @@ async def decide_post(request: Request, uscc: str) -> Response:
     if result["decision"] == "confirmed":
         return redirect_after_form(request, "/orgs/abnormal", N_("Deregistration confirmed."))
     return redirect_after_form(request, "/orgs/abnormal", N_("The proposal was rejected."))
+
+
+def _decision_step(request: Request, proposal: dict[str, Any], form: Form) -> Confirmation:
+    revoke = form.get("decision") == "confirm"
+    question = (
+        N_("Revoke the registration of %(name)s?")
+        if revoke
+        else N_("Reject the deregistration proposal for %(name)s?")
+    )
+    years = ("、" if request_language(request) == "zh" else ", ").join(map(str, proposal["years"]))
+    return Confirmation(
+        title=translate(request, N_("Deregistration proposals")),
+        question=translate(request, question) % {"name": proposal["name"]},
+        action=f"/orgs/deregistration/{proposal['uscc']}",
+        back="/orgs/abnormal",
+        fields=reposted(form, "decision", "note"),
+        facts=(
+            (translate(request, N_("Organization")), f"{proposal['name']} · {proposal['uscc']}"),
+            (
+                translate(request, N_("Years not filed")),
+                years,
+            ),
+            (translate(request, N_("Note")), form.get("note") or "—"),
+        ),
+        button=translate(request, N_("Confirm deregistration") if revoke else N_("Reject")),
+        kind="danger" if revoke else "primary",
+    )
 
 
 @post("/spot-checks", opt=DRAW, include_in_schema=False)
@@ -83,6 +129,24 @@ async def draw_post(request: Request) -> Response:
     if year is None:
         errors = {FORM_LEVEL: translate(request, N_("Enter the year."))}
         return await spot_check_page(request, errors, form.values, 422)
+    if not confirmed(form):  # a draw is published at once and cannot be taken back
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=translate(request, N_("New draw")),
+                question=translate(request, N_("Draw and publish the spot checks of %(year)s?"))
+                % {"year": year},
+                action="/orgs/spot-checks",
+                back="/orgs/spot-checks",
+                fields=reposted(form, "year", "count", "seed"),
+                facts=(
+                    (translate(request, N_("Year")), str(year)),
+                    (translate(request, N_("Number to draw")), str(count or "—")),
+                    (translate(request, N_("Seed")), form.get("seed") or "—"),
+                ),
+                button=translate(request, N_("Draw")),
+            ),
+        )
     try:
         result = await spot_checks.draw(
             year, count, form.get("seed") or None, user.username, await today()
@@ -163,8 +227,22 @@ async def evaluate_post(request: Request) -> Response:
     )
 
 
-@post("/evaluations/{evaluation_id:int}/announce", opt=EVALUATE, include_in_schema=False)
+@post("/evaluations/{evaluation_id:int}/announce", opt=ANNOUNCE, include_in_schema=False)
 async def announce_post(request: Request, evaluation_id: int) -> Response:
+    if not confirmed(await read_form(request)):  # the grade is then final and certified
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=translate(request, N_("Announce")),
+                question=translate(
+                    request, N_("Announce this result? The grade and its certificate are final.")
+                ),
+                action=f"/orgs/evaluations/{evaluation_id}/announce",
+                back="/orgs/evaluations",
+                fields=(),
+                button=translate(request, N_("Announce")),
+            ),
+        )
     try:
         await evaluations.announce(evaluation_id, await today())
     except Refusal as exc:

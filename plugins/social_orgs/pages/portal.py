@@ -10,14 +10,24 @@ from litestar import Request, Response, get, post
 from core.auth.guards import require_user
 from core.clock import today
 from core.errors import NotFound
-from core.i18n import bilingual
+from core.i18n import bilingual, gettext_for
 from core.refusals import Refusal
-from core.web.forms import N_, Form, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    Form,
+    confirmation_page,
+    confirmed,
+    read_form,
+    reposted,
+)
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 from plugins.social_orgs.pages.common import whole_number
-from plugins.social_orgs.rules import REPORT_FIELDS, report_deadline, report_due
+from plugins.social_orgs.rules import REPORT_FIELDS, report_deadline, report_due, require_complete
 from plugins.social_orgs.services import registry, reports, tasks
+from plugins.social_orgs.services.common import refusals
 
 FILE = {"permission": "social_orgs.report.file"}
 MONEY = ("revenue_fen", "expenditure_fen", "net_assets_fen", "donations_received_fen")
@@ -153,7 +163,7 @@ async def report_form(request: Request, year: int) -> Response:
     return await _render_form(request, uscc, year, values)
 
 
-@post("/portal/reports/{year:int}", opt=FILE, include_in_schema=False)
+@post("/portal/reports/{year:int}", opt={**FILE, CONFIRM: True}, include_in_schema=False)
 async def report_form_post(request: Request, year: int) -> Response:
     uscc = _own_uscc(request)
     form = await read_form(request)
@@ -166,6 +176,10 @@ async def report_form_post(request: Request, year: int) -> Response:
         await reports.save_draft(uscc, year, content)
         if form.get("action") != "submit":
             return redirect_after_form(request, f"/orgs/portal/reports/{year}", N_("Draft saved."))
+        if not confirmed(form):  # checked in full first; a submitted report cannot be changed
+            with refusals():
+                require_complete(content)
+            return await confirmation_page(request, _submit_confirmation(request, year, form))
         await reports.submit(uscc, year)
     except Refusal as exc:
         extra = exc.extra or {}
@@ -183,6 +197,20 @@ async def report_form_post(request: Request, year: int) -> Response:
         )
     return redirect_after_form(
         request, "/orgs/portal", N_("The %(year)s report has been submitted."), year=year
+    )
+
+
+def _submit_confirmation(request: Request, year: int, form: Form) -> Confirmation:
+    say = gettext_for(request_language(request))
+    here = f"/orgs/portal/reports/{year}"
+    return Confirmation(
+        title=say(N_("Annual report %(year)s")) % {"year": year},
+        question=say(N_("A submitted report can no longer be changed. Submit it now?")),
+        action=here,
+        back=here,
+        fields=reposted(form),
+        warning=say(N_("Your draft is saved.")),
+        button=say(N_("Submit report")),
     )
 
 

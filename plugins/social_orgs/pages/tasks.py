@@ -7,13 +7,22 @@ from litestar import Request, Response, get, post
 
 from core.pagination import page_params
 from core.refusals import Refusal
-from core.web.forms import N_, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    read_form,
+    reposted,
+)
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page
-from plugins.social_orgs.services import tasks
+from plugins.social_orgs.pages.common import translate
+from plugins.social_orgs.services import registry, tasks
 
 READ = {"permission": "social_orgs.tasks.read"}
-REGISTER = {"permission": "social_orgs.register"}
+REGISTER = {"permission": "social_orgs.register", CONFIRM: True}
 
 
 @get("/tasks", opt=READ, include_in_schema=False)
@@ -24,7 +33,32 @@ async def tasks_page(request: Request) -> Response:
 
 @post("/registry/{uscc:str}/legal-representative", opt=REGISTER, include_in_schema=False)
 async def change_post(request: Request, uscc: str) -> Response:
+    """Two steps: the new representative is shown once more before the register changes."""
     form = await read_form(request)
+    if not confirmed(form):
+        org = await registry.profile(uscc)
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=translate(request, N_("Change of legal representative")),
+                question=translate(request, N_("Record this change of legal representative?")),
+                action=f"/orgs/registry/{uscc}/legal-representative",
+                back="/orgs/tasks",
+                fields=reposted(form, "legal_representative", "legal_representative_id_number"),
+                facts=(
+                    (translate(request, N_("Organization")), f"{org['name']} · {org['uscc']}"),
+                    (
+                        translate(request, N_("New legal representative")),
+                        form.get("legal_representative") or "—",
+                    ),
+                    (
+                        translate(request, N_("Identity number of the legal representative")),
+                        form.get("legal_representative_id_number") or "—",
+                    ),
+                ),
+                button=translate(request, N_("Record the change")),
+            ),
+        )
     try:
         await tasks.change_representative(
             uscc, form.get("legal_representative"), form.get("legal_representative_id_number")

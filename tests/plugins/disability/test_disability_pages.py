@@ -137,21 +137,39 @@ async def test_queues_detail_and_decisions_through_pages(desk) -> None:
     )
     assert r.status_code == 422 and "street_approved" in r.text  # out of order, shown on page
 
-    r = await desk.client.post(
+    asked = await desk.client.post(
         f"/disability/applications/{application_id}/street-review",
         data={"approve": "1", "note": "入户核查属实"},
+        headers=desk.clerk,
+    )
+    assert asked.status_code == 200 and "通过街道审核？" in asked.text and number in asked.text
+    assert 'name="note" value="入户核查属实"' in asked.text
+    r = await desk.client.get("/disability/applications", headers=desk.reviewer)
+    assert f"/disability/applications/{application_id}" not in r.text  # nothing recorded yet
+    r = await desk.client.post(
+        f"/disability/applications/{application_id}/street-review",
+        data={"approve": "1", "note": "入户核查属实", "confirmed": "yes"},
         headers=desk.clerk,
     )
     assert r.status_code == 303
     r = await desk.client.get("/disability/applications", headers=desk.reviewer)
     assert f"/disability/applications/{application_id}" in r.text  # the district queue
-    r = await desk.client.post(
-        f"/disability/applications/{application_id}/decision",
+    asked = await desk.client.post(
+        f"/disability/applications/{application_id}/decision?lang=en",
         data={"approve": "1", "note": "同意"},
         headers=desk.reviewer,
     )
+    assert asked.status_code == 200 and "Approve this application? Payment starts." in asked.text
+    assert f'action="/disability/applications/{application_id}/decision"' in asked.text
+    r = await desk.client.post(
+        f"/disability/applications/{application_id}/decision",
+        data={"approve": "1", "note": "同意", "confirmed": "yes"},
+        headers=desk.reviewer,
+    )
     assert r.status_code == 303
-    r = await desk.client.get(f"/disability/applications/{application_id}", headers=desk.reviewer)
+    r = await desk.client.get(
+        f"/disability/applications/{application_id}?lang=zh", headers=desk.reviewer
+    )
     assert "发放中" in r.text and "停发补贴" in r.text  # the reviewer may stop payment
 
     r = await desk.client.get("/disability/beneficiaries?subsidy=nursing", headers=desk.clerk)

@@ -129,7 +129,12 @@ async def test_reviewer_settlement_page_and_confirmation(client, session, set_to
     assert page.status_code == 200
     assert HOME in page.text and "640.00" in page.text
     assert "/api/v1/funeral/settlements/2026-02/csv" in page.text
-    confirmed = await client.post("/funeral/settlements/2026-02/confirm", data={"_csrf": csrf})
+    asked = await client.post("/funeral/settlements/2026-02/confirm", data={"_csrf": csrf})
+    assert asked.status_code == 200 and HOME in asked.text and "640" in asked.text
+    assert "已结算" not in (await client.get("/funeral/settlements?month=2026-02")).text
+    confirmed = await client.post(
+        "/funeral/settlements/2026-02/confirm", data={"_csrf": csrf, "confirmed": "yes"}
+    )
     assert confirmed.status_code == 303
     again = await client.get("/funeral/settlements?month=2026-02")
     assert "已结算" in again.text or "Settled" in again.text

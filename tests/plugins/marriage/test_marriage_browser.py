@@ -80,8 +80,13 @@ async def test_a_citizen_books_and_cancels_on_a_phone(live_server, page):
         await page.click("main a[href='/marriage/my']")
         assert code in await page.content()
         await page.click(f"a[href='/marriage/my/{code}']")
-        page.once("dialog", lambda dialog: dialog.accept())
         await page.get_by_role("button", name="取消预约").click()
+        # asked on a page of its own, in the page's language, fitting the phone
+        question = page.get_by_role("heading", name="确定取消预约？名额将释放给他人。")
+        await question.wait_for()
+        assert code in await page.locator(".confirmation").inner_text()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await page.locator(".confirmation").get_by_role("button", name="取消预约").click()
         await page.wait_for_url("**/marriage/my")
         assert "已取消" in await page.content()
         # the viewport is a phone's and nothing overflows sideways

@@ -65,7 +65,14 @@ async def test_citizen_booking_pages(client):
     detail = await page(client, target, citizen)
     assert code in detail and "已预约" in detail and "李*" in detail and woman not in detail
     assert code in await page(client, "/marriage/my", citizen)
-    r = await client.post(f"/marriage/my/{code}/cancel", headers=citizen)
+    asked = await client.post(f"/marriage/my/{code}/cancel", headers=citizen)
+    assert (
+        asked.status_code == 200
+        and "确定取消预约？名额将释放给他人。" in asked.text
+        and code in asked.text
+    )
+    assert "已取消" not in await page(client, "/marriage/my", citizen)
+    r = await client.post(f"/marriage/my/{code}/cancel", data={"confirmed": "yes"}, headers=citizen)
     assert r.status_code == 303
     assert "已取消" in await page(client, "/marriage/my", citizen)
     # a stranger's booking does not exist for this citizen
@@ -144,7 +151,18 @@ async def test_workbench_divorce_and_reissue_pages(client):
     await set_today(client, desk.admin, TODAY)
     r = await client.post(f"{url}/register", headers=desk.clerk)
     assert r.status_code == 303 and r.headers["location"] == url
-    r = await client.post(f"{url}/withdraw", data={"id_number": woman}, headers=desk.clerk)
+    r = await client.post(f"{url}/withdraw", data={"id_number": "123"}, headers=desk.clerk)
+    assert (
+        r.status_code == 422
+        and "身份证号码应为 18 位，这里填写了 3 位。" in r.text
+        and "error-summary" in r.text
+    )
+    asked = await client.post(f"{url}/withdraw", data={"id_number": woman}, headers=desk.clerk)
+    assert asked.status_code == 200 and f'name="id_number" value="{woman}"' in asked.text
+    assert "已撤回" not in await page(client, url, desk.clerk)
+    r = await client.post(
+        f"{url}/withdraw", data={"id_number": woman, "confirmed": "yes"}, headers=desk.clerk
+    )
     assert r.status_code == 303
     assert "已撤回" in await page(client, url, desk.clerk)
     r = await client.post(

@@ -86,7 +86,6 @@ async def test_org_fills_saves_and_submits_its_report(live_server, page):
     await expect(page.get_by_role("status")).to_contain_text("草稿已保存")
     await expect(page.get_by_label("本年收入（元）")).to_have_value("86500.50")
 
-    page.on("dialog", lambda dialog: dialog.accept())  # "submitted reports cannot change"
     await page.get_by_role("button", name="提交年度报告").click()
     await expect(page.get_by_role("alert")).to_contain_text("草稿已保存，但暂不能提交")
     await expect(page.locator("#f-expenditure_fen-error")).to_contain_text("提交前必须填写")
@@ -102,6 +101,9 @@ async def test_org_fills_saves_and_submits_its_report(live_server, page):
     await page.get_by_label("负责人变动情况").fill("无")
     await page.get_by_label("接受捐赠（元）").fill("0")
     await page.get_by_role("button", name="提交年度报告").click()
+    # complete now, so asked once more on a page of its own: a submitted report cannot change
+    await expect(page.get_by_role("heading", name=re.compile("提交后不能再修改"))).to_be_visible()
+    await page.locator(".confirmation").get_by_role("button", name="提交年度报告").click()
     await page.wait_for_url(url + "/orgs/portal")
     await expect(page.get_by_role("status")).to_contain_text("2024 年度报告已提交")
     await expect(page.get_by_role("link", name="查看 2024 年度报告")).to_be_visible()

@@ -78,7 +78,14 @@ async def test_org_portal_drafts_and_submits(client, set_today, new_org, org_log
         "donations_received_fen": "0",
         "action": "submit",
     }
-    r = await client.post("/orgs/portal/reports/2024", data=complete, headers=org)
+    asked = await client.post("/orgs/portal/reports/2024", data=complete, headers={**org, **ZH})
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.text
+    assert 'name="net_assets_fen" value="-20.5"' in asked.text  # the same report is posted again
+    still = (await client.get(f"/api/v1/orgs/{code}/annual-reports/2024", headers=org)).json()
+    assert still["status"] == "draft"
+    r = await client.post(
+        "/orgs/portal/reports/2024", data={**complete, "confirmed": "yes"}, headers=org
+    )
     assert r.status_code == 303 and r.headers["location"] == "/orgs/portal"
     report = (await client.get(f"/api/v1/orgs/{code}/annual-reports/2024", headers=org)).json()
     assert report["status"] == "submitted" and report["net_assets_fen"] == -2050
@@ -165,8 +172,16 @@ async def test_reviewer_abnormal_page_and_decision(client, clerk, reviewer, set_
     assert "确认撤销登记" not in page.text  # clerks see the queue but do not decide
     page = await client.get("/orgs/abnormal", headers={**reviewer, **ZH})
     assert "确认撤销登记" in page.text
+    asked = await client.post(
+        f"/orgs/deregistration/{code}", data={"decision": "confirm"}, headers={**reviewer, **ZH}
+    )
+    assert asked.status_code == 200 and "江海区长期未年报协会" in asked.text
+    assert 'name="decision" value="confirm"' in asked.text
+    assert (await client.get(f"/api/v1/orgs/{code}")).json()["status"] != "deregistered"
     r = await client.post(
-        f"/orgs/deregistration/{code}", data={"decision": "confirm"}, headers=reviewer
+        f"/orgs/deregistration/{code}",
+        data={"decision": "confirm", "confirmed": "yes"},
+        headers=reviewer,
     )
     assert r.status_code == 303
     assert (await client.get(f"/api/v1/orgs/{code}")).json()["status"] == "deregistered"
@@ -181,8 +196,15 @@ async def test_spot_check_page(client, reviewer, staff, new_org):
     for _ in range(5):
         await new_org()
     assert 'name="seed"' not in (await client.get("/orgs/spot-checks")).text
+    asked = await client.post(
+        "/orgs/spot-checks", data={"year": "2025", "seed": "公开摇号"}, headers={**reviewer, **ZH}
+    )
+    assert asked.status_code == 200 and 'name="seed" value="公开摇号"' in asked.text
+    assert "公开摇号" not in (await client.get("/orgs/spot-checks", headers=ZH)).text
     r = await client.post(
-        "/orgs/spot-checks", data={"year": "2025", "seed": "公开摇号"}, headers=reviewer
+        "/orgs/spot-checks",
+        data={"year": "2025", "seed": "公开摇号", "confirmed": "yes"},
+        headers=reviewer,
     )
     assert r.status_code == 303
     public = await client.get("/orgs/spot-checks", headers=ZH)
@@ -217,7 +239,11 @@ async def test_evaluation_page(client, reviewer, set_today, new_org, org_login, 
     evaluation = (await client.get("/api/v1/orgs/evaluations", headers=reviewer)).json()["items"][0]
     assert (evaluation["total"], evaluation["grade"]) == (900, "5A")
     await set_today(D(2025, 6, 11))
-    r = await client.post(f"/orgs/evaluations/{evaluation['id']}/announce", headers=reviewer)
+    here = f"/orgs/evaluations/{evaluation['id']}/announce"
+    asked = await client.post(here, headers={**reviewer, **ZH})
+    assert asked.status_code == 200 and 'name="confirmed" value="yes"' in asked.text
+    assert "PG440704-2025-" not in (await client.get("/orgs/evaluations", headers=reviewer)).text
+    r = await client.post(here, data={"confirmed": "yes"}, headers=reviewer)
     assert r.status_code == 303
     page = await client.get("/orgs/evaluations", headers={**reviewer, **ZH})
     assert "PG440704-2025-" in page.text
