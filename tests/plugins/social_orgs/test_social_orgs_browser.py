@@ -102,7 +102,7 @@ async def test_org_fills_saves_and_submits_its_report(live_server, page):
     await page.get_by_label("接受捐赠（元）").fill("0")
     await page.get_by_role("button", name="提交年度报告").click()
     # complete now, so asked once more on a page of its own: a submitted report cannot change
-    await expect(page.get_by_role("heading", name=re.compile("提交后不能再修改"))).to_be_visible()
+    await expect(page.get_by_role("heading", name=re.compile("提交后不能修改"))).to_be_visible()
     await page.locator(".confirmation").get_by_role("button", name="提交年度报告").click()
     await page.wait_for_url(url + "/orgs/portal")
     await expect(page.get_by_role("status")).to_contain_text("2024 年度报告已提交")
