@@ -82,7 +82,7 @@ async def test_the_same_key_with_another_body_is_refused(client):
     assert status.json()["marital_status"] == "unmarried"
 
 
-async def test_a_refusal_is_not_remembered_and_keys_belong_to_their_caller(client):
+async def test_a_refusal_is_not_remembered_and_keys_belong_to_their_caller(client, staff):
     desk = await open_desk(client)
     man, woman = couple(1)
     young = party(man.replace("1995", "2010"), "王小")  # not a valid number any more
@@ -100,9 +100,7 @@ async def test_a_refusal_is_not_remembered_and_keys_belong_to_their_caller(clien
     r = await client.post(f"{API}/registrations", json=body, headers=keyed(desk.clerk, "k"))
     assert r.status_code == 201, r.text
     # Another clerk's identical key is another request altogether.
-    from tests.plugins.marriage.support import quick_staff
-
-    other_clerk = await quick_staff("clerk", office_code="JH01")
+    other_clerk = await staff("clerk", office_code="JH01")
     man2, woman2 = couple(3)
     r2 = await client.post(
         f"{API}/registrations",

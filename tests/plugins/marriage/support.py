@@ -8,7 +8,8 @@ from functools import cache
 from typing import Any
 
 import httpx
-from stdnum.cn import ric
+
+from tests import factories
 
 API = "/api/v1/marriage"
 # Monday 2026-06-01; Dragon Boat Festival is Fri 2026-06-19.
@@ -21,9 +22,7 @@ PATTERN = [
 
 def person_number(birth: dt.date, sex: str = "male", seq: int = 1, division: str = "110105") -> str:
     """A valid identity number (GB 11643-1999) for ``birth`` and ``sex``."""
-    sequence = (seq * 2 + (1 if sex == "male" else 0)) % 1000
-    body = f"{division}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
+    return factories.id_number(birth, sex, division, seq)
 
 
 def couple(seq: int, *, man_born: dt.date = dt.date(1995, 3, 1)) -> tuple[str, str]:
@@ -39,17 +38,6 @@ def party(id_number: str, name: str, hukou: str = "440704", permit: str | None =
     if permit:
         body["residence_permit_division"] = permit
     return body
-
-
-async def token_for(client: httpx.AsyncClient, username: str, password: str) -> dict[str, str]:
-    r = await client.post("/api/v1/auth/token", json={"username": username, "password": password})
-    assert r.status_code in (200, 201), r.text
-    return {"Authorization": f"Bearer {r.json()['token']}"}
-
-
-async def set_today(client: httpx.AsyncClient, admin: dict[str, str], day: dt.date) -> None:
-    r = await client.put("/api/v1/testing/clock", json={"today": day.isoformat()}, headers=admin)
-    assert r.status_code == 200, r.text
 
 
 async def add_office(
@@ -136,13 +124,6 @@ async def quick_citizen(
 _staff_counter = iter(range(1, 1_000_000))
 
 
-async def quick_staff(*roles: str, office_code: str | None = None) -> dict[str, str]:
-    name = f"{'-'.join(roles)}-{next(_staff_counter)}"
-    return await _account(
-        username=name, kind="staff", roles=list(roles), office_code=office_code, display_name=name
-    )
-
-
 @dataclass
 class Desk:
     """What most tests start from: an admin, an office JH01 with slots, and its clerk."""
@@ -152,9 +133,10 @@ class Desk:
 
 
 async def open_desk(client: httpx.AsyncClient, today: dt.date = TODAY) -> Desk:
-    admin = await quick_staff("admin")
-    clerk = await quick_staff("clerk", office_code="JH01")
-    await set_today(client, admin, today)
+    n = next(_staff_counter)
+    admin = await factories.staff_user(client, f"desk-admin-{n}", "admin")
+    clerk = await factories.staff_user(client, f"desk-clerk-{n}", "clerk", office_code="JH01")
+    await factories.set_today(client, admin, today)
     await add_office(client, admin)
     await put_schedule(client, admin)
     return Desk(admin, clerk)

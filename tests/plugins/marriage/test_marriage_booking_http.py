@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     TODAY,
@@ -14,8 +15,6 @@ from tests.plugins.marriage.support import (
     open_desk,
     person_number,
     quick_citizen,
-    quick_staff,
-    set_today,
     slots_on,
 )
 
@@ -74,7 +73,7 @@ async def test_a_citizen_books_reads_downloads_and_cancels(client):
     assert r.status_code == 201
 
 
-async def test_other_people_cannot_see_or_cancel_a_booking(client):
+async def test_other_people_cannot_see_or_cancel_a_booking(client, staff):
     await open_desk(client)
     man, woman = couple(1)
     booker = await quick_citizen(man)
@@ -82,7 +81,7 @@ async def test_other_people_cannot_see_or_cancel_a_booking(client):
     code = r.json()["code"]
     stranger = await quick_citizen(person_number(dt.date(1990, 1, 1), "male", 77))
     partner = await quick_citizen(woman)
-    admin = await quick_staff("admin")
+    admin = await staff("admin")
     for headers in (stranger, partner, admin):
         for method in ("GET", "DELETE"):
             r = await client.request(method, f"{API}/appointments/{code}", headers=headers)
@@ -93,7 +92,7 @@ async def test_other_people_cannot_see_or_cancel_a_booking(client):
     assert r.status_code == 404
     assert (await client.get(f"{API}/appointments/{code}")).status_code == 401
     clerk_cancel = await client.delete(
-        f"{API}/appointments/{code}", headers=await quick_staff("clerk", office_code="JH01")
+        f"{API}/appointments/{code}", headers=await staff("clerk", office_code="JH01")
     )
     assert clerk_cancel.json()["status"] == "cancelled"
 
@@ -162,7 +161,7 @@ async def test_booking_refusals(client):
     r = await client.post(f"{API}/appointments", json={"slot_id": slot["id"]})
     assert r.status_code == 401
     # the day after, the slot has passed
-    await set_today(client, desk.admin, TOMORROW + dt.timedelta(days=1))
+    await factories.set_today(client, desk.admin, TOMORROW + dt.timedelta(days=1))
     r = await book(client, booker, slot["id"], woman)
     assert r.status_code == 422 and r.json()["code"] == "SLOT_IN_PAST"
 
@@ -172,12 +171,12 @@ async def test_the_booker_cannot_cancel_after_the_slot_began(client):
     man, woman = couple(1)
     booker = await quick_citizen(man)
     code = (await book(client, booker, (await first_slot(client))["id"], woman)).json()["code"]
-    await set_today(client, desk.admin, TOMORROW + dt.timedelta(days=1))
+    await factories.set_today(client, desk.admin, TOMORROW + dt.timedelta(days=1))
     r = await client.delete(f"{API}/appointments/{code}", headers=booker)
     assert r.status_code == 422 and r.json()["code"] == "SLOT_IN_PAST"
 
 
-async def test_check_in_at_the_booked_office_on_the_day(client):
+async def test_check_in_at_the_booked_office_on_the_day(client, staff):
     desk = await open_desk(client)
     man, woman = couple(1)
     booker = await quick_citizen(man)
@@ -185,8 +184,8 @@ async def test_check_in_at_the_booked_office_on_the_day(client):
     url = f"{API}/appointments/{code}/check-in"
     r = await client.post(url, headers=desk.clerk)
     assert r.status_code == 422 and r.json()["code"] == "NOT_TODAY"
-    await set_today(client, desk.admin, TOMORROW)
-    other_clerk = await quick_staff("clerk", office_code="XH01")
+    await factories.set_today(client, desk.admin, TOMORROW)
+    other_clerk = await staff("clerk", office_code="XH01")
     assert (await client.post(url, headers=other_clerk)).status_code == 404  # not its office
     assert (await client.post(url, headers=booker)).status_code == 403
     r = await client.post(url, headers=desk.clerk)

@@ -11,6 +11,7 @@ import httpx
 import pypdf
 import pytest
 
+from tests import factories
 from tests.plugins.marriage.support import API, couple
 
 pytestmark = pytest.mark.browser
@@ -21,8 +22,7 @@ PASSWORD = "browser-pass-1"
 async def _setup(live_server, office: str) -> tuple[httpx.AsyncClient, dict[str, str]]:
     http = httpx.AsyncClient(base_url=live_server.url, timeout=30)
     admin = await live_server.admin_headers()
-    r = await http.put("/api/v1/testing/clock", json={"today": DAY.isoformat()}, headers=admin)
-    assert r.status_code == 200, r.text
+    await factories.set_today(http, admin, DAY)
     r = await http.post(
         f"{API}/offices",
         json={"code": office, "name": f"江海区婚姻登记处{office}", "division_code": "440704"},
@@ -45,8 +45,7 @@ async def _citizen(http: httpx.AsyncClient, id_number: str, name: str) -> dict[s
         json={"id_number": id_number, "name": name, "phone": "13800000000", "password": PASSWORD},
     )
     assert r.status_code == 201, r.text
-    r = await http.post("/api/v1/auth/token", json={"username": id_number, "password": PASSWORD})
-    return {"Authorization": f"Bearer {r.json()['token']}"}
+    return await factories.sign_in(http, id_number, PASSWORD)
 
 
 async def _sign_in(page, live_server, username: str, target: str) -> None:
@@ -93,7 +92,7 @@ async def test_a_citizen_books_and_cancels_on_a_phone(live_server, page):
         width = await page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390
     finally:
-        await http.delete("/api/v1/testing/clock", headers=admin)
+        await factories.set_today(http, admin, None)
         await http.aclose()
 
 
@@ -132,7 +131,7 @@ async def test_a_clerk_registers_from_the_workbench_and_downloads_the_certificat
             headers=booker,
         )
         code = r.json()["code"]
-        await http.put("/api/v1/testing/clock", json={"today": "2026-06-02"}, headers=admin)
+        await factories.set_today(http, admin, dt.date(2026, 6, 2))
 
         await _sign_in(page, live_server, clerk, "/marriage/workbench")
         row = page.locator("tr", has_text=code)
@@ -164,5 +163,5 @@ async def test_a_clerk_registers_from_the_workbench_and_downloads_the_certificat
         r = await http.get(f"{API}/appointments/{code}", headers=booker)
         assert r.json()["status"] == "completed"
     finally:
-        await http.delete("/api/v1/testing/clock", headers=admin)
+        await factories.set_today(http, admin, None)
         await http.aclose()

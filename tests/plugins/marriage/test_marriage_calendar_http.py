@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     book,
@@ -17,7 +18,6 @@ from tests.plugins.marriage.support import (
     put_schedule,
     quick_citizen,
     register,
-    set_today,
     slots_on,
 )
 
@@ -64,7 +64,7 @@ async def test_hook_calendar_changed_moves_dates_later_and_cancels_closed_days(c
     man, woman, number = await _married(client, desk)
     await quick_citizen(man, "王强")  # the husband has an account with a phone
     # Accepted 2026-12-02: day 30 is 元旦 2027 (provisional): cooling-off ends Mon 2027-01-04.
-    await set_today(client, desk.admin, D(2026, 12, 2))
+    await factories.set_today(client, desk.admin, D(2026, 12, 2))
     application = await _apply(client, desk.clerk, number)
     assert application["cooling_off_ends"] == "2027-01-04"
     assert application["register_by"] == "2027-02-03"
@@ -76,7 +76,7 @@ async def test_hook_calendar_changed_moves_dates_later_and_cancels_closed_days(c
     assert "暂定节假日安排" in html  # the staff page says the dates rest on a provisional year
 
     # Slots into January 2027: none on 元旦 (provisional year), one booked on Mon 4 Jan.
-    await set_today(client, desk.admin, D(2026, 12, 28))
+    await factories.set_today(client, desk.admin, D(2026, 12, 28))
     await put_schedule(client, desk.admin, horizon=14)
     assert await slots_on(client, D(2027, 1, 1)) == []
     assert await slots_on(client, D(2027, 1, 9)) == []  # a Saturday, no 调休 guessed
@@ -153,7 +153,7 @@ async def test_hook_calendar_changed_never_moves_a_date_earlier(client):
     desk = await open_desk(client, today=D(2026, 5, 6))
     _, _, number = await _married(client, desk)
     # Accepted 2026-12-03: day 30 is Sat 2027-01-02, provisional → Mon 2027-01-04.
-    await set_today(client, desk.admin, D(2026, 12, 3))
+    await factories.set_today(client, desk.admin, D(2026, 12, 3))
     application = await _apply(client, desk.clerk, number)
     assert application["cooling_off_ends"] == "2027-01-04"
     # An official schedule that works Sat 2 Jan would end cooling-off earlier: the promise holds.
@@ -179,7 +179,7 @@ async def test_the_daily_job_moves_a_date_told_before_the_year_was_known(client)
 
     desk = await open_desk(client, today=D(2026, 5, 6))
     _, woman, number = await _married(client, desk)
-    await set_today(client, desk.admin, D(2026, 12, 2))
+    await factories.set_today(client, desk.admin, D(2026, 12, 2))
     application = await _apply(client, desk.clerk, number)
     await DivorceApplication.update(
         {
@@ -222,12 +222,12 @@ async def test_priority_rebooking_is_the_bookers_own_until_its_last_day(client):
     r = await client.post(rebook, json={"slot_id": target["id"]}, headers=desk.clerk)
     assert r.status_code == 403  # a clerk does not rebook for the couple
 
-    await set_today(client, desk.admin, D(2026, 7, 2))
+    await factories.set_today(client, desk.admin, D(2026, 7, 2))
     await put_schedule(client, desk.admin)
     later = (await slots_on(client, D(2026, 7, 3)))[0]
     r = await client.post(rebook, json={"slot_id": later["id"]}, headers=booker)
     assert r.status_code == 422 and r.json()["code"] == "PRIORITY_REBOOKING_EXPIRED"
-    await set_today(client, desk.admin, D(2026, 7, 1))  # the last day of the priority
+    await factories.set_today(client, desk.admin, D(2026, 7, 1))  # the last day of the priority
     r = await client.post(rebook, json={"slot_id": target["id"]}, headers=booker)
     assert r.status_code == 422 and r.json()["code"] == "SLOT_IN_PAST"
     r = await client.post(rebook, json={"slot_id": later["id"]}, headers=booker)

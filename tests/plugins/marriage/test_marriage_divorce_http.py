@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     add_office,
@@ -14,9 +15,7 @@ from tests.plugins.marriage.support import (
     open_desk,
     party,
     quick_citizen,
-    quick_staff,
     register,
-    set_today,
 )
 
 pytestmark = pytest.mark.db
@@ -43,7 +42,7 @@ async def apply(client, clerk, number, office="JH01"):
 
 async def test_cooling_off_then_registration(client):
     desk, man, woman, number = await married_couple(client)
-    await set_today(client, desk.admin, APPLIED)
+    await factories.set_today(client, desk.admin, APPLIED)
     r = await apply(client, desk.clerk, number)
     assert r.status_code == 201, r.text
     application = r.json()
@@ -54,13 +53,13 @@ async def test_cooling_off_then_registration(client):
     r = await apply(client, desk.clerk, number)
     assert r.status_code == 409 and r.json()["code"] == "APPLICATION_EXISTS"
     for day in (APPLIED, D(2026, 10, 8)):  # the last day of cooling-off runs to midnight
-        await set_today(client, desk.admin, day)
+        await factories.set_today(client, desk.admin, day)
         r = await client.post(f"{url}/register", headers=desk.clerk)
         assert r.status_code == 422 and r.json()["code"] == "COOLING_OFF"
-    await set_today(client, desk.admin, D(2026, 10, 9))
+    await factories.set_today(client, desk.admin, D(2026, 10, 9))
     r = await client.post(f"{url}/withdraw", json={"id_number": man}, headers=desk.clerk)
     assert r.status_code == 422 and r.json()["code"] == "NOT_IN_COOLING_OFF"
-    await set_today(client, desk.admin, D(2026, 11, 9))
+    await factories.set_today(client, desk.admin, D(2026, 11, 9))
     r = await client.post(f"{url}/register", headers=desk.clerk)
     assert r.status_code == 201, r.text
     assert r.json()["certificate_no"] == "L440704-2026-000001"
@@ -89,7 +88,7 @@ async def test_cooling_off_then_registration(client):
 
 async def test_either_spouse_withdraws_during_cooling_off(client):
     desk, man, woman, number = await married_couple(client)
-    await set_today(client, desk.admin, APPLIED)
+    await factories.set_today(client, desk.admin, APPLIED)
     application = (await apply(client, desk.clerk, number)).json()
     url = f"{API}/divorce-applications/{application['id']}"
     stranger, _ = couple(5)
@@ -97,12 +96,12 @@ async def test_either_spouse_withdraws_during_cooling_off(client):
     assert r.status_code == 422 and r.json()["code"] == "NOT_A_PARTY"
     r = await client.post(f"{url}/withdraw", json={"id_number": "123"}, headers=desk.clerk)
     assert r.status_code == 422 and r.json()["code"] == "INVALID_ID_NUMBER"
-    await set_today(client, desk.admin, D(2026, 10, 8))
+    await factories.set_today(client, desk.admin, D(2026, 10, 8))
     r = await client.post(f"{url}/withdraw", json={"id_number": woman}, headers=desk.clerk)
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
     r = await client.post(f"{url}/withdraw", json={"id_number": man}, headers=desk.clerk)
     assert r.status_code == 422 and r.json()["code"] == "NOT_IN_COOLING_OFF"
-    await set_today(client, desk.admin, D(2026, 10, 20))
+    await factories.set_today(client, desk.admin, D(2026, 10, 20))
     r = await client.post(f"{url}/register", headers=desk.clerk)
     assert r.status_code == 409 and r.json()["code"] == "APPLICATION_CLOSED"
     status = (await client.get(f"{API}/status/{man}", headers=desk.clerk)).json()
@@ -115,9 +114,9 @@ async def test_an_application_lapses_after_the_register_by_date(client):
     from plugins.marriage.services.divorce import sweep_expired
 
     desk, _, _, number = await married_couple(client)
-    await set_today(client, desk.admin, APPLIED)
+    await factories.set_today(client, desk.admin, APPLIED)
     first = (await apply(client, desk.clerk, number)).json()
-    await set_today(client, desk.admin, D(2026, 11, 10))
+    await factories.set_today(client, desk.admin, D(2026, 11, 10))
     url = f"{API}/divorce-applications/{first['id']}"
     assert (await client.get(url, headers=desk.clerk)).json()["status"] == "expired"
     r = await client.post(f"{url}/register", headers=desk.clerk)
@@ -128,7 +127,7 @@ async def test_an_application_lapses_after_the_register_by_date(client):
     r = await register(
         client, desk.clerk, party(second_couple[0], "甲"), party(second_couple[1], "乙")
     )
-    await set_today(client, desk.admin, D(2026, 11, 11))
+    await factories.set_today(client, desk.admin, D(2026, 11, 11))
     second = (await apply(client, desk.clerk, r.json()["certificate_no"])).json()
     assert await sweep_expired(D(2027, 1, 30)) == "1 expired"
     from plugins.marriage.tables import DivorceApplication
@@ -139,7 +138,7 @@ async def test_an_application_lapses_after_the_register_by_date(client):
     assert (await apply(client, desk.clerk, number)).status_code == 201
 
 
-async def test_divorce_refusals_and_access(client):
+async def test_divorce_refusals_and_access(client, staff):
     desk, man, _, number = await married_couple(client)
     r = await apply(client, desk.clerk, "J440704-2026-999999")
     assert r.status_code == 404
@@ -151,7 +150,7 @@ async def test_divorce_refusals_and_access(client):
     assert (await apply(client, desk.admin, number)).status_code == 403
     assert (await apply(client, await quick_citizen(man), number)).status_code == 403
     application = (await apply(client, desk.clerk, number)).json()
-    other_clerk = await quick_staff("clerk", office_code="XH01")
+    other_clerk = await staff("clerk", office_code="XH01")
     url = f"{API}/divorce-applications/{application['id']}"
     r = await client.post(f"{url}/withdraw", json={"id_number": man}, headers=other_clerk)
     assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND"  # another office's record
@@ -162,9 +161,9 @@ async def test_divorce_refusals_and_access(client):
 
 async def test_a_death_closes_the_application_and_widows_the_spouse(client):
     desk, man, woman, number = await married_couple(client)
-    await set_today(client, desk.admin, APPLIED)
+    await factories.set_today(client, desk.admin, APPLIED)
     application = (await apply(client, desk.clerk, number)).json()
-    await set_today(client, desk.admin, D(2026, 9, 20))
+    await factories.set_today(client, desk.admin, D(2026, 9, 20))
     r = await client.patch(
         f"/api/v1/people/{woman}", json={"deceased_on": "2026-09-15"}, headers=desk.clerk
     )
@@ -173,7 +172,7 @@ async def test_a_death_closes_the_application_and_widows_the_spouse(client):
     assert (await client.get(url, headers=desk.clerk)).json()["status"] == "closed"
     status = (await client.get(f"{API}/status/{man}", headers=desk.clerk)).json()
     assert status["marital_status"] == "widowed"
-    await set_today(client, desk.admin, D(2026, 10, 20))
+    await factories.set_today(client, desk.admin, D(2026, 10, 20))
     r = await client.post(f"{url}/register", headers=desk.clerk)
     assert r.status_code == 409 and r.json()["code"] == "APPLICATION_CLOSED"
     r = await apply(client, desk.clerk, number)
@@ -182,7 +181,7 @@ async def test_a_death_closes_the_application_and_widows_the_spouse(client):
 
 async def test_reissue_gives_a_new_number_and_voids_the_old(client):
     desk, man, woman, number = await married_couple(client)
-    await set_today(client, desk.admin, D(2026, 7, 1))
+    await factories.set_today(client, desk.admin, D(2026, 7, 1))
     r = await client.post(
         f"{API}/reissues", json={"certificate_no": number, "id_number": woman}, headers=desk.clerk
     )
@@ -222,9 +221,9 @@ async def test_reissue_gives_a_new_number_and_voids_the_old(client):
 
 async def test_reissue_refused_once_the_status_moved_on(client):
     desk, man, woman, number = await married_couple(client)
-    await set_today(client, desk.admin, APPLIED)
+    await factories.set_today(client, desk.admin, APPLIED)
     application = (await apply(client, desk.clerk, number)).json()
-    await set_today(client, desk.admin, D(2026, 10, 9))
+    await factories.set_today(client, desk.admin, D(2026, 10, 9))
     divorce = await client.post(
         f"{API}/divorce-applications/{application['id']}/register", headers=desk.clerk
     )
@@ -278,7 +277,7 @@ async def test_divorce_periods_end_on_the_stored_calendars_working_days(client):
     assert r.status_code == 200, r.text
     for seq, (applied, ends, register_by, provisional) in enumerate(CALENDAR_CASES, start=10):
         case = f"accepted {applied}"
-        await set_today(client, desk.admin, applied)
+        await factories.set_today(client, desk.admin, applied)
         man, woman = couple(seq)
         r = await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))
         assert r.status_code == 201, (case, r.text)
@@ -291,9 +290,13 @@ async def test_divorce_periods_end_on_the_stored_calendars_working_days(client):
         ), case
         assert body["provisional_calendar"] is provisional, case
         url = f"{API}/divorce-applications/{body['id']}/register"
-        await set_today(client, desk.admin, ends)  # the moved last day is still cooling-off
+        await factories.set_today(
+            client, desk.admin, ends
+        )  # the moved last day is still cooling-off
         r = await client.post(url, headers=desk.clerk)
         assert r.status_code == 422 and r.json()["code"] == "COOLING_OFF", case
-        await set_today(client, desk.admin, register_by)  # the moved last day still registers
+        await factories.set_today(
+            client, desk.admin, register_by
+        )  # the moved last day still registers
         r = await client.post(url, headers=desk.clerk)
         assert r.status_code == 201, (case, r.text)

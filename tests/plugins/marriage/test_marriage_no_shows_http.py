@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from plugins.marriage.services.no_shows import mark_no_shows
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     TODAY,
@@ -15,7 +16,6 @@ from tests.plugins.marriage.support import (
     couple,
     open_desk,
     quick_citizen,
-    set_today,
     slots_on,
 )
 
@@ -27,7 +27,7 @@ async def miss(client, desk, booker, partner, slot_day: dt.date, then: dt.date) 
     slot = (await slots_on(client, slot_day))[0]
     r = await book(client, booker, slot["id"], partner)
     assert r.status_code == 201, r.text
-    await set_today(client, desk.admin, then)
+    await factories.set_today(client, desk.admin, then)
     assert await mark_no_shows(then) == "1 no-shows"
     return r.json()["code"]
 
@@ -78,13 +78,15 @@ async def test_the_block_ends_after_thirty_days(client):
         (D(2026, 6, 8), D(2026, 6, 9)),
     ):
         await miss(client, desk, booker, woman, slot_day, then)
-    await set_today(client, desk.admin, D(2026, 7, 8))
-    from tests.plugins.marriage.support import put_schedule
+    await factories.set_today(client, desk.admin, D(2026, 7, 8))
+    from tests.plugins.marriage.support import (
+        put_schedule,
+    )
 
     await put_schedule(client, desk.admin)
     slot = (await slots_on(client, D(2026, 7, 9)))[0]
     assert (await book(client, booker, slot["id"], woman)).json()["code"] == "BOOKING_BLOCKED"
-    await set_today(client, desk.admin, D(2026, 7, 9))
+    await factories.set_today(client, desk.admin, D(2026, 7, 9))
     slot = (await slots_on(client, D(2026, 7, 10)))[0]
     assert (await book(client, booker, slot["id"], woman)).status_code == 201
 
@@ -99,7 +101,7 @@ async def test_checked_in_and_future_bookings_are_not_no_shows(client):
     pending = (
         await book(client, await quick_citizen(second[0]), later_slot["id"], second[1])
     ).json()
-    await set_today(client, desk.admin, tomorrow)
+    await factories.set_today(client, desk.admin, tomorrow)
     r = await client.post(f"{API}/appointments/{arrived['code']}/check-in", headers=desk.clerk)
     assert r.status_code == 200
     assert await mark_no_shows(tomorrow) == "0 no-shows"

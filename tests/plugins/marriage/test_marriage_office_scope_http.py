@@ -17,7 +17,6 @@ from tests.plugins.marriage.support import (
     open_desk,
     party,
     quick_citizen,
-    quick_staff,
     register,
     slots_on,
 )
@@ -25,10 +24,10 @@ from tests.plugins.marriage.support import (
 pytestmark = pytest.mark.db
 
 
-async def _two_offices(client):
+async def _two_offices(client, staff):
     desk = await open_desk(client)
     await add_office(client, desk.admin, code="XH01", division="440703", name="蓬江区婚姻登记处")
-    other = await quick_staff("clerk", office_code="XH01")
+    other = await staff("clerk", office_code="XH01")
     return desk, other
 
 
@@ -38,8 +37,8 @@ async def _audited(client, admin, action: str) -> list[dict]:
     return r.json()["items"]
 
 
-async def test_appointments_of_another_office_are_not_found(client):
-    desk, other = await _two_offices(client)
+async def test_appointments_of_another_office_are_not_found(client, staff):
+    desk, other = await _two_offices(client, staff)
     man, woman = couple(1)
     booker = await quick_citizen(man)
     slot = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
@@ -71,8 +70,8 @@ async def test_appointments_of_another_office_are_not_found(client):
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
 
 
-async def test_registrations_and_certificates_of_another_office_are_not_found(client):
-    desk, other = await _two_offices(client)
+async def test_registrations_and_certificates_of_another_office_are_not_found(client, staff):
+    desk, other = await _two_offices(client, staff)
     man, woman = couple(2)
     r = await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))
     assert r.status_code == 201, r.text
@@ -106,8 +105,8 @@ async def test_registrations_and_certificates_of_another_office_are_not_found(cl
     assert r.status_code == 404
 
 
-async def test_divorce_applications_of_another_office_are_not_found(client):
-    desk, other = await _two_offices(client)
+async def test_divorce_applications_of_another_office_are_not_found(client, staff):
+    desk, other = await _two_offices(client, staff)
     man, woman = couple(3)
     number = (await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))).json()[
         "certificate_no"
@@ -137,8 +136,8 @@ async def test_divorce_applications_of_another_office_are_not_found(client):
     assert r.status_code == 200 and r.json()["status"] == "withdrawn"
 
 
-async def test_printing_another_offices_registration_is_not_found(client):
-    desk, other = await _two_offices(client)
+async def test_printing_another_offices_registration_is_not_found(client, staff):
+    desk, other = await _two_offices(client, staff)
     man, woman = couple(4)
     r = await register(client, desk.clerk, party(man, "王强"), party(woman, "李芳"))
     assert r.status_code == 201, r.text

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     PATTERN,
@@ -14,8 +15,6 @@ from tests.plugins.marriage.support import (
     couple,
     put_schedule,
     quick_citizen,
-    quick_staff,
-    set_today,
     slots_on,
 )
 
@@ -23,9 +22,9 @@ pytestmark = pytest.mark.db
 D = dt.date
 
 
-async def test_offices_are_created_by_the_admin_and_listed_for_anyone(client):
-    admin = await quick_staff("admin")
-    clerk = await quick_staff("clerk", office_code="JH01")
+async def test_offices_are_created_by_the_admin_and_listed_for_anyone(client, staff):
+    admin = await staff("admin")
+    clerk = await staff("clerk", office_code="JH01")
     body = {"code": "JH01", "name": "江海区婚姻登记处", "division_code": "440704"}
     assert (await client.post(f"{API}/offices", json=body)).status_code == 401
     r = await client.post(f"{API}/offices", json=body, headers=clerk)
@@ -45,10 +44,10 @@ async def test_offices_are_created_by_the_admin_and_listed_for_anyone(client):
     assert listed == [{**body, "province_code": "44", **blank}]
 
 
-async def test_national_day_is_closed_and_the_adjusted_saturday_open(client):
+async def test_national_day_is_closed_and_the_adjusted_saturday_open(client, staff):
     """2026: Oct 1–7 is the National Day holiday; Sat Oct 10 is worked (调休)."""
-    admin = await quick_staff("admin")
-    await set_today(client, admin, D(2026, 9, 28))
+    admin = await staff("admin")
+    await factories.set_today(client, admin, D(2026, 9, 28))
     await add_office(client, admin)
     result = await put_schedule(client, admin, horizon=13)
     assert result["from"] == "2026-09-28" and result["to"] == "2026-10-11"
@@ -66,10 +65,10 @@ async def test_national_day_is_closed_and_the_adjusted_saturday_open(client):
     assert first["capacity"] == 2 and first["remaining"] == 2 and first["office"] == "JH01"
 
 
-async def test_admin_open_and_closed_dates(client):
+async def test_admin_open_and_closed_dates(client, staff):
     """520 on a weekend opens; a closed date closes even a working day."""
-    admin = await quick_staff("admin")
-    await set_today(client, admin, D(2027, 5, 10))
+    admin = await staff("admin")
+    await factories.set_today(client, admin, D(2027, 5, 10))
     await add_office(client, admin)
     result = await put_schedule(
         client,
@@ -90,10 +89,10 @@ async def test_admin_open_and_closed_dates(client):
     assert r.json()["warnings"][0]["year"] == 2027
 
 
-async def test_a_provisional_year_closes_its_statutory_holidays(client):
+async def test_a_provisional_year_closes_its_statutory_holidays(client, staff):
     """issue 11: no slot on 2027-01-01 (元旦) before the 2027 schedule is published."""
-    admin = await quick_staff("admin")
-    await set_today(client, admin, D(2026, 12, 28))
+    admin = await staff("admin")
+    await factories.set_today(client, admin, D(2026, 12, 28))
     await add_office(client, admin)
     result = await put_schedule(client, admin, horizon=10)
     assert [w["year"] for w in result["warnings"]] == [2027]
@@ -103,9 +102,9 @@ async def test_a_provisional_year_closes_its_statutory_holidays(client):
     assert await slots_on(client, D(2027, 1, 4))  # Monday
 
 
-async def test_regenerating_keeps_booked_slots_and_drops_the_others(client):
-    admin = await quick_staff("admin")
-    await set_today(client, admin, D(2026, 6, 1))
+async def test_regenerating_keeps_booked_slots_and_drops_the_others(client, staff):
+    admin = await staff("admin")
+    await factories.set_today(client, admin, D(2026, 6, 1))
     await add_office(client, admin)
     await put_schedule(client, admin, horizon=7)
     morning = (await slots_on(client, D(2026, 6, 2)))[0]
@@ -121,7 +120,7 @@ async def test_regenerating_keeps_booked_slots_and_drops_the_others(client):
     listed = await slots_on(client, D(2026, 6, 2))
     assert [(s["start"], s["capacity"]) for s in listed] == [("10:00", 5)]
     r = await client.get(
-        f"{API}/appointments/{code}", headers=await quick_staff("clerk", office_code="JH01")
+        f"{API}/appointments/{code}", headers=await staff("clerk", office_code="JH01")
     )
     assert r.json()["status"] == "booked" and r.json()["start"] == "09:00"
     # the kept slot takes no new bookings
@@ -130,9 +129,9 @@ async def test_regenerating_keeps_booked_slots_and_drops_the_others(client):
     assert r.status_code == 404
 
 
-async def test_schedule_refusals(client):
-    admin = await quick_staff("admin")
-    await set_today(client, admin, D(2026, 6, 1))
+async def test_schedule_refusals(client, staff):
+    admin = await staff("admin")
+    await factories.set_today(client, admin, D(2026, 6, 1))
     r = await client.put(f"{API}/offices/NOPE/schedule", json={"slots": []}, headers=admin)
     assert r.status_code == 404
     await add_office(client, admin)
@@ -163,14 +162,14 @@ async def test_schedule_refusals(client):
     assert r.status_code == 400
 
 
-async def test_the_daily_job_keeps_the_horizon_published(client):
+async def test_the_daily_job_keeps_the_horizon_published(client, staff):
     from plugins.marriage.services.offices import roll_schedules_forward
 
-    admin = await quick_staff("admin")
-    await set_today(client, admin, D(2026, 6, 1))
+    admin = await staff("admin")
+    await factories.set_today(client, admin, D(2026, 6, 1))
     await add_office(client, admin)
     await put_schedule(client, admin, horizon=7)
     assert await slots_on(client, D(2026, 6, 15)) == []
-    await set_today(client, admin, D(2026, 6, 8))
+    await factories.set_today(client, admin, D(2026, 6, 8))
     await roll_schedules_forward(D(2026, 6, 8))
     assert len(await slots_on(client, D(2026, 6, 15))) == len(PATTERN)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     TODAY,
@@ -16,7 +17,6 @@ from tests.plugins.marriage.support import (
     party,
     quick_citizen,
     register,
-    set_today,
     slots_on,
 )
 
@@ -88,7 +88,7 @@ async def test_workbench_check_in_register_and_print(client):
     booker = await quick_citizen(man, "王强")
     slot = (await slots_on(client, TOMORROW))[0]
     code = (await book(client, booker, slot["id"], woman, name="李芳")).json()["code"]
-    await set_today(client, desk.admin, TOMORROW)
+    await factories.set_today(client, desk.admin, TOMORROW)
     bench = await page(client, "/marriage/workbench", desk.clerk)
     assert code in bench and "签到" in bench and "王*" in bench and man not in bench
     assert "Check in" in await page(client, "/marriage/workbench", desk.clerk, lang="en")
@@ -145,10 +145,10 @@ async def test_workbench_divorce_and_reissue_pages(client):
     url = r.headers["location"]
     assert f"{url}/register" not in detail and ">办理离婚登记</button>" not in detail
     assert "期间双方亲自到场可办理离婚登记" in detail
-    await set_today(client, desk.admin, dt.date(2026, 7, 2))
+    await factories.set_today(client, desk.admin, dt.date(2026, 7, 2))
     later = await page(client, url, desk.clerk)
     assert f"{url}/register" in later and f"{url}/withdraw" not in later
-    await set_today(client, desk.admin, TODAY)
+    await factories.set_today(client, desk.admin, TODAY)
     r = await client.post(f"{url}/register", headers=desk.clerk)
     assert r.status_code == 303 and r.headers["location"] == url
     r = await client.post(f"{url}/withdraw", data={"id_number": "123"}, headers=desk.clerk)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     TODAY,
@@ -16,9 +17,7 @@ from tests.plugins.marriage.support import (
     party,
     put_schedule,
     quick_citizen,
-    quick_staff,
     register,
-    set_today,
     slots_on,
 )
 
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.db
 D = dt.date
 
 
-async def test_indicators_count_registrations_divorces_and_cross_province(client):
+async def test_indicators_count_registrations_divorces_and_cross_province(client, staff):
     desk = await open_desk(client, today=D(2026, 3, 2))
     # (man's hukou, woman's hukou): DOMAIN.md "Marriage registration" 4 counts a case only when
     # NEITHER hukou is in the registry's province (Guangdong, 44)
@@ -43,13 +42,13 @@ async def test_indicators_count_registrations_divorces_and_cross_province(client
         )
         assert r.status_code == 201
         assert r.json()["cross_province"] is (seq == 3)
-    await set_today(client, desk.admin, D(2026, 6, 1))
+    await factories.set_today(client, desk.admin, D(2026, 6, 1))
     await put_schedule(client, desk.admin)
     man, woman = couple(9)
     await book(
         client, await quick_citizen(man), (await slots_on(client, D(2026, 6, 2)))[0]["id"], woman
     )
-    reviewer = await quick_staff("reviewer")
+    reviewer = await staff("reviewer")
     r = await client.get("/api/v1/stats/indicators", params={"year": 2026}, headers=reviewer)
     assert r.status_code == 200
     rows = {row["key"]: row for row in r.json() if row["key"].startswith("marriage.")}
@@ -108,12 +107,12 @@ async def test_clerk_search_finds_certificates_people_and_bookings_masked(client
     assert await search(man, user(set())) == []
 
 
-async def test_demo_loads_once(client):
+async def test_demo_loads_once(client, staff):
     from plugins.marriage.demo import load_demo
     from plugins.marriage.tables import Appointment, DivorceApplication, Registration, Slot
 
-    admin = await quick_staff("admin")
-    await set_today(client, admin, D(2026, 11, 2))
+    admin = await staff("admin")
+    await factories.set_today(client, admin, D(2026, 11, 2))
     line = await load_demo(D(2026, 11, 2))
     assert "registry JH01" in line and "password" in line
     registrations = await Registration.count()

@@ -14,6 +14,7 @@ import pypdf
 import pytest
 
 from core.tables import Account
+from tests import factories
 from tests.plugins.marriage.support import (
     API,
     TODAY,
@@ -24,9 +25,7 @@ from tests.plugins.marriage.support import (
     party,
     person_number,
     quick_citizen,
-    quick_staff,
     register,
-    set_today,
     slots_on,
 )
 
@@ -203,14 +202,14 @@ async def test_either_party_with_local_hukou_is_in_jurisdiction_before_2021(clie
     assert r.status_code == 201 and r.json()["cross_province"] is False
 
 
-async def test_a_clerk_registers_only_at_their_own_office(client):
+async def test_a_clerk_registers_only_at_their_own_office(client, staff):
     desk = await open_desk(client)
     admin = desk.admin
     await add_office(client, admin, code="XH01", division="440703", name="蓬江区婚姻登记处")
     man, woman = couple(1)
     r = await register(client, desk.clerk, party(man, "甲"), party(woman, "乙"), office="XH01")
     assert r.status_code == 403 and r.json()["code"] == "FORBIDDEN"
-    lost = await quick_staff("clerk", office_code="GONE")
+    lost = await staff("clerk", office_code="GONE")
     r = await register(client, lost, party(man, "甲"), party(woman, "乙"), office="GONE")
     assert r.status_code == 404
     citizen = await quick_citizen(man)
@@ -257,7 +256,7 @@ async def test_a_death_widows_the_spouse_who_may_marry_again(client):
     desk = await open_desk(client)
     man, woman = couple(1)
     await register(client, desk.clerk, party(man, "甲"), party(woman, "乙"))
-    await set_today(client, desk.admin, D(2026, 6, 10))
+    await factories.set_today(client, desk.admin, D(2026, 6, 10))
     r = await client.patch(
         f"/api/v1/people/{man}", json={"deceased_on": "2026-06-05"}, headers=desk.clerk
     )
@@ -292,16 +291,16 @@ async def test_status_query_is_for_clerks(client):
     assert (await client.get(f"{API}/status/{man}")).status_code == 401
 
 
-async def test_registration_numbers_restart_each_year_and_per_registry(client):
+async def test_registration_numbers_restart_each_year_and_per_registry(client, staff):
     desk = await open_desk(client, today=D(2026, 12, 31))
     await add_office(client, desk.admin, code="XH01", division="440703", name="蓬江区婚姻登记处")
-    other_clerk = await quick_staff("clerk", office_code="XH01")
+    other_clerk = await staff("clerk", office_code="XH01")
     numbers = []
     for seq, (clerk, office) in enumerate(
         [(desk.clerk, "JH01"), (other_clerk, "XH01"), (desk.clerk, "JH01")]
     ):
         if seq == 2:
-            await set_today(client, desk.admin, D(2027, 1, 1))
+            await factories.set_today(client, desk.admin, D(2027, 1, 1))
         man, woman = couple(seq)
         r = await register(client, clerk, party(man, "甲"), party(woman, "乙"), office=office)
         numbers.append(r.json()["certificate_no"])
