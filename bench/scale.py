@@ -31,6 +31,7 @@ import sqlite3
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -168,7 +169,9 @@ async def load_postgres(url: str, data: dict[str, list[tuple]]) -> None:
         await connection.execute(
             "UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1", last, f"{last:064x}"
         )
-        await connection.execute("ANALYZE")
+        # What autovacuum does after a bulk load (the visibility map lets index-only scans
+        # skip the table); the local server may run with autovacuum off.
+        await connection.execute("VACUUM ANALYZE")
     finally:
         await connection.close()
 
@@ -264,15 +267,38 @@ def items_of(body: dict | list) -> str:
     return json.dumps(body)[:40]
 
 
-async def run(engine: str, args: argparse.Namespace) -> bool:
+@dataclass
+class DataSet:
+    """A loaded database and what the timed requests need to know about its rows."""
+
+    database_url: str
+    data_dir: str
+    password: str
+    sample_person: tuple[str, str]  # (id number, name)
+    sample_uscc: str
+    people: int
+    orgs: int
+    reports: int
+    events: int
+    generated: float = 0.0
+    loaded: float = 0.0
+    kept: bool = False
+
+
+async def build(engine: str, args: argparse.Namespace) -> DataSet:
+    """Generate and bulk-load the data set (into ``--keep``'s directory, or a temporary one)."""
     rng = random.Random(13)
     people = int(1_000_000 * args.scale)
     orgs_n = int(100_000 * args.scale)
     events = int(1_000_000 * args.scale)
-    data_dir = tempfile.mkdtemp(prefix="minzheng-bench-")
-    pg_name = f"minzheng_bench_scale_{os.getpid()}" if engine == "postgres" else None
-    if pg_name:
-        database_url, _ = await create_pg_database(pg_name)
+    if args.keep:
+        data_dir = str(Path(args.keep) / f"{engine}-{args.scale:g}")
+        shutil.rmtree(data_dir, ignore_errors=True)
+        os.makedirs(data_dir)
+    else:
+        data_dir = tempfile.mkdtemp(prefix="minzheng-bench-")
+    if engine == "postgres":
+        database_url, _ = await create_pg_database(pg_name(engine, args))
     else:
         database_url = f"sqlite:///{data_dir}/bench.db"
     today = dt.date.today()
@@ -284,22 +310,114 @@ async def run(engine: str, args: argparse.Namespace) -> bool:
         "social_org_report": report_rows(orgs, today.year - 1, rng),
     }
     generated = time.perf_counter() - started
+    # migrate + admin (start_server does both), then stop and load
+    server = await asyncio.to_thread(start_server, engine, database_url, data_dir, 1)
+    server.stop()
+    base = await head_seq(database_url)
+    started = time.perf_counter()
+    data["audit_event"] = audit_rows(events, rng, base)
+    generated += time.perf_counter() - started
+    started = time.perf_counter()
+    if engine == "postgres":
+        await load_postgres(database_url, data)
+    else:
+        await asyncio.to_thread(load_sqlite, database_url.removeprefix("sqlite:///"), data)
+    loaded = time.perf_counter() - started
+    sample = data["person"][people // 2]
+    dataset = DataSet(
+        database_url=database_url,
+        data_dir=data_dir,
+        password=server.admin_password,
+        sample_person=(sample[0], sample[1]),
+        sample_uscc=orgs[orgs_n // 2][0],
+        people=people,
+        orgs=orgs_n,
+        reports=len(data["social_org_report"]),
+        events=events,
+        generated=generated,
+        loaded=loaded,
+        kept=bool(args.keep),
+    )
+    if args.keep:
+        state = {k: v for k, v in vars(dataset).items() if k not in ("generated", "loaded")}
+        Path(data_dir, "dataset.json").write_text(json.dumps(state))
+    return dataset
+
+
+def pg_name(engine: str, args: argparse.Namespace) -> str:
+    if args.keep:
+        return f"minzheng_bench_scale_kept_{args.scale:g}".replace(".", "_")
+    return f"minzheng_bench_scale_{os.getpid()}"
+
+
+async def kept(engine: str, args: argparse.Namespace) -> DataSet | None:
+    """The data set ``--keep`` built earlier, migrated to the current schema (then ANALYZE)."""
+    if not args.keep:
+        return None
+    state = Path(args.keep) / f"{engine}-{args.scale:g}" / "dataset.json"
+    if not state.exists():
+        return None
+    fields = json.loads(state.read_text())
+    fields["sample_person"] = tuple(fields["sample_person"])
+    dataset = DataSet(**fields)
+    before = await migrations_applied(dataset.database_url)
+    from bench.booking_rush import cli
+
+    env = {
+        **os.environ,
+        "MINZHENG_ENV": "production",
+        "MINZHENG_DATA_DIR": dataset.data_dir,
+        "MINZHENG_DATABASE_URL": dataset.database_url,
+        "PICCOLO_CONF": "core.piccolo_conf",
+    }
+    started = time.perf_counter()
+    await asyncio.to_thread(cli, env, "migrate")
+    if await migrations_applied(dataset.database_url) != before:
+        await analyze(dataset.database_url)  # new indexes need their statistics
+    dataset.loaded = time.perf_counter() - started
+    return dataset
+
+
+async def migrations_applied(database_url: str) -> int:
+    return int(await scalar(database_url, "SELECT count(*) FROM migration"))
+
+
+async def analyze(database_url: str) -> None:
+    await scalar(database_url, "ANALYZE" if database_url.startswith("sqlite") else "VACUUM ANALYZE")
+
+
+async def scalar(database_url: str, sql: str) -> object:
+    if database_url.startswith("sqlite:///"):
+
+        def one() -> object:
+            connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+            try:
+                row = connection.execute(sql).fetchone()
+                connection.commit()
+                return row[0] if row else None
+            finally:
+                connection.close()
+
+        return await asyncio.to_thread(one)
+    import asyncpg
+
+    connection = await asyncpg.connect(database_url)
+    try:
+        return await connection.fetchval(sql)
+    finally:
+        await connection.close()
+
+
+async def run(engine: str, args: argparse.Namespace) -> bool:
+    dataset = await kept(engine, args)
+    reused = dataset is not None
+    if dataset is None:
+        dataset = await build(engine, args)
+    database_url, data_dir = dataset.database_url, dataset.data_dir
+    people, orgs_n, events = dataset.people, dataset.orgs, dataset.events
     server = None
     try:
-        # migrate + admin (start_server does both), then stop, load, start again
-        server = await asyncio.to_thread(start_server, engine, database_url, data_dir, 1)
-        server.stop()
-        base = await head_seq(database_url)
-        started = time.perf_counter()
-        data["audit_event"] = audit_rows(events, rng, base)
-        generated += time.perf_counter() - started
-        started = time.perf_counter()
-        if pg_name:
-            await load_postgres(database_url, data)
-        else:
-            await asyncio.to_thread(load_sqlite, database_url.removeprefix("sqlite:///"), data)
-        loaded = time.perf_counter() - started
-        password = server.admin_password
+        password = dataset.password
         server = await asyncio.to_thread(
             restart, engine, database_url, data_dir, args.workers, password
         )
@@ -308,8 +426,7 @@ async def run(engine: str, args: argparse.Namespace) -> bool:
                 "/api/v1/auth/token", json={"username": "bench-admin", "password": password}
             )
             admin = {"Authorization": f"Bearer {r.json()['token']}"}
-        sample = data["person"][people // 2]
-        org = orgs[orgs_n // 2]
+        sample = dataset.sample_person
         offset = min(90_000, max(0, orgs_n - 50))
         audit_offset = min(90_000, max(0, events - 50))
         first_page = await fetch_json(server, "/api/v1/orgs/?limit=50", admin)
@@ -326,7 +443,7 @@ async def run(engine: str, args: argparse.Namespace) -> bool:
             ("orgs: after= cursor", f"/api/v1/orgs/?limit=50&after={first_page['next_after']}"),
             ("orgs: name contains 协会", "/api/v1/orgs/?q=" + quote("协会")),
             ("orgs: name contains 蓬江", "/api/v1/orgs/?q=" + quote("蓬江")),
-            ("orgs: code prefix", "/api/v1/orgs/?q=" + org[0][:12]),
+            ("orgs: code prefix", "/api/v1/orgs/?q=" + dataset.sample_uscc[:12]),
             ("indicators", "/api/v1/stats/indicators"),
             ("audit: newest", "/api/v1/admin/audit?limit=50"),
             ("audit: actor", "/api/v1/admin/audit?limit=50&actor=clerk-07"),
@@ -336,6 +453,10 @@ async def run(engine: str, args: argparse.Namespace) -> bool:
             (f"audit: offset {audit_offset}", f"{AUDIT}&offset={audit_offset}"),
             ("audit: after= cursor", f"{AUDIT}&after={audit_page['next_after']}"),
         ]  # fmt: skip
+        if args.only:
+            endpoints = endpoints[:1] + [
+                e for e in endpoints[1:] if any(word in e[0] for word in args.only.split(","))
+            ]
         rss_before = rss_mib(server)
         load = os.getloadavg()[0]
         results = []
@@ -352,14 +473,20 @@ async def run(engine: str, args: argparse.Namespace) -> bool:
     finally:
         if server is not None:
             server.stop()
-        shutil.rmtree(data_dir, ignore_errors=True)
-        if pg_name:
-            await drop_pg_database(pg_name)
+        if not dataset.kept:
+            shutil.rmtree(data_dir, ignore_errors=True)
+            if engine == "postgres":
+                await drop_pg_database(pg_name(engine, args))
     base = statistics.median(results[0][1])
     print(
         f"\n== {engine}: {people:,} people, {orgs_n:,} organizations "
-        f"({len(data['social_org_report']):,} reports), {events:,} audit events; "
-        f"generated in {generated:.0f} s, loaded in {loaded:.0f} s; {args.workers} worker(s), "
+        f"({dataset.reports:,} reports), {events:,} audit events; "
+        + (
+            f"kept data set reused (migrated in {dataset.loaded:.0f} s); "
+            if reused
+            else f"generated in {dataset.generated:.0f} s, loaded in {dataset.loaded:.0f} s; "
+        )
+        + f"{args.workers} worker(s), "
         f"{args.clients} clients, {args.requests} requests each; "
         f"load average {load:.1f} before, {load_after:.1f} after"
     )
@@ -381,19 +508,7 @@ async def run(engine: str, args: argparse.Namespace) -> bool:
 
 
 async def head_seq(database_url: str) -> int:
-    if database_url.startswith("sqlite:///"):
-        connection = sqlite3.connect(database_url.removeprefix("sqlite:///"))
-        try:
-            return int(connection.execute("SELECT seq FROM audit_head").fetchone()[0])
-        finally:
-            connection.close()
-    import asyncpg
-
-    connection = await asyncpg.connect(database_url)
-    try:
-        return int(await connection.fetchval("SELECT seq FROM audit_head"))
-    finally:
-        await connection.close()
+    return int(await scalar(database_url, "SELECT seq FROM audit_head"))
 
 
 async def fetch_json(server: Server, path: str, headers: dict) -> dict:
@@ -453,4 +568,15 @@ if __name__ == "__main__":
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--only", help="time only the endpoints whose label contains one of these (comma-separated)"
+    )
+    parser.add_argument(
+        "--keep",
+        metavar="DIR",
+        help="build the data set once into DIR (SQLite file; PostgreSQL database "
+        "minzheng_bench_scale_kept_<scale>) and reuse it on later runs of the same --scale "
+        "(migrated first, ANALYZE when a migration was applied); delete DIR and drop the "
+        "database to rebuild",
+    )
     raise SystemExit(asyncio.run(main(parser.parse_args())))

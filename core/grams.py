@@ -39,6 +39,27 @@ def contains_clause(table: str, column: str, alias: str = "") -> str:
     )
 
 
+def is_bigram(query: str) -> bool:
+    """Whether containing ``query`` is exactly having it as a bigram: two characters, neither a
+    ``LIKE`` wildcard nor an ASCII letter (SQLite's ``LIKE`` ignores their case)."""
+    return len(query) == 2 and not any(
+        ch in "%_\\" or (ch.isascii() and ch.isalpha()) for ch in query
+    )
+
+
+async def rows_with(table: str, column: str, gram: str, up_to: int) -> int:
+    """How many rows have the bigram ``gram``, counted in the index up to ``up_to``."""
+    from core.db import fetch_one
+
+    row = await fetch_one(
+        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM {gram_table(table, column)} "
+        "WHERE gram = {} LIMIT {}) AS found",
+        gram,
+        up_to,
+    )
+    return int(row["n"]) if row else 0
+
+
 def ddl(engine_type: str, table: str, column: str) -> list[str]:
     """Statements creating the side table, its index, the triggers, and filling it from the
     rows already there."""

@@ -37,6 +37,7 @@ from core.contributions import (
 )
 from core.errors import NotFound
 from core.i18n import register_plugin_locales
+from core.settings import get_settings
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -318,8 +319,16 @@ class PluginHost:
         return sorted(visible, key=lambda i: (i.order, i.href))
 
     async def indicators(self, year: int) -> list[Indicator]:
-        items = await self._contributed("minzheng_indicators", year=year)
-        return sorted(items, key=lambda i: (i.order, i.key))
+        """The enabled plugins' indicators of ``year``, computed once a day and again after a
+        change (``core.indicator_cache``)."""
+        from core.indicator_cache import cached_indicators
+
+        async def compute() -> list[Indicator]:
+            items = await self._contributed("minzheng_indicators", year=year)
+            return sorted(items, key=lambda i: (i.order, i.key))
+
+        context = f"{','.join(sorted(await self.enabled()))}|{get_settings().population}"
+        return await cached_indicators(year, context, compute)
 
     async def person_died(self, person: PersonRecord, died_on: dt.date) -> None:
         await self._broadcast("minzheng_person_died", person=person, died_on=died_on)

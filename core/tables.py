@@ -244,3 +244,19 @@ class PlanTarget(Table, tablename="plan_target"):
 
 
 CORE_TABLES.append(PlanTarget)
+
+
+class IndicatorCache(Table, tablename="indicator_cache"):
+    """The plan's indicators of a year as last computed, with what they were computed from
+    (``core.indicator_cache``): one row per year."""
+
+    year = Integer()
+    day = Date()
+    context = Text(default="")
+    seq = BigInt()
+    last_hash = Varchar(length=64, default="")
+    payload = Text(default="[]")
+    computed_at = Timestamptz(default=TimestamptzNow())
+
+
+CORE_TABLES.append(IndicatorCache)

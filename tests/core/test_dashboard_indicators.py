@@ -181,3 +181,31 @@ async def test_citizens_and_strangers_may_not_read_them(client, citizen, id_numb
     person = await citizen(id_number(dt.date(1990, 1, 1)))
     assert_error(await client.get("/api/v1/stats/indicators", headers=person), 403, "FORBIDDEN")
     assert_error(await client.get("/api/v1/stats/indicators"), 401, "UNAUTHENTICATED")
+
+
+async def test_indicators_are_computed_once_until_a_change_or_another_day(
+    client, staff, reviewer, admin, monkeypatch
+):
+    """Views between changes read the stored figures (a province's indicators take hundreds of
+    milliseconds to count); an audited change or another day counts again."""
+    from plugins.social_orgs.services import indicators as social
+
+    computed = []
+    counts = social._counts
+
+    async def counting(*args, **kwargs):
+        computed.append(1)
+        return await counts(*args, **kwargs)
+
+    monkeypatch.setattr(social, "_counts", counting)
+    first = await indicators(client, reviewer)
+    assert await indicators(client, reviewer) == first and len(computed) == 1
+    clerk = await staff("clerk", office_code="JH01")
+    await register_orgs(client, clerk, 1)
+    changed = await indicators(client, reviewer)
+    assert len(computed) == 2
+    density = "social_orgs.per_10k_residents"
+    assert changed[density]["value"] > first[density]["value"]
+    await client.put("/api/v1/testing/clock", json={"today": "2026-03-10"}, headers=admin)
+    await indicators(client, reviewer)
+    assert len(computed) == 3

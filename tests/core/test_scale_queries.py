@@ -114,6 +114,59 @@ async def test_the_audit_log_pages_by_cursor_with_every_entry_once(client, admin
     assert (body["total"], body["total_capped"], len(body["items"])) == (10, True, 23)
 
 
+@pytest.mark.parametrize("merged", [True, False])
+async def test_a_namespace_pages_like_the_whole_log_filtered(client, admin, monkeypatch, merged):
+    """``action=marriage.`` is answered from each of the namespace's actions' newest entries,
+    merged (up to ``MERGE_LIMIT`` deep), or from the range: the same pages either way, with
+    ``offset``, ``after=`` and another filter."""
+    from core.api import admin as admin_api
+    from core.audit import record
+    from core.context import current_actor
+
+    if not merged:
+        monkeypatch.setattr(admin_api, "MERGE_LIMIT", 0)
+    actions = [
+        "marriage.appointment.booked",
+        "funeral.waiver.recorded",
+        "marriage.registration.created",
+        "marriage.appointment.cancelled",
+        "marriage.office.created",
+    ]
+    for n in range(31):
+        token = current_actor.set("clerk-zhou" if n % 3 else "clerk-li")
+        try:
+            await record(actions[(n * n) % 5], entity="thing", entity_id=str(n))
+        finally:
+            current_actor.reset(token)
+    url = "/api/v1/admin/audit"
+    zhou = "action LIKE 'marriage.%' AND actor = 'clerk-zhou'"
+    for params, where in (
+        ({"action": "marriage."}, "action LIKE 'marriage.%'"),
+        ({"action": "marriage.", "actor": "clerk-zhou"}, zhou),
+        ({"action": "marriage.appointment."}, "action LIKE 'marriage.appointment.%'"),
+        ({"action": "marriage.nothing."}, "1 = 0"),
+    ):  # fmt: skip
+        expected = [
+            r["seq"]
+            for r in await fetch(f"SELECT seq FROM audit_event WHERE {where} ORDER BY seq DESC")  # noqa: S608
+        ]
+        by_offset = []
+        for offset in range(0, len(expected) + 4, 4):
+            query = {**params, "limit": 4, "offset": offset}
+            body = (await client.get(url, params=query, headers=admin)).json()
+            assert body["total"] == len(expected)
+            by_offset += [item["seq"] for item in body["items"]]
+        by_cursor, after = [], None
+        while True:
+            query = {**params, "limit": 4, **({"after": after} if after else {})}
+            body = (await client.get(url, params=query, headers=admin)).json()
+            by_cursor += [item["seq"] for item in body["items"]]
+            after = body["next_after"]
+            if after is None:
+                break
+        assert by_offset == by_cursor == expected
+
+
 def test_a_prefix_range_ends_after_every_string_with_the_prefix():
     from core.api.admin import prefix_end
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from core.clock import today
 from core.contributions import Indicator
-from core.db import fetch, fetch_one, is_sqlite
+from core.db import fetch, is_sqlite
 from core.settings import get_settings
 from plugins.social_orgs.rules import (
     GRADES,
@@ -33,43 +33,89 @@ def _as_of(year: int, on: dt.date) -> dt.date:
     return min(dt.date(year, 12, 31), on)
 
 
-def _registered(day: str) -> str:
-    """SQL: the organization ``o`` is registered on the day ``day`` (an SQL expression)."""
-    return (
-        f"(o.registered_on <= {day} AND (o.deregistered_on IS NULL OR o.deregistered_on > {day}))"
-    )
+def _bucket(column: str, bounds: list[dt.date]) -> tuple[str, list[dt.date]]:
+    """SQL: the index of the first of the ascending ``bounds`` that ``column`` is on or before
+    (``len(bounds)`` when after all of them, -1 when NULL), with its arguments. ``column <=
+    bounds[k]`` is then ``bucket <= k``: the few bounds the indicators compare dates with
+    turn 100,000 organizations into a few dozen groups."""
+    date = "{}" if is_sqlite() else "CAST({} AS DATE)"  # SQLite's dates are ISO text
+    cases = " ".join(f"WHEN {column} <= {date} THEN {k}" for k in range(len(bounds)))
+    return f"CASE WHEN {column} IS NULL THEN -1 {cases} ELSE {len(bounds)} END", list(bounds)
+
+
+class _Org:
+    """A group of organizations of one kind whose dates fall between the same bounds."""
+
+    def __init__(self, row: dict[str, Any], bounds: list[dt.date]) -> None:
+        self.foundation = bool(row["foundation"])
+        self.registered = int(row["registered"])
+        self.deregistered = int(row["deregistered"])
+        self.count = int(row["n"])
+        self._index = {day: k for k, day in enumerate(bounds)}
+
+    def registered_on_or_before(self, day: dt.date) -> bool:
+        return self.registered <= self._index[day]
+
+    def registered_on(self, day: dt.date) -> bool:
+        """Registered on ``day``: registered by then, not deregistered by then."""
+        gone = self.deregistered != -1 and self.deregistered <= self._index[day]
+        return self.registered_on_or_before(day) and not gone
+
+    def owed_report(self, year: int) -> bool:
+        """``report_due`` (registered by 30 June) and still registered at the kind's deadline."""
+        deadline = report_deadline("foundation" if self.foundation else "social_group", year)
+        return self.registered_on_or_before(dt.date(year, 6, 30)) and self.registered_on(deadline)
 
 
 async def _counts(days: list[dt.date], report_years: list[int]) -> dict[str, int]:
-    """In one pass over the organizations, computed by the database (a province has 100,000 of
-    them): ``registered_<i>`` organizations registered on ``days[i]``; ``due_<y>`` those that
-    owed a report for year ``y`` (``report_due``: registered by 30 June; still registered at
-    their kind's ``report_deadline``) and ``filed_<y>`` those of them that submitted it."""
-    columns, args = [], []
-    date = "{}" if is_sqlite() else "CAST({} AS DATE)"  # SQLite's dates are ISO text
-    for i, day in enumerate(days):
-        columns.append(f"SUM(CASE WHEN {_registered(date)} THEN 1 ELSE 0 END) AS registered_{i}")
-        args += [day, day]
-    for y in report_years:
-        deadline = f"CASE WHEN o.kind = 'foundation' THEN {date} ELSE {date} END"
-        due = f"(o.registered_on <= {date} AND {_registered(deadline)})"
-        columns.append(f"SUM(CASE WHEN {due} THEN 1 ELSE 0 END) AS due_{y}")
-        columns.append(f"SUM(CASE WHEN {due} AND f.filed_{y} = 1 THEN 1 ELSE 0 END) AS filed_{y}")
-        june = dt.date(y, 6, 30)  # report_due: registered on or before 30 June
-        bounds = [report_deadline("foundation", y), report_deadline("social_group", y)]
-        args += [june, *bounds, *bounds] * 2
-    filed = ", ".join(
-        f"MAX(CASE WHEN r.year = {y} THEN 1 ELSE 0 END) AS filed_{y}" for y in report_years
+    """Computed by the database in two grouped passes (a province has 100,000 organizations,
+    none of them read into Python): ``registered_<i>`` organizations registered on ``days[i]``;
+    ``due_<y>`` those that owed a report for year ``y`` (``report_due``: registered by 30 June;
+    still registered at their kind's ``report_deadline``) and ``filed_<y>`` those of them that
+    submitted it. Each pass groups the organizations by kind and by where their registration
+    and deregistration dates fall among the days compared with, so a group answers every
+    comparison at once."""
+    bounds = sorted(
+        {*days}
+        | {dt.date(y, 6, 30) for y in report_years}
+        | {
+            report_deadline(kind, y)
+            for y in report_years
+            for kind in ("foundation", "social_group")
+        }
     )
-    row = await fetch_one(
-        f"SELECT {', '.join(columns)} FROM social_org o LEFT JOIN ("  # noqa: S608
-        f"SELECT r.uscc, {filed} FROM social_org_report r WHERE r.submitted_on IS NOT NULL "
-        "AND r.year >= {} AND r.year <= {} GROUP BY r.uscc) f ON f.uscc = o.uscc",
+    registered, registered_args = _bucket("o.registered_on", bounds)
+    deregistered, deregistered_args = _bucket("o.deregistered_on", bounds)
+    groups = (
+        "CASE WHEN o.kind = 'foundation' THEN 1 ELSE 0 END AS foundation, "
+        f"{registered} AS registered, {deregistered} AS deregistered, COUNT(*) AS n"
+    )
+    args = [*registered_args, *deregistered_args]
+    orgs = await fetch(
+        f"SELECT {groups} FROM social_org o GROUP BY 1, 2, 3",  # noqa: S608
+        *args,
+    )
+    # (uscc, year) is unique: a submitted report is one organization's for one year.
+    filed = await fetch(
+        f"SELECT r.year, {groups} FROM social_org_report r "  # noqa: S608
+        "JOIN social_org o ON o.uscc = r.uscc WHERE r.submitted_on IS NOT NULL "
+        "AND r.year >= {} AND r.year <= {} GROUP BY 1, 2, 3, 4",
         *args,
         min(report_years),
         max(report_years),
     )
-    return {key: int(value or 0) for key, value in (row or {}).items()}
+    counts: dict[str, int] = {}
+    groups_of = [_Org(row, bounds) for row in orgs]
+    for i, day in enumerate(days):
+        counts[f"registered_{i}"] = sum(g.count for g in groups_of if g.registered_on(day))
+    for y in report_years:
+        counts[f"due_{y}"] = sum(g.count for g in groups_of if g.owed_report(y))
+        counts[f"filed_{y}"] = sum(
+            g.count
+            for row in filed
+            if int(row["year"]) == y and (g := _Org(row, bounds)).owed_report(y)
+        )
+    return counts
 
 
 async def _inspections(report_years: list[int]) -> dict[int, tuple[int, int]]:

@@ -36,6 +36,17 @@ async def orgs(uscc) -> list[dict]:
     return await Organization.select().order_by(Organization.name).order_by(Organization.uscc)
 
 
+@pytest.fixture(params=["listed", "walked"])
+def strategy(request, monkeypatch) -> str:
+    """A name's page is found from the list of rows holding its first bigram (rare bigrams) or
+    by walking the (name, code) index and testing each row (frequent ones): both give the same
+    answers."""
+    from plugins.social_orgs.services import registry
+
+    monkeypatch.setattr(registry, "FREQUENT", 10**9 if request.param == "listed" else 1)
+    return request.param
+
+
 async def pages(client, params: dict) -> tuple[list[str], list[int]]:
     seen, totals, after = [], [], None
     while True:
@@ -63,7 +74,9 @@ async def pages(client, params: dict) -> tuple[list[str], list[int]]:
         ),
     ],
 )
-async def test_after_pages_every_matching_organization_once_in_order(client, orgs, params, wanted):
+async def test_after_pages_every_matching_organization_once_in_order(
+    client, orgs, strategy, params, wanted
+):
     expected = [o["uscc"] for o in orgs if wanted(o)]
     seen, totals = await pages(client, params)
     assert seen == expected  # by name then code, each once
@@ -77,15 +90,34 @@ async def test_after_pages_every_matching_organization_once_in_order(client, org
     assert offsets == expected
 
 
-async def test_a_code_is_found_by_its_start_and_a_filter_count_is_capped(client, orgs, monkeypatch):
+async def test_a_code_is_found_by_its_start_and_a_filter_count_is_capped(
+    client, orgs, uscc, strategy, monkeypatch
+):
     from plugins.social_orgs.services import registry
 
     code = orgs[0]["uscc"]
     body = (await client.get("/api/v1/orgs/", params={"q": code[:12].lower()})).json()
     assert code in [i["uscc"] for i in body["items"]]
     assert all(i["uscc"].startswith(code[:12]) for i in body["items"])
+    starting = [o["uscc"] for o in orgs if o["uscc"].startswith(code[:12])]
+    assert body["total"] == len(starting) and body["total_capped"] is False
     monkeypatch.setattr(registry, "COUNT_CAP", 5)
     body = (await client.get("/api/v1/orgs/", params={"q": "江门", "limit": 50})).json()
     assert (body["total"], body["total_capped"], len(body["items"])) == (5, True, 37)
     body = (await client.get("/api/v1/orgs/", params={"limit": 50})).json()
     assert (body["total"], body["total_capped"]) == (37, False)
+    # a name with the digits in it is found by them, besides the codes starting with them
+    monkeypatch.setattr(registry, "COUNT_CAP", 10_000)
+    other = uscc("foundation", 99)
+    await Organization.insert(
+        Organization(
+            uscc=other,
+            name=f"江门市{code[:12]}基金会",
+            kind="foundation",
+            registered_on=dt.date(2020, 1, 1),
+            legal_representative="李红",
+        )
+    )
+    body = (await client.get("/api/v1/orgs/", params={"q": code[:12], "limit": 50})).json()
+    found = [i["uscc"] for i in body["items"]]
+    assert sorted(found) == sorted([*starting, other]) and body["total"] == len(found)
