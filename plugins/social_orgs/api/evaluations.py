@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request, Response, get, post, put
 from litestar.params import Parameter
 
@@ -11,9 +9,15 @@ from core.auth.guards import require_user
 from core.certificates.service import certificate_pdf
 from core.clock import today
 from core.errors import NotFound
-from core.pagination import page_params
+from core.pagination import Page, page_params
+from core.schemas import to_out
 from plugins.social_orgs.api.access import may_read
-from plugins.social_orgs.schemas import EvaluationIn, EvaluationPolicyIn
+from plugins.social_orgs.schemas import (
+    EvaluationIn,
+    EvaluationOut,
+    EvaluationPolicyIn,
+    EvaluationPolicyOut,
+)
 from plugins.social_orgs.services import evaluations
 
 TAGS = ["social organizations: evaluation"]
@@ -21,8 +25,8 @@ EVALUATE = {"permission": "social_orgs.evaluate"}
 
 
 @get("/evaluation-policy", opt={"public": True}, tags=TAGS, summary="Policy in force")
-async def read_policy() -> dict[str, Any]:
-    return await evaluations.policy_on(await today())
+async def read_policy() -> EvaluationPolicyOut:
+    return to_out(EvaluationPolicyOut, await evaluations.policy_on(await today()))
 
 
 @put(
@@ -31,16 +35,17 @@ async def read_policy() -> dict[str, Any]:
     tags=TAGS,
     summary="Edit grade thresholds (admin)",
 )
-async def edit_policy(request: Request, data: EvaluationPolicyIn) -> dict[str, Any]:
+async def edit_policy(request: Request, data: EvaluationPolicyIn) -> EvaluationPolicyOut:
     user = require_user(request)
     indicators = (
         [{"key": i.key, "label": i.label, "max_points": i.max_points} for i in data.indicators]
         if data.indicators is not None
         else None
     )
-    return await evaluations.set_policy(
+    policy = await evaluations.set_policy(
         data.thresholds, indicators, data.effective_from, user.username, await today()
     )
+    return to_out(EvaluationPolicyOut, policy)
 
 
 @post(
@@ -50,9 +55,10 @@ async def edit_policy(request: Request, data: EvaluationPolicyIn) -> dict[str, A
     tags=TAGS,
     summary="Evaluate",
 )
-async def evaluate(request: Request, uscc: str, data: EvaluationIn) -> dict[str, Any]:
+async def evaluate(request: Request, uscc: str, data: EvaluationIn) -> EvaluationOut:
     user = require_user(request)
-    return await evaluations.evaluate(uscc, data.year, data.scores, user.username, await today())
+    body = await evaluations.evaluate(uscc, data.year, data.scores, user.username, await today())
+    return to_out(EvaluationOut, body)
 
 
 @get("/evaluations", opt=EVALUATE, tags=TAGS, summary="Evaluations (reviewer)")
@@ -60,13 +66,14 @@ async def evaluation_list(
     status: str | None = Parameter(default=None, max_length=16),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
-    return await evaluations.evaluations(page_params(limit, offset), status)
+) -> Page[EvaluationOut]:
+    found = await evaluations.evaluations(page_params(limit, offset), status)
+    return to_out(Page[EvaluationOut], found)
 
 
 @get("/evaluations/{evaluation_id:int}", opt=EVALUATE, tags=TAGS, summary="One evaluation")
-async def read_evaluation(evaluation_id: int) -> dict[str, Any]:
-    return await evaluations.get_evaluation(evaluation_id)
+async def read_evaluation(evaluation_id: int) -> EvaluationOut:
+    return to_out(EvaluationOut, await evaluations.get_evaluation(evaluation_id))
 
 
 @post(
@@ -76,8 +83,8 @@ async def read_evaluation(evaluation_id: int) -> dict[str, Any]:
     tags=TAGS,
     summary="Announce after the public notice",
 )
-async def announce(evaluation_id: int) -> dict[str, Any]:
-    return await evaluations.announce(evaluation_id, await today())
+async def announce(evaluation_id: int) -> EvaluationOut:
+    return to_out(EvaluationOut, await evaluations.announce(evaluation_id, await today()))
 
 
 @get(
@@ -85,6 +92,7 @@ async def announce(evaluation_id: int) -> dict[str, Any]:
     opt={"auth": True},
     tags=TAGS,
     summary="Grade certificate (PDF)",
+    media_type="application/pdf",
 )
 async def certificate(request: Request, evaluation_id: int) -> Response[bytes]:
     user = require_user(request)

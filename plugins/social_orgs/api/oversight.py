@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request, get, post
 from litestar.params import Parameter
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.pagination import page_params
-from plugins.social_orgs.schemas import DecisionIn, SpotCheckIn
+from core.pagination import Page, page_params
+from core.schemas import to_out
+from plugins.social_orgs.schemas import (
+    AbnormalOrgOut,
+    DeregistrationDecisionIn,
+    DeregistrationDecisionOut,
+    DeregistrationProposalOut,
+    OrgTaskOut,
+    SpotCheckIn,
+    SpotCheckOut,
+)
 from plugins.social_orgs.services import enforcement, spot_checks, tasks
 
 TAGS = ["social organizations: oversight"]
@@ -25,10 +32,11 @@ async def open_tasks(
     status: str | None = Parameter(default="open", max_length=16),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
+) -> Page[OrgTaskOut]:
     """``{items: [{uscc, name, kind: "legal_representative_change", opened_on, reason, status,
     …}], total}``, newest first; ``status=open`` by default (``closed``, or empty for all)."""
-    return await tasks.list_tasks(page_params(limit, offset), status or None)
+    found = await tasks.list_tasks(page_params(limit, offset), status or None)
+    return to_out(Page[OrgTaskOut], found)
 
 
 @get("/abnormal", opt=ABNORMAL, tags=TAGS, summary="Abnormal list for a report year")
@@ -36,23 +44,28 @@ async def abnormal(
     year: int | None = Parameter(default=None, ge=2000, le=2100),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
+) -> Page[AbnormalOrgOut]:
     on = await today()
-    return await enforcement.abnormal_list(
+    found = await enforcement.abnormal_list(
         on.year - 1 if year is None else year, on, page_params(limit, offset)
     )
+    return to_out(Page[AbnormalOrgOut], found)
 
 
 @get("/deregistration-proposals", opt=ABNORMAL, tags=TAGS, summary="Deregistration queue")
-async def proposals() -> list[dict[str, Any]]:
-    return await enforcement.deregistration_proposals(await today())
+async def proposals() -> list[DeregistrationProposalOut]:
+    queue = await enforcement.deregistration_proposals(await today())
+    return to_out(list[DeregistrationProposalOut], queue)
 
 
-async def _decide(request: Request, uscc: str, decision: str, note: str) -> dict[str, Any]:
+async def _decide(
+    request: Request, uscc: str, decision: str, note: str
+) -> DeregistrationDecisionOut:
     user = require_user(request)
-    return await enforcement.decide_deregistration(
+    body = await enforcement.decide_deregistration(
         uscc, decision, note, user.username, await today()
     )
+    return to_out(DeregistrationDecisionOut, body)
 
 
 @post(
@@ -62,7 +75,9 @@ async def _decide(request: Request, uscc: str, decision: str, note: str) -> dict
     tags=TAGS,
     summary="Confirm a deregistration proposal",
 )
-async def confirm(request: Request, uscc: str, data: DecisionIn | None = None) -> dict[str, Any]:
+async def confirm(
+    request: Request, uscc: str, data: DeregistrationDecisionIn | None = None
+) -> DeregistrationDecisionOut:
     return await _decide(request, uscc, "confirm", data.note if data else "")
 
 
@@ -73,14 +88,17 @@ async def confirm(request: Request, uscc: str, data: DecisionIn | None = None) -
     tags=TAGS,
     summary="Reject a deregistration proposal",
 )
-async def reject(request: Request, uscc: str, data: DecisionIn | None = None) -> dict[str, Any]:
+async def reject(
+    request: Request, uscc: str, data: DeregistrationDecisionIn | None = None
+) -> DeregistrationDecisionOut:
     return await _decide(request, uscc, "reject", data.note if data else "")
 
 
 @post("/spot-checks", opt=DRAW, status_code=201, tags=TAGS, summary="Draw a random spot check")
-async def draw(request: Request, data: SpotCheckIn) -> dict[str, Any]:
+async def draw(request: Request, data: SpotCheckIn) -> SpotCheckOut:
     user = require_user(request)
-    return await spot_checks.draw(data.year, data.count, data.seed, user.username, await today())
+    body = await spot_checks.draw(data.year, data.count, data.seed, user.username, await today())
+    return to_out(SpotCheckOut, body)
 
 
 @get(
@@ -94,11 +112,12 @@ async def draws(
     year: int | None = Parameter(default=None, ge=2000, le=2100),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
+) -> Page[SpotCheckOut]:
     """Inspectors' login names only for staff; anyone else gets ``inspector_count``."""
     found = await spot_checks.spot_checks(page_params(limit, offset), year)
     user = request.scope.get("user")
-    return {**found, "items": [spot_checks.for_reader(d, user) for d in found["items"]]}
+    items = [spot_checks.for_reader(d, user) for d in found["items"]]
+    return to_out(Page[SpotCheckOut], {**found, "items": items})
 
 
 @get(
@@ -107,9 +126,9 @@ async def draws(
     tags=TAGS,
     summary="One draw",
 )
-async def one_draw(request: Request, spot_check_id: int) -> dict[str, Any]:
+async def one_draw(request: Request, spot_check_id: int) -> SpotCheckOut:
     draw = await spot_checks.get_spot_check(spot_check_id)
-    return spot_checks.for_reader(draw, request.scope.get("user"))
+    return to_out(SpotCheckOut, spot_checks.for_reader(draw, request.scope.get("user")))
 
 
 ROUTES = [open_tasks, abnormal, proposals, confirm, reject, draw, draws, one_draw]

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import get, post, put
 from litestar.params import Parameter
 
 from core.pagination import page_params
-from plugins.social_orgs.schemas import LegalRepresentativeIn, OrgAccountIn, OrganizationIn
+from core.schemas import to_out
+from plugins.social_orgs.schemas import (
+    LegalRepresentativeIn,
+    OrgAccountIn,
+    OrgAccountOut,
+    OrganizationIn,
+    OrgDirectoryOut,
+    OrgProfileOut,
+)
 from plugins.social_orgs.services import registry, tasks
 
 TAGS = ["social organizations"]
@@ -23,8 +29,8 @@ REGISTER = {"permission": "social_orgs.register"}
     tags=TAGS,
     summary="Register an organization",
 )
-async def register(data: OrganizationIn) -> dict[str, Any]:
-    return await registry.register_org(
+async def register(data: OrganizationIn) -> OrgProfileOut:
+    body = await registry.register_org(
         uscc=data.uscc,
         name=data.name,
         kind=data.kind,
@@ -34,6 +40,7 @@ async def register(data: OrganizationIn) -> dict[str, Any]:
         contact_phone=data.contact_phone,
         legal_representative_id_number=data.legal_representative_id_number,
     )
+    return to_out(OrgProfileOut, body)
 
 
 @get("/", opt=PUBLIC, tags=TAGS, summary="Public directory of organizations")
@@ -44,16 +51,17 @@ async def directory(
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
     after: str | None = Parameter(default=None, max_length=18),
-) -> dict[str, Any]:
+) -> OrgDirectoryOut:
     """By name then code. ``after``: the code of the last organization of the previous page
     (``next_after``), a keyset page instead of ``offset``. ``total`` is exact without a filter,
     at most 10,000 with one (``total_capped``)."""
-    return await registry.directory(page_params(limit, offset), q, kind, status, after)
+    found = await registry.directory(page_params(limit, offset), q, kind, status, after)
+    return to_out(OrgDirectoryOut, found)
 
 
 @get("/{uscc:str}", opt=PUBLIC, tags=TAGS, summary="Public profile of an organization")
-async def profile(uscc: str) -> dict[str, Any]:
-    return await registry.profile(uscc)
+async def profile(uscc: str) -> OrgProfileOut:
+    return to_out(OrgProfileOut, await registry.profile(uscc))
 
 
 @post(
@@ -63,8 +71,8 @@ async def profile(uscc: str) -> dict[str, Any]:
     tags=TAGS,
     summary="Create the organization's account",
 )
-async def create_account(uscc: str, data: OrgAccountIn) -> dict[str, Any]:
-    return await registry.create_account(uscc, data.username, data.password)
+async def create_account(uscc: str, data: OrgAccountIn) -> OrgAccountOut:
+    return to_out(OrgAccountOut, await registry.create_account(uscc, data.username, data.password))
 
 
 @put(
@@ -73,7 +81,7 @@ async def create_account(uscc: str, data: OrgAccountIn) -> dict[str, Any]:
     tags=TAGS,
     summary="Record a change of legal representative",
 )
-async def change_legal_representative(uscc: str, data: LegalRepresentativeIn) -> dict[str, Any]:
+async def change_legal_representative(uscc: str, data: LegalRepresentativeIn) -> OrgProfileOut:
     """变更登记: → 200 the public profile with ``open_tasks``; open ``legal_representative_change``
     tasks of the organization close. 422 ``INVALID_LEGAL_REPRESENTATIVE``, ``INVALID_ID_NUMBER``,
     ``DECEASED``, ``ORG_DEREGISTERED``; 404 for an unknown code."""
@@ -81,7 +89,7 @@ async def change_legal_representative(uscc: str, data: LegalRepresentativeIn) ->
         uscc, data.legal_representative, data.legal_representative_id_number
     )
     body = await registry.profile(uscc)
-    return {**body, "open_tasks": await tasks.open_tasks_of(body["uscc"])}
+    return to_out(OrgProfileOut, {**body, "open_tasks": await tasks.open_tasks_of(body["uscc"])})
 
 
 ROUTES = [register, directory, profile, create_account, change_legal_representative]

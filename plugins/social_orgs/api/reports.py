@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request, get, post, put
 from litestar.params import Parameter
 
 from core.auth.guards import require_user
-from core.pagination import page_params
+from core.pagination import Page, page_params
+from core.schemas import to_out
 from plugins.social_orgs.api.access import READ_REPORTS, own_org, readable_org
-from plugins.social_orgs.schemas import AnnualReportIn, InspectionIn, ReturnIn
+from plugins.social_orgs.schemas import AnnualReportIn, AnnualReportOut, InspectionIn, ReturnIn
 from plugins.social_orgs.services import reports
 
 TAGS = ["social organizations: annual reports"]
@@ -26,27 +25,29 @@ async def report_list(
     inspected: bool | None = Parameter(default=None),
     limit: int | None = Parameter(default=None),
     offset: int | None = Parameter(default=None),
-) -> dict[str, Any]:
-    return await reports.report_list(
+) -> Page[AnnualReportOut]:
+    found = await reports.report_list(
         page_params(limit, offset), year=year, status=status, inspected=inspected
     )
+    return to_out(Page[AnnualReportOut], found)
 
 
 @get("/{uscc:str}/annual-reports", opt={"auth": True}, tags=TAGS, summary="One org's reports")
-async def reports_of(request: Request, uscc: str) -> list[dict[str, Any]]:
-    return await reports.reports_of(readable_org(request, uscc))
+async def reports_of(request: Request, uscc: str) -> list[AnnualReportOut]:
+    return to_out(list[AnnualReportOut], await reports.reports_of(readable_org(request, uscc)))
 
 
 @get(PATH, opt={"auth": True}, tags=TAGS, summary="Read a report")
-async def read_report(request: Request, uscc: str, year: int) -> dict[str, Any]:
-    return await reports.get_report(readable_org(request, uscc), year)
+async def read_report(request: Request, uscc: str, year: int) -> AnnualReportOut:
+    return to_out(AnnualReportOut, await reports.get_report(readable_org(request, uscc), year))
 
 
 @put(PATH, opt=FILE, tags=TAGS, summary="Save the report as a draft")
 async def save_draft(
     request: Request, uscc: str, year: int, data: AnnualReportIn
-) -> dict[str, Any]:
-    return await reports.save_draft(own_org(request, uscc), year, data.fields())
+) -> AnnualReportOut:
+    body = await reports.save_draft(own_org(request, uscc), year, data.fields())
+    return to_out(AnnualReportOut, body)
 
 
 @post(
@@ -58,21 +59,24 @@ async def save_draft(
 )
 async def submit(
     request: Request, uscc: str, year: int, data: AnnualReportIn | None = None
-) -> dict[str, Any]:
-    return await reports.submit(
+) -> AnnualReportOut:
+    body = await reports.submit(
         own_org(request, uscc), year, data.fields() if data is not None else None
     )
+    return to_out(AnnualReportOut, body)
 
 
 @post(PATH + "/return", opt=INSPECT, status_code=200, tags=TAGS, summary="Return for correction")
-async def return_report(uscc: str, year: int, data: ReturnIn) -> dict[str, Any]:
-    return await reports.return_for_correction(uscc, year, data.reason)
+async def return_report(uscc: str, year: int, data: ReturnIn) -> AnnualReportOut:
+    body = await reports.return_for_correction(uscc, year, data.reason)
+    return to_out(AnnualReportOut, body)
 
 
 @post(PATH + "/inspection", opt=INSPECT, status_code=200, tags=TAGS, summary="Annual inspection")
-async def inspect(request: Request, uscc: str, year: int, data: InspectionIn) -> dict[str, Any]:
+async def inspect(request: Request, uscc: str, year: int, data: InspectionIn) -> AnnualReportOut:
     user = require_user(request)
-    return await reports.inspect(uscc, year, data.result, data.note, user.username)
+    body = await reports.inspect(uscc, year, data.result, data.note, user.username)
+    return to_out(AnnualReportOut, body)
 
 
 ROUTES = [report_list, reports_of, read_report, save_draft, submit, return_report, inspect]
