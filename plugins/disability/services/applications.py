@@ -28,6 +28,7 @@ from core.refusals import Refusal
 from core.settings import get_settings
 from plugins.disability.rules import (
     SUBSIDIES,
+    SUBSIDY_NAMES_ZH,
     DisabilityCard,
     DisabilityRuleError,
     Eligibility,
@@ -236,7 +237,7 @@ async def submit_application(data: ApplicationInput, user: CurrentUser) -> int:
                 entity_id=application_id,
                 summary=(
                     f"受理两项补贴申请 {mask_id_number(found.id_number)}："
-                    f"{'、'.join(sorted(found.granted))}"
+                    f"{'、'.join(SUBSIDY_NAMES_ZH[s] for s in sorted(found.granted))}"
                 ),
                 details={"granted": sorted(found.granted), "filed_month": found.filed_month},
             )
