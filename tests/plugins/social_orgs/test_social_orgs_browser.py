@@ -3,15 +3,15 @@ it signs in at /login, fills the form, saves a draft, completes it and submits."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.async_api import expect
-from stdnum.cn.uscc import calc_check_digit
 
-from plugins.social_orgs.rules import KIND_DIGITS
+from tests import factories
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,9 @@ PASSWORD = "org-password-1"
 
 async def _set_up(url: str, admin: dict) -> str:
     """A clerk registers an organization and opens its account; the clock says April 2025."""
-    first17 = f"5{KIND_DIGITS['social_group']}440704MJB000001"
-    code = first17 + calc_check_digit(first17)
+    code = factories.uscc("social_group", 1, series="B")
     async with httpx.AsyncClient(base_url=url) as http:
-        r = await http.put("/api/v1/testing/clock", json={"today": "2025-04-15"}, headers=admin)
-        assert r.status_code == 200, r.text
+        await factories.set_today(http, admin, dt.date(2025, 4, 15))
         r = await http.post(
             "/api/v1/admin/users",
             json={
@@ -38,12 +36,7 @@ async def _set_up(url: str, admin: dict) -> str:
             headers=admin,
         )
         assert r.status_code == 201, r.text
-        token = (
-            await http.post(
-                "/api/v1/auth/token", json={"username": "e2e-clerk", "password": PASSWORD}
-            )
-        ).json()["token"]
-        clerk = {"Authorization": f"Bearer {token}"}
+        clerk = await factories.sign_in(http, "e2e-clerk", PASSWORD)
         r = await http.post(
             "/api/v1/orgs/",
             json={

@@ -7,9 +7,9 @@ import asyncio
 import datetime as dt
 
 import pytest
-from stdnum.cn.uscc import calc_check_digit
 
 from tests import factories
+from tests.factories import with_uscc_check
 
 pytestmark = pytest.mark.db
 
@@ -39,25 +39,22 @@ async def test_clerk_registers_and_anyone_reads_the_profile(client, clerk, uscc,
     assert [(e["action"], e["actor"]) for e in events] == [("social_orgs.org.registered", "clerk1")]
 
 
-def _with_check(first17: str) -> str:
-    return first17 + calc_check_digit(first17)
-
-
 @pytest.mark.parametrize(
     ("code", "kind"),
     [
         ("51440704MJ000001", "social_group"),  # 17 characters
         ("51440704MJ0000010", "social_group"),  # wrong check character
-        (_with_check("52440704MJ0000011"), "social_group"),  # kind digit 2 = social service
-        (_with_check("51440704MJ0000012"), "foundation"),  # kind digit 1, registered as 3
-        (_with_check("91440704MA5000001"), "social_group"),  # market regulation, not civil affairs
+        (with_uscc_check("52440704MJ0000011"), "social_group"),  # kind digit 2 = social service
+        (with_uscc_check("51440704MJ0000012"), "foundation"),  # kind digit 1, registered as 3
+        # market regulation, not civil affairs
+        (with_uscc_check("91440704MA5000001"), "social_group"),
         ("51440704MJ00000I1", "social_group"),  # I is outside the alphabet
     ],
     ids=["short", "bad-check", "service-as-group", "group-as-foundation", "enterprise", "letter-I"],
 )
 async def test_invalid_codes_are_refused(client, clerk, code, kind):
     if code == "51440704MJ0000010":
-        assert _with_check("51440704MJ000001") != code  # the check character really is wrong
+        assert with_uscc_check("51440704MJ000001") != code  # the check character really is wrong
     r = await client.post("/api/v1/orgs/", json={**BODY, "uscc": code, "kind": kind}, headers=clerk)
     assert r.status_code == 422, r.text
     assert r.json()["code"] == "INVALID_USCC"

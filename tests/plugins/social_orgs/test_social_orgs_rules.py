@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from stdnum.cn.uscc import calc_check_digit
 
 from plugins.social_orgs.rules import (
     IncompleteReport,
@@ -26,21 +25,19 @@ from plugins.social_orgs.rules import (
     report_due,
     require_complete,
 )
+from tests.factories import with_uscc_check
 
 D = dt.date
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
-def uscc(first17: str) -> str:
-    """A code with a correct GB 32100 check character."""
-    return first17 + calc_check_digit(first17)
-
-
-GROUP = uscc("51440704MJL00001X")
-SERVICE = uscc("52440704MJL00002Y")
-FOUNDATION = uscc("53440704MJL00003K")
-ENTERPRISE = uscc("91440704MA5000001")  # market regulation (9), not civil affairs
-OTHER_CIVIL = uscc("59440704MJL00004A")  # civil affairs "other" (9): none of the three kinds
+GROUP = with_uscc_check("51440704MJL00001X")
+SERVICE = with_uscc_check("52440704MJL00002Y")
+FOUNDATION = with_uscc_check("53440704MJL00003K")
+ENTERPRISE = with_uscc_check("91440704MA5000001")  # market regulation (9), not civil affairs
+OTHER_CIVIL = with_uscc_check(
+    "59440704MJL00004A"
+)  # civil affairs "other" (9): none of the three kinds
 
 
 # DOMAIN.md: "position 1 `5` = civil affairs, position 2 `1` social group, `2` social service,
@@ -100,7 +97,7 @@ def test_invalid_codes_are_refused(value: object, kind: str | None, detail_part:
 def test_any_single_character_typo_is_refused(
     body: str, kind_digit: str, position: int, replacement: str
 ) -> None:
-    code = uscc("5" + kind_digit + "440704" + body)
+    code = with_uscc_check("5" + kind_digit + "440704" + body)
     assert normalize_uscc(code) == code
     typo = code[:position] + replacement + code[position + 1 :]
     if typo != code:
