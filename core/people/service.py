@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 
 from core import audit
 from core.clock import today
-from core.db import fetch, write_transaction
+from core.db import defer, write_transaction
 from core.errors import DomainError, NotFound
 from core.identity import (
     InvalidIdNumber,
@@ -106,31 +106,29 @@ async def ensure_person(
     return await get_person(id_number)
 
 
-async def ensure_people_locked(
-    people: list[tuple[str, str, str | None, str | None]],
-) -> dict[str, PersonRecord]:
+async def ensure_people_locked(people: list[tuple[str, str, str | None, str | None]]) -> None:
     """Inside a write transaction: find or create each (identity number, name, hukou division,
-    residence permit division) as ``ensure_person`` does, lock their rows (PostgreSQL row locks,
-    taken in identity-number order so that two writers never wait on each other) and return
-    them: one statement for all of them, where ``ensure_person`` and a locking update take
-    three to five each."""
+    residence permit division) as ``ensure_person`` does and lock their rows (PostgreSQL row
+    locks, taken in identity-number order so that two writers never wait on each other), in
+    one statement. Deferred (``core.db.defer``: on PostgreSQL it travels with the BEGIN), so
+    read the people, and whatever hangs on them, in a later statement: that one sees every
+    change committed before the locks were taken."""
     now = dt.datetime.now(dt.UTC)
     values, args = [], []
     unique = {number: (number, name, hukou, permit) for number, name, hukou, permit in people}
     for number, name, hukou, permit in sorted(unique.values()):
         values.append("({}, {}, {}, {}, {}, {}, {})")
         args += [number, name, sex_of(number), birth_date_of(number), hukou, permit, now]
-    rows = await fetch(
+    await defer(
         "INSERT INTO person (id_number, name, sex, birth_date, hukou_division, "  # noqa: S608
         f"residence_permit_division, updated_at) VALUES {', '.join(values)} "
         "ON CONFLICT (id_number) DO UPDATE SET "
         "hukou_division = COALESCE(NULLIF(person.hukou_division, ''), excluded.hukou_division), "
         "residence_permit_division = "
         "COALESCE(excluded.residence_permit_division, person.residence_permit_division), "
-        "updated_at = excluded.updated_at RETURNING *",
+        "updated_at = excluded.updated_at",
         *args,
     )
-    return {row["id_number"]: PersonRecord.from_row(row) for row in rows}
 
 
 async def roster_entries(id_number: str) -> list[RosterEntry]:

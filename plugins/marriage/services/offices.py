@@ -87,7 +87,8 @@ async def update_office_details(code: str, details: dict[str, str | None]) -> di
 
 
 async def get_office(code: str) -> dict[str, Any]:
-    row = await Office.select().where(Office.code == code).first()
+    # Raw SQL: every registration reads its office; building Piccolo's select took ~0.5 ms.
+    row = await fetch_one("SELECT * FROM marriage_office WHERE code = {}", code)
     if row is None:
         raise NotFound("No such office / 无此婚姻登记处")
     return row

@@ -15,7 +15,7 @@ from typing import Any
 from core import audit
 from core.auth.identity import CurrentUser
 from core.clock import today as clock_today
-from core.db import write_transaction
+from core.db import fetch_one, write_transaction
 from core.errors import DomainError, Forbidden, NotFound
 from core.identity import mask_id_number
 from core.people.service import ensure_people_locked, valid_division, valid_id_number
@@ -24,7 +24,7 @@ from plugins.marriage.rules import Party, is_cross_province, registration_refusa
 from plugins.marriage.rules.eligibility import parties_concerned
 from plugins.marriage.services.booking import complete, normalize_code
 from plugins.marriage.services.offices import get_office
-from plugins.marriage.services.records import add_couple_records, records_of_many
+from plugins.marriage.services.records import add_couple_records, deaths_and_records
 from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import Appointment, Registration, Reissue
 
@@ -38,6 +38,15 @@ REFUSALS = {
         "This registry may not register the couple on this date / 本登记机关无管辖权"
     ),
 }
+
+
+INSERT_REGISTRATION = (
+    "INSERT INTO marriage_registration (kind, office_code, registry_division, registered_on, "
+    "certificate_no, party_a_id, party_a_name, party_a_hukou, party_a_permit, party_b_id, "
+    "party_b_name, party_b_hukou, party_b_permit, cross_province, kinship_declaration_signed, "
+    "appointment_code, clerk, created_at) "
+    "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}) RETURNING id"
+)
 
 
 @dataclass(frozen=True)
@@ -102,18 +111,19 @@ async def register_marriage(
     day = registered_on or await clock_today()
     a, b = clean_party(party_a, "party_a", day), clean_party(party_b, "party_b", day)
     async with write_transaction():
-        # Both people found or created and locked in one statement, their records in one more.
-        people = await ensure_people_locked(
+        # Both people found or created and locked in one statement (sent with the BEGIN on
+        # PostgreSQL), then read with their records in one more, after the locks.
+        await ensure_people_locked(
             [(p.id_number, p.name, p.hukou_division, p.residence_permit_division) for p in (a, b)]
         )
-        records = await records_of_many(a.id_number, b.id_number)
+        facts = await deaths_and_records(a.id_number, b.id_number)
         parties = [
             Party(
                 id_number=p.id_number,
                 hukou_division=p.hukou_division,
                 residence_permit_division=p.residence_permit_division,
-                deceased_on=people[p.id_number].deceased_on,
-                marital_records=records[p.id_number],
+                deceased_on=facts[p.id_number][0],
+                marital_records=facts[p.id_number][1],
             )
             for p in (a, b)
         ]
@@ -131,29 +141,30 @@ async def register_marriage(
         if appointment_code:
             code = await _appointment_for(appointment_code, office_code, {a.id_number, b.id_number})
         cross = is_cross_province(office["division_code"], parties)
-        rows = await Registration.insert(
-            Registration(
-                kind="marriage",
-                office_code=office_code,
-                registry_division=office["division_code"],
-                registered_on=day,
-                # numbered last (below): the counter's row is locked until COMMIT
-                certificate_no=f"~{uuid.uuid4().hex}",
-                party_a_id=a.id_number,
-                party_a_name=a.name,
-                party_a_hukou=a.hukou_division,
-                party_a_permit=a.residence_permit_division,
-                party_b_id=b.id_number,
-                party_b_name=b.name,
-                party_b_hukou=b.hukou_division,
-                party_b_permit=b.residence_permit_division,
-                cross_province=cross,
-                kinship_declaration_signed=True,
-                appointment_code=code,
-                clerk=user.username,
-            )
-        ).returning(Registration.id)
-        registration_id = rows[0]["id"]
+        # numbered last (in the audit head's statement at COMMIT on PostgreSQL): the
+        # counter's row is locked until COMMIT. Raw SQL: building Piccolo's insert took ~1 ms.
+        row = await fetch_one(
+            INSERT_REGISTRATION,
+            "marriage",
+            office_code,
+            office["division_code"],
+            day,
+            f"~{uuid.uuid4().hex}",
+            a.id_number,
+            a.name,
+            a.hukou_division,
+            a.residence_permit_division,
+            b.id_number,
+            b.name,
+            b.hukou_division,
+            b.residence_permit_division,
+            cross,
+            True,
+            code,
+            user.username,
+            dt.datetime.now(dt.UTC),
+        )
+        registration_id = row["id"]
         await add_couple_records(
             "married", day, [(parties[0], a.name), (parties[1], b.name)], registration_id
         )
