@@ -10,30 +10,20 @@ import re
 import httpx
 import pytest
 from playwright.async_api import expect
-from stdnum.cn import ric
-from stdnum.cn.uscc import calc_check_digit
+
+from tests import factories
 
 pytestmark = pytest.mark.browser
 
 PASSWORD = "Browser-pass-2026"
 
 
-def _number(birth: dt.date, seq: int) -> str:
-    body = f"440704{birth:%Y%m%d}{seq * 2 + 1:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def _uscc(n: int) -> str:
-    first17 = f"51440704MJD{n:06d}"
-    return first17 + calc_check_digit(first17)
-
-
 async def _set_up(url: str, admin: dict) -> tuple[str, str, str, str]:
-    first, second = _number(dt.date(1958, 1, 2), 7), _number(dt.date(1961, 3, 4), 8)
-    code_a, code_b = _uscc(1), _uscc(2)
+    first = factories.id_number(dt.date(1958, 1, 2), "male", "440704", 7)
+    second = factories.id_number(dt.date(1961, 3, 4), "male", "440704", 8)
+    code_a, code_b = (factories.uscc("social_group", n, series="D") for n in (1, 2))
     async with httpx.AsyncClient(base_url=url) as http:
-        r = await http.put("/api/v1/testing/clock", json={"today": "2026-03-20"}, headers=admin)
-        assert r.status_code == 200, r.text
+        await factories.set_today(http, admin, dt.date(2026, 3, 20))
         for name, role in (("br-clerk", "clerk"), ("br-reviewer", "reviewer")):
             r = await http.post(
                 "/api/v1/admin/users",
@@ -46,12 +36,7 @@ async def _set_up(url: str, admin: dict) -> tuple[str, str, str, str]:
                 headers=admin,
             )
             assert r.status_code == 201, r.text
-        token = (
-            await http.post(
-                "/api/v1/auth/token", json={"username": "br-clerk", "password": PASSWORD}
-            )
-        ).json()["token"]
-        clerk = {"Authorization": f"Bearer {token}"}
+        clerk = await factories.sign_in(http, "br-clerk", PASSWORD)
         for code, org, rep, rep_name in (
             (code_a, "江海区书画协会", first, "黄德明"),
             (code_b, "江海区侨联之友会", second, "梁志强"),

@@ -8,8 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from stdnum.cn import ric
-from stdnum.cn.uscc import calc_check_digit
 
 from tests import factories
 
@@ -21,26 +19,12 @@ FUN = "/api/v1/funeral"
 ORGS = "/api/v1/orgs"
 
 
-def number(birth: dt.date, sex: str, seq: int, division: str = "440704") -> str:
-    sequence = (seq * 2 + (1 if sex == "male" else 0)) % 1000
-    body = f"{division}{birth:%Y%m%d}{sequence:03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def uscc(n: int) -> str:
-    first17 = f"51440704MJ{n:07d}"
-    return first17 + calc_check_digit(first17)
-
-
 class World:
     def __init__(self, client, admin, clerk, reviewer) -> None:
         self.client, self.admin, self.clerk, self.reviewer = client, admin, clerk, reviewer
 
     async def today(self, day: dt.date) -> None:
-        r = await self.client.put(
-            "/api/v1/testing/clock", json={"today": day.isoformat()}, headers=self.admin
-        )
-        assert r.status_code == 200, r.text
+        await factories.set_today(self.client, self.admin, day)
 
     async def ok(self, method: str, url: str, status: int = 200, **kwargs):
         kwargs.setdefault("headers", self.clerk)
@@ -136,14 +120,14 @@ async def world(client, staff) -> World:
 
 async def test_a_death_recorded_in_error_is_revoked_and_every_plugin_undoes_its_reaction(world):
     w = world
-    husband = number(dt.date(1996, 5, 1), "male", 1)
-    wife = number(dt.date(1997, 8, 15), "female", 2)
+    husband = factories.id_number(dt.date(1996, 5, 1), "male", "440704", 1)
+    wife = factories.id_number(dt.date(1997, 8, 15), "female", "440704", 2)
     # March 2026: married, on dibao, both disability subsidies, legal representative of a group.
     await w.marry(husband, "陈大文", wife, "李小红")
     roster = f"id_number,name,category,valid_from,valid_to\n{husband},陈大文,dibao,2025-01-01,\n"
     assert not (await w.import_roster(roster.encode(), "roster.csv")).rejected
     application = await w.approved_beneficiary(husband)
-    code = uscc(1)
+    code = factories.uscc("social_group", 1)
     await w.ok(
         "POST",
         f"{ORGS}/",
@@ -251,9 +235,9 @@ async def test_a_death_recorded_in_error_is_revoked_and_every_plugin_undoes_its_
 
 async def test_a_spouse_remarried_since_is_left_to_a_clerk(world):
     w = world
-    first = number(dt.date(1990, 1, 2), "male", 11)
-    wife = number(dt.date(1992, 2, 3), "female", 12)
-    second = number(dt.date(1991, 3, 4), "male", 13)
+    first = factories.id_number(dt.date(1990, 1, 2), "male", "440704", 11)
+    wife = factories.id_number(dt.date(1992, 2, 3), "female", "440704", 12)
+    second = factories.id_number(dt.date(1991, 3, 4), "male", "440704", 13)
     await w.marry(first, "赵一", wife, "钱二")
     await w.today(dt.date(2026, 3, 10))
     await w.ok("PATCH", f"/api/v1/people/{first}", json={"deceased_on": "2026-03-09"})
@@ -281,21 +265,12 @@ async def test_a_spouse_remarried_since_is_left_to_a_clerk(world):
         "2026-04-15",
     )
     # The clerk closes it from the workbench page (a browser session with its CSRF token).
-    from core.auth.middleware import SESSION_COOKIE
-    from core.auth.tokens import csrf_token_for, issue_token
-    from core.tables import Account
-
-    account = Account(
-        username="page-clerk", password_hash="x", kind="staff", roles=["clerk"], office_code="JH01"
-    )
-    await account.save()
-    raw, _ = await issue_token(account.id, "session")
-    w.client.cookies.set(SESSION_COOKIE, raw)
+    csrf = await factories.staff_session(w.client, "page-clerk", "clerk", office_code="JH01")
     page = await w.client.get("/marriage/workbench/tasks")
     assert page.status_code == 200 and "钱二" in page.text and "误登记" in page.text
     r = await w.client.post(
         f"/marriage/workbench/tasks/{task['id']}/close",
-        data={"_csrf": csrf_token_for(raw), "note": "已告知当事人并报上级处理", "confirmed": "yes"},
+        data={"_csrf": csrf, "note": "已告知当事人并报上级处理", "confirmed": "yes"},
     )
     assert r.status_code == 303
     w.client.cookies.clear()
@@ -314,9 +289,9 @@ async def test_a_spouse_remarried_since_is_left_to_a_clerk(world):
 
 async def test_a_legal_representative_s_death_opens_a_change_task_a_clerk_closes(world):
     w = world
-    rep = number(dt.date(1960, 6, 1), "male", 21)
-    successor = number(dt.date(1975, 7, 1), "female", 22)
-    code, other = uscc(2), uscc(3)
+    rep = factories.id_number(dt.date(1960, 6, 1), "male", "440704", 21)
+    successor = factories.id_number(dt.date(1975, 7, 1), "female", "440704", 22)
+    code, other = factories.uscc("social_group", 2), factories.uscc("social_group", 3)
     body = {
         "uscc": code,
         "name": "江海区慈善会",
@@ -411,8 +386,8 @@ async def test_events_missed_while_a_plugin_was_off_are_caught_up_by_its_job(wor
     from plugins.social_orgs.services.tasks import sync_tasks
 
     w = world
-    person = number(dt.date(1985, 9, 9), "male", 31)
-    code = uscc(4)
+    person = factories.id_number(dt.date(1985, 9, 9), "male", "440704", 31)
+    code = factories.uscc("social_group", 4)
     application = await w.approved_beneficiary(person)
     await w.ok(
         "POST",
@@ -463,8 +438,8 @@ async def test_events_missed_while_a_plugin_was_off_are_caught_up_by_its_job(wor
 
 async def test_a_spouse_who_really_died_meanwhile_leaves_the_revived_person_widowed(world):
     w = world
-    husband = number(dt.date(1980, 4, 4), "male", 41)
-    wife = number(dt.date(1982, 5, 5), "female", 42)
+    husband = factories.id_number(dt.date(1980, 4, 4), "male", "440704", 41)
+    wife = factories.id_number(dt.date(1982, 5, 5), "female", "440704", 42)
     await w.marry(husband, "冯一", wife, "冯二")
     await w.today(dt.date(2026, 3, 12))
     await w.ok("PATCH", f"/api/v1/people/{husband}", json={"deceased_on": "2026-03-10"})
