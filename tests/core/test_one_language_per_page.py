@@ -144,14 +144,15 @@ def untranslated(text: str, vocabulary: frozenset[str], keys: frozenset[str]) ->
 
 
 def seeds(world: W.World, persona: str) -> list[str]:
-    """Where a persona starts: the home page, and the pages a form or a QR code leads to
-    rather than a link (a search, a certificate's verification page, a record a clerk opens
-    from the day's list)."""
-    verify = urlsplit(world.ids["registration_verify_url"]).path
+    """Where a persona starts: the home page, and the pages a form, a QR code or a mistyped
+    address leads to rather than a link (a search, a certificate's verification page, a record a
+    clerk opens from the day's list, the error pages)."""
+    parts = urlsplit(world.ids["registration_verify_url"])
+    verify = f"{parts.path}?{parts.query}"
     staff = [f"/search?q={W.A}", f"/search?q={world.ids['registration_certificate']}"]
     extra = {
-        "anonymous": [verify],
-        "citizen_a": [verify],
+        "anonymous": [verify, "/admin", "/no-such-page"],
+        "citizen_a": [verify, "/admin/users"],
         "clerk_x": [
             *staff,
             f"/marriage/workbench/registrations/{world.ids['registration']}",
