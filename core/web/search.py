@@ -60,10 +60,15 @@ async def _person_number(row_id: int) -> str:
 
 @get("/search/people/{row_id:int}", opt={"permission": "core.people.read"}, include_in_schema=False)
 async def person_page(request: Request, row_id: int) -> Response:
+    return await _person_page(request, row_id)
+
+
+async def _person_page(
+    request: Request, row_id: int, errors: dict[str, str] | None = None
+) -> Response:
     number = await _person_number(row_id)
-    return await render_page(
-        request, "person.html", {"person": await open_person(number), "row_id": row_id}
-    )
+    context = {"person": await open_person(number), "row_id": row_id, "errors": errors or {}}
+    return await render_page(request, "person.html", context, status_code=422 if errors else 200)
 
 
 @post(
@@ -79,8 +84,8 @@ async def revoke_death_submit(request: Request, row_id: int) -> Response:
     say = gettext_for(lang)
     target = f"/search/people/{row_id}"
     if not form.get("reason"):
-        text = say(N_("Say why the death is revoked."))
-        return set_flash(Redirect(target, status_code=303), text, "bad")
+        errors = {"reason": say(N_("Say why the death is revoked."))}
+        return await _person_page(request, row_id, errors)
     if not confirmed(form):  # it cannot be undone from here: shown once more before it is done
         person = await open_person(number)
         return await confirmation_page(

@@ -62,7 +62,11 @@ async def waivers_page(request: Request) -> Response:
 
 
 @get("/waivers/{waiver_id:int}", opt=READ, include_in_schema=False)
-async def waiver_page(
+async def waiver_page(request: Request, waiver_id: int) -> Response:
+    return await _waiver_page(request, waiver_id)
+
+
+async def _waiver_page(
     request: Request, waiver_id: int, errors: dict[str, str] | None = None
 ) -> Response:
     return await render_page(
@@ -82,7 +86,7 @@ async def void_submit(request: Request, waiver_id: int) -> Response:
     say = gettext_for(request_language(request))
     if not form.get("reason"):
         errors = {"reason": say(N_("Say why the waiver is void."))}
-        return await waiver_page.fn(request, waiver_id, errors)
+        return await _waiver_page(request, waiver_id, errors)
     if not confirmed(form):
         waiver = await read_waiver(waiver_id)
         return await confirmation_page(

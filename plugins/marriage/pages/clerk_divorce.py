@@ -58,7 +58,11 @@ async def divorce_apply(request: Request) -> Response:
 
 
 @get("/workbench/divorce/{application_id:int}", opt=REGISTER, include_in_schema=False)
-async def divorce_page(
+async def divorce_page(request: Request, application_id: int) -> Response:
+    return await _divorce_page(request, application_id)
+
+
+async def _divorce_page(
     request: Request, application_id: int, errors: dict[str, str] | None = None
 ) -> Response:
     item = await divorce.read_application(require_user(request), application_id)
@@ -121,7 +125,7 @@ async def divorce_withdraw(request: Request, application_id: int) -> Response:
     id_number = form.get("id_number")
     problem = id_number_problem(id_number, request_language(request))
     if problem:
-        return await divorce_page.fn(request, application_id, {"id_number": problem})
+        return await _divorce_page(request, application_id, {"id_number": problem})
     if not confirmed(form):
         step = _divorce_step(request, application_id, "withdraw", reposted(form, "id_number"))
         return await confirmation_page(request, step)

@@ -6,7 +6,7 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.i18n import gettext_for
+from core.i18n import bilingual, gettext_for
 from core.pagination import page_params
 from core.refusals import Refusal
 from core.web.forms import (
@@ -18,7 +18,7 @@ from core.web.forms import (
     read_form,
     reposted,
 )
-from core.web.redirects import redirect_after_form, redirect_refused
+from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context
 from plugins.marriage.services.tasks import close_task, list_tasks
@@ -31,11 +31,24 @@ TASK_KIND_LABELS = {
 
 @get("/workbench/tasks", opt=TASKS, include_in_schema=False)
 async def tasks_page(request: Request) -> Response:
+    return await _tasks_page(request)
+
+
+async def _tasks_page(
+    request: Request, errors: dict[int, dict[str, str]] | None = None
+) -> Response:
+    """``errors``: by task, what its form says above its fields."""
     result = await list_tasks(page_params(100, 0), "open")
     return await render_page(
         request,
         "marriage/tasks.html",
-        context(tasks=result["items"], total=result["total"], kinds=TASK_KIND_LABELS),
+        context(
+            tasks=result["items"],
+            total=result["total"],
+            kinds=TASK_KIND_LABELS,
+            errors=errors or {},
+        ),
+        status_code=422 if errors else 200,
     )
 
 
@@ -63,7 +76,8 @@ async def close_submit(request: Request, task_id: int) -> Response:
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        return redirect_refused(request, target, exc)
+        message = bilingual(exc.detail, request_language(request))
+        return await _tasks_page(request, {task_id: {"": message}})
     return redirect_after_form(request, target, N_("The task is closed."))
 
 

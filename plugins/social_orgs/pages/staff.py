@@ -12,6 +12,7 @@ from litestar.params import Parameter
 from core.auth.guards import require_user
 from core.refusals import Refusal
 from core.web.forms import (
+    CONFIRM,
     FORM_LEVEL,
     N_,
     Confirmation,
@@ -168,7 +169,11 @@ INSPECTION_RESULTS = {
 }
 
 
-@post("/reports/{uscc:str}/{year:int}/inspection", opt=INSPECT, include_in_schema=False)
+@post(
+    "/reports/{uscc:str}/{year:int}/inspection",
+    opt={**INSPECT, CONFIRM: True},
+    include_in_schema=False,
+)
 async def inspect_post(request: Request, uscc: str, year: int) -> Response:
     """Two steps: the chosen result is shown back with the report's facts before it is recorded
     (a verdict is never a default, and one click does not record it)."""
