@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from stdnum.cn import ric
-from stdnum.cn.uscc import calc_check_digit
+
+from tests import factories
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PASSWORD = "journey-pass-1"
@@ -26,17 +26,6 @@ MONDAY = dt.date(2026, 6, 1)  # a working week follows; the Dragon Boat holiday 
 
 def unique() -> int:
     return uuid.uuid4().int % 900 + 50
-
-
-def id_number(birth: dt.date, male: bool, seq: int, division: str = "440704") -> str:
-    """A valid identity number (GB 11643-1999): odd sequence for men, even for women."""
-    body = f"{division}{birth:%Y%m%d}{seq * 2 % 1000 + (1 if male else 0):03d}"
-    return body + ric.calc_check_digit(body + "0")
-
-
-def org_code(seq: int) -> str:
-    first17 = f"51440704MJE{seq:06d}"
-    return first17 + calc_check_digit(first17)
 
 
 class Bureau:
@@ -52,7 +41,7 @@ class Bureau:
         return r.json() if r.content else None
 
     async def set_today(self, day: dt.date) -> None:
-        await self.call("PUT", "/api/v1/testing/clock", json={"today": day.isoformat()})
+        await factories.set_today(self.http, self.admin, day)
 
     async def staff(self, username: str, role: str, office: str | None = None) -> dict:
         body = {"username": username, "password": PASSWORD, "roles": [role]}
@@ -60,10 +49,7 @@ class Bureau:
         return await self.token(username)
 
     async def token(self, username: str) -> dict[str, str]:
-        body = await self.call(
-            "POST", "/api/v1/auth/token", json={"username": username, "password": PASSWORD}
-        )
-        return {"Authorization": f"Bearer {body['token']}"}
+        return await factories.sign_in(self.http, username, PASSWORD)
 
     async def citizen(self, number: str, name: str) -> dict[str, str]:
         await self.call(
@@ -116,7 +102,7 @@ async def bureau(live_server) -> AsyncIterator[Bureau]:
         try:
             yield Bureau(http, admin)
         finally:
-            await http.delete("/api/v1/testing/clock", headers=admin)
+            await factories.set_today(http, admin, None)
 
 
 async def sign_in(page, url: str, username: str, password: str, target: str) -> None:

@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.support import MONDAY, PASSWORD, bureau, id_number, snapshot, unique
+from tests import factories
+from tests.e2e.support import MONDAY, PASSWORD, bureau, snapshot, unique
 
 pytestmark = [pytest.mark.browser, pytest.mark.phone]
 
@@ -17,8 +18,8 @@ async def test_a_resident_signs_up_and_books_on_a_phone(live_server, page):
     url = live_server.url
     seq = unique()
     office = f"C{seq:03d}{MONDAY:%d}"
-    man = id_number(dt.date(1996, 5, 4), True, seq)
-    woman = id_number(dt.date(1998, 10, 1), False, seq)
+    man = factories.id_number(dt.date(1996, 5, 4), "male", "440704", seq)
+    woman = factories.id_number(dt.date(1998, 10, 1), "female", "440704", seq)
     async with bureau(live_server) as admin:
         await admin.set_today(MONDAY)
         await admin.registry(office)

@@ -10,7 +10,8 @@ import re
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.support import PASSWORD, bureau, id_number, sign_in, snapshot, unique
+from tests import factories
+from tests.e2e.support import PASSWORD, bureau, sign_in, snapshot, unique
 
 pytestmark = [pytest.mark.browser]
 
@@ -25,7 +26,7 @@ async def test_a_resident_is_verified_at_the_window_and_recovers_the_password(
 ):
     url = live_server.url
     seq = unique()
-    number = id_number(dt.date(1987, 9, 9), False, seq + 300)
+    number = factories.id_number(dt.date(1987, 9, 9), "female", "440704", seq + 300)
     phone = f"139{seq:04d}{seq % 10:04d}"
     clerk = f"verifier-{seq}"
     async with bureau(live_server) as admin:

@@ -10,7 +10,8 @@ import pypdf
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.support import MONDAY, PASSWORD, bureau, id_number, sign_in, snapshot, unique
+from tests import factories
+from tests.e2e.support import MONDAY, PASSWORD, bureau, sign_in, snapshot, unique
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +21,8 @@ async def test_a_clerk_checks_a_couple_in_and_prints_their_certificate(live_serv
     seq = unique()
     office = f"K{seq:03d}{MONDAY:%d}"
     clerk = f"clerk-{office.lower()}"
-    man = id_number(dt.date(1994, 2, 14), True, seq)
-    woman = id_number(dt.date(1996, 7, 7), False, seq, division="110105")  # hukou in Beijing
+    man = factories.id_number(dt.date(1994, 2, 14), "male", "440704", seq)
+    woman = factories.id_number(dt.date(1996, 7, 7), "female", "110105", seq)  # hukou in Beijing
     tuesday = MONDAY + dt.timedelta(days=1)
     async with bureau(live_server) as admin:
         await admin.set_today(MONDAY)

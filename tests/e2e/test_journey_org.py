@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 from playwright.async_api import expect
 
-from tests.e2e.support import PASSWORD, bureau, org_code, sign_in, snapshot, unique
+from tests import factories
+from tests.e2e.support import PASSWORD, bureau, sign_in, snapshot, unique
 
 pytestmark = pytest.mark.browser
 
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.browser
 async def test_an_organization_files_its_annual_report(live_server, page):
     url = live_server.url
     seq = unique()
-    code = org_code(seq)
+    code = factories.uscc("social_group", seq, series="E")
     account = f"org-{seq}-{code[-4:].lower()}"
     async with bureau(live_server) as admin:
         await admin.set_today(dt.date(2026, 4, 15))  # the 2025 report is due by 31 May

@@ -9,8 +9,9 @@ import re
 import httpx
 import pytest
 
+from tests import factories
 from tests.core.support import form_token
-from tests.e2e.support import PASSWORD, bureau, id_number, org_code, unique
+from tests.e2e.support import PASSWORD, bureau, unique
 
 pytestmark = pytest.mark.browser
 
@@ -42,11 +43,11 @@ async def _accounts(admin, seq: int) -> dict[str, str]:
     await admin.registry(office)  # the clerk's own registry
     for role, username in names.items():
         await admin.staff(username, role, office if role == "clerk" else None)
-    citizen = id_number(dt.date(1980, 1, 1), True, seq, division="440703")
+    citizen = factories.id_number(dt.date(1980, 1, 1), "male", "440703", seq)
     await admin.citizen(citizen, "梁建新")
     # Verified at a window: the citizen's menu also leads to records about the person.
     await admin.verify_at_window(names["clerk"], citizen)
-    code = org_code(500 + seq)
+    code = factories.uscc("social_group", 500 + seq, series="E")
     await admin.call(
         "POST",
         "/api/v1/orgs/",
