@@ -16,7 +16,7 @@ async def read_enabled(installed: Iterable[str]) -> frozenset[str]:
     return frozenset(name for name in installed if name not in disabled)
 
 
-async def write_enabled(name: str, enabled: bool) -> None:
+async def write_enabled(name: str, enabled: bool, title: str = "") -> None:
     """Store a plugin's switch, audited in the same transaction (``PluginHost.switch`` checks
     the name and tells the plugins). Data is never dropped."""
     async with write_transaction():
@@ -29,5 +29,5 @@ async def write_enabled(name: str, enabled: bool) -> None:
             "core.plugin.enabled" if enabled else "core.plugin.disabled",
             entity="plugin",
             entity_id=name,
-            summary=f"{'启用' if enabled else '停用'}模块 {name}",
+            summary=f"{'启用' if enabled else '停用'}模块 {title or name}",
         )

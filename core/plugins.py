@@ -366,7 +366,8 @@ class PluginHost:
         ``ENABLED_TTL``. Data is never dropped."""
         if name not in self.plugins:
             raise NotFound(f"No plugin named {name!r} / 没有名为 {name} 的模块")
-        await plugin_state.write_enabled(name, enabled)
+        title = next((m.title for m in self.metas if m.name == name), name)
+        await plugin_state.write_enabled(name, enabled, title)
         await self.enabled(fresh=True)
         await self.plugin_switched(name, enabled)
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 
 from core import audit
-from core.auth.identity import STAFF_ROLES, audit_actor
+from core.auth.identity import STAFF_ROLES, STAFF_ROLES_ZH, audit_actor
 from core.auth.passwords import dummy_hash, hash_password, password_problem, verify_password
 from core.auth.ratelimit import rate_store
 from core.auth.tokens import TokenKind, issue_token
@@ -78,7 +78,10 @@ async def create_staff_user(
             "core.user.created",
             entity="account",
             entity_id=account.id,
-            summary=f"创建工作人员账号 {username}（{', '.join(sorted(set(roles)))}）",
+            summary=(
+                f"创建工作人员账号 {username}"
+                f"（{'、'.join(STAFF_ROLES_ZH.get(r, r) for r in sorted(set(roles)))}）"
+            ),
         )
     return account
 

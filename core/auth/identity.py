@@ -10,6 +10,8 @@ from core.identity import mask_id_number
 
 AccountKind = Literal["staff", "citizen", "org"]
 STAFF_ROLES = ("admin", "clerk", "reviewer")
+STAFF_ROLES_ZH = {"admin": "系统管理员", "clerk": "窗口工作人员", "reviewer": "审核人员"}
+"""As the (Chinese) audit summaries name them; pages take the catalogs' labels."""
 _ID_NUMBER_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
 
 

@@ -144,6 +144,15 @@ async def set_marital_status(id_number: str, status: str) -> None:
     await Person.update({Person.marital_status: status}).where(Person.id_number == id_number)
 
 
+def _source_zh(source: str) -> str:
+    """Who recorded a death, as the audit summary names it: the window, or a service by title."""
+    from core.plugins import get_host
+
+    if source == "clerk":
+        return "窗口登记"
+    return next((m.title for m in get_host().metas if m.name == source), source)
+
+
 async def record_death(id_number: str, died_on: dt.date, *, source: str) -> PersonRecord:
     """Mark the person deceased and tell every enabled plugin. Call inside a write transaction."""
     from core.plugins import get_host
@@ -163,7 +172,10 @@ async def record_death(id_number: str, died_on: dt.date, *, source: str) -> Pers
             "core.person.died",
             entity="person",
             entity_id=mask_id_number(id_number),
-            summary=f"登记死亡 {mask_id_number(id_number)} 于 {died_on.isoformat()}（{source}）",
+            summary=(
+                f"登记死亡 {mask_id_number(id_number)} 于 {died_on.isoformat()}"
+                f"（{_source_zh(source)}）"
+            ),
         )
     return person
 
