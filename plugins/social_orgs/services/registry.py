@@ -17,6 +17,7 @@ from core.db import fetch, fetch_one, write_transaction
 from core.errors import Conflict, DomainError
 from core.grams import first_gram, gram_table, is_bigram, rows_with
 from core.pagination import PageParams, page
+from core.row_counts import count_sql
 from plugins.social_orgs.rules import (
     INSPECTION_RESULT_LABELS,
     KIND_LABELS,
@@ -272,7 +273,7 @@ async def _count(
     """(total, capped): every organization without a filter; with one, up to ``COUNT_CAP``,
     each part of the match counted by its index and stopping at the cap."""
     if matching is None and not clauses:
-        count = await fetch_one("SELECT COUNT(*) AS n FROM social_org")
+        count = await fetch_one(count_sql("social_org"))  # kept by triggers, not counted
         return (int(count["n"]) if count else 0), False
     if matching is None:
         parts = [("social_org o WHERE " + " AND ".join(clauses), args)]
