@@ -16,6 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.audit.chain import GENESIS, HASHED_FIELDS, canonical_time, entry_hash
+from tests import factories
 from tests.core.support import assert_error, cli_env, run_cli
 
 TEST_ACTIONS = (
@@ -388,10 +389,8 @@ async def test_every_state_change_of_the_core_api_writes_an_event(client, staff,
     roster = f"id_number,name,category,valid_from,valid_to\n{person},刘伯,tekun,2024-01-01,\n"
 
     async def logout_of_a_fresh_token(c):
-        token = (
-            await c.post("/api/v1/auth/token", json={"username": citizen, "password": "pw-pw-pw-1"})
-        ).json()["token"]
-        return await c.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+        citizen_headers = await factories.sign_in(c, citizen, "pw-pw-pw-1")
+        return await c.post("/api/v1/auth/logout", headers=citizen_headers)
 
     changes = {
         "core.citizen.registered": lambda c: c.post(

@@ -206,6 +206,6 @@ async def test_indicators_are_computed_once_until_a_change_or_another_day(
     assert len(computed) == 2
     density = "social_orgs.per_10k_residents"
     assert changed[density]["value"] > first[density]["value"]
-    await client.put("/api/v1/testing/clock", json={"today": "2026-03-10"}, headers=admin)
+    await factories.set_today(client, admin, dt.date(2026, 3, 10))
     await indicators(client, reviewer)
     assert len(computed) == 3
