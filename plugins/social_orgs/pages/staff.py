@@ -10,22 +10,32 @@ from litestar import Request, Response, get, post
 from litestar.params import Parameter
 
 from core.auth.guards import require_user
+from core.clock import today
+from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.forms import (
     CONFIRM,
     FORM_LEVEL,
     N_,
     Confirmation,
+    Form,
     confirmation_page,
     confirmed,
     field_errors,
+    id_number_problem,
     read_form,
 )
 from core.web.paging import Pager
 from core.web.redirects import redirect_after_form
 from core.web.rendering import render_page, request_language
 from plugins.social_orgs.pages.common import page_of, translate, whole_number
-from plugins.social_orgs.rules import INSPECTION_RESULT_LABELS, REPORT_FIELDS
+from plugins.social_orgs.rules import (
+    INSPECTION_RESULT_LABELS,
+    KIND_LABELS,
+    REPORT_FIELDS,
+    InvalidUscc,
+    normalize_uscc,
+)
 from plugins.social_orgs.services import registry, reports
 
 REGISTER = {"permission": "social_orgs.register"}
@@ -40,7 +50,10 @@ REGISTRY_ERRORS = {
         "legal_representative_id_number",
         N_("Check the identity number: 18 characters."),
     ),
-    "INVALID_STAFF_COUNT": ("staff_count", N_("Enter a whole number, zero or more.")),
+    "INVALID_STAFF_COUNT": (
+        "staff_count",
+        N_("Enter the number of staff: a whole number, zero or more."),
+    ),
     "INVALID_USERNAME": (
         "username",
         N_("Use 3 to 64 letters, digits, dots, underscores or hyphens."),
@@ -71,19 +84,45 @@ async def registry_page(request: Request) -> Response:
     return await _registry_page(request)
 
 
+async def _registration_problems(request: Request, form: Form) -> dict[str, str]:
+    """Every field's problem at once, in the page's language (the service then refuses only
+    what needs the register: a code already on file)."""
+    problems: dict[str, str] = {}
+    kind = form.get("kind") if form.get("kind") in KIND_LABELS else None
+    try:
+        normalize_uscc(form.get("uscc"), kind)  # type: ignore[arg-type]
+    except InvalidUscc:
+        problems["uscc"] = REGISTRY_ERRORS["INVALID_USCC"][1]
+    for name in ("name", "legal_representative"):
+        code = f"INVALID_{name.upper()}"
+        if not form.get(name):
+            problems[name] = REGISTRY_ERRORS[code][1]
+    try:
+        if dt.date.fromisoformat(form.get("registered_on")) > await today():
+            raise ValueError("in the future")
+    except ValueError:
+        problems["registered_on"] = REGISTRY_ERRORS["INVALID_DATE"][1]
+    try:
+        whole_number(form.get("staff_count"))
+    except ValueError:
+        problems["staff_count"] = REGISTRY_ERRORS["INVALID_STAFF_COUNT"][1]
+    say = gettext_for(request_language(request))
+    problems = {name: say(message) for name, message in problems.items()}
+    if form.get("legal_representative_id_number"):
+        number = form.get("legal_representative_id_number")
+        if problem := id_number_problem(number, request_language(request)):
+            problems["legal_representative_id_number"] = problem
+    return problems
+
+
 @post("/registry", opt=REGISTER, include_in_schema=False)
 async def register_post(request: Request) -> Response:
     form = await read_form(request)
-    try:
-        registered_on = dt.date.fromisoformat(form.get("registered_on"))
-    except ValueError:
-        errors = {"registered_on": N_("Enter the registration date, not in the future.")}
+    errors = await _registration_problems(request, form)
+    if errors:
         return await _registry_page(request, errors, form.values, 422)
-    try:
-        staff_count = whole_number(form.get("staff_count")) or 0
-    except ValueError:
-        errors = {"staff_count": N_("Enter a whole number, zero or more.")}
-        return await _registry_page(request, errors, form.values, 422)
+    registered_on = dt.date.fromisoformat(form.get("registered_on"))
+    staff_count = whole_number(form.get("staff_count")) or 0
     try:
         org = await registry.register_org(
             uscc=form.get("uscc"),

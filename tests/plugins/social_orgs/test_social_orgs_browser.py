@@ -105,3 +105,40 @@ async def test_org_fills_saves_and_submits_its_report(live_server, page):
         report = (await http.get(f"/api/v1/orgs/{code}/annual-reports/2024", headers=admin)).json()
     assert report["status"] == "submitted" and report["late"] is False
     assert report["revenue_fen"] == 8_650_050 and report["party_organization"] == "joint"
+
+
+@pytest.mark.phone
+async def test_the_registry_form_explains_every_wrong_field_on_a_phone(live_server, page):
+    """Issue 14: no browser bubble stops the clerk; one answer lists every problem above the
+    form (read first: it takes the focus) and next to each field, in Chinese and in English."""
+    admin = await live_server.admin_headers()
+    await _set_up(live_server.url, admin)
+    url = live_server.url
+    await page.goto(url + "/login?next=/orgs/registry")
+    await page.get_by_label("用户名或身份证号").fill("e2e-clerk")
+    await page.get_by_label(re.compile("^密码")).fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await page.wait_for_url(url + "/orgs/registry")
+
+    for lang, summary_title, names in (
+        ("zh", "请修改以下内容", ("组织名称", "法定代表人", "工作人员数")),
+        ("en", "Please correct the following", ("name", "legal representative", "staff")),
+    ):
+        await page.goto(f"{url}/orgs/registry?lang={lang}")
+        await page.locator("#f-uscc").fill("51440700MJ0")
+        await page.locator("#f-registered_on").fill("2099-01-01")
+        await page.locator("#f-legal_representative_id_number").fill("4407041949")
+        await page.locator("#f-staff_count").fill("many")
+        await page.locator("form[action='/orgs/registry'] button[type=submit]").click()
+        summary = page.locator("[data-error-summary]")
+        await expect(summary).to_contain_text(summary_title)
+        await expect(summary).to_be_focused()
+        links = summary.get_by_role("link")
+        await expect(links).to_have_count(6)  # code, name, date, representative, id, staff
+        for field in ("uscc", "name", "registered_on", "legal_representative", "staff_count"):
+            await expect(page.locator(f"#f-{field}")).to_have_attribute("aria-invalid", "true")
+        text = (await page.locator("main").inner_text()).lower()
+        assert all(name.lower() in text for name in names)
+        await summary.locator("a[href='#f-staff_count']").click()
+        await expect(page.locator("#f-staff_count")).to_be_in_viewport()
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -247,3 +247,51 @@ async def test_evaluation_page(client, reviewer, set_today, new_org, org_login, 
     assert r.status_code == 303
     page = await client.get("/orgs/evaluations", headers={**reviewer, **ZH})
     assert "PG440704-2025-" in page.text
+
+
+def _summary_and_inline(html: str) -> tuple[dict[str, str], dict[str, str]]:
+    """``{field: message}`` of the error summary's links and of the messages under the fields."""
+    summary = re.search(r"data-error-summary>(.*?)</div>", html, re.S)
+    linked = dict(re.findall(r'<a href="#f-([\w-]+)">([^<]*)</a>', summary.group(1)))
+    inline = dict(re.findall(r'<p class="field-error" id="f-([\w-]+)-error">([^<]*)</p>', html))
+    return linked, inline
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (
+            ZH,
+            {"uscc": "代码", "name": "名称", "registered_on": "日期", "staff_count": "工作人员数"},
+        ),
+        (
+            {"Accept-Language": "en"},
+            {"uscc": "code", "name": "name", "registered_on": "date", "staff_count": "staff"},
+        ),
+    ],
+    ids=["zh", "en"],
+)
+async def test_the_registry_form_names_every_wrong_field_at_once(client, clerk, headers, expected):
+    """Issue 14: one answer lists every problem, in the summary and next to each field, in the
+    page's language — not one error per round, not the library's words."""
+    bad = {
+        "uscc": "51440700MJ000000",  # too short
+        "name": "",
+        "kind": "social_group",
+        "registered_on": "2099-01-01",  # in the future
+        "legal_representative": "",
+        "legal_representative_id_number": "44070419491231002",  # 17 characters
+        "staff_count": "many",
+    }
+    r = await client.post("/orgs/registry", data=bad, headers={**clerk, **headers})
+    assert r.status_code == 422
+    linked, inline = _summary_and_inline(r.text)
+    fields = {*expected, "legal_representative", "legal_representative_id_number"}
+    assert set(linked) == set(inline) == fields
+    assert linked == inline  # the summary says what the field says
+    for field, word in expected.items():
+        assert word in inline[field].lower()
+    english = headers is not ZH
+    assert all(bool(re.search(r"[\u4e00-\u9fff]", m)) != english for m in inline.values())
+    assert "stdnum" not in r.text and "ValidationError" not in r.text
+    assert 'value="44070419491231002"' in r.text  # what was typed stays
