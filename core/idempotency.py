@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
-from core.db import fetch, fetch_one, write_scope, write_transaction
+from core.db import defer, fetch, fetch_one, write_scope, write_transaction
 from core.errors import DatabaseUnavailable, DomainError, error_body
 from core.logs import get_logger
 
@@ -198,7 +198,8 @@ async def _claim(ident: tuple[str, str, str, str], digest: str) -> bool:
 
 
 async def _store(ident: tuple[str, str, str, str], captured: Captured) -> None:
-    await fetch(
+    # Deferred: on PostgreSQL the answer travels with the COMMIT, no round trip of its own.
+    await defer(
         "UPDATE idempotency_key SET status_code = {}, response_body = {}, content_type = {} "
         "WHERE key = {} AND actor = {} AND method = {} AND path = {}",
         captured.status,
