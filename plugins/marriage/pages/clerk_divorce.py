@@ -170,23 +170,59 @@ async def reissue_form(request: Request) -> Response:
         result = {"certificate_no": issued, "verify_url": verify_url(issued)}
     form = {"certificate_no": "", "id_number": ""}
     return await render_page(
-        request, "marriage/reissue.html", context(form=form, error="", result=result)
+        request, "marriage/reissue.html", context(form=form, errors={}, result=result)
     )
 
 
-@post("/workbench/reissue", opt=REGISTER, include_in_schema=False)
+async def _reissue_page(
+    request: Request, form: dict[str, str], errors: dict[str, str], status_code: int
+) -> Response:
+    return await render_page(
+        request,
+        "marriage/reissue.html",
+        context(form=form, errors=errors, result=None),
+        status_code=status_code,
+    )
+
+
+@post("/workbench/reissue", opt=REGISTER_CONFIRMED, include_in_schema=False)
 async def reissue_submit(request: Request) -> Response:
+    """Both fields checked at once; then asked once more, as the old number stops verifying."""
     raw = await read_form(request)
     form = {"certificate_no": raw.get("certificate_no"), "id_number": raw.get("id_number")}
+    lang = request_language(request)
+    say = gettext_for(lang)
+    errors = {}
+    if not form["certificate_no"]:
+        errors["certificate_no"] = say(N_("Enter the certificate number."))
+    if problem := id_number_problem(form["id_number"], lang):
+        errors["id_number"] = problem
+    if errors:
+        return await _reissue_page(request, form, errors, 422)
+    if not confirmed(raw):
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Reissue a certificate")),
+                question=say(N_("Reissue this certificate?")),
+                action="/marriage/workbench/reissue",
+                back="/marriage/workbench/reissue",
+                fields=reposted(raw, "certificate_no", "id_number"),
+                facts=(
+                    (say(N_("Certificate number")), form["certificate_no"]),
+                    (say(N_("Identity number of the holder asking")), form["id_number"]),
+                ),
+                warning=say(
+                    N_("The new certificate gets a new number; the old number stops verifying.")
+                ),
+                button=say(N_("Reissue")),
+            ),
+        )
     try:
         result = await reissue(require_user(request), form["certificate_no"], form["id_number"])
     except Refusal as exc:
-        return await render_page(
-            request,
-            "marriage/reissue.html",
-            context(form=form, error=refusal_text(request, exc), result=None),
-            status_code=exc.status_code,
-        )
+        errors = {"": refusal_text(request, exc)}
+        return await _reissue_page(request, form, errors, exc.status_code)
     return redirect_after_form(
         request,
         f"/marriage/workbench/reissue?issued={result['certificate_no']}",

@@ -165,10 +165,27 @@ async def test_workbench_divorce_and_reissue_pages(client):
     )
     assert r.status_code == 303
     assert "已撤回" in await page(client, url, desk.clerk)
+    # both fields wrong: both named at once, in the summary and next to each field
+    for lang, texts in (
+        ("zh", ("请填写证书编号。", "身份证号码应为 18 位，这里填写了 5 位。")),
+        ("en", ("Enter the certificate number.", "An identity number has 18 characters")),
+    ):
+        r = await client.post(
+            f"/marriage/workbench/reissue?lang={lang}",
+            data={"certificate_no": "", "id_number": "12345"},
+            headers=desk.clerk,
+        )
+        assert r.status_code == 422
+        summary = r.text.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+        assert 'href="#f-certificate_no"' in summary and 'href="#f-id_number"' in summary
+        assert all(text in summary for text in texts)
+        assert 'id="f-certificate_no-error"' in r.text and 'id="f-id_number-error"' in r.text
+    # it voids the old number: asked once more, nothing issued until confirmed
+    data = {"certificate_no": number, "id_number": man}
+    asked = await client.post("/marriage/workbench/reissue?lang=zh", data=data, headers=desk.clerk)
+    assert asked.status_code == 200 and "确定补领此证件？" in asked.text and number in asked.text
     r = await client.post(
-        "/marriage/workbench/reissue",
-        data={"certificate_no": number, "id_number": man},
-        headers=desk.clerk,
+        "/marriage/workbench/reissue", data={**data, "confirmed": "yes"}, headers=desk.clerk
     )
     assert r.status_code == 303
     assert "BJ440704-2026-000001" in await page(client, r.headers["location"], desk.clerk)
