@@ -13,7 +13,6 @@ import json
 import re
 import subprocess
 import sys
-import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -22,11 +21,6 @@ import httpx
 import pytest
 
 METHODS = ("get", "post", "put", "patch", "delete")
-
-# Plugins whose handlers are still being typed (issue 15 item 7, in progress): their findings are
-# reported as warnings instead of failures. Delete both once every plugin is typed.
-PENDING_PATHS = ("/api/v1/funeral", "/api/v1/disability", "/api/v1/orgs")
-PENDING_MODELS = ("schema funeral_", "schema disability_", "schema social_orgs_")
 
 # Binary bodies are bytes to a client; the generator reads text/* and JSON by itself.
 GENERATOR_CONFIG = """\
@@ -61,20 +55,8 @@ def _operations(schema: dict[str, Any]) -> set[str]:
     }
 
 
-def _pending(finding: str) -> bool:
-    return finding.startswith(PENDING_MODELS) or any(f" {p}" in finding for p in PENDING_PATHS)
-
-
 def _judge(findings: list[str], what: str) -> None:
-    """Fail on every finding outside the pending plugins; report theirs."""
-    pending = [f for f in findings if _pending(f)]
-    if pending:
-        warnings.warn(
-            f"{len(pending)} {what} in plugins still being typed:\n" + "\n".join(pending),
-            stacklevel=2,
-        )
-    failing = [f for f in findings if not _pending(f)]
-    assert not failing, f"{len(failing)} {what}:\n" + "\n".join(failing)
+    assert not findings, f"{len(findings)} {what}:\n" + "\n".join(findings)
 
 
 def _generator_findings(output: str) -> list[str]:
