@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from litestar import Request, get, patch, post
 from litestar.params import Parameter
@@ -21,8 +20,8 @@ from core.api.schemas import (
     StaffUserOut,
 )
 from core.audit import verify_chain
+from core.audit.listing import events_page
 from core.auth.accounts import create_staff_user, set_active
-from core.db import fetch, fetch_one
 from core.errors import NotFound
 from core.notifications import retry_failed
 from core.pagination import Page, page, page_params
@@ -107,63 +106,6 @@ async def switch_plugin(name: str, data: PluginSwitchIn, request: Request) -> Pl
     )
 
 
-COUNT_CAP = 10_000
-"""Filtered counts stop here (``total_capped``): counting every match of a filter over a
-province's millions of events on each page would cost more than the page."""
-
-
-def prefix_end(prefix: str) -> str:
-    """The smallest string after every string starting with ``prefix`` (``marriage.`` →
-    ``marriage/``): ``[prefix, prefix_end)`` is an index range, where ``LIKE 'prefix%'`` is not
-    one on SQLite (case-insensitive LIKE) nor on PostgreSQL outside the C collation."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
-
-
-EVENT_COLUMNS = "id, seq, at, actor, action, entity, entity_id, summary"
-MERGE_LIMIT = 1_000
-"""A namespace's page up to this depth is merged from each of its actions' newest entries."""
-
-
-async def _actions_in(namespace: str) -> list[str]:
-    """The distinct actions starting with ``namespace``, one index probe each (a loose index
-    scan: each step asks the ``(action, seq)`` index for the next action after the last)."""
-    rows = await fetch(
-        "WITH RECURSIVE a(action) AS ("
-        "SELECT MIN(action) FROM audit_event WHERE action >= {} AND action < {} "
-        "UNION ALL SELECT (SELECT MIN(e.action) FROM audit_event e "
-        "WHERE e.action > a.action AND e.action < {}) FROM a WHERE a.action IS NOT NULL) "
-        "SELECT action FROM a WHERE action IS NOT NULL",
-        namespace,
-        prefix_end(namespace),
-        prefix_end(namespace),
-    )
-    return [row["action"] for row in rows]
-
-
-async def _newest_in_namespace(
-    namespace: str, clauses: list[str], args: list[Any], limit: int, skip: int
-) -> list[dict[str, Any]]:
-    """A page of the entries of a namespace (also matching ``clauses``), newest first: the
-    newest ``skip + limit`` of each of its actions by the ``(action, seq)`` index, merged. (The
-    range ``action >= 'x.' AND action < 'x/'`` ordered by ``seq`` sorts every entry of the
-    namespace on SQLite: a third of a province's million entries for ``marriage.``.)"""
-    actions = await _actions_in(namespace)
-    if not actions:
-        return []
-    where = " AND ".join(["action = {}", *clauses])
-    branches = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT {EVENT_COLUMNS} FROM audit_event WHERE {where} "  # noqa: S608
-        f"ORDER BY seq DESC LIMIT {{}}) AS a{i}"
-        for i in range(len(actions))
-    )
-    return await fetch(
-        f"SELECT * FROM ({branches}) AS merged ORDER BY seq DESC LIMIT {{}} OFFSET {{}}",  # noqa: S608
-        *(arg for name in actions for arg in (name, *args, skip + limit)),
-        limit,
-        skip,
-    )
-
-
 @get("/admin/audit", opt=ADMIN, tags=["admin"])
 async def list_audit(
     actor: str | None = None,
@@ -179,55 +121,21 @@ async def list_audit(
     head's sequence number without filters (every entry, no count), and with filters an exact
     count up to 10,000 (then ``total_capped`` is true)."""
     params = page_params(limit, offset)
-    clauses, args = [], []
-    namespace = action if action and action.endswith(".") else None
-    if namespace:
-        # ``action`` also matches a namespace prefix: ``marriage.`` finds all of a plugin's.
-        clauses.append("action >= {} AND action < {}")
-        args += [namespace, prefix_end(namespace)]
-    for column, value in (("actor", actor), ("action", action), ("entity", entity)):
-        if value and not (column == "action" and namespace):
-            clauses.append(f"{column} = {{}}")
-            args.append(value)
+    since_at = None
     if since:
-        clauses.append("at >= {}")
-        args.append(dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8))
-    filters, filter_args = list(clauses), list(args)
-    if after is not None:
-        clauses.append("seq < {}")
-        args.append(after)
-    skip = 0 if after is not None else params.offset
-    if namespace and skip + params.limit <= MERGE_LIMIT:
-        # the namespace's range and its two bounds come first
-        rows = await _newest_in_namespace(namespace, clauses[1:], args[2:], params.limit, skip)
-    else:
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-        # ``where`` holds only fixed column names; every value is a bound parameter. The page's
-        # sequence numbers come from an index alone (``offset`` skips index entries, not
-        # rows), then those entries are read.
-        rows = await fetch(
-            f"SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq IN (SELECT seq "  # noqa: S608
-            f"FROM audit_event {where} ORDER BY seq DESC LIMIT {{}} OFFSET {{}}) "
-            "ORDER BY seq DESC",
-            *args,
-            params.limit,
-            skip,
-        )
-    capped = False
-    if filters:
-        where = "WHERE " + " AND ".join(filters)
-        count = await fetch_one(
-            f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_event {where} "  # noqa: S608
-            "LIMIT {}) AS matching",
-            *filter_args,
-            COUNT_CAP + 1,
-        )
-        total = int(count["n"]) if count else 0
-        capped = total > COUNT_CAP
-        total = min(total, COUNT_CAP)
-    else:
-        head = await fetch_one("SELECT seq FROM audit_head WHERE id = 1")
-        total = int(head["seq"]) if head else 0
+        since_at = dt.datetime.combine(since, dt.time(), tzinfo=dt.UTC) - dt.timedelta(hours=8)
+    # ``action`` also matches a namespace prefix: ``marriage.`` finds all of a plugin's.
+    prefix = action if action and action.endswith(".") else None
+    rows, total, capped = await events_page(
+        actor=actor,
+        action=None if prefix else action,
+        action_prefix=prefix,
+        entity=entity,
+        since=since_at,
+        limit=params.limit,
+        offset=params.offset,
+        after=after,
+    )
     next_after = rows[-1]["seq"] if len(rows) == params.limit else None
     body = {**page(rows, total), "total_capped": capped, "next_after": next_after}
     return to_out(AuditPageOut, body)

@@ -75,8 +75,7 @@ async def test_an_identity_number_is_found_by_its_start(client, clerk, people, i
 
 
 async def test_the_audit_log_pages_by_cursor_with_every_entry_once(client, admin, monkeypatch):
-    from core.api import admin as admin_api
-    from core.audit import record
+    from core.audit import listing, record
     from core.context import current_actor
 
     token = current_actor.set("clerk-zhou")
@@ -109,7 +108,7 @@ async def test_the_audit_log_pages_by_cursor_with_every_entry_once(client, admin
     body = (await client.get(url, params={"limit": 500}, headers=admin)).json()
     assert [i["seq"] for i in body["items"]] == all_seqs and body["total"] == len(all_seqs)
     # a filter's count stops at the cap, and says so
-    monkeypatch.setattr(admin_api, "COUNT_CAP", 10)
+    monkeypatch.setattr(listing, "COUNT_CAP", 10)
     body = (await client.get(url, params={"actor": "clerk-zhou"}, headers=admin)).json()
     assert (body["total"], body["total_capped"], len(body["items"])) == (10, True, 23)
 
@@ -119,12 +118,11 @@ async def test_a_namespace_pages_like_the_whole_log_filtered(client, admin, monk
     """``action=marriage.`` is answered from each of the namespace's actions' newest entries,
     merged (up to ``MERGE_LIMIT`` deep), or from the range: the same pages either way, with
     ``offset``, ``after=`` and another filter."""
-    from core.api import admin as admin_api
-    from core.audit import record
+    from core.audit import listing, record
     from core.context import current_actor
 
     if not merged:
-        monkeypatch.setattr(admin_api, "MERGE_LIMIT", 0)
+        monkeypatch.setattr(listing, "MERGE_LIMIT", 0)
     actions = [
         "marriage.appointment.booked",
         "funeral.waiver.recorded",
@@ -168,7 +166,7 @@ async def test_a_namespace_pages_like_the_whole_log_filtered(client, admin, monk
 
 
 def test_a_prefix_range_ends_after_every_string_with_the_prefix():
-    from core.api.admin import prefix_end
+    from core.audit.listing import prefix_end
 
     assert prefix_end("marriage.") == "marriage/"
     for action in ("marriage.", "marriage.x", "marriage.appointment.booked", "marriage.~~"):
