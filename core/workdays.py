@@ -201,16 +201,21 @@ def entered_year(year: int, days: Iterable[CalendarDay]) -> YearCalendar:
     seen: dict[dt.date, CalendarDay] = {}
     for day in days:
         if day.date.year != year:
-            raise InvalidCalendar(f"{day.date} is not in {year}")
+            raise InvalidCalendar(f"{day.date} is not in {year} / {day.date} 不在 {year} 年")
         if day.kind not in DAY_KINDS:
-            raise InvalidCalendar(f"{day.date}: kind must be holiday or workday, not {day.kind!r}")
+            raise InvalidCalendar(
+                f"{day.date}: kind must be holiday or workday, not {day.kind!r}"
+                f" / {day.date}：类别须为放假或上班"
+            )
         if day.date in seen:
-            raise InvalidCalendar(f"{day.date} is listed twice")
+            raise InvalidCalendar(f"{day.date} is listed twice / {day.date} 重复列出")
         if len(day.name) > 40:
-            raise InvalidCalendar(f"{day.date}: name longer than 40 characters")
+            raise InvalidCalendar(
+                f"{day.date}: name longer than 40 characters / {day.date}：名称超过 40 个字"
+            )
         seen[day.date] = day
     if not any(day.kind == "holiday" for day in seen.values()):
-        raise InvalidCalendar(f"no holiday listed for {year}")
+        raise InvalidCalendar(f"no holiday listed for {year} / 未列出 {year} 年的放假日")
     return YearCalendar(year, "official", tuple(sorted(seen.values())))
 
 

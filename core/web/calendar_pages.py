@@ -31,7 +31,7 @@ from core.calendar_store import (
     schedule_text,
 )
 from core.errors import DomainError
-from core.i18n import gettext_for
+from core.i18n import bilingual, gettext_for
 from core.web.flash import set_flash
 from core.web.forms import CONFIRM, N_, confirmed, read_form
 from core.web.rendering import as_data, join_list, render_page, request_language
@@ -130,7 +130,8 @@ async def calendar_submit(request: Request) -> Response:
     try:
         entered = parse_schedule_text(year, text)
     except DomainError as exc:
-        return await _page(request, year, text, error=exc.detail, status_code=422)
+        detail = bilingual(exc.detail, request_language(request))
+        return await _page(request, year, text, error=detail, status_code=422)
     if not confirmed(form):  # the preview on the page is its confirmation step
         moves = await preview_year(year, entered)
         return await _page(request, year, text, preview={"entered": entered, "moves": moves})

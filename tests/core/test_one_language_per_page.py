@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections import deque
 from dataclasses import dataclass, field
+from functools import cache
 from html.parser import HTMLParser
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -29,6 +30,7 @@ import pytest
 
 from core.i18n import catalog_paths, has_chinese, read_catalog
 from tests.core import authz_world as W
+from tests.core.support import form_token
 
 pytestmark = pytest.mark.db
 
@@ -123,6 +125,7 @@ class Crawl:
     findings: list[str] = field(default_factory=list)
 
 
+@cache
 def catalog_vocabulary() -> frozenset[str]:
     """Lower-case English words of the catalogs' message ids that no translation keeps."""
     english: set[str] = set()
@@ -134,6 +137,7 @@ def catalog_vocabulary() -> frozenset[str]:
     return frozenset(english - kept)
 
 
+@cache
 def registry_keys() -> frozenset[str]:
     """Role and audit action keys the host declares: never shown as such on a Chinese page."""
     from core.plugins import get_host
@@ -173,11 +177,23 @@ def seeds(world: W.World, persona: str) -> list[str]:
     return ["/", *extra.get(persona, [])]
 
 
+def page_findings(html: str, where: str, lang: str) -> tuple[list[str], list[str]]:
+    """The page's findings and the links it shows."""
+    parser = VisibleText(lang)
+    parser.feed(html)
+    findings = []
+    for text in parser.chunks:
+        if lang == "en" and has_chinese(text):
+            findings.append(f"{where}: {text[:80]!r}")
+        if lang == "zh" and (words := untranslated(text, catalog_vocabulary(), registry_keys())):
+            findings.append(f"{where}: {words} in {text[:80]!r}")
+    return findings, parser.links
+
+
 async def crawl(
     client: httpx.AsyncClient, persona: str, lang: str, headers: dict, start: list[str]
 ) -> Crawl:
     result = Crawl()
-    vocabulary, keys = catalog_vocabulary(), registry_keys()
     queue = deque(start)
     seen = {shape(path) for path in start}
     while queue:
@@ -188,14 +204,9 @@ async def crawl(
         if not r.headers.get("content-type", "").startswith("text/html"):
             continue
         result.pages[shape(path)] = path
-        parser = VisibleText(lang)
-        parser.feed(r.text)
-        for text in parser.chunks:
-            if lang == "en" and has_chinese(text):
-                result.findings.append(f"{persona} en {path}: {text[:80]!r}")
-            if lang == "zh" and (words := untranslated(text, vocabulary, keys)):
-                result.findings.append(f"{persona} zh {path}: {words} in {text[:80]!r}")
-        for href in parser.links:
+        findings, links = page_findings(r.text, f"{persona} {lang} {path}", lang)
+        result.findings += findings
+        for href in links:
             target = followable(href)
             if target and shape(target) not in seen and len(seen) < MAX_PAGES:
                 seen.add(shape(target))
@@ -232,3 +243,44 @@ async def test_every_page_speaks_one_language(app, world, persona, lang):
     assert PERSONAS[persona] in result.pages, sorted(result.pages)
     assert len(result.pages) < MAX_PAGES, sorted(result.pages)
     assert not result.findings, "\n".join(sorted(set(result.findings)))
+
+
+def refused_forms(world: W.World) -> dict[str, list[tuple[str, dict[str, str]]]]:
+    """persona → forms filled in wrongly (a wrong check digit, blanks, garbage): the page that
+    answers lists every problem, in the page's language, and saves nothing."""
+    wrong = W.A[:-1] + ("0" if W.A[-1] != "0" else "1")  # a wrong check character
+    return {
+        "anonymous": [
+            ("/signup", {"id_number": wrong, "name": "", "phone": "12", "password": "x"}),
+            ("/login", {"username": "nobody", "password": "wrong-password"}),
+        ],
+        "citizen_a": [
+            ("/disability/apply", {"id_number": wrong, "disability_card_no": "x", "phone": "1"}),
+        ],
+        "clerk_x": [
+            ("/funeral/intake", {"id_number": wrong, "died_on": "2030-01-01", "name": ""}),
+            ("/orgs/registry", {"uscc": "123", "name": "", "registered_on": "someday"}),
+        ],
+        "admin": [
+            ("/admin/users", {"username": "a", "password": "x", "roles": "clerk"}),
+            ("/admin/calendar", {"year": "2027", "schedule": "not a schedule"}),
+        ],
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_refused_forms_speak_the_pages_language(app, world, lang):
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.74", 40074))
+    findings = []
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://testserver.local", cookies={"mz_lang": lang}
+    ) as client:
+        for persona, forms in refused_forms(world).items():
+            headers = {**world.headers.get(persona, {}), "Accept": "text/html"}
+            for path, data in forms:
+                if persona == "anonymous":  # a browser's form carries the page's token
+                    data = {**data, "_csrf": await form_token(client, path)}
+                r = await client.post(path, data=data, headers=headers)
+                assert r.status_code in (200, 400, 401, 409, 422), (path, r.status_code)
+                findings += page_findings(r.text, f"{persona} {lang} POST {path}", lang)[0]
+    assert not findings, "\n".join(sorted(set(findings)))
