@@ -55,6 +55,8 @@ async def test_a_clerk_checks_a_couple_in_and_prints_their_certificate(live_serv
         await page.fill("#f-b_hukou_division", "110105")
         await page.check("input[name=kinship]")
         await page.get_by_role("button", name="登记并发证").click()
+        await snapshot(page, "clerk-register-confirm")  # read back before it is issued
+        await page.locator(".confirmation").get_by_role("button", name="登记并发证").click()
         await page.wait_for_url("**/marriage/workbench/registrations/*")
         await expect(page.locator("main")).to_contain_text("结婚登记已办结")
         await snapshot(page, "clerk-registered")

@@ -13,7 +13,17 @@ from core.errors import NotFound
 from core.i18n import gettext_for
 from core.identity import InvalidIdNumber, normalize_id_number
 from core.refusals import Refusal
-from core.web.forms import N_, field_errors, id_number_problem, read_form
+from core.web.forms import (
+    CONFIRM,
+    N_,
+    Confirmation,
+    confirmation_page,
+    confirmed,
+    field_errors,
+    id_number_problem,
+    read_form,
+    reposted,
+)
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
 from plugins.marriage.pages.common import context, parse_day
@@ -170,13 +180,30 @@ def _refusal_errors(request: Request, exc: Refusal) -> dict[str, str]:
     return errors
 
 
-@post("/workbench/register", opt=REGISTER, include_in_schema=False)
+@post("/workbench/register", opt={**REGISTER, CONFIRM: True}, include_in_schema=False)
 async def register_submit(request: Request) -> Response:
     raw = await read_form(request)
     form = {key: raw.get(key) for key in _blank_form()}
     errors = _register_problems(request, form)
     if errors:
         return await _register_page(request, form, errors, 422)
+    if not confirmed(raw):  # a registration issues the certificates: read back once more
+        say = gettext_for(request_language(request))
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Register a marriage")),
+                question=say(N_("Register this marriage and issue the certificates?")),
+                action="/marriage/workbench/register",
+                back="/marriage/workbench/register",
+                fields=reposted(raw, *_blank_form()),
+                facts=tuple(
+                    (say(label), f"{form[side + '_name']} · {form[side + '_id_number']}")
+                    for side, label in (("a", N_("Party A")), ("b", N_("Party B")))
+                ),
+                button=say(N_("Register and issue the certificate")),
+            ),
+        )
     parties = [
         PartyInput(
             form[f"{side}_id_number"],

@@ -83,12 +83,16 @@ async def test_application_form_preview_review_and_approval(live_server, page) -
 
     await page.get_by_label("审核意见（入户核查、材料核对情况）").fill("入户核查属实")
     await page.get_by_role("button", name="街道审核通过").click()
+    # a verdict: read back on a page of its own before it is recorded
+    await expect(page.locator(".confirmation")).to_contain_text("入户核查属实")
+    await page.locator(".confirmation").get_by_role("button", name="街道审核通过").click()
     await expect(page.locator("main")).to_contain_text("待区级审批")
 
     await page.context.clear_cookies()
     await _sign_in(page, url, users["reviewer"], "/disability/applications")
     await page.goto(url + application_path)
     await page.get_by_role("button", name="批准").click()
+    await page.locator(".confirmation").get_by_role("button", name="批准").click()
     await expect(page.locator("main")).to_contain_text("已批准：自申请当月起发放")
     await expect(page.locator("main")).to_contain_text("2026-06")
     await expect(page.locator("main")).to_contain_text("发放中")

@@ -147,6 +147,12 @@ async def test_a_clerk_registers_from_the_workbench_and_downloads_the_certificat
         assert "无禁止结婚亲属关系" in await page.content()  # the declaration is not ticked
         await page.check("input[name=kinship]")
         await page.get_by_role("button", name="登记并发证").click()
+        # read back once more before the certificates are issued
+        confirmation = page.locator(".confirmation")
+        assert (
+            "王强" in await confirmation.inner_text() and woman in await confirmation.inner_text()
+        )
+        await confirmation.get_by_role("button", name="登记并发证").click()
         await page.wait_for_url("**/marriage/workbench/registrations/*")
         content = await page.content()
         assert "结婚登记已办结" in content and "J440704-2026-" in content

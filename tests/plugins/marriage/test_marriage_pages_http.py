@@ -106,8 +106,13 @@ async def test_workbench_check_in_register_and_print(client):
     }  # fmt: skip
     r = await client.post("/marriage/workbench/register", data=data, headers=desk.clerk)
     assert r.status_code == 422 and "禁止结婚" in r.text
+    data["kinship"] = "signed"
+    asked = await client.post("/marriage/workbench/register", data=data, headers=desk.clerk)
+    assert asked.status_code == 200 and "确定办理结婚登记并颁发结婚证？" in asked.text
+    assert "王强" in asked.text and f'name="b_id_number" value="{woman}"' in asked.text
+    assert "已婚" not in await page(client, f"/marriage/workbench/status?q={woman}", desk.clerk)
     r = await client.post(
-        "/marriage/workbench/register", data={**data, "kinship": "signed"}, headers=desk.clerk
+        "/marriage/workbench/register", data={**data, "confirmed": "yes"}, headers=desk.clerk
     )
     assert r.status_code == 303, r.text
     result = await page(client, r.headers["location"], desk.clerk)
