@@ -126,19 +126,41 @@ async def payroll_month(request: Request, month: str) -> Response:
     )
 
 
-async def _standards_page(request: Request, error: Refusal | None = None) -> Response:
+async def _standards_page(
+    request: Request,
+    error: Refusal | None = None,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """``errors``: the standard form's problems by field; ``error``: a refusal of either form."""
     year = (await clock.today()).year
+    shown = {"": error_text(request, error)} if error is not None else (errors or {})
     return await render_page(
         request,
         "disability/standards.html",
         {
             "standards": await standards_listing(year),
             "policies": await all_policies(),
-            "error": error_text(request, error),
-            "next_year": year + 1,
+            "errors": shown,
+            "values": values or {"year": str(year + 1)},
         },
-        status_code=200 if error is None else error.status_code,
+        status_code=error.status_code if error is not None else 422 if errors else 200,
     )
+
+
+STANDARD_PROBLEMS = {
+    "year": N_("Enter the year, such as 2027."),
+    "living_yuan": N_("Enter the living subsidy in yuan a month, such as 175."),
+    "nursing_yuan": N_("Enter the nursing subsidy in yuan a month, such as 175."),
+}
+
+
+def _fen(value: str) -> int | None:
+    try:
+        amount = round(float(value) * 100)
+    except ValueError:
+        return None
+    return amount if amount >= 0 else None
 
 
 @get("/standards", opt={"permission": SETTINGS}, include_in_schema=False)
@@ -146,17 +168,42 @@ async def standards_page(request: Request) -> Response:
     return await _standards_page(request)
 
 
-@post("/standards", opt={"permission": SETTINGS}, include_in_schema=False)
+@post("/standards", opt={"permission": SETTINGS, CONFIRM: True}, include_in_schema=False)
 async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Response:
+    """Every field checked at once; then read back once more, as payroll pays at it."""
+    values = {name: text(data, name) for name in STANDARD_PROBLEMS}
+    year = int(values["year"]) if values["year"].isdigit() else None
+    living, nursing = _fen(values["living_yuan"]), _fen(values["nursing_yuan"])
+    say = gettext_for(request_language(request))
+    wrong = {"year": year, "living_yuan": living, "nursing_yuan": nursing}
+    errors = {name: say(STANDARD_PROBLEMS[name]) for name, value in wrong.items() if value is None}
+    if errors:
+        return await _standards_page(request, errors=errors, values=values)
+    assert year is not None and living is not None and nursing is not None
+    if text(data, "confirmed") != "yes":
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=say(N_("Set a year's standard")),
+                question=say(
+                    N_(
+                        "Save the standard of %(year)s? Payroll pays at it, and pays the"
+                        " difference for months already paid at an earlier standard."
+                    )
+                )
+                % {"year": year},
+                action="/disability/standards",
+                back="/disability/standards",
+                fields=tuple(values.items()),
+                facts=(
+                    (say(N_("Year")), str(year)),
+                    (say(N_("Living subsidy (yuan a month)")), values["living_yuan"]),
+                    (say(N_("Nursing subsidy (yuan a month)")), values["nursing_yuan"]),
+                ),
+                button=say(N_("Save the standard")),
+            ),
+        )
     try:
-        try:
-            year = int(text(data, "year"))
-            living = round(float(text(data, "living_yuan")) * 100)
-            nursing = round(float(text(data, "nursing_yuan")) * 100)
-        except ValueError:
-            raise DomainError(
-                "INVALID_AMOUNT", "请填写年份和金额 / enter the year and amounts"
-            ) from None
         await set_standard(year, living, nursing)
     except Refusal as exc:
         return await _standards_page(request, exc)

@@ -208,10 +208,32 @@ async def test_payroll_and_standards_pages(desk) -> None:
 
     r = await desk.client.get("/disability/standards", headers=desk.admin)
     assert r.status_code == 200 and "181.00" in r.text
+    for lang, texts in (
+        ("zh", ("请填写年份", "请填写生活补贴", "请填写护理补贴")),
+        ("en", ("Enter the year", "Enter the living subsidy", "Enter the nursing subsidy")),
+    ):
+        r = await desk.client.post(
+            f"/disability/standards?lang={lang}",
+            data={"year": "next", "living_yuan": "", "nursing_yuan": "-3"},
+            headers=desk.admin,
+        )
+        assert r.status_code == 422  # all three named at once, with what was typed kept
+        summary = r.text.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+        assert all(text in summary for text in texts)
+        for field in ("year", "living_yuan", "nursing_yuan"):
+            assert f'href="#f-{field}"' in summary and f'id="f-{field}-error"' in r.text
+        assert 'value="next"' in r.text
+    standard = {"year": "2027", "living_yuan": "190", "nursing_yuan": "255.5"}
+    asked = await desk.client.post(
+        "/disability/standards?lang=zh", data=standard, headers=desk.admin
+    )
+    assert (
+        asked.status_code == 200 and "保存 2027 年度标准？" in asked.text and "255.5" in asked.text
+    )
+    r = await desk.client.get("/api/v1/disability/standards")
+    assert 2027 not in [row["year"] for row in r.json()]  # nothing saved before the confirmation
     r = await desk.client.post(
-        "/disability/standards",
-        data={"year": "2027", "living_yuan": "190", "nursing_yuan": "255.5"},
-        headers=desk.admin,
+        "/disability/standards", data={**standard, "confirmed": "yes"}, headers=desk.admin
     )
     assert r.status_code == 303
     r = await desk.client.get("/api/v1/disability/standards")
