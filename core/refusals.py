@@ -8,7 +8,6 @@ exception handler (``core.errors``) turns it into the contract's error body
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -53,8 +52,8 @@ class Refusal(Exception):
 
     def with_extra(self, extra: dict[str, Any]) -> Refusal:
         """The same refusal with ``extra`` (what a service adds that the rule cannot know)."""
-        again = copy.copy(self)
-        again.extra = extra
+        again = type(self).__new__(type(self), *self.args)
+        again.__dict__.update(self.__dict__, extra=extra)
         return again
 
     def __repr__(self) -> str:

@@ -6,12 +6,17 @@ contract's body ``{status_code, code, detail[, extra]}`` with the bytes clients 
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.errors import Conflict, DomainError, NotFound
 from core.refusals import Refusal, split_bilingual
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -73,3 +78,53 @@ _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 def test_splitting_a_joined_text_gives_back_the_same_bytes(detail):
     zh, en, english_first = split_bilingual(detail)
     assert Refusal("X", zh, en, english_first=english_first).detail == detail
+
+
+def test_a_service_adds_extra_to_a_rules_refusal_without_changing_it():
+    rule = Refusal("NOT_ELIGIBLE", "不符合", "not eligible")
+    shown = rule.with_extra({"reasons": []})
+    assert (shown.code, shown.detail, shown.status_code) == (rule.code, rule.detail, 422)
+    assert shown.extra == {"reasons": []} and rule.extra is None
+    conflict = Conflict("X", "Taken / 已占用").with_extra({"id": 1})
+    assert isinstance(conflict, Conflict) and conflict.status_code == 409
+
+
+def _classes_and_reasons(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        and (node.name.endswith(("RuleError", "Refusal")) or node.name == "Reason")
+    ]
+
+
+def test_no_plugin_defines_its_own_refusal_or_reason():
+    """Rules say no with ``core.refusals.Refusal`` and explain with its ``Reason``: a plugin's own
+    error class would need its own translator again."""
+    found = {
+        str(path.relative_to(ROOT)): names
+        for path in (ROOT / "plugins").rglob("*.py")
+        if (names := _classes_and_reasons(path))
+    }
+    assert not found, found
+
+
+def test_no_service_translates_a_refusal():
+    """Services let a rule's refusal through (or keep it to show later); the app's one handler
+    answers it. Catching one only to raise another is a translator."""
+    translating = []
+    for path in (ROOT / "plugins").rglob("services/*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.ExceptHandler) and node.type is not None):
+                continue
+            caught = ast.unparse(node.type)
+            raises_new = any(
+                isinstance(inner, ast.Raise) and isinstance(inner.exc, ast.Call)
+                for statement in node.body
+                for inner in ast.walk(statement)
+            )
+            if raises_new and ("Refusal" in caught or "RuleError" in caught):
+                translating.append(f"{path.relative_to(ROOT)}:{node.lineno} {caught}")
+    assert not translating, translating

@@ -14,7 +14,6 @@ from plugins.disability.rules.card import (
 from plugins.disability.rules.eligibility import (
     DEFAULT_SUBSIDY_POLICY,
     Eligibility,
-    Reason,
     SubsidyPolicy,
     eligibility,
     granted_subsidies,
@@ -22,7 +21,6 @@ from plugins.disability.rules.eligibility import (
     residence_refusal,
     subsidy_policy_in_force,
 )
-from plugins.disability.rules.errors import DisabilityRuleError
 from plugins.disability.rules.indicators import coverage
 from plugins.disability.rules.months import (
     month_bounds,
@@ -68,11 +66,9 @@ __all__ = [
     "SUBSIDIES",
     "SUBSIDY_NAMES_ZH",
     "DisabilityCard",
-    "DisabilityRuleError",
     "Eligibility",
     "LineKind",
     "PayrollLine",
-    "Reason",
     "RosterSpan",
     "Standard",
     "StopReason",

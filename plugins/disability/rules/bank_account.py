@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from plugins.disability.rules.errors import DisabilityRuleError
+from core.refusals import Refusal
 
 MIN_DIGITS, MAX_DIGITS = 10, 30
 _SEPARATORS = re.compile(r"[ \-\u3000]")
@@ -21,9 +21,9 @@ def normalize_bank_account(raw: str) -> str:
     if not text:
         return ""
     if not (text.isascii() and text.isdigit() and MIN_DIGITS <= len(text) <= MAX_DIGITS):
-        raise DisabilityRuleError(
+        raise Refusal(
             "INVALID_BANK_ACCOUNT",
-            f"银行账号应为 {MIN_DIGITS}–{MAX_DIGITS} 位数字 / "
+            f"银行账号应为 {MIN_DIGITS}–{MAX_DIGITS} 位数字",
             f"the bank account must be {MIN_DIGITS} to {MAX_DIGITS} digits",
         )
     return text

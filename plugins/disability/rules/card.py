@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.identity import InvalidIdNumber, normalize_id_number
-from plugins.disability.rules.errors import DisabilityRuleError
+from core.refusals import Refusal
 
 CATEGORY_NAMES_ZH = {1: "视力", 2: "听力", 3: "言语", 4: "肢体", 5: "智力", 6: "精神", 7: "多重"}
 GRADES = (1, 2, 3, 4)  # 1 is the most severe
@@ -19,8 +19,8 @@ class DisabilityCard:
     grade: int
 
 
-def _mismatch(detail_zh: str, detail_en: str) -> DisabilityRuleError:
-    return DisabilityRuleError("CARD_MISMATCH", f"{detail_zh} / {detail_en}")
+def _mismatch(detail_zh: str, detail_en: str) -> Refusal:
+    return Refusal("CARD_MISMATCH", detail_zh, detail_en)
 
 
 def parse_card(card_no: str) -> DisabilityCard:
@@ -42,7 +42,7 @@ def check_card(card_no: str, id_number: str, category: int, grade: int) -> Disab
     """The card, when it agrees with the person's identity number and the stated category and grade.
 
     An invalid ``id_number`` raises ``core.identity.InvalidIdNumber`` (``INVALID_ID_NUMBER``);
-    every disagreement raises ``DisabilityRuleError`` with ``CARD_MISMATCH``.
+    every disagreement raises a ``Refusal`` with ``CARD_MISMATCH``.
     """
     expected_id = normalize_id_number(id_number)
     card = parse_card(card_no)

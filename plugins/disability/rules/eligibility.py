@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Iterable, Set
 from dataclasses import dataclass
 
+from core.refusals import Reason, Refusal
 from plugins.disability.rules.card import CATEGORY_NAMES_ZH, GRADES
-from plugins.disability.rules.errors import DisabilityRuleError
 from plugins.disability.rules.standards import SUBSIDIES, SUBSIDY_NAMES_ZH, Subsidy
 
 INTELLECTUAL, MENTAL = 5, 6
@@ -35,17 +35,8 @@ def subsidy_policy_in_force(policies: Iterable[SubsidyPolicy], on_date: dt.date)
     """The policy with the latest ``effective_from`` on or before ``on_date`` (date of the act)."""
     candidates = [p for p in policies if p.effective_from <= on_date]
     if not candidates:
-        raise DisabilityRuleError("NO_POLICY", f"no subsidy policy in force on {on_date}")
+        raise Refusal("NO_POLICY", "", f"no subsidy policy in force on {on_date}")
     return max(candidates, key=lambda p: p.effective_from)
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a subsidy is or is not possible: a stable code plus Chinese and English text."""
-
-    code: str
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -170,9 +161,9 @@ def granted_subsidies(result: Eligibility, requested: Iterable[Subsidy]) -> froz
         asked = "、".join(SUBSIDY_NAMES_ZH[s] for s in sorted(frozenset(requested))) or "无"
         why_zh = "；".join(r.zh for r in result.reasons)
         why_en = "; ".join(r.en for r in result.reasons)
-        raise DisabilityRuleError(
+        raise Refusal(
             "NOT_ELIGIBLE",
-            f"不符合所申请补贴（{asked}）的条件：{why_zh} / not eligible for the requested "
-            f"subsidies: {why_en}",
+            f"不符合所申请补贴（{asked}）的条件：{why_zh}",
+            f"not eligible for the requested subsidies: {why_en}",
         )
     return granted

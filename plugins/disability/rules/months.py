@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-from plugins.disability.rules.errors import DisabilityRuleError
+from core.refusals import Refusal
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 
@@ -15,7 +15,7 @@ def parse_month(text: str) -> dt.date:
     """The first day of the month ``text``; ``INVALID_MONTH`` unless it is exactly ``YYYY-MM``."""
     match = _MONTH.fullmatch(text)
     if match is None or match.group(1) == "0000":
-        raise DisabilityRuleError("INVALID_MONTH", f"月份格式应为YYYY-MM / not a month: {text!r}")
+        raise Refusal("INVALID_MONTH", "月份格式应为YYYY-MM", f"not a month: {text!r}")
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -33,14 +33,14 @@ def month_bounds(month: str) -> tuple[dt.date, dt.date]:
 def next_month(month: str) -> str:
     first = parse_month(month)
     if (first.year, first.month) == (dt.MAXYEAR, 12):
-        raise DisabilityRuleError("INVALID_MONTH", f"no month after {month}")
+        raise Refusal("INVALID_MONTH", "", f"no month after {month}")
     return month_of(first + dt.timedelta(days=31))
 
 
 def previous_month(month: str) -> str:
     first = parse_month(month)
     if first.year == 1 and first.month == 1:
-        raise DisabilityRuleError("INVALID_MONTH", f"no month before {month}")
+        raise Refusal("INVALID_MONTH", "", f"no month before {month}")
     return month_of(first - dt.timedelta(days=1))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from plugins.disability.rules.errors import DisabilityRuleError
+from core.refusals import Refusal
 
 Subsidy = Literal["living", "nursing"]
 SUBSIDIES: tuple[Subsidy, ...] = ("living", "nursing")
@@ -32,7 +32,7 @@ def standard_for(standards: Iterable[Standard], year: int) -> Standard:
     """The standard of the latest year on or before ``year``."""
     candidates = [s for s in standards if s.year <= year]
     if not candidates:
-        raise DisabilityRuleError("NO_STANDARD", f"{year}年没有补贴标准 / no standard for {year}")
+        raise Refusal("NO_STANDARD", f"{year}年没有补贴标准", f"no standard for {year}")
     return max(candidates, key=lambda s: s.year)
 
 

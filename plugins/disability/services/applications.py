@@ -24,15 +24,13 @@ from core.people.service import (
     valid_division,
     valid_id_number,
 )
-from core.refusals import Refusal
+from core.refusals import Reason, Refusal
 from core.settings import get_settings
 from plugins.disability.rules import (
     SUBSIDIES,
     SUBSIDY_NAMES_ZH,
     DisabilityCard,
-    DisabilityRuleError,
     Eligibility,
-    Reason,
     categories_in_month,
     check_card,
     eligibility,
@@ -42,7 +40,6 @@ from plugins.disability.rules import (
 )
 from plugins.disability.rules.bank_account import normalize_bank_account
 from plugins.disability.services.common import (
-    domain_error,
     notify_applicant,
     reasons_json,
 )
@@ -98,17 +95,11 @@ def check_actor(user: CurrentUser, id_number: str) -> None:
 
 
 def _card(number: str, data: ApplicationInput) -> DisabilityCard:
-    try:
-        return check_card(data.card_no, number, data.category, data.grade)
-    except DisabilityRuleError as exc:
-        raise domain_error(exc) from None
+    return check_card(data.card_no, number, data.category, data.grade)
 
 
 def _bank_account(data: ApplicationInput) -> str:
-    try:
-        return normalize_bank_account(data.bank_account)
-    except DisabilityRuleError as exc:
-        raise domain_error(exc) from None
+    return normalize_bank_account(data.bank_account)
 
 
 def _requested(data: ApplicationInput) -> frozenset[str]:
@@ -185,18 +176,18 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
             "living": result.living and residence is None,
             "nursing": result.nursing and residence is None,
         },
-        "reasons": [{"code": r.code, "zh": r.zh, "en": r.en} for r in reasons],
+        "reasons": [r.body() for r in reasons],
     }
     existing = await open_application_id(number)
     if existing is not None:
         refusal = duplicate_error(existing)
     elif residence is not None:
-        refusal = DomainError("NOT_ELIGIBLE", f"{residence.zh} / {residence.en}", extra=why)
+        refusal = Refusal("NOT_ELIGIBLE", residence.zh, residence.en, extra=why)
     else:
         try:
             granted = granted_subsidies(result, requested)
-        except DisabilityRuleError as exc:
-            refusal = DomainError(exc.code, exc.detail, extra=why)
+        except Refusal as exc:
+            refusal = exc.with_extra(why)
     return Assessment(
         number,
         month,

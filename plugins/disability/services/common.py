@@ -1,26 +1,18 @@
-"""Small pieces every disability service uses: rule errors as contract errors, the outbox,
+"""Small pieces every disability service uses: the outbox,
 unique-index violations, JSON columns."""
 
 from __future__ import annotations
 
 import json
 
-from core.errors import DomainError
 from core.notifications import enqueue
-from plugins.disability.rules import DisabilityRuleError, Reason
+from core.refusals import Reason
 
 PLUGIN = "disability"
 
 
-def domain_error(exc: DisabilityRuleError) -> DomainError:
-    """A pure rule's refusal as the contract's 422 with the same code."""
-    return DomainError(exc.code, exc.detail)
-
-
 def reasons_json(reasons: tuple[Reason, ...] | list[Reason]) -> str:
-    return json.dumps(
-        [{"code": r.code, "zh": r.zh, "en": r.en} for r in reasons], ensure_ascii=False
-    )
+    return json.dumps([r.body() for r in reasons], ensure_ascii=False)
 
 
 async def notify_applicant(phone: str, id_number: str, subject: str, body: str) -> None:

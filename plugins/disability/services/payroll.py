@@ -34,7 +34,6 @@ from core.context import current_actor
 from core.db import fetch, fetch_one, offloaded, write_transaction
 from core.errors import DomainError
 from plugins.disability.rules import (
-    DisabilityRuleError,
     month_bounds,
     month_of,
     month_range,
@@ -42,7 +41,6 @@ from plugins.disability.rules import (
     year_standard,
 )
 from plugins.disability.rules.standards import SUBSIDIES, YearStandard
-from plugins.disability.services.common import domain_error
 from plugins.disability.services.standards import (
     all_policies,
     all_standards,
@@ -83,10 +81,7 @@ WHERE id > {} AND id <= {} AND start_month <= {}
 
 
 def valid_month(month: str) -> str:
-    try:
-        parse_month(month)
-    except DisabilityRuleError as exc:
-        raise domain_error(exc) from None
+    parse_month(month)
     return month
 
 
@@ -166,10 +161,7 @@ class MonthTable:
         self.standards, self.policies = standards, policies
 
     def year(self, year: int) -> YearStandard:
-        try:
-            return year_standard(self.standards, year)
-        except DisabilityRuleError as exc:
-            raise domain_error(exc) from None
+        return year_standard(self.standards, year)
 
     def row(self, month: str) -> list[Any]:
         first, last = month_bounds(month)

@@ -15,7 +15,6 @@ from core.errors import DomainError
 from plugins.disability.rules import (
     DEFAULT_STANDARDS,
     DEFAULT_SUBSIDY_POLICY,
-    DisabilityRuleError,
     Standard,
     SubsidyPolicy,
     YearStandard,
@@ -24,7 +23,6 @@ from plugins.disability.rules import (
     subsidy_policy_in_force,
     year_standard,
 )
-from plugins.disability.services.common import domain_error
 from plugins.disability.tables import Policy
 from plugins.disability.tables import Standard as StandardRow
 
@@ -48,17 +46,11 @@ async def standards_listing(through_year: int) -> list[YearStandard]:
 
 
 async def year_standing(year: int) -> YearStandard:
-    try:
-        return year_standard(await all_standards(), year)
-    except DisabilityRuleError as exc:
-        raise domain_error(exc) from None
+    return year_standard(await all_standards(), year)
 
 
 async def standard_of_year(year: int) -> Standard:
-    try:
-        return standard_for(await all_standards(), year)
-    except DisabilityRuleError as exc:
-        raise domain_error(exc) from None
+    return standard_for(await all_standards(), year)
 
 
 async def set_standard(year: int, living_monthly_fen: int, nursing_monthly_fen: int) -> Standard:
@@ -120,10 +112,7 @@ async def all_policies() -> list[SubsidyPolicy]:
 
 
 def policy_in(policies: list[SubsidyPolicy], day: dt.date) -> SubsidyPolicy:
-    try:
-        return subsidy_policy_in_force(policies, day)
-    except DisabilityRuleError as exc:
-        raise domain_error(exc) from None
+    return subsidy_policy_in_force(policies, day)
 
 
 async def policy_on(day: dt.date) -> SubsidyPolicy:

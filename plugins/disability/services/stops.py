@@ -20,7 +20,6 @@ from core.settings import get_settings
 from plugins.disability.rules import (
     SUBSIDIES,
     SUBSIDY_NAMES_ZH,
-    DisabilityRuleError,
     SubsidyGrant,
     apply_stop,
     check_card,
@@ -28,7 +27,7 @@ from plugins.disability.rules import (
     subsidies_ended_by_grade,
 )
 from plugins.disability.services.applications import refuse_transition
-from plugins.disability.services.common import domain_error, notify_applicant
+from plugins.disability.services.common import notify_applicant
 from plugins.disability.services.standards import policy_on
 from plugins.disability.tables import Application, Grant
 
@@ -231,10 +230,7 @@ async def record_grade(
         row = await _approved_row(application_id)
         category = category or row["category"]
         number = card_no or f"{row['id_number']}{category}{grade}"
-        try:
-            card = check_card(number, row["id_number"], category, grade)
-        except DisabilityRuleError as exc:
-            raise domain_error(exc) from None
+        card = check_card(number, row["id_number"], category, grade)
         await Application.update(
             {
                 Application.grade: card.grade,

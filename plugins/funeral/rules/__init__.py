@@ -6,7 +6,6 @@ See DOMAIN.md "Funeral basic-service fee waiver".
 
 from plugins.funeral.rules.decision import (
     ClaimedItem,
-    Reason,
     RosterEntry,
     Status,
     WaivedItem,
@@ -14,7 +13,6 @@ from plugins.funeral.rules.decision import (
     decide_waiver,
     eligibility,
 )
-from plugins.funeral.rules.errors import FuneralRuleError
 from plugins.funeral.rules.indicators import (
     CategoryFigures,
     MonthFigures,
@@ -59,10 +57,8 @@ __all__ = [
     "CategoryFigures",
     "ClaimedItem",
     "FeeItem",
-    "FuneralRuleError",
     "LineKind",
     "MonthFigures",
-    "Reason",
     "RosterEntry",
     "SettlementLine",
     "Status",

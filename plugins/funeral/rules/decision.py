@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from plugins.funeral.rules.errors import FuneralRuleError
+from core.refusals import Reason, Refusal
 from plugins.funeral.rules.policy import (
     CATEGORY_NAMES_ZH,
     EXCLUDABLE_NAMES_ZH,
@@ -18,15 +18,6 @@ from plugins.funeral.rules.policy import (
 
 Status = Literal["approved", "rejected"]
 _UNIT_ZH = {"case": "次", "day": "天", "year": "年"}
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why a decision came out as it did: a stable code plus Chinese and English text."""
-
-    code: str
-    zh: str
-    en: str
 
 
 @dataclass(frozen=True)
@@ -65,18 +56,18 @@ def _checked_items(
     policy: WaiverPolicy, items: Sequence[ClaimedItem]
 ) -> list[tuple[FeeItem, int, int]]:
     if not items:
-        raise FuneralRuleError("NO_ITEMS", "至少申报一项基本殡葬服务 / claim at least one item")
+        raise Refusal("NO_ITEMS", "至少申报一项基本殡葬服务", "claim at least one item")
     checked: list[tuple[FeeItem, int, int]] = []
     seen: set[str] = set()
     for code, fee_fen, units in items:
         item = policy.item(code)
         if item is None:
-            raise FuneralRuleError("UNKNOWN_ITEM", f"不属于基本殡葬服务 / unknown item: {code}")
+            raise Refusal("UNKNOWN_ITEM", "不属于基本殡葬服务", f"unknown item: {code}")
         if code in seen:
-            raise FuneralRuleError("DUPLICATE_ITEM", f"同一项目只能申报一次 / item twice: {code}")
+            raise Refusal("DUPLICATE_ITEM", "同一项目只能申报一次", f"item twice: {code}")
         if fee_fen < 0 or units < 1:
-            raise FuneralRuleError(
-                "INVALID_AMOUNT", f"{code}: 费用不能为负，数量至少为1 / fee >= 0 and units >= 1"
+            raise Refusal(
+                "INVALID_AMOUNT", f"{code}: 费用不能为负，数量至少为1", "fee >= 0 and units >= 1"
             )
         seen.add(code)
         checked.append((item, fee_fen, units))
@@ -233,13 +224,11 @@ def decide_waiver(
     ``(code, fee_fen, units)``: the fee charged for the item in total and the days or years.
     Per item, waived = ``min(fee_fen, cap_fen × min(units, max_units))``; then, when the policy
     has a ``total_cap_fen``, the case's total is held to it. A rejection waives 0.
-    Raises ``FuneralRuleError`` with ``DIED_IN_FUTURE``, ``NO_ITEMS``, ``UNKNOWN_ITEM``,
+    Raises ``Refusal`` with ``DIED_IN_FUTURE``, ``NO_ITEMS``, ``UNKNOWN_ITEM``,
     ``DUPLICATE_ITEM`` or ``INVALID_AMOUNT``.
     """
     if died_on > today:
-        raise FuneralRuleError(
-            "DIED_IN_FUTURE", f"死亡日期晚于今天 / died_on {died_on} is after today"
-        )
+        raise Refusal("DIED_IN_FUTURE", "死亡日期晚于今天", f"died_on {died_on} is after today")
     claimed = _checked_items(policy, items)
     category, verdict = eligibility(
         policy,

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from plugins.funeral.rules.errors import FuneralRuleError
+from core.refusals import Refusal
 
 Unit = Literal["case", "day", "year"]
 UNITS: tuple[Unit, ...] = ("case", "day", "year")
@@ -59,13 +59,11 @@ class FeeItem:
 
     def __post_init__(self) -> None:
         if not self.code or self.unit not in UNITS:
-            raise FuneralRuleError("INVALID_POLICY", f"item {self.code!r}: bad code or unit")
+            raise Refusal("INVALID_POLICY", "", f"item {self.code!r}: bad code or unit")
         if self.cap_fen < 0 or self.max_units < 1:
-            raise FuneralRuleError("INVALID_POLICY", f"item {self.code}: negative cap or units < 1")
+            raise Refusal("INVALID_POLICY", "", f"item {self.code}: negative cap or units < 1")
         if self.unit == "case" and self.max_units != 1:
-            raise FuneralRuleError(
-                "INVALID_POLICY", f"item {self.code}: a per-case item has 1 unit"
-            )
+            raise Refusal("INVALID_POLICY", "", f"item {self.code}: a per-case item has 1 unit")
 
     @property
     def max_waiver_fen(self) -> int:
@@ -113,24 +111,25 @@ class WaiverPolicy:
     def __post_init__(self) -> None:
         codes = [item.code for item in self.items]
         if len(set(codes)) != len(codes):
-            raise FuneralRuleError("INVALID_POLICY", "item codes must be unique")
+            raise Refusal("INVALID_POLICY", "", "item codes must be unique")
         bad = [d for d in self.local_divisions if not _is_division(d)]
         if bad:
-            raise FuneralRuleError(
-                "INVALID_POLICY", f"local_divisions must be 6-digit division codes: {bad}"
+            raise Refusal(
+                "INVALID_POLICY", "", f"local_divisions must be 6-digit division codes: {bad}"
             )
         if self.all_local_residents and not self.local_divisions:
-            raise FuneralRuleError(
-                "INVALID_POLICY", "all_local_residents needs at least one local division"
+            raise Refusal(
+                "INVALID_POLICY", "", "all_local_residents needs at least one local division"
             )
         unknown = [c for c in self.excluded_categories if c not in EXCLUDABLE_CATEGORIES]
         if unknown:
-            raise FuneralRuleError(
+            raise Refusal(
                 "INVALID_POLICY",
+                "",
                 f"unknown excluded categories: {unknown} (known: {list(EXCLUDABLE_CATEGORIES)})",
             )
         if self.total_cap_fen is not None and self.total_cap_fen < 0:
-            raise FuneralRuleError("INVALID_POLICY", "total_cap_fen must not be negative")
+            raise Refusal("INVALID_POLICY", "", "total_cap_fen must not be negative")
 
     def item(self, code: str) -> FeeItem | None:
         return next((item for item in self.items if item.code == code), None)
@@ -191,6 +190,6 @@ def policy_in_force(policies: Iterable[WaiverPolicy], on_date: dt.date) -> Waive
     """
     candidates = [p for p in policies if p.effective_from <= on_date]
     if not candidates:
-        raise FuneralRuleError("NO_POLICY", f"no waiver policy in force on {on_date.isoformat()}")
+        raise Refusal("NO_POLICY", "", f"no waiver policy in force on {on_date.isoformat()}")
     latest = max(p.effective_from for p in candidates)
     return [p for p in candidates if p.effective_from == latest][-1]

@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from core.refusals import Refusal
 from plugins.funeral.rules.decision import Status
-from plugins.funeral.rules.errors import FuneralRuleError
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -52,9 +52,7 @@ def settlement(records: Iterable[WaiverRecord], month: str) -> list[SettlementLi
     dated within it, and stay the same once the month is over. Rejected waivers are not claimed.
     """
     if not _MONTH.fullmatch(month):
-        raise FuneralRuleError(
-            "INVALID_MONTH", f"月份格式应为YYYY-MM / month must be YYYY-MM: {month}"
-        )
+        raise Refusal("INVALID_MONTH", "月份格式应为YYYY-MM", f"month must be YYYY-MM: {month}")
     totals: dict[tuple[str, LineKind], list[int]] = {}
     for record in records:
         if record.status != "approved":

@@ -18,8 +18,6 @@ from core.people.service import (
 )
 from plugins.funeral.rules import (
     EXCLUDABLE_CATEGORIES,
-    FuneralRuleError,
-    Reason,
     WaiverDecision,
     decide_waiver,
     month_of,
@@ -77,14 +75,6 @@ def claimed_items(items: list[ItemIn]) -> list[tuple[str, int, int]]:
     return [(item.code, item.fee_fen, item.units) for item in items]
 
 
-def rule_error(exc: FuneralRuleError) -> DomainError:
-    return DomainError(exc.code, exc.detail)
-
-
-def reason_body(reason: Reason) -> dict[str, str]:
-    return {"code": reason.code, "zh": reason.zh, "en": reason.en}
-
-
 @dataclass(frozen=True)
 class Facts:
     """What the decision needs to know about the deceased: the registry's facts and the hukou
@@ -134,19 +124,16 @@ async def facts_of(
 def decide(
     stored: StoredPolicy, deceased: Deceased, facts: Facts, items: list, today: dt.date
 ) -> WaiverDecision:
-    try:
-        return decide_waiver(
-            stored.policy,
-            died_on=deceased.died_on,
-            today=today,
-            roster_entries=facts.entries,
-            hukou_division=facts.hukou_division,
-            unidentified_police_certified=deceased.certificate_no is not None,
-            items=items,
-            declared_categories=facts.declared_categories,
-        )
-    except FuneralRuleError as exc:
-        raise rule_error(exc) from None
+    return decide_waiver(
+        stored.policy,
+        died_on=deceased.died_on,
+        today=today,
+        roster_entries=facts.entries,
+        hukou_division=facts.hukou_division,
+        unidentified_police_certified=deceased.certificate_no is not None,
+        items=items,
+        declared_categories=facts.declared_categories,
+    )
 
 
 def hukou_required() -> DomainError:

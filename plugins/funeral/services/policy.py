@@ -22,7 +22,6 @@ from plugins.funeral.rules import (
     DEFAULT_POLICY,
     EXCLUDABLE_CATEGORIES,
     FeeItem,
-    FuneralRuleError,
     WaiverPolicy,
 )
 from plugins.funeral.schemas import WaiverPolicyIn
@@ -165,30 +164,22 @@ def validated_policy(data: WaiverPolicyIn, effective_from: dt.date) -> WaiverPol
                 f"{item.code}: 上限须在0至{MAX_CAP_FEN}分，数量1至{MAX_UNITS} / "
                 f"cap_fen 0..{MAX_CAP_FEN}, max_units 1..{MAX_UNITS}"
             )
-        try:
-            items.append(
-                FeeItem(item.code, item.name.strip(), item.cap_fen, item.unit, item.max_units)
-            )
-        except FuneralRuleError as exc:
-            raise _invalid(exc.detail) from None
+        items.append(FeeItem(item.code, item.name.strip(), item.cap_fen, item.unit, item.max_units))
     unknown = [c for c in data.eligible_categories if c not in ROSTER_CATEGORIES]
     if unknown:
         raise _invalid(
             f"未知的救助类别 / unknown categories: {', '.join(unknown)} "
             f"(known: {', '.join(ROSTER_CATEGORIES)})"
         )
-    try:
-        return WaiverPolicy(
-            items=tuple(items),
-            eligible_categories=tuple(dict.fromkeys(data.eligible_categories)),
-            all_local_residents=data.all_local_residents,
-            effective_from=effective_from,
-            local_divisions=local,
-            excluded_categories=tuple(dict.fromkeys(data.excluded_categories)),
-            total_cap_fen=data.total_cap_fen,
-        )
-    except FuneralRuleError as exc:
-        raise _invalid(exc.detail) from None
+    return WaiverPolicy(
+        items=tuple(items),
+        eligible_categories=tuple(dict.fromkeys(data.eligible_categories)),
+        all_local_residents=data.all_local_residents,
+        effective_from=effective_from,
+        local_divisions=local,
+        excluded_categories=tuple(dict.fromkeys(data.excluded_categories)),
+        total_cap_fen=data.total_cap_fen,
+    )
 
 
 async def save_policy(data: WaiverPolicyIn, today: dt.date) -> StoredPolicy:

@@ -20,7 +20,7 @@ from core.db import is_unique_violation, json_value, write_transaction
 from core.errors import Conflict, DomainError
 from core.exports import csv_bytes
 from plugins.funeral.certificates import ISSUER, yuan
-from plugins.funeral.rules import FuneralRuleError, WaiverRecord, month_of, settlement
+from plugins.funeral.rules import WaiverRecord, month_of, settlement
 from plugins.funeral.tables import FuneralSettlement, FuneralWaiver
 
 CSV_COLUMNS = (
@@ -46,10 +46,7 @@ NUMBERS = (
 
 def month_bounds(month: str) -> tuple[dt.date, dt.date]:
     """First and last day of ``YYYY-MM``, or 422 ``INVALID_MONTH``."""
-    try:
-        settlement([], month)  # the rule's own check of the month's format
-    except FuneralRuleError as exc:
-        raise DomainError(exc.code, exc.detail) from None
+    settlement([], month)  # the rule's own check of the month's format
     first = dt.date(int(month[:4]), int(month[5:]), 1)
     following = (first + dt.timedelta(days=32)).replace(day=1)
     return first, following - dt.timedelta(days=1)

@@ -41,7 +41,6 @@ from plugins.funeral.services.deciding import (
     ensure_month_open,
     facts_of,
     hukou_required,
-    reason_body,
     required_text,
 )
 from plugins.funeral.services.policy import StoredPolicy, policy_on
@@ -65,7 +64,7 @@ async def preview_waiver(data: PreviewIn, today: dt.date) -> dict[str, Any]:
     items = claimed_items(data.items)
     if items:
         decision = decide(stored, deceased, facts, items, today)
-        category, reasons = decision.category, [reason_body(r) for r in decision.reasons]
+        category, reasons = decision.category, [r.body() for r in decision.reasons]
         lines = [asdict(line) for line in decision.lines]
         waived = decision.waived_fen
     else:
@@ -79,7 +78,7 @@ async def preview_waiver(data: PreviewIn, today: dt.date) -> dict[str, Any]:
             deceased.certificate_no is not None,
             facts.declared_categories,
         )
-        reasons, lines, waived = [reason_body(verdict)], [], 0
+        reasons, lines, waived = [verdict.body()], [], 0
     existing = await active_waiver(deceased)
     person = facts.person
     if person is not None:
@@ -161,7 +160,7 @@ async def insert_waiver(
     if existing is not None:
         raise duplicate(existing["id"])
     lines = [asdict(line) for line in decision.lines]
-    reasons = [reason_body(r) for r in decision.reasons]
+    reasons = [r.body() for r in decision.reasons]
     row = FuneralWaiver(
         id_number=deceased.id_number,
         police_certificate_no=deceased.certificate_no,

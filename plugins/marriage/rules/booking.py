@@ -12,10 +12,11 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 from core.identity import InvalidIdNumber, normalize_id_number
+from core.refusals import Refusal
 from core.workdays import WorkCalendar, is_open_day
+from plugins.marriage.rules.refusals import refusal
 
 # Mainland China has kept UTC+8 all year since 1991; slot times are local times.
 CHINA_TIME = dt.timezone(dt.timedelta(hours=8), "Asia/Shanghai")
@@ -24,7 +25,7 @@ NO_SHOW_LIMIT = 3
 NO_SHOW_WINDOW_DAYS = 180
 NO_SHOW_BLOCK_DAYS = 30
 
-BookingRefusal = Literal["BOOKING_BLOCKED", "INVALID_ID_NUMBER", "SAME_PERSON", "SLOT_IN_PAST"]
+MAX_NAME = 64
 
 
 @dataclass(frozen=True)
@@ -116,32 +117,65 @@ def slot_in_past(slot_date: dt.date, slot_start: dt.time, now: dt.datetime) -> b
     return dt.datetime.combine(slot_date, slot_start, tzinfo=CHINA_TIME) <= now
 
 
+def slot_begun() -> Refusal:
+    """``SLOT_IN_PAST``: the slot has started, so it can be neither booked nor cancelled."""
+    return refusal("SLOT_IN_PAST", "This time has already begun", "该时段已开始，无法预约")
+
+
 def booking_refusal(
     booker_id_number: str,
-    partner_id_number: str,
+    partner_id_number: str | None,
     slot_date: dt.date,
     slot_start: dt.time,
     now: dt.datetime,
     blocked_until: dt.date | None = None,
-) -> BookingRefusal | None:
+    *,
+    partner_required: bool = True,
+    partner_name: str = "",
+) -> Refusal | None:
     """The first reason a citizen's booking request is refused, or None.
 
-    ``booker_id_number`` is the account's (already valid) number; ``partner_id_number`` is as
-    typed. Order: ``BOOKING_BLOCKED`` (no-show block covers today, China time; first so a blocked
-    citizen is not asked to fix a form they cannot submit), ``INVALID_ID_NUMBER`` (partner's
-    number), ``SAME_PERSON`` (partner is the booker), ``SLOT_IN_PAST``. Capacity and one active
-    booking per person are enforced by the database (``SLOT_FULL``, ``ALREADY_BOOKED``).
+    ``booker_id_number`` is the account's (already valid) number; the partner's number and name
+    are as typed (``partner_id_number`` None: nobody named, allowed when not
+    ``partner_required``, i.e. a reissue). Order, every refusal a booking can get before it is
+    written:
+
+    1. ``PARTNER_REQUIRED``: nobody named where two people must come;
+    2. ``BOOKING_BLOCKED``: a no-show block covers today (China time), with
+       ``extra.blocked_until`` (first after the form's shape, so a blocked citizen is not asked
+       to fix a form they cannot submit);
+    3. ``INVALID_ID_NUMBER``: the partner's number;
+    4. ``SAME_PERSON``: the partner is the booker;
+    5. ``SLOT_IN_PAST``: the slot has started;
+    6. ``INVALID_NAME``: a partner named by number but not by name (or a name over 64 characters).
+
+    Capacity and one active booking per person are enforced by the database (``SLOT_FULL``,
+    ``ALREADY_BOOKED``).
     """
-    if blocked_until is not None and now.astimezone(CHINA_TIME).date() <= blocked_until:
-        return "BOOKING_BLOCKED"
-    try:
-        partner = normalize_id_number(partner_id_number, now.astimezone(CHINA_TIME).date())
-    except InvalidIdNumber:
-        return "INVALID_ID_NUMBER"
-    if partner == booker_id_number:
-        return "SAME_PERSON"
+    today = now.astimezone(CHINA_TIME).date()
+    if partner_id_number is None and partner_required:
+        return refusal("PARTNER_REQUIRED", "Name the other party", "请填写另一方当事人信息")
+    if blocked_until is not None and today <= blocked_until:
+        return refusal(
+            "BOOKING_BLOCKED",
+            "Online booking is suspended after three missed appointments",
+            "因多次预约未到，暂停网上预约",
+            extra={"blocked_until": blocked_until.isoformat()},
+        )
+    if partner_id_number is not None:
+        try:
+            partner = normalize_id_number(partner_id_number, today)
+        except InvalidIdNumber:
+            return refusal(
+                "INVALID_ID_NUMBER", "Invalid identity number of the partner", "对方身份证号码无效"
+            )
+        if partner == booker_id_number:
+            return refusal("SAME_PERSON", "The partner must be another person", "对方不能是本人")
     if slot_in_past(slot_date, slot_start, now):
-        return "SLOT_IN_PAST"
+        return slot_begun()
+    name = partner_name.strip()
+    if partner_id_number is not None and not 0 < len(name) <= MAX_NAME:
+        return refusal("INVALID_NAME", "The partner's name is required", "请填写对方姓名")
     return None
 
 

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
+from core.refusals import Refusal
+from plugins.marriage.rules.refusals import refusal
 from plugins.marriage.rules.status import (
     MaritalRecord,
     MaritalStatus,
@@ -80,7 +82,7 @@ def parse_certificate_no(text: str) -> CertificateNo:
 
 def reissue_refusal(
     prefix: CertificatePrefix, registration: RegistrationRef, records: Sequence[MaritalRecord]
-) -> Literal["STATUS_CHANGED"] | None:
+) -> Refusal | None:
     """A certificate is reissued only while the status its registration recorded is unchanged.
 
     The person's current status must be the one the certificate records (``J``/``BJ`` married,
@@ -91,5 +93,10 @@ def reissue_refusal(
     if marital_status(records) != RECORDED_STATUS[prefix] or not is_latest_registration(
         records, registration
     ):
-        return "STATUS_CHANGED"
+        return refusal(
+            "STATUS_CHANGED",
+            "The marital status this certificate records has changed: issue a marriage "
+            "record certificate instead",
+            "婚姻状况已变化，不能补领，请出具婚姻登记记录证明",
+        )
     return None

@@ -17,8 +17,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from core.refusals import Refusal
 from core.workdays import Workdays, kept_promise, period_end
 from plugins.marriage.rules.eligibility import Party, is_dead_on
+from plugins.marriage.rules.refusals import refusal
 from plugins.marriage.rules.status import RegistrationRef, is_latest_registration
 
 COOLING_OFF_DAYS = 30
@@ -27,8 +29,6 @@ REGISTRATION_PERIOD_DAYS = 30
 # ``cooling_off`` is the stored status of an open application through both periods (API.md);
 # ``closed`` ends one the registry cannot finish (a spouse died, the marriage ended otherwise).
 DivorceStatus = Literal["cooling_off", "withdrawn", "registered", "expired", "closed"]
-WithdrawRefusal = Literal["NOT_A_PARTY", "NOT_IN_COOLING_OFF"]
-DivorceRegisterRefusal = Literal["APPLICATION_CLOSED", "COOLING_OFF", "EXPIRED"]
 
 
 class DivorceDates(NamedTuple):
@@ -71,14 +71,14 @@ def recomputed_divorce_dates(
 
 def divorce_application_refusal(
     marriage: RegistrationRef, spouse_a: Party, spouse_b: Party, applied_on: dt.date
-) -> Literal["NOT_MARRIED"] | None:
+) -> Refusal | None:
     """``NOT_MARRIED`` unless the marriage is still in effect on ``applied_on``: both spouses alive
     and that marriage registration is still each one's latest record."""
     for party in (spouse_a, spouse_b):
         if is_dead_on(party, applied_on) or not is_latest_registration(
             party.marital_records, marriage
         ):
-            return "NOT_MARRIED"
+            return refusal("NOT_MARRIED", "The marriage is not in effect", "该婚姻关系已不存续")
     return None
 
 
@@ -90,30 +90,48 @@ def current_divorce_status(application: DivorceApplication, today: dt.date) -> D
     return application.status
 
 
+def cooling_off_over() -> Refusal:
+    """``NOT_IN_COOLING_OFF``: the application is no longer open to withdrawal."""
+    return refusal("NOT_IN_COOLING_OFF", "Withdrawal only during cooling-off", "只能在冷静期内撤回")
+
+
 def withdraw_refusal(
     application: DivorceApplication, id_number: str, today: dt.date
-) -> WithdrawRefusal | None:
+) -> Refusal | None:
     """Either spouse may withdraw while cooling-off lasts, its last day included."""
     if id_number not in application.spouse_id_numbers:
-        return "NOT_A_PARTY"
+        return refusal("NOT_A_PARTY", "Only a spouse may withdraw", "只有当事人一方可以撤回")
     if application.status != "cooling_off" or today > application.cooling_off_ends:
-        return "NOT_IN_COOLING_OFF"
+        return cooling_off_over()
     return None
 
 
-def register_refusal(
-    application: DivorceApplication, today: dt.date
-) -> DivorceRegisterRefusal | None:
+def register_refusal(application: DivorceApplication, today: dt.date) -> Refusal | None:
     """The divorce may be registered from the day after cooling-off ends through ``register_by``.
 
-    ``APPLICATION_CLOSED`` for an application already withdrawn or registered; ``EXPIRED`` once
-    ``register_by`` has passed (the application is then deemed withdrawn); ``COOLING_OFF`` before.
+    ``EXPIRED`` once ``register_by`` has passed (the application is then deemed withdrawn);
+    ``APPLICATION_CLOSED`` (409) for an application already withdrawn or registered;
+    ``COOLING_OFF`` before, with ``extra.ends``.
     """
     status = current_divorce_status(application, today)
     if status == "expired":
-        return "EXPIRED"
+        return refusal(
+            "EXPIRED",
+            "The period to register has passed; the application is deemed withdrawn",
+            "已超过办理期限，视为撤回离婚登记申请",
+        )
     if status != "cooling_off":
-        return "APPLICATION_CLOSED"
+        return refusal(
+            "APPLICATION_CLOSED",
+            f"The application is {application.status}",
+            "申请已办结",
+            kind="conflict",
+        )
     if today <= application.cooling_off_ends:
-        return "COOLING_OFF"
+        return refusal(
+            "COOLING_OFF",
+            "The cooling-off period has not ended",
+            "离婚冷静期尚未届满",
+            extra={"ends": application.cooling_off_ends},
+        )
     return None

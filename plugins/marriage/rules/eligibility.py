@@ -11,17 +11,23 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.identity import Sex, age_on, birth_date_of, sex_of
+from core.refusals import Refusal
 from plugins.marriage.rules.jurisdiction import JURISDICTION_ERAS, JurisdictionEra, may_register_at
+from plugins.marriage.rules.refusals import refusal
 from plugins.marriage.rules.status import MaritalRecord, current_spouse
 
-RegistrationRefusal = Literal[
-    "SAME_PERSON",
-    "INVALID_PARTIES",
-    "DECEASED",
-    "UNDERAGE",
-    "ALREADY_MARRIED",
-    "NOT_IN_JURISDICTION",
-]
+# The text of each refusal, English and Chinese.
+REGISTRATION_REFUSALS: dict[str, tuple[str, str]] = {
+    "SAME_PERSON": ("Both parties are the same person", "双方为同一人"),
+    "INVALID_PARTIES": ("Marriage is between one man and one woman", "结婚须为一男一女"),
+    "DECEASED": ("A party is deceased", "一方当事人已死亡"),
+    "UNDERAGE": ("Below the legal age: man 22, woman 20", "未达法定婚龄（男22周岁，女20周岁）"),
+    "ALREADY_MARRIED": ("A party has a spouse", "一方当事人有配偶"),
+    "NOT_IN_JURISDICTION": (
+        "This registry may not register the couple on this date",
+        "本登记机关无管辖权",
+    ),
+}
 
 # 民法典 第1047条: full years on the registration date.
 LEGAL_MARRIAGE_AGE: dict[Sex, int] = {"male": 22, "female": 20}
@@ -53,8 +59,9 @@ def registration_refusal(
     registry_division: str,
     registered_on: dt.date,
     eras: Sequence[JurisdictionEra] = JURISDICTION_ERAS,
-) -> RegistrationRefusal | None:
-    """The first reason the registry must refuse this marriage, or None when it may register it.
+) -> Refusal | None:
+    """The first reason the registry must refuse this marriage, or None when it may register it;
+    ``extra.parties`` names the party (or both) whose fact stops it.
 
     Checked in this order, from who the parties are to where they stand, so the clerk always
     gets the most basic fault first and the answer does not depend on the order of the parties:
@@ -66,6 +73,21 @@ def registration_refusal(
     5. ``ALREADY_MARRIED``: either party has a spouse (last record a marriage still in effect);
     6. ``NOT_IN_JURISDICTION``: this registry may not register the couple on that date.
     """
+    code = _first_fault(party_a, party_b, registry_division, registered_on, eras)
+    if code is None:
+        return None
+    en, zh = REGISTRATION_REFUSALS[code]
+    concerned = parties_concerned(code, party_a, party_b, registered_on)
+    return refusal(code, en, zh, extra={"parties": list(concerned)})
+
+
+def _first_fault(
+    party_a: Party,
+    party_b: Party,
+    registry_division: str,
+    registered_on: dt.date,
+    eras: Sequence[JurisdictionEra],
+) -> str | None:
     parties = (party_a, party_b)
     if party_a.id_number == party_b.id_number:
         return "SAME_PERSON"
@@ -83,7 +105,7 @@ def registration_refusal(
 
 
 def parties_concerned(
-    refusal: RegistrationRefusal, party_a: Party, party_b: Party, registered_on: dt.date
+    code: str, party_a: Party, party_b: Party, registered_on: dt.date
 ) -> tuple[Literal["party_a", "party_b"], ...]:
     """Which party a refusal is about, so the clerk is told whose fact stops the registration
     (both for the refusals about the couple: same person, not a man and a woman, jurisdiction)."""
@@ -96,7 +118,7 @@ def parties_concerned(
         "UNDERAGE": lambda p: not has_legal_marriage_age(p.id_number, registered_on),
         "ALREADY_MARRIED": lambda p: current_spouse(p.marital_records) is not None,
     }
-    test = tests.get(refusal)
+    test = tests.get(code)
     if test is None:
         return ("party_a", "party_b")
     return tuple(side for side, party in sides if test(party))

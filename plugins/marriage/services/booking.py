@@ -25,7 +25,7 @@ from core.errors import Conflict, DomainError, NotFound, RateLimited
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
 from core.people.service import valid_id_number
-from plugins.marriage.rules import booking_refusal, slot_in_past
+from plugins.marriage.rules import booking_refusal, slot_begun, slot_in_past
 from plugins.marriage.rules.booking import NO_SHOW_LIMIT
 from plugins.marriage.services.no_shows import blocked_until
 from plugins.marriage.services.offices import parse_time
@@ -49,15 +49,6 @@ BOOKING_WINDOW_SECONDS = 60
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 
-REFUSALS = {
-    "BOOKING_BLOCKED": (
-        "Online booking is suspended after three missed appointments / 因多次预约未到，暂停网上预约"
-    ),
-    "INVALID_ID_NUMBER": "Invalid identity number of the partner / 对方身份证号码无效",
-    "SAME_PERSON": "The partner must be another person / 对方不能是本人",
-    "SLOT_IN_PAST": "This time has already begun / 该时段已开始，无法预约",
-}
-
 
 def new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -69,10 +60,6 @@ def normalize_code(code: str) -> str:
 
 def slot_start(row: dict[str, Any]) -> dt.time:
     return parse_time(row["start_time"])
-
-
-def _refuse(code: str, status: int = 422, extra: dict[str, Any] | None = None) -> DomainError:
-    return DomainError(code, REFUSALS[code], status_code=status, extra=extra)
 
 
 def _slot_full() -> DomainError:
@@ -94,27 +81,26 @@ async def _checked_partner(
     partner_id_number: str | None,
     partner_name: str,
 ) -> tuple[str | None, str]:
-    """The refusals of ``rules.booking_refusal`` in its order, then the partner's name."""
+    """The partner's number and name, once ``rules.booking_refusal`` has no refusal."""
     now = await now_local()
     block = None
     if slot["no_shows"] >= NO_SHOW_LIMIT:
         block = await blocked_until(booker, now.date())
-    extra = {"blocked_until": block.isoformat()} if block else None
-    if partner_id_number is None:
-        if service != "reissue":
-            raise DomainError("PARTNER_REQUIRED", "Name the other party / 请填写另一方当事人信息")
-        if block is not None:
-            raise _refuse("BOOKING_BLOCKED", extra=extra)
-        if slot_in_past(slot["day"], slot_start(slot), now):
-            raise _refuse("SLOT_IN_PAST")
-        return None, ""
-    refusal = booking_refusal(booker, partner_id_number, slot["day"], slot_start(slot), now, block)
+    refusal = booking_refusal(
+        booker,
+        partner_id_number,
+        slot["day"],
+        slot_start(slot),
+        now,
+        block,
+        partner_required=service != "reissue",
+        partner_name=partner_name,
+    )
     if refusal is not None:
-        raise _refuse(refusal, extra=extra)
-    partner_name = partner_name.strip()
-    if not partner_name or len(partner_name) > 64:
-        raise DomainError("INVALID_NAME", "The partner's name is required / 请填写对方姓名")
-    return valid_id_number(partner_id_number, now.date()), partner_name
+        raise refusal
+    if partner_id_number is None:
+        return None, ""
+    return valid_id_number(partner_id_number, now.date()), partner_name.strip()
 
 
 # The booking's hot path is raw SQL: on a busy morning every query's Python overhead counts.
@@ -421,7 +407,7 @@ async def cancel(user: CurrentUser, code: str) -> dict[str, Any]:
             f"The appointment is {row['status']} and can no longer be cancelled / 该预约已不能取消",
         )
     if not is_manager(user) and slot_in_past(row["day"], slot_start(row), await now_local()):
-        raise _refuse("SLOT_IN_PAST")
+        raise slot_begun()
     async with write_transaction():
         if not await _set_status(row["code"], "cancelled", ("booked",)):
             current = await visible_appointment(user, code)

@@ -211,7 +211,7 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
     from core.clock import now_local
     from core.clock import today as clock_today
     from core.errors import Conflict, DomainError, NotFound
-    from plugins.marriage.rules import slot_in_past
+    from plugins.marriage.rules import slot_begun, slot_in_past
     from plugins.marriage.services.booking import (
         SERVICE_LABELS,
         _hold,
@@ -243,7 +243,7 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
     if slot is None or not slot["open"]:
         raise NotFound("No such slot / 无此预约时段")
     if slot_in_past(slot["day"], slot_start(slot), await now_local()):
-        raise DomainError("SLOT_IN_PAST", "This time has already begun / 该时段已开始，无法预约")
+        raise slot_begun()
     new = new_code()
     now = dt.datetime.now(dt.UTC)
     async with _holding(old["booker_id_number"], old["partner_id_number"], old["service"]):

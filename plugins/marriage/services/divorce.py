@@ -20,6 +20,7 @@ from plugins.marriage.rules import (
     DivorceApplication as Application,
 )
 from plugins.marriage.rules import (
+    cooling_off_over,
     divorce_application_refusal,
     divorce_dates,
     register_refusal,
@@ -30,17 +31,6 @@ from plugins.marriage.services.records import add_record, lock_people, party
 from plugins.marriage.services.registration import own_office, registration_for_certificate
 from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import DivorceApplication, Registration
-
-MESSAGES = {
-    "NOT_MARRIED": "The marriage is not in effect / 该婚姻关系已不存续",
-    "NOT_A_PARTY": "Only a spouse may withdraw / 只有当事人一方可以撤回",
-    "NOT_IN_COOLING_OFF": "Withdrawal only during cooling-off / 只能在冷静期内撤回",
-    "COOLING_OFF": "The cooling-off period has not ended / 离婚冷静期尚未届满",
-    "EXPIRED": (
-        "The period to register has passed; the application is deemed withdrawn / "
-        "已超过办理期限，视为撤回离婚登记申请"
-    ),
-}
 
 
 def rests_on_provisional(calendar: WorkCalendar, applied_on: dt.date, register_by: dt.date) -> bool:
@@ -118,7 +108,7 @@ async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code:
             marriage["id"], await party(a_id), await party(b_id), today
         )
         if refusal is not None:
-            raise DomainError(refusal, MESSAGES[refusal])
+            raise refusal
         await _expire_lapsed(today, marriage_id=marriage["id"])
         if await DivorceApplication.exists().where(
             (DivorceApplication.marriage_id == marriage["id"])
@@ -160,7 +150,7 @@ async def withdraw(user: CurrentUser, application_id: int, id_number: str) -> di
     today = await clock_today()
     refusal = withdraw_refusal(_rules_view(row), number, today)
     if refusal is not None:
-        raise DomainError(refusal, MESSAGES[refusal])
+        raise refusal
     async with write_transaction():
         changed = await fetch_one(
             "UPDATE marriage_divorce_application SET status = 'withdrawn', closed_on = {}, "
@@ -170,7 +160,7 @@ async def withdraw(user: CurrentUser, application_id: int, id_number: str) -> di
             application_id,
         )
         if changed is None:
-            raise DomainError("NOT_IN_COOLING_OFF", MESSAGES["NOT_IN_COOLING_OFF"])
+            raise cooling_off_over()
         await audit.record(
             "marriage.divorce.withdrawn",
             entity="divorce_application",
@@ -186,24 +176,19 @@ async def register(user: CurrentUser, application_id: int) -> dict[str, Any]:
     office = await get_office(row["office_code"])
     today = await clock_today()
     refusal = register_refusal(_rules_view(row), today)
-    if refusal == "EXPIRED":
-        async with write_transaction():
-            await _expire_lapsed(today, marriage_id=row["marriage_id"])
-        raise DomainError("EXPIRED", MESSAGES["EXPIRED"])
-    if refusal == "COOLING_OFF":
-        raise DomainError(
-            "COOLING_OFF", MESSAGES["COOLING_OFF"], extra={"ends": row["cooling_off_ends"]}
-        )
     if refusal is not None:
-        raise Conflict("APPLICATION_CLOSED", f"The application is {row['status']} / 申请已办结")
+        if refusal.code == "EXPIRED":  # deemed withdrawn: closed now, not at the nightly sweep
+            async with write_transaction():
+                await _expire_lapsed(today, marriage_id=row["marriage_id"])
+        raise refusal
     marriage = await Registration.select().where(Registration.id == row["marriage_id"]).first()
     assert marriage is not None
     a_id, b_id = marriage["party_a_id"], marriage["party_b_id"]
     async with write_transaction():
         await lock_people(a_id, b_id)
         a, b = await party(a_id), await party(b_id)
-        if divorce_application_refusal(marriage["id"], a, b, today) is not None:
-            raise DomainError("NOT_MARRIED", MESSAGES["NOT_MARRIED"])
+        if (refusal := divorce_application_refusal(marriage["id"], a, b, today)) is not None:
+            raise refusal
         names = (marriage["party_a_name"], marriage["party_b_name"])
         issued = await issue_registration_certificate(
             "divorce", office, today, [(names[0], a_id), (names[1], b_id)]

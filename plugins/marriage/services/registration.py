@@ -21,23 +21,11 @@ from core.identity import mask_id_number
 from core.people.service import ensure_people_locked, valid_division, valid_id_number
 from plugins.marriage.certificates import issue_registration_certificate
 from plugins.marriage.rules import Party, is_cross_province, registration_refusal
-from plugins.marriage.rules.eligibility import parties_concerned
 from plugins.marriage.services.booking import complete, normalize_code
 from plugins.marriage.services.offices import get_office
 from plugins.marriage.services.records import add_couple_records, deaths_and_records
 from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import Appointment, Registration, Reissue
-
-REFUSALS = {
-    "SAME_PERSON": "Both parties are the same person / 双方为同一人",
-    "INVALID_PARTIES": "Marriage is between one man and one woman / 结婚须为一男一女",
-    "DECEASED": "A party is deceased / 一方当事人已死亡",
-    "UNDERAGE": "Below the legal age: man 22, woman 20 / 未达法定婚龄（男22周岁，女20周岁）",
-    "ALREADY_MARRIED": "A party has a spouse / 一方当事人有配偶",
-    "NOT_IN_JURISDICTION": (
-        "This registry may not register the couple on this date / 本登记机关无管辖权"
-    ),
-}
 
 
 INSERT_REGISTRATION = (
@@ -129,8 +117,7 @@ async def register_marriage(
         ]
         refusal = registration_refusal(parties[0], parties[1], office["division_code"], day)
         if refusal is not None:
-            concerned = parties_concerned(refusal, parties[0], parties[1], day)
-            raise DomainError(refusal, REFUSALS[refusal], extra={"parties": list(concerned)})
+            raise refusal
         if not kinship_declaration_signed:
             raise DomainError(
                 "KINSHIP_DECLARATION_MISSING",

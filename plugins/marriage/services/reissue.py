@@ -53,11 +53,7 @@ async def reissue(user: CurrentUser, certificate_no: str, id_number: str) -> dic
         await lock_people(number)
         refusal = reissue_refusal(old.prefix, registration["id"], await records_of(number))
         if refusal is not None:
-            raise DomainError(
-                refusal,
-                "The marital status this certificate records has changed: issue a marriage "
-                "record certificate instead / 婚姻状况已变化，不能补领，请出具婚姻登记记录证明",
-            )
+            raise refusal
         current = await get_certificate(str(old))
         if current["status"] != "valid":
             raise DomainError(

@@ -22,14 +22,6 @@ from plugins.social_orgs.rules.annual_reports import (
     report_due,
     require_complete,
 )
-from plugins.social_orgs.rules.errors import (
-    IncompleteReport,
-    InvalidEvaluationPolicy,
-    InvalidScores,
-    InvalidUscc,
-    NotEnoughInspectors,
-    SocialOrgRuleError,
-)
 from plugins.social_orgs.rules.evaluation import (
     CERTIFICATE_GRADES,
     DEFAULT_INDICATORS,
@@ -58,7 +50,13 @@ from plugins.social_orgs.rules.spot_checks import (
     draw_spot_check,
     spot_check_size,
 )
-from plugins.social_orgs.rules.uscc import KIND_DIGITS, KIND_LABELS, OrgKind, normalize_uscc
+from plugins.social_orgs.rules.uscc import (
+    KIND_DIGITS,
+    KIND_LABELS,
+    OrgKind,
+    normalize_uscc,
+    uscc_named_by,
+)
 
 __all__ = [
     "CERTIFICATE_GRADES",
@@ -75,16 +73,10 @@ __all__ = [
     "REPORT_FIELDS",
     "REPORT_FIELD_LABELS",
     "Grade",
-    "IncompleteReport",
     "Indicator",
     "InspectionResult",
-    "InvalidEvaluationPolicy",
-    "InvalidScores",
-    "InvalidUscc",
-    "NotEnoughInspectors",
     "OrgKind",
     "PartyOrganization",
-    "SocialOrgRuleError",
     "SpotCheckAssignment",
     "abnormal_years",
     "check_policy",
@@ -109,4 +101,5 @@ __all__ = [
     "require_complete",
     "score_total",
     "spot_check_size",
+    "uscc_named_by",
 ]

@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Literal, TypeGuard
 
-from plugins.social_orgs.rules.errors import IncompleteReport
+from core.refusals import Refusal
 from plugins.social_orgs.rules.uscc import OrgKind
 
 PartyOrganization = Literal["standalone", "joint", "none"]
@@ -82,12 +82,15 @@ def missing_fields(report: Mapping[str, object]) -> list[str]:
 
 
 def require_complete(report: Mapping[str, object]) -> None:
-    """Raise ``IncompleteReport`` (``INCOMPLETE_REPORT``) naming every field still to fix."""
+    """Refuse (``INCOMPLETE_REPORT``) naming every field still to fix in ``extra["missing"]``."""
     fields = missing_fields(report)
     if fields:
         labels = "、".join(REPORT_FIELD_LABELS[name] for name in fields)
-        raise IncompleteReport(
-            fields, f"年度报告缺少或填写有误：{labels} / missing or invalid: {', '.join(fields)}"
+        raise Refusal(
+            "INCOMPLETE_REPORT",
+            f"年度报告缺少或填写有误：{labels}",
+            f"missing or invalid: {', '.join(fields)}",
+            extra={"missing": fields},
         )
 
 

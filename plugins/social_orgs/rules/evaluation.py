@@ -16,8 +16,8 @@ from types import MappingProxyType
 from typing import Literal
 
 from core.identity import age_on
+from core.refusals import Refusal
 from core.workdays import Workdays, add_working_days
-from plugins.social_orgs.rules.errors import InvalidEvaluationPolicy, InvalidScores
 
 Grade = Literal["5A", "4A", "3A", "2A", "1A"]
 GRADES: tuple[Grade, ...] = ("5A", "4A", "3A", "2A", "1A")
@@ -49,30 +49,34 @@ DEFAULT_THRESHOLDS: Mapping[Grade, int] = MappingProxyType(
 )
 
 
+def _invalid_policy(zh: str, en: str) -> Refusal:
+    return Refusal("INVALID_EVALUATION_POLICY", zh, en)
+
+
 def check_policy(indicators: Sequence[Indicator], thresholds: Mapping[Grade, int]) -> None:
-    """Raise ``InvalidEvaluationPolicy`` unless the indicators have distinct keys and positive
+    """Refuse (``INVALID_EVALUATION_POLICY``) unless the indicators have distinct keys and positive
     maxima summing to 1000, and every grade has a threshold in 1..1000, 5A highest, each grade
     strictly above the next."""
     keys = [indicator.key for indicator in indicators]
     if len(set(keys)) != len(keys) or any(not key for key in keys):
-        raise InvalidEvaluationPolicy("指标代码须唯一且非空 / indicator keys must be distinct")
+        raise _invalid_policy("指标代码须唯一且非空", "indicator keys must be distinct")
     if any(indicator.max_points <= 0 for indicator in indicators):
-        raise InvalidEvaluationPolicy("指标满分须为正数 / indicator maxima must be positive")
+        raise _invalid_policy("指标满分须为正数", "indicator maxima must be positive")
     if sum(indicator.max_points for indicator in indicators) != MAX_TOTAL:
-        raise InvalidEvaluationPolicy(
-            f"各指标满分之和须为{MAX_TOTAL} / indicator maxima must sum to {MAX_TOTAL}"
+        raise _invalid_policy(
+            f"各指标满分之和须为{MAX_TOTAL}", f"indicator maxima must sum to {MAX_TOTAL}"
         )
     if set(thresholds) != set(GRADES):
-        raise InvalidEvaluationPolicy(
-            "须为5A至1A每个等级设定分数线 / every grade 5A..1A needs a threshold"
+        raise _invalid_policy(
+            "须为5A至1A每个等级设定分数线", "every grade 5A..1A needs a threshold"
         )
     ordered = [thresholds[grade] for grade in GRADES]
     if not all(0 < points <= MAX_TOTAL for points in ordered) or any(
         higher <= lower for higher, lower in pairwise(ordered)
     ):
-        raise InvalidEvaluationPolicy(
-            "分数线须在1至1000之间且自5A至1A递减 / "
-            "thresholds must lie in 1..1000 and decrease from 5A to 1A"
+        raise _invalid_policy(
+            "分数线须在1至1000之间且自5A至1A递减",
+            "thresholds must lie in 1..1000 and decrease from 5A to 1A",
         )
 
 
@@ -82,7 +86,7 @@ def score_total(
     *,
     complete: bool = True,
 ) -> int:
-    """Sum of the points, or ``InvalidScores`` (``INVALID_SCORES``) listing every problem:
+    """Sum of the points, or a refusal (``INVALID_SCORES``) listing every problem in its extra:
     points that are not a whole number, negative or over the indicator's maximum.
 
     ``complete`` (a full score sheet) also refuses an unknown or unscored indicator. Without it
@@ -120,7 +124,8 @@ def score_total(
     if not problems and total > MAX_TOTAL:
         problems.append(f"总分超过{MAX_TOTAL} / total over {MAX_TOTAL}")
     if problems:
-        raise InvalidScores(problems)
+        # Each problem is already ``中文 / English``; the detail lists them all.
+        raise Refusal("INVALID_SCORES", "；".join(problems), extra={"problems": problems})
     return total
 
 

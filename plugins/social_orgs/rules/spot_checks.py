@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from plugins.social_orgs.rules.errors import NotEnoughInspectors
+from core.refusals import Refusal
 
 MIN_SHARE_PERCENT = 3
 
@@ -41,7 +41,7 @@ def draw_spot_check(
 ) -> list[SpotCheckAssignment]:
     """Draw the organizations to check (sorted by code), each with two distinct inspectors.
 
-    Raises ``NotEnoughInspectors`` when there is something to check but fewer than two
+    Refuses (``NOT_ENOUGH_INSPECTORS``) when there is something to check but fewer than two
     distinct inspectors.
     """
     orgs = sorted(set(active_usccs))
@@ -50,8 +50,10 @@ def draw_spot_check(
         return []
     pool = sorted(set(inspectors))
     if len(pool) < 2:
-        raise NotEnoughInspectors(
-            "抽查需要至少两名检查人员 / a spot check needs at least two distinct inspectors"
+        raise Refusal(
+            "NOT_ENOUGH_INSPECTORS",
+            "抽查需要至少两名检查人员",
+            "a spot check needs at least two distinct inspectors",
         )
     rng = random.Random(str(seed))
     assignments = []

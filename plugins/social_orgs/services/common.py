@@ -1,21 +1,12 @@
-"""Helpers every social_orgs service shares: finding an organization, JSON columns, turning a
-rule's refusal into the contract's error."""
+"""Helpers every social_orgs service shares: finding an organization, JSON columns."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from core.errors import DomainError, NotFound
-from plugins.social_orgs.rules import (
-    IncompleteReport,
-    InvalidScores,
-    InvalidUscc,
-    SocialOrgRuleError,
-    normalize_uscc,
-)
+from plugins.social_orgs.rules import uscc_named_by
 from plugins.social_orgs.tables import Organization
 
 SLUG = "social_orgs"
@@ -25,26 +16,12 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-@contextmanager
-def refusals() -> Iterator[None]:
-    """Turn a pure rule's refusal into a 422 with its contract code (and the fields at fault)."""
-    try:
-        yield
-    except SocialOrgRuleError as exc:
-        extra: dict[str, Any] | None = None
-        if isinstance(exc, IncompleteReport):
-            extra = {"missing": exc.fields}
-        elif isinstance(exc, InvalidScores):
-            extra = {"problems": exc.problems}
-        raise DomainError(exc.code, exc.detail, extra=extra) from None
-
-
 def lookup_uscc(value: str) -> str:
     """A code from a URL: a malformed one names no organization (404)."""
-    try:
-        return normalize_uscc(value)
-    except InvalidUscc:
-        raise NotFound("No such organization / 查无此社会组织") from None
+    code = uscc_named_by(value)
+    if code is None:
+        raise NotFound("No such organization / 查无此社会组织")
+    return code
 
 
 async def get_org(uscc: str) -> dict[str, Any]:

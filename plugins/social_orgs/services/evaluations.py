@@ -30,7 +30,7 @@ from plugins.social_orgs.rules import (
     public_notice_end,
     score_total,
 )
-from plugins.social_orgs.services.common import dumps, get_org, refusals
+from plugins.social_orgs.services.common import dumps, get_org
 from plugins.social_orgs.services.registry import submissions
 from plugins.social_orgs.tables import Evaluation, EvaluationPolicy, Organization
 
@@ -86,8 +86,7 @@ async def set_policy(
         if indicators is not None
         else _indicators(current)
     )
-    with refusals():
-        check_policy(chosen, thresholds)  # type: ignore[arg-type]
+    check_policy(chosen, thresholds)  # type: ignore[arg-type]
     ordered = {grade: thresholds[grade] for grade in GRADES}
     async with write_transaction():
         await EvaluationPolicy.insert(
@@ -163,8 +162,7 @@ async def evaluate(
             extra={"abnormal_years": unfiled},
         )
     policy = await policy_on(on)
-    with refusals():
-        total = score_total(scores, _indicators(policy), complete=False)
+    total = score_total(scores, _indicators(policy), complete=False)
     grade = grade_for(total, policy["thresholds"])
     notice_end = public_notice_end(await load_calendar(), on)
     async with write_transaction():

@@ -24,7 +24,7 @@ from plugins.social_orgs.rules import (
     abnormal_years,
     normalize_uscc,
 )
-from plugins.social_orgs.services.common import SLUG, get_org, refusals, require_active
+from plugins.social_orgs.services.common import SLUG, get_org, require_active
 from plugins.social_orgs.services.tasks import enter_representative, representative_number
 from plugins.social_orgs.tables import AnnualReport, Evaluation, Organization
 
@@ -61,8 +61,7 @@ async def register_org(
         raise DomainError(
             "INVALID_KIND", "机构类型应为社会团体、社会服务机构或基金会 / unknown kind"
         )
-    with refusals():
-        code = normalize_uscc(uscc, kind)  # type: ignore[arg-type]
+    code = normalize_uscc(uscc, kind)  # type: ignore[arg-type]
     name = _text(name, "name", "组织名称", MAX_NAME)
     representative = _text(legal_representative, "legal_representative", "法定代表人", 64)
     if registered_on > await today():

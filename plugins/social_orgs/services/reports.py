@@ -31,7 +31,6 @@ from plugins.social_orgs.services.common import (
     dumps,
     get_org,
     org_recipient,
-    refusals,
     require_active,
 )
 from plugins.social_orgs.tables import AnnualReport, Organization
@@ -173,8 +172,7 @@ async def submit(uscc: str, year: int, content: dict[str, Any] | None = None) ->
         row = await _row(org["uscc"], year)
         if row is not None and row["status"] == "submitted":
             raise _already_submitted()
-        with refusals():
-            require_complete(json_value(row["content"]) if row else {})
+        require_complete(json_value(row["content"]) if row else {})
         assert row is not None
         first = row["submitted_on"] or on
         late = is_late(first, row["deadline"])

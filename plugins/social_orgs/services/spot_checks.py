@@ -18,7 +18,7 @@ from core.errors import DomainError, NotFound
 from core.pagination import PageParams, page
 from core.tables import Account
 from plugins.social_orgs.rules import draw_spot_check
-from plugins.social_orgs.services.common import dumps, refusals
+from plugins.social_orgs.services.common import dumps
 from plugins.social_orgs.tables import Organization, SpotCheck
 
 INSPECTOR_ROLES = frozenset({"clerk", "reviewer"})
@@ -82,8 +82,7 @@ async def draw(
             "NO_ACTIVE_ORGANIZATIONS", "没有可抽查的社会组织 / no active organization to draw"
         )
     pool = await inspector_pool()
-    with refusals():
-        drawn = draw_spot_check(orgs, count, chosen_seed, pool)
+    drawn = draw_spot_check(orgs, count, chosen_seed, pool)
     assignments = [{"uscc": a.uscc, "inspectors": list(a.inspectors)} for a in drawn]
     async with write_transaction():
         rows = await SpotCheck.insert(

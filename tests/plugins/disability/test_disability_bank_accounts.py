@@ -8,8 +8,8 @@ import io
 
 import pytest
 
+from core.refusals import Refusal
 from plugins.disability.rules.bank_account import normalize_bank_account
-from plugins.disability.rules.errors import DisabilityRuleError
 
 API = "/api/v1/disability"
 
@@ -32,7 +32,7 @@ def test_accepted_accounts_are_stored_as_digits(raw, stored):
     "raw", ["=1+1", "+8613800000000", "@SUM(A1)", "6217O00011112222", "123", "1" * 31, "６２１７"]
 )
 def test_anything_but_an_account_number_is_refused(raw):
-    with pytest.raises(DisabilityRuleError) as caught:
+    with pytest.raises(Refusal) as caught:
         normalize_bank_account(raw)
     assert caught.value.code == "INVALID_BANK_ACCOUNT"
 

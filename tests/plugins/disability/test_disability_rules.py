@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.identity import InvalidIdNumber
+from core.refusals import Refusal
 from plugins.disability.rules import (
     DEFAULT_STANDARDS,
-    DisabilityRuleError,
     Standard,
     SubsidyGrant,
     SubsidyPolicy,
@@ -41,8 +41,8 @@ EXTENDED = SubsidyPolicy(
 )
 
 
-def refusal(call) -> DisabilityRuleError:
-    with pytest.raises(DisabilityRuleError) as info:
+def refusal(call) -> Refusal:
+    with pytest.raises(Refusal) as info:
         call()
     return info.value
 

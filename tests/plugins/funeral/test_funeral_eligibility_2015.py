@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from plugins.funeral.rules import (
     DEFAULT_POLICY,
     ROSTER_ONLY_POLICY,
-    FuneralRuleError,
     decide_waiver,
     eligibility,
     policy_in_force,
@@ -208,7 +208,7 @@ def test_max_case_waiver_is_the_smaller_of_items_and_total_cap() -> None:
     ids=["short division", "all residents without a division", "unknown exclusion", "negative cap"],
 )
 def test_invalid_scope_is_refused(change) -> None:
-    with pytest.raises(FuneralRuleError) as info:
+    with pytest.raises(Refusal) as info:
         replace(DEFAULT_POLICY, **change)
     assert info.value.code == "INVALID_POLICY"
 

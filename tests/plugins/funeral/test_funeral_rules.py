@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from plugins.funeral.rules import (
     DEFAULT_POLICY,
     ROSTER_ONLY_POLICY,
     FeeItem,
-    FuneralRuleError,
     WaiverPolicy,
     WaiverRecord,
     decide_waiver,
@@ -235,7 +235,7 @@ ERROR_CASES = [
     ("kwargs", "code"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES]
 )
 def test_refused_input(kwargs, code) -> None:
-    with pytest.raises(FuneralRuleError) as info:
+    with pytest.raises(Refusal) as info:
         decide(DIBAO, **kwargs)
     assert info.value.code == code
 
@@ -250,7 +250,7 @@ def test_policy_in_force_by_effective_date() -> None:
     policies = [extended, DEFAULT_POLICY]
     assert policy_in_force(policies, dt.date(2025, 6, 30)) is DEFAULT_POLICY
     assert policy_in_force(policies, dt.date(2025, 7, 1)) is extended
-    with pytest.raises(FuneralRuleError) as info:
+    with pytest.raises(Refusal) as info:
         policy_in_force(policies, dt.date(2014, 12, 31))
     assert info.value.code == "NO_POLICY"
 
@@ -267,7 +267,7 @@ def test_policy_in_force_by_effective_date() -> None:
     ids=["negative cap", "case with 2 units", "zero max units", "unknown unit", "duplicate code"],
 )
 def test_admin_cannot_save_an_invalid_policy(build) -> None:
-    with pytest.raises(FuneralRuleError) as info:
+    with pytest.raises(Refusal) as info:
         build()
     assert info.value.code == "INVALID_POLICY"
 
@@ -298,7 +298,7 @@ def test_settlement_per_home_with_correction_in_the_void_month() -> None:
 
 
 def test_settlement_rejects_a_malformed_month() -> None:
-    with pytest.raises(FuneralRuleError) as info:
+    with pytest.raises(Refusal) as info:
         settlement([], "2025-3")
     assert info.value.code == "INVALID_MONTH"
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from core.refusals import Refusal
 from tests import factories
 
 API = "/api/v1/marriage"
@@ -207,3 +208,8 @@ async def rush_one_slot(client: httpx.AsyncClient, attempts: int, capacity: int)
         )
     )
     return Rush(desk, slot, bookers, list(responses))
+
+
+def refusal_code(refusal: Refusal | None) -> str | None:
+    """The code of a rule's answer: rule tables list codes, the texts are the rule's own."""
+    return None if refusal is None else refusal.code

@@ -18,6 +18,7 @@ from plugins.marriage.rules.booking import (
     slot_in_past,
     slot_plan,
 )
+from tests.plugins.marriage.support import refusal_code
 
 D, T = dt.date, dt.time
 CAL = WorkCalendar()  # chinese-calendar's official years, statutory (provisional) after
@@ -178,7 +179,48 @@ def test_booking_refusal(
 ) -> None:
     """API.md POST /appointments: 422 ``INVALID_ID_NUMBER``, ``SAME_PERSON``, ``SLOT_IN_PAST``;
     DOMAIN.md "Appointment booking": no-shows block online booking."""
-    assert booking_refusal(BOOKER, partner, *slot, NOW, blocked_until) == expected
+    refusal = booking_refusal(BOOKER, partner, *slot, NOW, blocked_until, partner_name="李娜")
+    assert refusal_code(refusal) == expected
+
+
+@pytest.mark.parametrize(
+    ("partner", "name", "required", "slot", "blocked_until", "expected"),
+    [
+        (None, "", True, SLOT, None, "PARTNER_REQUIRED"),
+        (None, "", True, PAST_SLOT, D(2026, 10, 8), "PARTNER_REQUIRED"),  # the form's shape first
+        (None, "", False, SLOT, None, None),  # a reissue: one person comes
+        (None, "", False, PAST_SLOT, D(2026, 10, 8), "BOOKING_BLOCKED"),
+        (None, "", False, PAST_SLOT, None, "SLOT_IN_PAST"),
+        (PARTNER, "  ", True, SLOT, None, "INVALID_NAME"),
+        (PARTNER, "李" * 65, True, SLOT, None, "INVALID_NAME"),
+        (PARTNER, "李" * 64, True, SLOT, None, None),
+        (PARTNER, "", True, PAST_SLOT, None, "SLOT_IN_PAST"),  # the name is asked for last
+        ("bad", "", True, SLOT, None, "INVALID_ID_NUMBER"),
+    ],
+)
+def test_booking_refusal_owns_the_whole_order(
+    partner: str | None,
+    name: str,
+    required: bool,
+    slot: tuple[dt.date, dt.time],
+    blocked_until: dt.date | None,
+    expected: str | None,
+) -> None:
+    """Every refusal a booking gets before it is written comes from the rule, in its order: the
+    service asks the rule once and raises what it answers."""
+    refusal = booking_refusal(
+        BOOKER, partner, *slot, NOW, blocked_until, partner_required=required, partner_name=name
+    )
+    assert refusal_code(refusal) == expected
+
+
+def test_a_booking_refusal_says_why_in_both_languages() -> None:
+    blocked = booking_refusal(BOOKER, PARTNER, *SLOT, NOW, D(2026, 10, 9), partner_name="李娜")
+    assert blocked is not None and blocked.extra == {"blocked_until": "2026-10-09"}
+    assert blocked.detail == (
+        "Online booking is suspended after three missed appointments / 因多次预约未到，暂停网上预约"
+    )
+    assert blocked.status_code == 422
 
 
 @pytest.mark.parametrize(

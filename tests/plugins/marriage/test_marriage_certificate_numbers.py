@@ -18,6 +18,7 @@ from plugins.marriage.rules.certificate_numbers import (
     reissue_refusal,
 )
 from plugins.marriage.rules.status import MaritalRecord
+from tests.plugins.marriage.support import refusal_code
 
 D = dt.date
 
@@ -133,4 +134,4 @@ def test_reissue_only_while_the_recorded_status_stands(
 ) -> None:
     """DOMAIN.md "Marriage registration" 8: reissue when the status recorded by that
     registration is unchanged, else ``STATUS_CHANGED`` (a 婚姻登记记录证明 instead)."""
-    assert reissue_refusal(prefix, registration, records) == expected
+    assert refusal_code(reissue_refusal(prefix, registration, records)) == expected

@@ -15,14 +15,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from core.workdays import WorkCalendar
 from plugins.social_orgs.rules import (
     DEFAULT_INDICATORS,
     DEFAULT_THRESHOLDS,
     GRADES,
     Indicator,
-    InvalidEvaluationPolicy,
-    InvalidScores,
     check_policy,
     filing_rate,
     gets_certificate,
@@ -104,17 +103,17 @@ def test_total_is_the_sum_of_indicator_points() -> None:
     ids=["unknown", "negative", "over-max", "fraction", "bool", "unscored"],
 )
 def test_invalid_scores_are_refused(changes: dict[str, object], problem: str) -> None:
-    with pytest.raises(InvalidScores) as caught:
+    with pytest.raises(Refusal) as caught:
         score_total({**FULL_MARKS, **changes})
     assert caught.value.code == "INVALID_SCORES"
-    assert len(caught.value.problems) == 1
+    assert len(caught.value.extra["problems"]) == 1
     assert problem in caught.value.detail
 
 
 def test_every_score_problem_is_listed_at_once() -> None:
-    with pytest.raises(InvalidScores) as caught:
+    with pytest.raises(Refusal) as caught:
         score_total({"basic_conditions": 99, "performance": -3})
-    assert len(caught.value.problems) == 4
+    assert len(caught.value.extra["problems"]) == 4
 
 
 @pytest.mark.parametrize(
@@ -139,8 +138,9 @@ def test_every_score_problem_is_listed_at_once() -> None:
     ],
 )
 def test_an_unfair_edited_policy_is_refused(indicators: object, thresholds: object) -> None:
-    with pytest.raises(InvalidEvaluationPolicy):
+    with pytest.raises(Refusal) as caught:
         check_policy(indicators, thresholds)  # type: ignore[arg-type]
+    assert caught.value.code == "INVALID_EVALUATION_POLICY"
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from plugins.social_orgs.rules import (
     DEFAULT_INDICATORS,
     REMINDER_DAYS,
-    InvalidScores,
     reminder_due,
     score_total,
 )
@@ -54,8 +54,9 @@ def test_open_sheet_accepts_other_indicators_and_counts_unscored_as_zero():
     [{}, {"a": 1001}, {"a": 500, "b": 501}, {"performance": 431}, {"a": -1}, {"a": 1.5}],
 )
 def test_open_sheet_still_refuses(scores):
-    with pytest.raises(InvalidScores):
+    with pytest.raises(Refusal) as caught:
         score_total(scores, complete=False)
+    assert caught.value.code == "INVALID_SCORES"
 
 
 @given(st.dictionaries(st.text(min_size=1, max_size=8), st.integers(0, 400), max_size=6))
@@ -67,5 +68,6 @@ def test_open_sheet_total_is_the_sum_or_a_refusal(scores):
     if scores and fits:
         assert score_total(scores, complete=False) == sum(scores.values())
     else:
-        with pytest.raises(InvalidScores):
+        with pytest.raises(Refusal) as caught:
             score_total(scores, complete=False)
+        assert caught.value.code == "INVALID_SCORES"

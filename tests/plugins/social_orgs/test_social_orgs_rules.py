@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from plugins.social_orgs.rules import (
-    IncompleteReport,
-    InvalidUscc,
     abnormal_years,
     invalid_fields,
     is_abnormal,
@@ -82,7 +81,7 @@ def test_valid_codes_are_normalized(value: str, kind: str | None, expected: str)
     ],
 )
 def test_invalid_codes_are_refused(value: object, kind: str | None, detail_part: str) -> None:
-    with pytest.raises(InvalidUscc) as caught:
+    with pytest.raises(Refusal) as caught:
         normalize_uscc(value, kind)  # type: ignore[arg-type]
     assert caught.value.code == "INVALID_USCC"
     assert detail_part in caught.value.detail
@@ -101,8 +100,9 @@ def test_any_single_character_typo_is_refused(
     assert normalize_uscc(code) == code
     typo = code[:position] + replacement + code[position + 1 :]
     if typo != code:
-        with pytest.raises(InvalidUscc):
+        with pytest.raises(Refusal) as caught:
             normalize_uscc(typo)
+        assert caught.value.code == "INVALID_USCC"
 
 
 COMPLETE_REPORT: dict[str, object] = {
@@ -161,10 +161,10 @@ def test_missing_or_invalid_fields_block_submission(
 
 
 def test_require_complete_names_the_fields_to_fix() -> None:
-    with pytest.raises(IncompleteReport) as caught:
+    with pytest.raises(Refusal) as caught:
         require_complete({"activities": "年会", "volunteers": -2})
     assert caught.value.code == "INCOMPLETE_REPORT"
-    assert caught.value.fields == [
+    assert caught.value.extra["missing"] == [
         "revenue_fen",
         "expenditure_fen",
         "net_assets_fen",

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from plugins.social_orgs.rules import (
-    NotEnoughInspectors,
     draw_spot_check,
     spot_check_size,
 )
@@ -70,7 +70,7 @@ def test_an_organization_listed_twice_counts_once() -> None:
 
 
 def test_two_distinct_inspectors_are_needed() -> None:
-    with pytest.raises(NotEnoughInspectors) as caught:
+    with pytest.raises(Refusal) as caught:
         draw_spot_check(ORGS, None, 1, ["li", "li"])
     assert caught.value.code == "NOT_ENOUGH_INSPECTORS"
     assert draw_spot_check([], None, 1, []) == []
