@@ -27,7 +27,6 @@ from core.web.rendering import render_page, request_language
 from plugins.social_orgs.pages.common import whole_number
 from plugins.social_orgs.rules import REPORT_FIELDS, report_deadline, report_due, require_complete
 from plugins.social_orgs.services import registry, reports, tasks
-from plugins.social_orgs.services.common import refusals
 
 FILE = {"permission": "social_orgs.report.file"}
 MONEY = ("revenue_fen", "expenditure_fen", "net_assets_fen", "donations_received_fen")
@@ -177,8 +176,7 @@ async def report_form_post(request: Request, year: int) -> Response:
         if form.get("action") != "submit":
             return redirect_after_form(request, f"/orgs/portal/reports/{year}", N_("Draft saved."))
         if not confirmed(form):  # checked in full first; a submitted report cannot be changed
-            with refusals():
-                require_complete(content)
+            require_complete(content)
             return await confirmation_page(request, _submit_confirmation(request, year, form))
         await reports.submit(uscc, year)
     except Refusal as exc:
