@@ -27,7 +27,6 @@ from plugins.marriage.services.records import add_couple_records, deaths_and_rec
 from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import Appointment, Registration, Reissue
 
-
 INSERT_REGISTRATION = (
     "INSERT INTO marriage_registration (kind, office_code, registry_division, registered_on, "
     "certificate_no, party_a_id, party_a_name, party_a_hukou, party_a_permit, party_b_id, "

@@ -33,7 +33,6 @@ from plugins.social_orgs.rules import (
     INSPECTION_RESULT_LABELS,
     KIND_LABELS,
     REPORT_FIELDS,
-    InvalidUscc,
     normalize_uscc,
 )
 from plugins.social_orgs.services import registry, reports
@@ -91,7 +90,7 @@ async def _registration_problems(request: Request, form: Form) -> dict[str, str]
     kind = form.get("kind") if form.get("kind") in KIND_LABELS else None
     try:
         normalize_uscc(form.get("uscc"), kind)  # type: ignore[arg-type]
-    except InvalidUscc:
+    except Refusal:  # INVALID_USCC
         problems["uscc"] = REGISTRY_ERRORS["INVALID_USCC"][1]
     for name in ("name", "legal_representative"):
         code = f"INVALID_{name.upper()}"
