@@ -120,14 +120,19 @@ def _decision_step(request: Request, proposal: dict[str, Any], form: Form) -> Co
 async def draw_post(request: Request) -> Response:
     user = require_user(request)
     form = await read_form(request)
+    errors: dict[str, str] = {}
+    year = count = None
     try:
         year = whole_number(form.get("year"))
+    except ValueError:
+        year = None
+    if year is None:
+        errors["year"] = translate(request, N_("Enter the year."))
+    try:
         count = whole_number(form.get("count"))
     except ValueError:
-        errors = {FORM_LEVEL: translate(request, N_("Year and number must be whole numbers."))}
-        return await spot_check_page(request, errors, form.values, 422)
-    if year is None:
-        errors = {FORM_LEVEL: translate(request, N_("Enter the year."))}
+        errors["count"] = translate(request, N_("Enter the number to draw as a whole number."))
+    if errors:
         return await spot_check_page(request, errors, form.values, 422)
     if not confirmed(form):  # a draw is published at once and cannot be taken back
         return await confirmation_page(

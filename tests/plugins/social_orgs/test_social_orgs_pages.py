@@ -209,8 +209,12 @@ async def test_spot_check_page(client, reviewer, staff, new_org):
     assert r.status_code == 303
     public = await client.get("/orgs/spot-checks", headers=ZH)
     assert "公开摇号" in public.text
-    r = await client.post("/orgs/spot-checks", data={"year": "twenty"}, headers={**reviewer, **ZH})
-    assert r.status_code == 422
+    r = await client.post(
+        "/orgs/spot-checks", data={"year": "twenty", "count": "a few"}, headers={**reviewer, **ZH}
+    )
+    assert r.status_code == 422  # both fields named at once, under each field and above the form
+    linked, inline = _summary_and_inline(r.text)
+    assert linked == inline == {"year": "请填写年度。", "count": "抽查数量请填写整数。"}
 
 
 async def test_evaluation_page(client, reviewer, set_today, new_org, org_login, file_report):
