@@ -94,14 +94,6 @@ def check_actor(user: CurrentUser, id_number: str) -> None:
         raise Forbidden()
 
 
-def _card(number: str, data: ApplicationInput) -> DisabilityCard:
-    return check_card(data.card_no, number, data.category, data.grade)
-
-
-def _bank_account(data: ApplicationInput) -> str:
-    return normalize_bank_account(data.bank_account)
-
-
 def _requested(data: ApplicationInput) -> frozenset[str]:
     requested = frozenset(data.subsidies)
     if not requested or not requested <= set(SUBSIDIES):
@@ -139,12 +131,12 @@ async def assess(data: ApplicationInput, user: CurrentUser) -> Assessment:
     number = valid_id_number(data.id_number, await clock.today())
     check_actor(user, number)
     requested = _requested(data)
-    _bank_account(data)
+    normalize_bank_account(data.bank_account)
     hukou = valid_division(data.hukou_division, "hukou_division") if data.hukou_division else None
     today = await clock.today()
     month = month_of(today)
     try:
-        card = _card(number, data)
+        card = check_card(data.card_no, number, data.category, data.grade)
     except Refusal as exc:
         return Assessment(number, month, today, None, None, refusal=exc)
     person = await find_person(number)
@@ -260,7 +252,7 @@ async def _insert(data: ApplicationInput, found: Assessment, user: CurrentUser) 
             work_injury_nursing=data.work_injury_nursing,
             orphan_support=data.orphan_support,
             phone=data.phone.strip(),
-            bank_account=_bank_account(data),
+            bank_account=normalize_bank_account(data.bank_account),
             applied_on=found.applied_on,
             filed_month=found.filed_month,
             status="submitted",
