@@ -29,14 +29,30 @@ def first_gram(query: str) -> str | None:
     return query[:2] if len(query) >= 2 else None
 
 
-def contains_clause(table: str, column: str, alias: str = "") -> str:
-    """SQL matching rows of ``table`` whose ``column`` contains the query: two ``{}``
-    placeholders, the query's ``first_gram`` and the ``LIKE`` pattern ``%query%``."""
-    grams = gram_table(table, column)
+def grams_of(query: str) -> list[str]:
+    """The bigrams looked up for ``query``: its first, and its last when that is another one
+    (a row must hold both: intersecting two index ranges leaves few rows to read and check,
+    where ``44`` alone is in a thousand organizations' names and ``4407…`` in none)."""
+    if len(query) < 2:
+        return []
+    first, last = query[:2], query[-2:]
+    return [first] if last == first else [first, last]
+
+
+def candidates(table: str, column: str, query: str) -> str:
+    """SQL: the ids of the rows of ``table`` holding every bigram of ``grams_of(query)``, one
+    ``{}`` placeholder each."""
+    lookup = f"SELECT row_id FROM {gram_table(table, column)} WHERE gram = {{}}"
+    return " INTERSECT ".join([lookup] * len(grams_of(query)))
+
+
+def contains_clause(table: str, column: str, alias: str = "", query: str = "") -> str:
+    """SQL matching rows of ``table`` whose ``column`` contains ``query``: a ``{}`` placeholder
+    for each of ``grams_of(query)`` (its first bigram when ``query`` is not given), then the
+    ``LIKE`` pattern ``%query%``."""
     ref = f"{alias or table}"
-    return (
-        f"{ref}.id IN (SELECT row_id FROM {grams} WHERE gram = {{}}) AND {ref}.{column} LIKE {{}}"
-    )
+    ids = candidates(table, column, query) if query else candidates(table, column, "..")
+    return f"{ref}.id IN ({ids}) AND {ref}.{column} LIKE {{}}"
 
 
 def is_bigram(query: str) -> bool:

@@ -16,7 +16,7 @@ from core.auth.identity import CurrentUser
 from core.certificates.service import check_code
 from core.contributions import Phrase, SearchResult
 from core.db import fetch
-from core.grams import contains_clause, first_gram
+from core.grams import contains_clause, grams_of
 from core.identity import InvalidIdNumber, mask_id_number, mask_name, normalize_id_number
 from core.tables import Certificate
 
@@ -92,8 +92,8 @@ async def people(query: str) -> list[SearchResult]:
     elif NAME.match(query):  # CJK and "·" only: no LIKE wildcards
         rows = await fetch(
             f"SELECT {COLUMNS} FROM person p WHERE "  # noqa: S608
-            f"{contains_clause('person', 'name', 'p')} ORDER BY p.name, p.id LIMIT {{}}",
-            first_gram(query),
+            f"{contains_clause('person', 'name', 'p', query)} ORDER BY p.name, p.id LIMIT {{}}",
+            *grams_of(query),
             f"%{query}%",
             PEOPLE_LIMIT,
         )

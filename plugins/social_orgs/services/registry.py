@@ -15,7 +15,15 @@ from core.clock import today
 from core.contributions import Phrase, SearchResult
 from core.db import fetch, fetch_one, write_transaction
 from core.errors import Conflict, DomainError
-from core.grams import first_gram, gram_table, is_bigram, rows_with
+from core.grams import (
+    candidates,
+    contains_clause,
+    first_gram,
+    gram_table,
+    grams_of,
+    is_bigram,
+    rows_with,
+)
 from core.pagination import PageParams, page
 from core.row_counts import count_sql
 from plugins.social_orgs.rules import (
@@ -231,15 +239,14 @@ async def _matching(term: str) -> Matching:
         return Matching(
             clause, clause, True, [("social_org o WHERE " + clause[0], [pattern])], None
         )
-    grams = gram_table("social_org", "name")
-    candidates = await rows_with("social_org", "name", gram, FREQUENT)
-    listed = f"o.id IN (SELECT row_id FROM {grams} WHERE gram = {{}}"  # noqa: S608
-    listed_args: list[Any] = [gram]
+    seen = await rows_with("social_org", "name", gram, FREQUENT)
+    # rows holding the term's first and last bigrams (an intersection, done before any UNION:
+    # PostgreSQL ranks INTERSECT first, SQLite reads compounds left to right)
+    listed = f"o.id IN ({candidates('social_org', 'name', term)}"
+    listed_args: list[Any] = grams_of(term)
     name, name_args = "o.name LIKE {}", [pattern]
-    named = (
-        f"{grams} g JOIN social_org o ON o.id = g.row_id WHERE g.gram = {{}} AND o.name LIKE {{}}"
-    )
-    parts: list[tuple[str, list[Any]]] = [(named, [gram, pattern])]
+    named = f"social_org o WHERE {contains_clause('social_org', 'name', 'o', term)}"
+    parts: list[tuple[str, list[Any]]] = [(named, [*grams_of(term), pattern])]
     code = term.upper() if CODE.match(term) else None
     if code is not None:
         in_range, bounds = "o.uscc >= {} AND o.uscc < {}", [code, code + "~"]
@@ -249,18 +256,18 @@ async def _matching(term: str) -> Matching:
             *bounds,
             FREQUENT,
         )
-        candidates += int(found["n"]) if found else 0
+        seen += int(found["n"]) if found else 0
         listed += f" UNION ALL SELECT o.id FROM social_org o WHERE {in_range}"  # noqa: S608
         listed_args += bounds
         name, name_args = f"{name} OR ({in_range})", [*name_args, *bounds]
         parts = [
             (f"social_org o WHERE {in_range}", bounds),
-            (f"{named} AND NOT ({in_range})", [gram, pattern, *bounds]),
+            (f"{named} AND NOT ({in_range})", [*grams_of(term), pattern, *bounds]),
         ]
     return Matching(
         listed=(f"{listed}) AND ({name})", [*listed_args, *name_args]),
         checked=(f"({name})", name_args),
-        frequent=candidates >= FREQUENT,
+        frequent=seen >= FREQUENT,
         parts=parts,
         bigram=term if code is None and is_bigram(term) else None,
     )
