@@ -15,9 +15,21 @@ from core.db import json_value
 from core.errors import Forbidden
 from core.i18n import gettext_for
 from core.refusals import Refusal
-from core.web.forms import FORM_LEVEL, N_, Form, field_errors, id_number_problem, read_form
+from core.web.forms import (
+    CONFIRM,
+    FORM_LEVEL,
+    N_,
+    Confirmation,
+    Form,
+    confirmation_page,
+    confirmed,
+    field_errors,
+    id_number_problem,
+    read_form,
+    reposted,
+)
 from core.web.redirects import redirect_after_form
-from core.web.rendering import render_page, request_language
+from core.web.rendering import fen_to_yuan, render_page, request_language
 from plugins.funeral.pages.common import fen_from_yuan, yuan_text
 from plugins.funeral.rules import EXCLUDABLE_CATEGORIES
 from plugins.funeral.schemas import PreviewIn, WaiverIn
@@ -209,7 +221,7 @@ async def intake_page(request: Request) -> Response:
     return await _page(request, form, correcting=correcting)
 
 
-@post("/intake", opt=CREATE, include_in_schema=False)
+@post("/intake", opt={**CREATE, CONFIRM: True}, include_in_schema=False)
 async def intake_submit(request: Request) -> Response:
     form = await read_form(request)
     correcting = await _correcting(request, form.get("correct"))
@@ -224,9 +236,11 @@ async def intake_submit(request: Request) -> Response:
         return await _page(request, kept, errors=errors, correcting=correcting, status_code=422)
     user = require_user(request)
     try:
-        if form.get("action") != "save":
+        if form.get("action") != "save" or not confirmed(form):
             ask = msgspec.convert({"deceased": body["deceased"], "items": body["items"]}, PreviewIn)
             preview = await preview_waiver(ask, day)
+            if form.get("action") == "save":  # it decides and pays: read back once more
+                return await confirmation_page(request, _save_step(translate, form, preview))
             return await _page(request, kept, preview=preview, correcting=correcting)
         data = msgspec.convert(body, WaiverIn)
         actor = Actor(user.username, user.office_code)
@@ -250,6 +264,35 @@ async def intake_submit(request: Request) -> Response:
         else N_("Saved: the waiver is rejected. Print the notice for the family.")
     )
     return redirect_after_form(request, f"/funeral/waivers/{saved['id']}", message)
+
+
+def _save_step(say: Any, form: Form, preview: dict[str, Any]) -> Confirmation:
+    """What saving records: the decision and the amount waived, as the preview computed them."""
+    approved = preview["status"] == "approved"
+    back = (
+        f"/funeral/intake?correct={form.get('correct')}"
+        if form.get("correct")
+        else "/funeral/intake"
+    )
+    person = preview["person"] or {}
+    return Confirmation(
+        title=say(N_("Save the waiver")),
+        question=say(N_("Save this waiver? The decision is recorded and its notice issued.")),
+        action="/funeral/intake",
+        back=back,
+        fields=reposted(form),
+        facts=(
+            (say(N_("Deceased")), person.get("name") or form.get("name") or form.get("id_number")),
+            (say(N_("Funeral home")), form.get("funeral_home")),
+            (say(N_("Waiver decision")), say(N_("Approved") if approved else N_("Rejected"))),
+            (
+                say(N_("Waived")),
+                say(N_("%(amount)s yuan")) % {"amount": fen_to_yuan(preview["waived_fen"])},
+            ),
+        ),
+        button=say(N_("Save the waiver")),
+        kind="primary" if approved else "danger",
+    )
 
 
 ROUTES = [intake_page, intake_submit]

@@ -10,8 +10,7 @@ from core.refusals import Refusal
 from core.web.forms import CONFIRM as CONFIRM_STEP
 from core.web.forms import N_, Confirmation, confirmation_page, confirmed, read_form
 from core.web.redirects import redirect_after_form
-from core.web.rendering import render_page, request_language
-from plugins.funeral.pages.common import yuan_text
+from core.web.rendering import fen_to_yuan, render_page, request_language
 from plugins.funeral.rules import month_of
 from plugins.funeral.services import settlements
 
@@ -70,7 +69,7 @@ async def confirm_submit(request: Request, month: str) -> Response:
                 back=target,
                 fields=(),
                 facts=tuple(
-                    (home, say(N_("%(amount)s yuan")) % {"amount": yuan_text(fen)})
+                    (home, say(N_("%(amount)s yuan")) % {"amount": fen_to_yuan(fen)})
                     for home, fen in [(r["funeral_home"], r["waived_fen"]) for r in rows]
                     + [(say(N_("In total")), sum(r["waived_fen"] for r in rows))]
                 ),

@@ -77,6 +77,10 @@ async def test_clerk_intake_form_in_chromium(live_server, page):
     assert await _sideways_overflow(page) == 0  # the form fits a phone
 
     await page.get_by_role("button", name="保存减免记录").click()
+    confirmation = page.locator(".confirmation")  # the decision and amount, read back once more
+    await expect(confirmation).to_contain_text("730.00")
+    assert await _sideways_overflow(page) == 0
+    await confirmation.get_by_role("button", name="保存减免记录").click()
     await page.wait_for_url(re.compile(r"/funeral/waivers/\d+$"))
     await expect(page.get_by_role("status").first).to_contain_text("已保存：予以减免")
     notice = page.get_by_role("link", name="打印减免通知书（PDF）")

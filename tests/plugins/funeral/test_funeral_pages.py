@@ -39,6 +39,8 @@ def _intake_form(csrf: str, number: str, action: str) -> dict[str, str]:
         "fee_storage": "200",
         "units_storage": "2",
         "action": action,
+        # saving is read back once first (issue 14); the step itself is tested on its own
+        **({"confirmed": "yes"} if action == "save" else {}),
     }
 
 
@@ -62,6 +64,13 @@ async def test_clerk_previews_saves_and_reaches_the_notice(client, session, set_
     assert "冯伯" in preview.text
     assert "符合减免条件：特困供养人员" in preview.text
     assert "640.00" in preview.text  # 480 transport + 2 days × 80 storage
+    unconfirmed = {**_intake_form(csrf, number, "save"), "confirmed": ""}
+    asked = await client.post("/funeral/intake", data=unconfirmed)
+    assert asked.status_code == 200 and "保存此减免记录？" in asked.text
+    assert "予以减免" in asked.text and "640.00" in asked.text and HOME in asked.text
+    assert 'name="units_storage" value="2"' in asked.text  # the same form is posted again
+    listed = await client.get("/api/v1/funeral/waivers")
+    assert listed.json()["total"] == 0  # nothing recorded before the confirmation
     saved = await client.post("/funeral/intake", data=_intake_form(csrf, number, "save"))
     assert saved.status_code == 303
     target = saved.headers["location"]
@@ -225,7 +234,13 @@ async def test_intake_asks_for_the_hukou_and_the_declared_categories(client, ses
     assert "请填写逝者户籍所在地行政区划代码" in asked.text
     saved = await client.post(
         "/funeral/intake",
-        data={**form, "action": "save", "hukou_division": "440704", "name": "冯伯"},
+        data={
+            **form,
+            "action": "save",
+            "hukou_division": "440704",
+            "name": "冯伯",
+            "confirmed": "yes",
+        },
     )
     assert saved.status_code == 303, saved.text
     elsewhere = person_number(dt.date(1938, 8, 8), "male")
