@@ -121,12 +121,25 @@ async def stop_submit(
 
 @post(
     "/applications/{application_id:int}/grade",
-    opt={"permission": "disability.beneficiary.manage"},
+    opt={"permission": "disability.beneficiary.manage", CONFIRM: True},
     include_in_schema=False,
 )
 async def grade_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
+    """Two steps: a new grade changes what is paid, so it is read back before it is recorded."""
+    grade = text(data, "grade")
+    if grade in ("1", "2", "3", "4"):
+        say = gettext_for(request_language(request))
+        facts = (
+            (say(N_("New grade")), say(N_("Grade %(n)s")) % {"n": grade}),
+            (say(N_("Assessed on")), text(data, "assessed_on") or "—"),
+        )
+        step = (N_("Re-assessed grade"), N_("Record this grade?"), N_("Record the grade"))
+        asked = await ask_first(request, application_id, data, step, "approved", facts)
+        if asked is not None:
+            return asked
+
     async def action() -> str:
         try:
             grade = int(text(data, "grade"))

@@ -171,6 +171,14 @@ async def test_queues_detail_and_decisions_through_pages(desk) -> None:
         f"/disability/applications/{application_id}?lang=zh", headers=desk.reviewer
     )
     assert "发放中" in r.text and "停发补贴" in r.text  # the reviewer may stop payment
+    assert '<option value="">请选择</option>' in r.text.split('name="grade"', 1)[1][:200]
+
+    here = f"/disability/applications/{application_id}/grade"
+    grade = {"grade": "2", "assessed_on": "2026-05-06"}
+    asked = await desk.client.post(here, data=grade, headers=desk.reviewer)
+    assert asked.status_code == 200 and "确定记录此等级？" in asked.text and "2级" in asked.text
+    r = await desk.client.post(here, data={**grade, "confirmed": "yes"}, headers=desk.reviewer)
+    assert r.status_code == 303
 
     r = await desk.client.get("/disability/beneficiaries?subsidy=nursing", headers=desk.clerk)
     assert r.status_code == 200 and "重度残疾人护理补贴" in r.text
