@@ -36,6 +36,14 @@ DECIDE = {"permission": "social_orgs.deregistration.decide", CONFIRM: True}
 DRAW = {"permission": "social_orgs.spot_check.draw", CONFIRM: True}
 ANNOUNCE = {"permission": "social_orgs.evaluate", CONFIRM: True}
 EVALUATE = {"permission": "social_orgs.evaluate"}
+GRADE = {"permission": "social_orgs.evaluate", CONFIRM: True}
+# The standard indicators by the catalog; one the admin added keeps the name it was given.
+INDICATOR_LABELS = {
+    "basic_conditions": N_("Basic conditions"),
+    "internal_governance": N_("Internal governance"),
+    "performance": N_("Work performance"),
+    "social_evaluation": N_("Social evaluation"),
+}
 SHOWN_ON_LIST = 500
 
 
@@ -194,12 +202,13 @@ async def evaluation_page(request: Request) -> Response:
     return await _evaluation_page(request)
 
 
-@post("/evaluations", opt=EVALUATE, include_in_schema=False)
+@post("/evaluations", opt=GRADE, include_in_schema=False)
 async def evaluate_post(request: Request) -> Response:
     user = require_user(request)
     form = await read_form(request)
     on = await today()
-    keys = [indicator["key"] for indicator in (await evaluations.policy_on(on))["indicators"]]
+    indicators = (await evaluations.policy_on(on))["indicators"]
+    keys = [indicator["key"] for indicator in indicators]
     errors: dict[str, str] = {}
     scores: dict[str, Any] = {}
     for key in keys:
@@ -218,6 +227,29 @@ async def evaluate_post(request: Request) -> Response:
     if errors:
         return await _evaluation_page(request, errors, form.values, 422)
     assert year is not None
+    if not confirmed(form):  # a grade is a verdict: read back once more before it is posted
+        labels = {
+            i["key"]: translate(request, INDICATOR_LABELS[i["key"]])
+            if i["key"] in INDICATOR_LABELS
+            else str(i["label"])
+            for i in indicators
+        }
+        return await confirmation_page(
+            request,
+            Confirmation(
+                title=translate(request, N_("Grade and post the public notice")),
+                question=translate(request, N_("Grade this organization and post the notice?")),
+                action="/orgs/evaluations",
+                back="/orgs/evaluations",
+                fields=reposted(form, "uscc", "year", *(f"score_{key}" for key in keys)),
+                facts=(
+                    (translate(request, N_("Organization")), form.get("uscc")),
+                    (translate(request, N_("Evaluation year")), str(year)),
+                    *((labels[key], str(scores[key])) for key in keys),
+                ),
+                button=translate(request, N_("Grade and post the public notice")),
+            ),
+        )
     try:
         result = await evaluations.evaluate(form.get("uscc"), year, scores, user.username, on)
     except Refusal as exc:

@@ -236,9 +236,13 @@ async def test_evaluation_page(client, reviewer, set_today, new_org, org_login, 
     }
     r = await client.post("/orgs/evaluations", data=form, headers={**reviewer, **ZH})
     assert r.status_code == 422
-    r = await client.post(
-        "/orgs/evaluations", data={**form, "score_performance": "400"}, headers=reviewer
-    )
+    form["score_performance"] = "400"
+    asked = await client.post("/orgs/evaluations", data=form, headers={**reviewer, **ZH})
+    assert asked.status_code == 200 and "确定评定此组织的等级并公示？" in asked.text
+    assert "工作绩效" in asked.text and 'name="score_performance" value="400"' in asked.text
+    listed = (await client.get("/api/v1/orgs/evaluations", headers=reviewer)).json()
+    assert listed["items"] == []  # nothing graded before the confirmation
+    r = await client.post("/orgs/evaluations", data={**form, "confirmed": "yes"}, headers=reviewer)
     assert r.status_code == 303
     evaluation = (await client.get("/api/v1/orgs/evaluations", headers=reviewer)).json()["items"][0]
     assert (evaluation["total"], evaluation["grade"]) == (900, "5A")
