@@ -163,8 +163,13 @@ async def queue(request: Request, status: str | None = None) -> Response:
 
 
 async def detail(
-    request: Request, user: CurrentUser, application_id: int, error: Refusal | None = None
+    request: Request,
+    user: CurrentUser,
+    application_id: int,
+    error: Refusal | None = None,
+    errors: dict[str, str] | None = None,
 ) -> Response:
+    """``error``: a refusal shown above the forms; ``errors``: a form's problems by field."""
     record = await read_application(application_id, user)
     return await render_page(
         request,
@@ -172,14 +177,14 @@ async def detail(
         {
             **LABELS,
             "a": record,
-            "error": error_text(request, error),
+            "errors": {"": error_text(request, error)} if error is not None else errors or {},
             "can_street": user.has("disability.street_review") and record["status"] == "submitted",
             "can_decide": user.has("disability.approve") and record["status"] == "street_approved",
             "can_manage": user.has("disability.beneficiary.manage")
             and record["status"] == "approved",
             "can_stop": user.has("disability.stop") and record["status"] == "approved",
         },
-        status_code=200 if error is None else error.status_code,
+        status_code=error.status_code if error is not None else 422 if errors else 200,
     )
 
 

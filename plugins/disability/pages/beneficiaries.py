@@ -90,13 +90,17 @@ async def stop_submit(
     request: Request, application_id: int, data: dict[str, Any] = FORM
 ) -> Response:
     reason = text(data, "reason")
+    say = gettext_for(request_language(request))
+    errors = {}
+    if reason not in ("request", "fraud"):
+        errors["reason"] = say(N_("Choose the reason for stopping payment."))
     try:
         _date(text(data, "effective_on"))
-        if reason not in ("request", "fraud"):
-            raise DomainError("VALIDATION_ERROR", "请选择停发原因 / choose the reason")
-    except Refusal as exc:
-        return await detail(request, require_user(request), application_id, exc)
-    say = gettext_for(request_language(request))
+    except Refusal:
+        errors["effective_on"] = say(N_("Enter the date of the event, such as 2026-05-06."))
+    if errors:
+        user = require_user(request)
+        return await detail(request, user, application_id, errors=errors)
     facts = (
         (say(N_("Reason")), say(STOP_LABELS[reason])),
         (say(N_("Date of the event")), text(data, "effective_on") or "—"),

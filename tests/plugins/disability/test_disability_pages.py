@@ -173,6 +173,20 @@ async def test_queues_detail_and_decisions_through_pages(desk) -> None:
     assert "发放中" in r.text and "停发补贴" in r.text  # the reviewer may stop payment
     assert '<option value="">请选择</option>' in r.text.split('name="grade"', 1)[1][:200]
 
+    stop = f"/disability/applications/{application_id}/stop"
+    for lang, texts in (
+        ("zh", ("请选择停发原因。", "请填写事由发生日期")),
+        ("en", ("Choose the reason for stopping payment.", "Enter the date of the event")),
+    ):
+        r = await desk.client.post(
+            f"{stop}?lang={lang}", data={"reason": "", "effective_on": "May"}, headers=desk.reviewer
+        )
+        assert r.status_code == 422  # both named at once, above the forms and at each field
+        summary = r.text.split("data-error-summary", 1)[1].split("</div>", 1)[0]
+        assert all(text in summary for text in texts)
+        assert 'id="f-reason-error"' in r.text and 'id="f-effective_on-error"' in r.text
+    await desk.client.get("/disability/applications?lang=zh", headers=desk.reviewer)
+
     here = f"/disability/applications/{application_id}/grade"
     grade = {"grade": "2", "assessed_on": "2026-05-06"}
     asked = await desk.client.post(here, data=grade, headers=desk.reviewer)
