@@ -172,6 +172,12 @@ async def _holding(booker: str, partner: str | None, service: str) -> AsyncItera
     except Exception as exc:
         if not is_unique_violation(exc, HOLDS_INDEX, "marriage_hold.id_number"):
             raise
+        # PostgreSQL names the key ("Key (id_number, service)=(…, marriage) already exists"),
+        # and its transaction, perhaps an outer one, is aborted: nothing more can be read in
+        # it. SQLite names only the columns, and its transaction goes on: ask the table.
+        detail = getattr(exc, "detail", None)
+        if detail:
+            raise _already_booked(f"({booker}," in detail) from None
         held = await fetch(
             "SELECT id_number FROM marriage_hold WHERE service = {} AND id_number IN ({}, {})",
             service,

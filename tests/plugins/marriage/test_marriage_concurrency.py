@@ -94,6 +94,62 @@ async def test_the_same_couple_racing_gets_one_booking(client):
     assert (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]["remaining"] == 49
 
 
+async def test_the_same_couple_racing_with_idempotency_keys_gets_one_booking(client):
+    """As above, each press a retry-safe request of its own (its own Idempotency-Key): the
+    hold the unique index refuses inside the key's transaction still answers 409, never 500,
+    and a retry of the winner replays its booking."""
+    desk = await open_desk(client)
+    await put_schedule(
+        client, desk.admin, slots=[{"start": "09:00", "end": "10:00", "capacity": 50}]
+    )
+    slot = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
+    man, woman = couple(2)
+    him, her = await quick_citizen(man), await quick_citizen(woman)
+
+    def press(who: dict[str, str], partner: str, key: str) -> object:
+        body = {"slot_id": slot["id"], "service": "marriage",
+                "partner": {"id_number": partner, "name": "李四"}}  # fmt: skip
+        headers = {**who, "Idempotency-Key": key}
+        return client.post(f"{API}/appointments", json=body, headers=headers)
+
+    presses = [(him, woman, f"him-{i}") for i in range(5)] + [
+        (her, man, f"her-{i}") for i in range(5)
+    ]
+    responses = await asyncio.gather(*(press(*p) for p in presses))
+    codes = Counter(r.json().get("code") if r.status_code != 201 else "booked" for r in responses)
+    assert codes == {"booked": 1, "ALREADY_BOOKED": 9}, [r.text for r in responses]
+    winner = next(i for i, r in enumerate(responses) if r.status_code == 201)
+    again = await press(*presses[winner])
+    assert again.status_code == 201 and again.json() == responses[winner].json()
+    assert (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]["remaining"] == 49
+
+
+@pytest.mark.parametrize("held_by", ["booker", "partner"])
+async def test_a_hold_refused_inside_a_retry_safe_requests_transaction_names_who_holds(db, held_by):
+    """The race the slot read cannot see: the unique index refuses a hold while the
+    Idempotency-Key's outer transaction is open (on PostgreSQL the refusal arrives with a later
+    statement and aborts that transaction): 409 ALREADY_BOOKED naming who holds, nothing kept."""
+    from core.db import fetch, write_transaction
+    from core.errors import Conflict
+    from plugins.marriage.services.booking import _hold, _holding
+
+    man, woman = couple(3)
+    holder = man if held_by == "booker" else woman
+    await fetch(
+        "INSERT INTO marriage_hold (id_number, service, appointment_code) "
+        "VALUES ({}, 'marriage', 'HELD')",
+        holder,
+    )
+    outer = write_transaction()  # the key's transaction (core.idempotency)
+    with pytest.raises(Conflict) as refused:
+        async with outer, _holding(man, woman, "marriage"):
+            await _hold(man, woman, "marriage", "NEWCODE")
+    assert refused.value.code == "ALREADY_BOOKED"
+    assert refused.value.en.startswith("You" if held_by == "booker" else "The partner")
+    held = await fetch("SELECT id_number, appointment_code FROM marriage_hold")
+    assert held == [{"id_number": holder, "appointment_code": "HELD"}]
+
+
 async def fifty_registrations_at_once(client: httpx.AsyncClient, desk: Desk) -> None:
     """Certificate numbers 1…50, each once, then 51; the couples are married."""
     count = 50
