@@ -229,9 +229,10 @@ class SpotCheckOut(Out):
     active_count: int
     selected: list[str]
     assignments: list[SpotCheckAssignmentOut]
-    inspector_pool: list[str]
     drawn_on: dt.date
-    drawn_by: str
+    inspector_pool: list[str] | UnsetType = UNSET  # staff readers only
+    inspector_pool_size: int | UnsetType = UNSET  # everyone else: how many, not who
+    drawn_by: str | UnsetType = UNSET  # staff readers only
 
 
 class EvaluationIndicatorOut(Out):

@@ -133,10 +133,13 @@ STAFF_VIEW = ("social_orgs.spot_check.draw", "social_orgs.inspect")
 
 def for_reader(draw: dict[str, Any], user: Any) -> dict[str, Any]:
     """A draw as ``user`` may read it: staff login names stay inside the bureau; anyone else
-    reads how many inspectors each organization has (``inspector_count``), not who they are."""
+    reads how many inspectors each organization has (``inspector_count``) and the pool's size
+    (``inspector_pool_size``), not who they are nor who drew."""
     if user is not None and any(user.has(permission) for permission in STAFF_VIEW):
         return draw
     assignments = [
         {"uscc": a["uscc"], "inspector_count": len(a["inspectors"])} for a in draw["assignments"]
     ]
-    return {**draw, "assignments": assignments}
+    public = {k: v for k, v in draw.items() if k not in ("inspector_pool", "drawn_by")}
+    pool_size = len(draw["inspector_pool"])
+    return {**public, "assignments": assignments, "inspector_pool_size": pool_size}

@@ -41,6 +41,9 @@ async def test_same_seed_same_draw_published_and_audited(
         "uscc": draw["assignments"][0]["uscc"],
         "inspector_count": 2,
     }
+    public_draw = published["items"][-1]
+    assert "inspector_pool" not in public_draw and "drawn_by" not in public_draw
+    assert "reviewer" not in str(public_draw) and "clerk" not in str(public_draw)
     page = await client.get("/orgs/spot-checks", headers={"Accept": "text/html"})
     assert "2 名检查人员" in page.text
     assert not any(name in page.text for name in draw["assignments"][0]["inspectors"])
@@ -49,6 +52,9 @@ async def test_same_seed_same_draw_published_and_audited(
     client.cookies.clear()
     staff_view = (await client.get("/api/v1/orgs/spot-checks", headers=reviewer)).json()
     assert staff_view["items"][-1]["assignments"] == draw["assignments"]
+    staff_draw = staff_view["items"][-1]
+    assert len(staff_draw["inspector_pool"]) == public_draw["inspector_pool_size"] >= 2
+    assert staff_draw["drawn_by"] and staff_draw["drawn_by"] not in str(public_draw)
     assert published["items"][-1]["selected"] == draw["selected"]
     one = (await client.get(f"/api/v1/orgs/spot-checks/{draw['id']}", headers=reviewer)).json()
     assert one["seed"] == "2025-第一批" and one["assignments"] == draw["assignments"]
