@@ -20,15 +20,16 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 PASSWORD = "org-password-1"
 
 
-async def _set_up(url: str, admin: dict) -> str:
-    """A clerk registers an organization and opens its account; the clock says April 2025."""
-    code = factories.uscc("social_group", 1, series="B")
+async def _set_up(url: str, admin: dict, n: int = 1) -> str:
+    """A clerk ``e2e-clerk<n>`` registers an organization and opens its account ``e2e-org<n>``;
+    the clock says April 2025. ``n`` keeps each test's people apart on the shared live server."""
+    code = factories.uscc("social_group", n, series="B")
     async with httpx.AsyncClient(base_url=url) as http:
         await factories.set_today(http, admin, dt.date(2025, 4, 15))
         r = await http.post(
             "/api/v1/admin/users",
             json={
-                "username": "e2e-clerk",
+                "username": f"e2e-clerk{n}",
                 "password": PASSWORD,
                 "roles": ["clerk"],
                 "office_code": "JH01",
@@ -36,7 +37,7 @@ async def _set_up(url: str, admin: dict) -> str:
             headers=admin,
         )
         assert r.status_code == 201, r.text
-        clerk = await factories.sign_in(http, "e2e-clerk", PASSWORD)
+        clerk = await factories.sign_in(http, f"e2e-clerk{n}", PASSWORD)
         r = await http.post(
             "/api/v1/orgs/",
             json={
@@ -52,7 +53,7 @@ async def _set_up(url: str, admin: dict) -> str:
         assert r.status_code == 201, r.text
         r = await http.post(
             f"/api/v1/orgs/{code}/accounts",
-            json={"username": "e2e-org", "password": PASSWORD},
+            json={"username": f"e2e-org{n}", "password": PASSWORD},
             headers=clerk,
         )
         assert r.status_code == 201, r.text
@@ -65,7 +66,7 @@ async def test_org_fills_saves_and_submits_its_report(live_server, page):
     url = live_server.url
 
     await page.goto(url + "/login?next=/orgs/portal")
-    await page.get_by_label("用户名或身份证号").fill("e2e-org")
+    await page.get_by_label("用户名或身份证号").fill("e2e-org1")
     await page.get_by_label(re.compile("^密码")).fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
     await page.wait_for_url(url + "/orgs/portal")
@@ -112,10 +113,10 @@ async def test_the_registry_form_explains_every_wrong_field_on_a_phone(live_serv
     """Issue 14: no browser bubble stops the clerk; one answer lists every problem above the
     form (read first: it takes the focus) and next to each field, in Chinese and in English."""
     admin = await live_server.admin_headers()
-    await _set_up(live_server.url, admin)
+    await _set_up(live_server.url, admin, n=2)
     url = live_server.url
     await page.goto(url + "/login?next=/orgs/registry")
-    await page.get_by_label("用户名或身份证号").fill("e2e-clerk")
+    await page.get_by_label("用户名或身份证号").fill("e2e-clerk2")
     await page.get_by_label(re.compile("^密码")).fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
     await page.wait_for_url(url + "/orgs/registry")
