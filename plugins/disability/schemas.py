@@ -172,26 +172,10 @@ class SubsidyApplicationOut(Out):
     submitted_by: str
 
 
-class SubsidyApplicationItemOut(Out):
+class SubsidyApplicationItemOut(SubsidyApplicationOut):
     """An application in a list: masked for staff, without the fields after ``grants``; a
     citizen's own are in full."""
 
-    id: int
-    status: ApplicationStatus
-    id_number: str
-    name: str
-    category: int
-    grade: int
-    subsidies: list[SubsidyName]
-    requested: list[SubsidyName]
-    eligible: SubsidiesEligibleOut
-    applied_on: dt.date
-    filed_month: str
-    approved_on: dt.date | None
-    starts_month: str | None
-    next_review_on: dt.date | None
-    last_reviewed_on: dt.date | None
-    grants: list[GrantOut]
     disability_card_no: str | UnsetType = UNSET
     reasons: list[SubsidyReasonOut] | UnsetType = UNSET
     work_injury_nursing: bool | UnsetType = UNSET
