@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 
 from core import audit
-from core.errors import DomainError
+from core.refusals import Refusal
 
 
 def _sqlite_path(url: str) -> Path:
@@ -37,8 +37,8 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 def _require(tool: str) -> str:
     found = shutil.which(tool)
     if not found:
-        raise DomainError(
-            "TOOL_MISSING", f"{tool} is not installed (apt-get install postgresql-client)"
+        raise Refusal(
+            "TOOL_MISSING", en=f"{tool} is not installed (apt-get install postgresql-client)"
         )
     return found
 
@@ -49,7 +49,7 @@ async def _run(*command: str) -> None:
     )
     _, err = await process.communicate()
     if process.returncode != 0:
-        raise DomainError("BACKUP_FAILED", err.decode(errors="replace")[-2000:])
+        raise Refusal("BACKUP_FAILED", en=err.decode(errors="replace")[-2000:])
 
 
 def private_file(path: Path) -> None:
@@ -81,7 +81,7 @@ async def _empty_schema(database_url: str) -> None:
 
 async def restore(database_url: str, source: Path) -> None:
     if not source.is_file():
-        raise DomainError("NOT_FOUND", f"no backup at {source}", status_code=404)
+        raise Refusal("NOT_FOUND", en=f"no backup at {source}", kind="not_found")
     if database_url.startswith("sqlite"):
         await asyncio.to_thread(_copy_sqlite, source, _sqlite_path(database_url))
     else:

@@ -19,7 +19,7 @@ from core import audit
 from core.clock import today as clock_today
 from core.contributions import CalendarMove
 from core.db import write_transaction
-from core.errors import DomainError
+from core.refusals import Refusal
 from core.tables import CalendarYear
 from core.workdays import (
     DAY_KINDS,
@@ -37,9 +37,11 @@ MAX_DAYS = 120
 
 def check_year(year: int) -> int:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise DomainError(
+        raise Refusal(
             "INVALID_YEAR",
-            f"year must be {MIN_YEAR}..{MAX_YEAR} / 年份须在 {MIN_YEAR} 至 {MAX_YEAR} 之间",
+            zh=f"年份须在 {MIN_YEAR} 至 {MAX_YEAR} 之间",
+            en=f"year must be {MIN_YEAR}..{MAX_YEAR}",
+            english_first=True,
         )
     return year
 
@@ -80,11 +82,14 @@ def move_body(move: CalendarMove) -> dict[str, Any]:
     }
 
 
-def _invalid(detail: str) -> DomainError:
+def _invalid(detail: str) -> Refusal:
     """422 ``INVALID_CALENDAR``; ``detail`` is ``English / 中文`` (pages show one half)."""
     english, _, chinese = detail.partition(" / ")
-    return DomainError(
-        "INVALID_CALENDAR", f"Invalid calendar: {english} / 节假日安排无效：{chinese or english}"
+    return Refusal(
+        "INVALID_CALENDAR",
+        zh=f"节假日安排无效：{chinese or english}",
+        en=f"Invalid calendar: {english}",
+        english_first=True,
     )
 
 

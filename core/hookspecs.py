@@ -146,7 +146,7 @@ def minzheng_person_died(person: PersonRecord, died_on: dt.date) -> None:
     """*async* React to a recorded death (a funeral waiver or a clerk's correction).
 
     Called inside the transaction that records the death: write through the ORM and do not
-    commit or start concurrent queries. Raise ``DomainError`` to refuse the whole change.
+    commit or start concurrent queries. Raise ``Refusal`` to refuse the whole change.
     """
 
 
@@ -159,7 +159,7 @@ def minzheng_person_death_revoked(
     ``person`` is the record as it is now (alive again: ``deceased_on`` is None); ``died_on`` is
     the date of death that is being revoked, ``reason`` the reviewer's reason and ``on`` the day
     of the revocation. Called inside the transaction that revokes the death, with the same rules
-    as ``minzheng_person_died``: write through the ORM, do not commit, raise ``DomainError`` to
+    as ``minzheng_person_died``: write through the ORM, do not commit, raise ``Refusal`` to
     refuse the whole revocation. An implementation undoes only what that death caused.
     """
 
@@ -210,7 +210,7 @@ def minzheng_calendar_changed(
     (``core.workdays.kept_promise``), or ``moved_to=None`` for an appointment on a day now closed.
     With ``apply=False`` (the admin's preview) change nothing. With ``apply=True`` the call runs
     inside the transaction that stores the year: write the new dates, audit each one and notify
-    the person through the outbox (``core.notifications.enqueue``); raise ``DomainError`` to
+    the person through the outbox (``core.notifications.enqueue``); raise ``Refusal`` to
     refuse the whole change.
     """
 

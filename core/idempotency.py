@@ -31,8 +31,9 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
 from core.db import defer, fetch, fetch_one, write_scope, write_transaction
-from core.errors import DatabaseUnavailable, DomainError, error_body
+from core.errors import database_unavailable_refusal, error_body
 from core.logs import get_logger
+from core.refusals import Refusal
 
 if TYPE_CHECKING:
     from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,11 +74,12 @@ def _key_of(scope: Scope) -> str | None:
         if name.lower() == HEADER:
             key = value.decode("latin-1").strip()
             if not 0 < len(key) <= MAX_KEY_LENGTH or not all(33 <= ord(c) <= 126 for c in key):
-                raise DomainError(
+                raise Refusal(
                     "BAD_REQUEST",
-                    f"Idempotency-Key must be 1–{MAX_KEY_LENGTH} visible ASCII characters / "
-                    f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个可见 ASCII 字符",
-                    status_code=400,
+                    zh=f"Idempotency-Key 须为 1–{MAX_KEY_LENGTH} 个可见 ASCII 字符",
+                    en=f"Idempotency-Key must be 1–{MAX_KEY_LENGTH} visible ASCII characters",
+                    kind="bad_request",
+                    english_first=True,
                 )
             return key
     return None
@@ -151,7 +153,7 @@ async def _replay(row: dict[str, Any], send: Send) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def _error(error: DomainError, send: Send) -> None:
+async def _error(error: Refusal, send: Send) -> None:
     """The contract's error body, sent from here: past the handler Litestar no longer maps
     exceptions to answers."""
 
@@ -167,11 +169,12 @@ async def _error(error: DomainError, send: Send) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-def _reused() -> DomainError:
-    return DomainError(
+def _reused() -> Refusal:
+    return Refusal(
         "IDEMPOTENCY_KEY_REUSED",
-        "This Idempotency-Key was already used with another request body / "
-        "该幂等键已用于内容不同的请求",
+        zh="该幂等键已用于内容不同的请求",
+        en="This Idempotency-Key was already used with another request body",
+        english_first=True,
     )
 
 
@@ -270,7 +273,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
             # here, as Litestar refuses to handle an exception once a response has started.
             from core.db import database_unavailable, discard_pooled_connections
 
-            if isinstance(exc, DomainError) and not answered:
+            if isinstance(exc, Refusal) and not answered:
                 await _error(exc, send)
                 return
             if not (database_unavailable(exc) or answered):
@@ -283,7 +286,7 @@ class IdempotencyMiddleware(ASGIMiddleware):
                     "idempotent write not committed on %s: %s", scope["path"], type(exc).__name__
                 )
                 discard_pooled_connections()
-            await _error(DatabaseUnavailable(), send)
+            await _error(database_unavailable_refusal(), send)
             return
         if stored is not None:
             if stored["body_hash"] != digest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from core.errors import DomainError
+from core.refusals import Refusal
 from core.schemas import Out
 
 DEFAULT_LIMIT = 50
@@ -24,10 +24,12 @@ def page_params(limit: int | None, offset: int | None) -> PageParams:
     limit = DEFAULT_LIMIT if limit is None else limit
     offset = 0 if offset is None else offset
     if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
-        raise DomainError(
+        raise Refusal(
             "BAD_REQUEST",
-            f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET} / 分页参数无效",
-            status_code=400,
+            zh="分页参数无效",
+            en=f"limit must be 1..{MAX_LIMIT} and offset 0..{MAX_OFFSET}",
+            kind="bad_request",
+            english_first=True,
         )
     return PageParams(limit, offset)
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from core import audit
 from core.contributions import Indicator
 from core.db import write_transaction
-from core.errors import DomainError
+from core.refusals import Refusal
 
 Comparison = Literal[">=", "<=", "none"]
 COMPARISONS: tuple[Comparison, ...] = (">=", "<=", "none")
@@ -68,7 +68,13 @@ def period_by_key(key: str) -> PlanPeriod:
     for period in PERIODS:
         if period.key == key:
             return period
-    raise DomainError("UNKNOWN_PLAN", f"no plan period {key!r} / 无此规划期", status_code=404)
+    raise Refusal(
+        "UNKNOWN_PLAN",
+        zh="无此规划期",
+        en=f"no plan period {key!r}",
+        kind="not_found",
+        english_first=True,
+    )
 
 
 def measured_against(
@@ -124,14 +130,16 @@ async def set_targets(
     from core.tables import PlanTarget
 
     if period.key not in ENTERED:
-        raise DomainError(
+        raise Refusal(
             "PLAN_FIXED",
-            f"{period.name}的目标由各业务模块给出，不能修改 / "
-            f"the {period.name_en}'s targets are fixed",
+            zh=f"{period.name}的目标由各业务模块给出，不能修改",
+            en=f"the {period.name_en}'s targets are fixed",
         )
     for entry in entries:
         if entry.comparison not in COMPARISONS:
-            raise DomainError("INVALID_COMPARISON", "方向应为 >=、<= 或 none / unknown direction")
+            raise Refusal(
+                "INVALID_COMPARISON", zh="方向应为 >=、<= 或 none", en="unknown direction"
+            )
     changed: list[str] = []
     async with write_transaction():
         before = await entered_targets(period)

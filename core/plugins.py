@@ -35,8 +35,8 @@ from core.contributions import (
     ScheduledJob,
     SearchResult,
 )
-from core.errors import NotFound
 from core.i18n import register_plugin_locales
+from core.refusals import Refusal
 from core.settings import get_settings
 
 if TYPE_CHECKING:
@@ -365,7 +365,7 @@ class PluginHost:
         """Turn an installed plugin on or off (audited); every process follows within
         ``ENABLED_TTL``. Data is never dropped."""
         if name not in self.plugins:
-            raise NotFound(f"No plugin named {name!r} / 没有名为 {name} 的模块")
+            raise Refusal.not_found(zh=f"没有名为 {name} 的模块", en=f"No plugin named {name!r}")
         title = next((m.title for m in self.metas if m.name == name), name)
         await plugin_state.write_enabled(name, enabled, title)
         await self.enabled(fresh=True)

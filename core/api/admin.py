@@ -22,10 +22,10 @@ from core.api.schemas import (
 from core.audit import verify_chain
 from core.audit.listing import events_page
 from core.auth.accounts import create_staff_user, set_active
-from core.errors import NotFound
 from core.notifications import retry_failed
 from core.pagination import Page, page, page_params
 from core.plugins import get_host
+from core.refusals import Refusal
 from core.schemas import to_out
 from core.tables import Account, Notification
 
@@ -71,7 +71,7 @@ async def list_users(
 @patch("/admin/users/{account_id:int}", opt=ADMIN, tags=["admin"])
 async def switch_user(request: Request, account_id: int, data: AccountSwitchIn) -> AccountSwitchOut:
     if not await Account.exists().where(Account.id == account_id):
-        raise NotFound()
+        raise Refusal.not_found()
     await set_active(account_id, data.active, by=request.scope["user"].id)
     return AccountSwitchOut(id=account_id, active=data.active)
 
@@ -171,7 +171,7 @@ async def retry_notification(notification_id: int) -> NotificationOut:
     await retry_failed(notification_id)
     row = await Notification.select().where(Notification.id == notification_id).first()
     if row is None:
-        raise NotFound()
+        raise Refusal.not_found()
     return to_out(NotificationOut, row)
 
 

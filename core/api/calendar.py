@@ -20,7 +20,7 @@ from core.calendar_store import (
     preview_year,
     year_body,
 )
-from core.errors import DomainError
+from core.refusals import Refusal
 from core.schemas import to_out
 
 ADMIN = {"permission": "core.admin"}
@@ -28,7 +28,7 @@ ADMIN = {"permission": "core.admin"}
 
 def _days_of(data: Any) -> object:
     if not isinstance(data, dict) or "days" not in data:
-        raise DomainError("BAD_REQUEST", "Body must be {days: [...]}", status_code=400)
+        raise Refusal("BAD_REQUEST", en="Body must be {days: [...]}", kind="bad_request")
     return data["days"]
 
 

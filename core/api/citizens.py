@@ -21,7 +21,7 @@ from core.auth import citizens
 from core.auth.guards import require_user
 from core.auth.middleware import client_ip
 from core.auth.ratelimit import enforce_address
-from core.errors import Forbidden
+from core.refusals import Refusal
 from core.schemas import to_out
 
 TAGS = ["citizens"]
@@ -31,7 +31,7 @@ VERIFY = {"permission": "core.citizens.verify"}
 def _citizen(request: Request):
     user = require_user(request)
     if user.kind != "citizen":
-        raise Forbidden()
+        raise Refusal.forbidden()
     return user
 
 

@@ -18,7 +18,6 @@ from core.api.schemas import (
 )
 from core.clock import today
 from core.db import write_transaction
-from core.errors import DomainError
 from core.identity import mask_id_number
 from core.people.roster import import_roster
 from core.people.service import (
@@ -30,6 +29,7 @@ from core.people.service import (
     valid_division,
     valid_id_number,
 )
+from core.refusals import Refusal
 from core.schemas import to_out
 from core.settings import get_settings
 from core.web.bodies import UPLOAD_CEILING
@@ -75,7 +75,13 @@ async def read_person(id_number: str) -> PersonOut:
 async def update_person(id_number: str, data: PersonPatchIn) -> PersonOut:
     number = valid_id_number(id_number)
     if data.hukou_division is None and data.deceased_on is None:
-        raise DomainError("BAD_REQUEST", "Nothing to change / 没有要修改的内容", status_code=400)
+        raise Refusal(
+            "BAD_REQUEST",
+            zh="没有要修改的内容",
+            en="Nothing to change",
+            kind="bad_request",
+            english_first=True,
+        )
     division = (
         valid_division(data.hukou_division, "hukou_division")
         if data.hukou_division is not None
@@ -120,10 +126,12 @@ async def upload_roster(
     limit = get_settings().roster_max_bytes
     content = await data.file.read(limit + 1)
     if len(content) > limit:
-        raise DomainError(
+        raise Refusal(
             "FILE_TOO_LARGE",
-            f"Roster file over {limit} bytes / 名册文件过大",
-            status_code=413,
+            zh="名册文件过大",
+            en=f"Roster file over {limit} bytes",
+            kind="payload_too_large",
+            english_first=True,
         )
     result = await import_roster(content, data.file.filename or "roster.csv")
     return to_out(RosterImportOut, result)

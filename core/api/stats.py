@@ -16,8 +16,8 @@ from litestar.params import Parameter
 
 from core.api.schemas import IndicatorOut
 from core.clock import today
-from core.errors import DomainError
 from core.plan import PlanPeriod, plan_indicators
+from core.refusals import Refusal
 from core.schemas import to_out
 
 
@@ -46,7 +46,7 @@ async def indicators(
     if year is None:
         year = (await today()).year
     if not 2000 <= year <= 2100:
-        raise DomainError("BAD_REQUEST", "year out of range", status_code=400)
+        raise Refusal("BAD_REQUEST", en="year out of range", kind="bad_request")
     period, rows = await plan_indicators(request.app.state.host, year)
     return to_out(list[IndicatorOut], [indicator_row(i, period) for i in rows])
 

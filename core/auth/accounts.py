@@ -13,9 +13,9 @@ from core.auth.passwords import dummy_hash, hash_password, password_problem, ver
 from core.auth.ratelimit import rate_store
 from core.auth.tokens import TokenKind, issue_token
 from core.db import write_transaction
-from core.errors import Conflict, DomainError, RateLimited
 from core.identity import mask_id_number
 from core.people.service import ensure_person, valid_id_number
+from core.refusals import Refusal
 from core.tables import Account
 
 LOGIN_FAILURE_LIMIT = 5
@@ -24,23 +24,32 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.\-]{3,64}$")
 ID_NUMBER_SHAPE = re.compile(r"^[0-9]{17}[0-9Xx]$")
 
 
-class InvalidCredentials(DomainError):
-    status_code = 401
-
-    def __init__(self) -> None:
-        super().__init__("INVALID_CREDENTIALS", "Wrong username or password / 用户名或密码错误")
+def invalid_credentials() -> Refusal:
+    return Refusal(
+        "INVALID_CREDENTIALS",
+        zh="用户名或密码错误",
+        en="Wrong username or password",
+        kind="unauthenticated",
+        english_first=True,
+    )
 
 
 def _check_password(password: object, username: str = "", *, staff: bool = False) -> str:
     problem = password_problem(password, username=username, staff=staff)
     if problem:
-        raise DomainError("WEAK_PASSWORD", problem)
+        raise problem
     return str(password)
 
 
 async def _insert_account(account: Account) -> Account:
     if await Account.exists().where(Account.username == account.username):
-        raise Conflict("USERNAME_TAKEN", "Username already exists / 用户名已存在")
+        raise Refusal(
+            "USERNAME_TAKEN",
+            zh="用户名已存在",
+            en="Username already exists",
+            kind="conflict",
+            english_first=True,
+        )
     await account.save()
     return account
 
@@ -53,16 +62,27 @@ async def create_staff_user(
     display_name: str = "",
 ) -> Account:
     if not USERNAME.match(username or ""):
-        raise DomainError(
-            "INVALID_USERNAME", "3–64 letters, digits, . _ - / 用户名须为 3–64 位字母、数字或 ._-"
+        raise Refusal(
+            "INVALID_USERNAME",
+            zh="用户名须为 3–64 位字母、数字或 ._-",
+            en="3–64 letters, digits, . _ -",
+            english_first=True,
         )
     bad = [r for r in roles if r not in STAFF_ROLES]
     if not roles or bad:
-        raise DomainError(
-            "INVALID_ROLE", f"Roles must be among {', '.join(STAFF_ROLES)} / 角色无效: {bad}"
+        raise Refusal(
+            "INVALID_ROLE",
+            zh=f"角色无效: {bad}",
+            en=f"Roles must be among {', '.join(STAFF_ROLES)}",
+            english_first=True,
         )
     if "clerk" in roles and not office_code:
-        raise DomainError("OFFICE_REQUIRED", "A clerk is bound to an office / 窗口人员须绑定办公点")
+        raise Refusal(
+            "OFFICE_REQUIRED",
+            zh="窗口人员须绑定办公点",
+            en="A clerk is bound to an office",
+            english_first=True,
+        )
     async with write_transaction():
         account = await _insert_account(
             Account(
@@ -93,13 +113,17 @@ async def register_citizen(id_number: object, name: str, phone: str, password: s
     number = valid_id_number(id_number, await today())
     name = (name or "").strip()
     if not name or len(name) > 64 or not name.isprintable():
-        raise DomainError("INVALID_NAME", "Name is required / 请填写姓名")
+        raise Refusal("INVALID_NAME", zh="请填写姓名", en="Name is required", english_first=True)
     mobile = valid_mobile(phone)
     async with write_transaction():
         await check_registry_name(number, name)
         if await Account.exists().where(Account.username == number):
-            raise Conflict(
-                "ALREADY_REGISTERED", "This identity number is registered / 该身份证号已注册"
+            raise Refusal(
+                "ALREADY_REGISTERED",
+                zh="该身份证号已注册",
+                en="This identity number is registered",
+                kind="conflict",
+                english_first=True,
             )
         await ensure_person(number, name)
         account = Account(
@@ -124,7 +148,12 @@ async def register_citizen(id_number: object, name: str, phone: str, password: s
 
 async def create_org_account(username: str, password: str, uscc: str, display_name: str) -> Account:
     if not USERNAME.match(username or ""):
-        raise DomainError("INVALID_USERNAME", "3–64 letters, digits, . _ - / 用户名格式无效")
+        raise Refusal(
+            "INVALID_USERNAME",
+            zh="用户名格式无效",
+            en="3–64 letters, digits, . _ -",
+            english_first=True,
+        )
     async with write_transaction():
         account = await _insert_account(
             Account(
@@ -150,7 +179,7 @@ async def authenticate(
 ) -> tuple[dict, str, dt.datetime]:
     """Check the password and issue a token; 5 failures in 15 minutes lock the username."""
     if not isinstance(username, str) or not isinstance(password, str):
-        raise DomainError("BAD_REQUEST", "username and password are required", status_code=400)
+        raise Refusal("BAD_REQUEST", en="username and password are required", kind="bad_request")
     username = username.strip()
     if ID_NUMBER_SHAPE.match(username):
         username = username.upper()  # citizens sign in with their number, X in either case
@@ -167,7 +196,7 @@ async def authenticate(
             summary=f"登录失败 {shown}",
             actor="anonymous",
         )
-        raise InvalidCredentials()
+        raise invalid_credentials()
     raw, expires_at = await _issue(row["id"], row["username"], kind)
     return row, raw, expires_at
 
@@ -188,7 +217,7 @@ async def _refuse_while_locked(username: str) -> str:
     failure_key = f"login-failure:{key_name}"
     wait = await rate_store().retry_after(failure_key, LOGIN_FAILURE_LIMIT, LOGIN_FAILURE_WINDOW)
     if wait is not None:
-        raise RateLimited(wait)
+        raise Refusal.rate_limited(wait)
     return failure_key
 
 
@@ -212,10 +241,11 @@ async def set_active(account_id: int, active: bool, *, by: int | None = None) ->
     from core.auth.tokens import revoke_all_for
 
     if not active and by == account_id:
-        raise DomainError(
+        raise Refusal(
             "SELF_DEACTIVATION",
-            "不能停用自己的账号 / You cannot deactivate your own account",
-            status_code=409,
+            zh="不能停用自己的账号",
+            en="You cannot deactivate your own account",
+            kind="conflict",
         )
     async with write_transaction():
         await Account.update({Account.active: active}).where(Account.id == account_id)

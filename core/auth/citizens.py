@@ -14,19 +14,19 @@ from core.auth.ratelimit import enforce
 from core.auth.tokens import revoke_all_for
 from core.auth.verification import (
     Level,
-    WrongCode,
     at_least,
     consume_code,
     issue_code,
     raised,
     revoke_codes,
+    wrong_code,
 )
 from core.db import write_transaction
-from core.errors import Conflict, DomainError, Forbidden
 from core.identity import mask_id_number
 from core.notifications import enqueue
 from core.people.names import same_name
 from core.people.service import ensure_person, find_person, valid_id_number
+from core.refusals import Refusal
 from core.tables import Account
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
@@ -37,19 +37,23 @@ RESET_REQUESTS_PER_HOUR = 3
 CODE_CHECKS_PER_HOUR = 10
 
 
-class IdentityMismatch(DomainError):
-    def __init__(self) -> None:
-        super().__init__(
-            "IDENTITY_MISMATCH",
-            "The identity number and the name do not match our records / 身份证号码与姓名不一致",
-        )
+def identity_mismatch() -> Refusal:
+    return Refusal(
+        "IDENTITY_MISMATCH",
+        zh="身份证号码与姓名不一致",
+        en="The identity number and the name do not match our records",
+        english_first=True,
+    )
 
 
 def valid_mobile(phone: object) -> str:
     value = phone.strip() if isinstance(phone, str) else ""
     if not MOBILE.match(value):
-        raise DomainError(
-            "INVALID_PHONE", "An 11-digit mobile number is needed / 请填写 11 位手机号码"
+        raise Refusal(
+            "INVALID_PHONE",
+            zh="请填写 11 位手机号码",
+            en="An 11-digit mobile number is needed",
+            english_first=True,
         )
     return value
 
@@ -59,7 +63,7 @@ async def check_registry_name(number: str, name: str) -> None:
     part is wrong is not said: that would tell a stranger the name behind a number)."""
     person = await find_person(number)
     if person is not None and not same_name(person.name, name):
-        raise IdentityMismatch()
+        raise identity_mismatch()
 
 
 async def send_phone_code(account_id: int, phone: str) -> None:
@@ -76,7 +80,7 @@ async def send_phone_code(account_id: int, phone: str) -> None:
 async def _account(account_id: int) -> dict[str, Any]:
     row = await Account.select().where(Account.id == account_id).first()
     if row is None or row["kind"] != "citizen":
-        raise Forbidden()
+        raise Refusal.forbidden()
     return row
 
 
@@ -87,7 +91,7 @@ async def confirm_phone(user: CurrentUser, code: object) -> str:
     if at_least(row["verification"], "phone"):
         return row["verification"]
     if not await consume_code(user.id, "phone", code):
-        raise WrongCode()
+        raise wrong_code()
     async with write_transaction():
         level = await _raise_level(user.id, row["verification"], "phone")
         await audit.record(
@@ -108,9 +112,20 @@ async def _raise_level(account_id: int, current: str, new: Level) -> str:
 async def resend_phone_code(user: CurrentUser) -> None:
     row = await _account(user.id)
     if at_least(row["verification"], "phone"):
-        raise Conflict("ALREADY_CONFIRMED", "The phone is confirmed already / 手机号码已确认")
+        raise Refusal(
+            "ALREADY_CONFIRMED",
+            zh="手机号码已确认",
+            en="The phone is confirmed already",
+            kind="conflict",
+            english_first=True,
+        )
     if not row["phone"]:
-        raise DomainError("INVALID_PHONE", "No phone number on the account / 账号没有手机号码")
+        raise Refusal(
+            "INVALID_PHONE",
+            zh="账号没有手机号码",
+            en="No phone number on the account",
+            english_first=True,
+        )
     await enforce(f"phone-code:{user.id}", RESEND_PER_MINUTE, 60)
     await enforce(f"phone-code-hour:{user.id}", RESEND_PER_HOUR, 3600)
     async with write_transaction():
@@ -128,17 +143,24 @@ async def verify_identity(id_number: object, phone: object, name: object = None)
         person = await find_person(number)
         if person is None:
             if not typed or len(typed) > 64 or not typed.isprintable():
-                raise DomainError(
+                raise Refusal(
                     "NAME_REQUIRED",
-                    "This person is not in the registry yet: enter the name on the card / "
-                    "人口信息中无此人，请填写身份证上的姓名",
+                    zh="人口信息中无此人，请填写身份证上的姓名",
+                    en="This person is not in the registry yet: enter the name on the card",
+                    english_first=True,
                 )
             person = await ensure_person(number, typed)
         elif typed and not same_name(person.name, typed):
-            raise IdentityMismatch()
+            raise identity_mismatch()
         row = await Account.select().where(Account.username == number).first()
         if row is not None and row["kind"] != "citizen":
-            raise Conflict("USERNAME_TAKEN", "Username already exists / 用户名已存在")
+            raise Refusal(
+                "USERNAME_TAKEN",
+                zh="用户名已存在",
+                en="Username already exists",
+                kind="conflict",
+                english_first=True,
+            )
         if row is None:
             account = Account(
                 username=number,
@@ -178,7 +200,7 @@ async def verify_identity(id_number: object, phone: object, name: object = None)
 def _new_password(password: object, id_number: str = "") -> str:
     problem = password_problem(password, id_number=id_number)
     if problem:
-        raise DomainError("WEAK_PASSWORD", problem)
+        raise problem
     return str(password)
 
 
@@ -194,7 +216,7 @@ async def activate(id_number: object, code: object, password: object) -> dict[st
     new = _new_password(password, number)
     row = await _citizen_by_number(number)
     if row is None or not await consume_code(row["id"], "activation", code):
-        raise WrongCode()
+        raise wrong_code()
     async with write_transaction():
         await Account.update({Account.password_hash: hash_password(new)}).where(
             Account.id == row["id"]
@@ -242,7 +264,7 @@ async def reset_password(id_number: object, code: object, password: object) -> N
     new = _new_password(password, number)
     row = await _citizen_by_number(number)
     if row is None or not await consume_code(row["id"], "reset", code):
-        raise WrongCode()
+        raise wrong_code()
     async with write_transaction():
         await Account.update({Account.password_hash: hash_password(new)}).where(
             Account.id == row["id"]
@@ -263,15 +285,15 @@ async def sign_in_verified(id_number: object, name: object) -> dict[str, Any]:
     number = valid_id_number(id_number)
     typed = name.strip() if isinstance(name, str) else ""
     if not typed:
-        raise IdentityMismatch()
+        raise identity_mismatch()
     async with write_transaction():
         person = await find_person(number)
         if person is not None and not same_name(person.name, typed):
-            raise IdentityMismatch()
+            raise identity_mismatch()
         person = person or await ensure_person(number, typed)
         row = await Account.select().where(Account.username == number).first()
         if row is not None and (row["kind"] != "citizen" or not row["active"]):
-            raise Forbidden()
+            raise Refusal.forbidden()
         if row is None:
             account = Account(
                 username=number,

@@ -24,7 +24,7 @@ import secrets
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from core.errors import DomainError
+from core.refusals import Refusal
 from core.settings import get_settings
 
 if TYPE_CHECKING:
@@ -60,11 +60,13 @@ def new_pre_session_nonce(request: Request) -> str | None:
     return request.scope.get("state", {}).get(PRE_SESSION_STATE)
 
 
-def csrf_failed() -> DomainError:
-    return DomainError(
+def csrf_failed() -> Refusal:
+    return Refusal(
         "CSRF_FAILED",
-        "Form expired or forged; reload the page / 表单已失效，请刷新页面后重试",
-        status_code=403,
+        zh="表单已失效，请刷新页面后重试",
+        en="Form expired or forged; reload the page",
+        kind="forbidden",
+        english_first=True,
     )
 
 
@@ -112,9 +114,11 @@ def check_same_origin(request: Request) -> None:
     raise _cross_site()
 
 
-def _cross_site() -> DomainError:
-    return DomainError(
+def _cross_site() -> Refusal:
+    return Refusal(
         "CROSS_SITE_REQUEST",
-        "Requests from other sites are refused / 拒绝来自其他网站的请求",
-        status_code=403,
+        zh="拒绝来自其他网站的请求",
+        en="Requests from other sites are refused",
+        kind="forbidden",
+        english_first=True,
     )

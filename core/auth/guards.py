@@ -14,7 +14,7 @@ from litestar.handlers.base import BaseRouteHandler
 
 from core.auth.identity import CurrentUser
 from core.auth.verification import require_identity
-from core.errors import Forbidden, NotFound, Unauthenticated
+from core.refusals import Refusal
 
 ACCESS_KEYS = ("permission", "auth", "public")
 PERSON_DATA = "person_data"
@@ -26,15 +26,15 @@ needs verification ``identity`` (403 ``IDENTITY_NOT_VERIFIED`` below it)."""
 async def access_guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
     plugin = handler.opt.get("plugin")
     if plugin and not await connection.app.state.host.is_enabled(plugin):
-        raise NotFound()
+        raise Refusal.not_found()
     if handler.opt.get("public") or connection.scope.get("method") == "OPTIONS":
         return
     user: CurrentUser | None = connection.scope.get("user")
     if user is None:
-        raise Unauthenticated()
+        raise Refusal.unauthenticated()
     permission = handler.opt.get("permission")
     if permission and not user.has(permission):
-        raise Forbidden()
+        raise Refusal.forbidden()
     if handler.opt.get(PERSON_DATA):
         require_identity(user)
 
@@ -46,5 +46,5 @@ def current_user(connection: ASGIConnection) -> CurrentUser | None:
 def require_user(connection: ASGIConnection) -> CurrentUser:
     user = current_user(connection)
     if user is None:
-        raise Unauthenticated()
+        raise Refusal.unauthenticated()
     return user

@@ -24,7 +24,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from core.errors import DomainError, NotFound
+from core.refusals import Refusal
 from core.settings import Settings
 
 if TYPE_CHECKING:
@@ -40,19 +40,19 @@ _metadata: dict[str, tuple[float, dict[str, Any]]] = {}
 _keys: dict[str, tuple[float, KeySet]] = {}
 
 
-class OidcFailed(DomainError):
-    def __init__(self, why: str) -> None:
-        super().__init__(
-            "OIDC_FAILED",
-            f"Sign-in through the identity provider failed ({why}); please try again / "
-            "统一身份认证登录失败，请重试",
-        )
+def oidc_failed(why: str) -> Refusal:
+    return Refusal(
+        "OIDC_FAILED",
+        zh="统一身份认证登录失败，请重试",
+        en=f"Sign-in through the identity provider failed ({why}); please try again",
+        english_first=True,
+    )
 
 
 def require_configured(settings: Settings) -> None:
     """Unconfigured, the sign-in paths do not exist (404)."""
     if not settings.oidc_enabled:
-        raise NotFound()
+        raise Refusal.not_found()
 
 
 async def _get_json(url: str) -> dict[str, Any]:
@@ -60,13 +60,13 @@ async def _get_json(url: str) -> dict[str, Any]:
         async with httpx.AsyncClient(timeout=TIMEOUT) as http:
             response = await http.get(url)
     except httpx.HTTPError:
-        raise OidcFailed("provider unreachable") from None
+        raise oidc_failed("provider unreachable") from None
     if response.status_code != 200:
-        raise OidcFailed(f"provider answered {response.status_code}")
+        raise oidc_failed(f"provider answered {response.status_code}")
     try:
         return response.json()
     except ValueError:
-        raise OidcFailed("provider sent no JSON") from None
+        raise oidc_failed("provider sent no JSON") from None
 
 
 async def provider_metadata(issuer: str) -> dict[str, Any]:
@@ -75,10 +75,10 @@ async def provider_metadata(issuer: str) -> dict[str, Any]:
         return cached[1]
     body = await _get_json(f"{issuer}/.well-known/openid-configuration")
     if body.get("issuer", "").rstrip("/") != issuer:
-        raise OidcFailed("discovery names another issuer")
+        raise oidc_failed("discovery names another issuer")
     for key in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         if not isinstance(body.get(key), str):
-            raise OidcFailed(f"discovery lacks {key}")
+            raise oidc_failed(f"discovery lacks {key}")
     _metadata[issuer] = (time.monotonic() + METADATA_TTL, body)
     return body
 
@@ -90,7 +90,7 @@ async def provider_keys(jwks_uri: str, *, refresh: bool = False) -> KeySet:
     try:
         keys = KeySet.import_key_set(await _get_json(jwks_uri))  # type: ignore[arg-type]
     except (JoseError, ValueError, TypeError):
-        raise OidcFailed("unusable provider keys") from None
+        raise oidc_failed("unusable provider keys") from None
     _keys[jwks_uri] = (time.monotonic() + METADATA_TTL, keys)
     return keys
 
@@ -159,15 +159,15 @@ async def finish_sign_in(
     """Check the provider's answer and the ID token: (identity number, name, next page)."""
     saved = unpack_state(settings.secret_key, cookie)
     if saved is None:
-        raise OidcFailed("sign-in expired or started elsewhere")
+        raise oidc_failed("sign-in expired or started elsewhere")
     if params.get("error"):
-        raise OidcFailed("refused at the provider")
+        raise oidc_failed("refused at the provider")
     state = params.get("state") or ""
     if not hmac.compare_digest(state.encode(), str(saved["state"]).encode()):
-        raise OidcFailed("state mismatch")
+        raise oidc_failed("state mismatch")
     code = params.get("code")
     if not code:
-        raise OidcFailed("no authorization code")
+        raise oidc_failed("no authorization code")
     metadata = await provider_metadata(settings.oidc_issuer)
     try:
         async with _client(settings, redirect_uri) as client:
@@ -175,15 +175,15 @@ async def finish_sign_in(
                 metadata["token_endpoint"], code=code, code_verifier=saved["verifier"]
             )
     except Exception as exc:  # an OAuth error answer or a transport failure, never a 500
-        raise OidcFailed(f"token request refused: {type(exc).__name__}") from None
+        raise oidc_failed(f"token request refused: {type(exc).__name__}") from None
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
-        raise OidcFailed("no ID token")
+        raise oidc_failed("no ID token")
     claims = await _verified_claims(settings, metadata, id_token, str(saved["nonce"]))
     number = claims.get(settings.oidc_id_claim)
     name = claims.get(settings.oidc_name_claim)
     if not isinstance(number, str) or not isinstance(name, str):
-        raise OidcFailed("the ID token lacks the identity number or name")
+        raise oidc_failed("the ID token lacks the identity number or name")
     return number, name, str(saved.get("next") or "/")
 
 
@@ -206,5 +206,5 @@ async def _verified_claims(
             nonce={"essential": True, "value": nonce},
         ).validate(decoded.claims)
     except (JoseError, ValueError) as exc:
-        raise OidcFailed(f"invalid ID token: {type(exc).__name__}") from None
+        raise oidc_failed(f"invalid ID token: {type(exc).__name__}") from None
     return decoded.claims

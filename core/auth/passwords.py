@@ -9,6 +9,8 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from core.refusals import Refusal
+
 _hasher = PasswordHasher()
 MIN_LENGTH = 8
 STAFF_MIN_LENGTH = 10
@@ -47,25 +49,29 @@ def common_passwords() -> frozenset[str]:
     )
 
 
+def _weak(zh: str, en: str) -> Refusal:
+    return Refusal("WEAK_PASSWORD", zh, en, english_first=True)
+
+
 def password_problem(
     password: object, *, username: str = "", staff: bool = False, id_number: str = ""
-) -> str | None:
+) -> Refusal | None:
     """Why a new password is refused, or None: staff need at least ``STAFF_MIN_LENGTH``
     characters, everyone ``MIN_LENGTH``; a common password, or one made of the account's own
     username or identity number, is refused for everyone."""
     minimum = STAFF_MIN_LENGTH if staff else MIN_LENGTH
     if not isinstance(password, str) or len(password) < minimum:
-        return f"Password must have at least {minimum} characters / 密码至少 {minimum} 位"
+        return _weak(f"密码至少 {minimum} 位", f"Password must have at least {minimum} characters")
     if len(password) > 256:
-        return "Password too long / 密码过长"
+        return _weak("密码过长", "Password too long")
     folded = password.strip().lower()
     if folded in common_passwords():
-        return "This password is too common / 该密码过于常见，请换一个"
+        return _weak("该密码过于常见，请换一个", "This password is too common")
     own = {value.strip().lower() for value in (username, id_number) if value and value.strip()}
     if any(value in folded for value in own if len(value) >= 4):
-        return (
-            "The password must not contain your username or identity number / "
-            "密码不能包含用户名或身份证号"
+        return _weak(
+            "密码不能包含用户名或身份证号",
+            "The password must not contain your username or identity number",
         )
     return None
 

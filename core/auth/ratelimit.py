@@ -13,7 +13,7 @@ import uuid
 from typing import Protocol
 
 from core.db import fetch_one
-from core.errors import RateLimited
+from core.refusals import Refusal
 from core.settings import get_settings
 from core.tables import RateEvent
 
@@ -99,7 +99,7 @@ async def enforce(key: str, limit: int, window: int) -> None:
     store = rate_store()
     wait = await store.retry_after(key, limit, window)
     if wait is not None:
-        raise RateLimited(wait)
+        raise Refusal.rate_limited(wait)
     await store.add(key)
 
 

@@ -19,7 +19,7 @@ import secrets
 from typing import Literal
 
 from core.db import fetch
-from core.errors import DomainError, Forbidden
+from core.refusals import Refusal
 from core.settings import get_settings
 from core.tables import VerificationCode
 
@@ -48,24 +48,24 @@ def raised(current: str, new: Level) -> Level:
     return new if not at_least(current, new) else current  # type: ignore[return-value]
 
 
-class IdentityNotVerified(DomainError):
-    status_code = 403
+def identity_not_verified() -> Refusal:
+    return Refusal(
+        "IDENTITY_NOT_VERIFIED",
+        zh="本人记录须在窗口核验身份或经省统一身份认证登录后查看",
+        en="Records about a person are shown once the account's identity is verified at a "
+        "service window or through the province's identity provider",
+        kind="forbidden",
+        english_first=True,
+    )
 
-    def __init__(self) -> None:
-        super().__init__(
-            "IDENTITY_NOT_VERIFIED",
-            "Records about a person are shown once the account's identity is verified at a "
-            "service window or through the province's identity provider / "
-            "本人记录须在窗口核验身份或经省统一身份认证登录后查看",
-        )
 
-
-class WrongCode(DomainError):
-    def __init__(self) -> None:
-        super().__init__(
-            "WRONG_CODE",
-            "The code is wrong or no longer valid / 验证码错误或已失效",
-        )
+def wrong_code() -> Refusal:
+    return Refusal(
+        "WRONG_CODE",
+        zh="验证码错误或已失效",
+        en="The code is wrong or no longer valid",
+        english_first=True,
+    )
 
 
 def require_identity(user: object) -> None:
@@ -73,11 +73,11 @@ def require_identity(user: object) -> None:
     ``identity`` is refused with 403 ``IDENTITY_NOT_VERIFIED``. Staff and organizations are
     governed by their permissions alone."""
     if user is None:
-        raise Forbidden()
+        raise Refusal.forbidden()
     if getattr(user, "kind", None) == "citizen" and not at_least(
         getattr(user, "verification", "unverified"), "identity"
     ):
-        raise IdentityNotVerified()
+        raise identity_not_verified()
 
 
 def new_code(purpose: Purpose) -> str:

@@ -18,8 +18,8 @@ from urllib.parse import quote
 
 from core import audit
 from core.db import fetch, is_sqlite, json_value, write_scope, write_transaction
-from core.errors import NotFound
 from core.identity import mask_name
+from core.refusals import Refusal
 from core.serials import next_serial
 from core.settings import get_settings
 from core.tables import Certificate
@@ -182,7 +182,7 @@ async def void_certificate(number: str, reason: str, replaced_by: str | None = N
 async def get_certificate(number: str) -> dict[str, Any]:
     row = await Certificate.select().where(Certificate.number == number).first()
     if row is None:
-        raise NotFound("No such certificate / 查无此证书")
+        raise Refusal.not_found(zh="查无此证书", en="No such certificate")
     row["content"] = json_value(row["content"] or "{}")
     return row
 
@@ -223,7 +223,7 @@ async def certificate_pdf(number: str) -> bytes:
     row = await get_certificate(number)
     template = get_host().certificate_templates.get(row["kind"])
     if template is None:
-        raise NotFound("No template for this certificate kind / 无此证书模板")
+        raise Refusal.not_found(zh="无此证书模板", en="No template for this certificate kind")
     context = {
         **row["content"],
         "number": number,

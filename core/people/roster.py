@@ -18,9 +18,9 @@ from typing import Any
 
 from core import audit
 from core.db import offloaded, write_transaction
-from core.errors import DomainError
 from core.identity import InvalidIdNumber, birth_date_of, normalize_id_number, sex_of
 from core.people.records import ROSTER_CATEGORIES
+from core.refusals import Refusal
 from core.settings import get_settings
 from core.tables import Assistance, Person
 
@@ -62,8 +62,8 @@ def _cell_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
-def _invalid_file(detail: str) -> DomainError:
-    return DomainError("INVALID_FILE", f"{detail} / 无法读取该名册文件")
+def _invalid_file(detail: str) -> Refusal:
+    return Refusal("INVALID_FILE", zh="无法读取该名册文件", en=detail, english_first=True)
 
 
 def check_zip_sizes(data: bytes, max_unzipped: int) -> None:
@@ -77,17 +77,21 @@ def check_zip_sizes(data: bytes, max_unzipped: int) -> None:
         raise _invalid_file("Not a readable XLSX file") from None
     total = sum(part.file_size for part in parts)
     if total > max_unzipped:
-        raise DomainError(
+        raise Refusal(
             "FILE_TOO_LARGE",
-            f"The workbook expands to {total} bytes, over {max_unzipped} / 表格解压后过大",
-            status_code=413,
+            zh="表格解压后过大",
+            en=f"The workbook expands to {total} bytes, over {max_unzipped}",
+            kind="payload_too_large",
+            english_first=True,
         )
     for part in parts:
         if part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * max(part.compress_size, 1):
-            raise DomainError(
+            raise Refusal(
                 "FILE_TOO_LARGE",
-                f"{part.filename} is compressed more than {MAX_RATIO} times / 表格压缩比异常",
-                status_code=413,
+                zh="表格压缩比异常",
+                en=f"{part.filename} is compressed more than {MAX_RATIO} times",
+                kind="payload_too_large",
+                english_first=True,
             )
 
 
@@ -95,9 +99,11 @@ def _read_rows(data: bytes, filename: str, max_rows: int) -> Iterator[tuple[int,
     """Rows as (row number, values); more than ``max_rows`` rows is ``TOO_MANY_ROWS``."""
     for number, values in _raw_rows(data, filename):
         if number > max_rows:
-            raise DomainError(
+            raise Refusal(
                 "TOO_MANY_ROWS",
-                f"More than {max_rows} rows; split the roster / 名册超过 {max_rows} 行，请分批导入",
+                zh=f"名册超过 {max_rows} 行，请分批导入",
+                en=f"More than {max_rows} rows; split the roster",
+                english_first=True,
             )
         yield number, values
 
@@ -114,7 +120,7 @@ def _raw_rows(data: bytes, filename: str) -> Iterator[tuple[int, list[Any]]]:
             rows = sheet.iter_rows(max_col=len(COLUMNS), values_only=True)
             for number, values in enumerate(rows, start=1):
                 yield number, list(values)
-        except DomainError:
+        except Refusal:
             raise
         except Exception:  # openpyxl and zipfile raise many types for a damaged file
             raise _invalid_file("Not a readable XLSX file") from None
@@ -141,9 +147,11 @@ def parse_roster(
     header = next(rows, None)
     names = [str(h or "").strip().lower() for h in (header[1] if header else [])]
     if names[: len(COLUMNS)] != list(COLUMNS):
-        raise DomainError(
+        raise Refusal(
             "INVALID_HEADER",
-            f"First row must be {','.join(COLUMNS)} / 首行须为 {','.join(COLUMNS)}",
+            zh=f"首行须为 {','.join(COLUMNS)}",
+            en=f"First row must be {','.join(COLUMNS)}",
+            english_first=True,
         )
     good: list[RosterRow] = []
     rejected: list[dict[str, Any]] = []
@@ -186,16 +194,24 @@ async def import_roster(
 
     settings = get_settings()
     if len(data) > settings.roster_max_bytes:
-        raise DomainError("FILE_TOO_LARGE", "Roster file too large / 名册文件过大", status_code=413)
+        raise Refusal(
+            "FILE_TOO_LARGE",
+            zh="名册文件过大",
+            en="Roster file too large",
+            kind="payload_too_large",
+            english_first=True,
+        )
     # Parsing is pure Python over the whole file: a worker thread, so requests keep flowing.
     good, rejected = await asyncio.to_thread(
         parse_roster, data, filename, await today(), settings.roster_max_rows
     )
     if not good:
-        raise DomainError(
+        raise Refusal(
             "NO_VALID_ROWS",
-            f"No row could be imported ({len(rejected)} rejected) / 名册中没有可导入的行",
+            zh="名册中没有可导入的行",
+            en=f"No row could be imported ({len(rejected)} rejected)",
             extra={"rejected": rejected[:1000]},
+            english_first=True,
         )
     result = ImportResult(rejected=rejected)
     batches = [good[start : start + BATCH] for start in range(0, len(good), BATCH)]

@@ -13,8 +13,8 @@ from collections.abc import Awaitable, Callable, Iterable
 from core import audit
 from core.clock import today
 from core.db import defer, write_transaction
-from core.errors import DomainError, NotFound
 from core.identity import (
+    ID_NUMBER_PROBLEMS,
     InvalidIdNumber,
     birth_date_of,
     mask_id_number,
@@ -22,6 +22,7 @@ from core.identity import (
     sex_of,
 )
 from core.people.records import PersonRecord, RosterEntry
+from core.refusals import Refusal
 from core.tables import Assistance, Person
 
 DIVISION_LENGTH = 6
@@ -33,7 +34,10 @@ def valid_id_number(value: object, on: dt.date | None = None) -> str:
     try:
         return normalize_id_number(value, on)
     except InvalidIdNumber as exc:
-        raise DomainError("INVALID_ID_NUMBER", exc.detail) from None
+        chinese, english = ID_NUMBER_PROBLEMS[exc.reason]
+        raise Refusal(
+            "INVALID_ID_NUMBER", zh=chinese, en=f"Invalid identity number: {english}"
+        ) from None
 
 
 def valid_division(value: object, field: str) -> str:
@@ -43,9 +47,11 @@ def valid_division(value: object, field: str) -> str:
         or not value.isascii()
         or not value.isdigit()
     ):
-        raise DomainError(
+        raise Refusal(
             "INVALID_DIVISION",
-            f"{field} must be a 6-digit division code / {field} 须为6位行政区划代码",
+            zh=f"{field} 须为6位行政区划代码",
+            en=f"{field} must be a 6-digit division code",
+            english_first=True,
         )
     return value
 
@@ -71,7 +77,7 @@ async def catch_up(
 async def get_person(id_number: str) -> PersonRecord:
     person = await find_person(id_number)
     if person is None:
-        raise NotFound("No such person / 查无此人")
+        raise Refusal.not_found(zh="查无此人", en="No such person")
     return person
 
 
@@ -158,7 +164,12 @@ async def record_death(id_number: str, died_on: dt.date, *, source: str) -> Pers
     from core.plugins import get_host
 
     if died_on > await today():
-        raise DomainError("DIED_IN_FUTURE", "Date of death is in the future / 死亡日期晚于今天")
+        raise Refusal(
+            "DIED_IN_FUTURE",
+            zh="死亡日期晚于今天",
+            en="Date of death is in the future",
+            english_first=True,
+        )
     async with write_transaction():
         person = await get_person(id_number)
         if person.deceased_on is not None and person.deceased_on == died_on:
@@ -181,7 +192,17 @@ async def record_death(id_number: str, died_on: dt.date, *, source: str) -> Pers
 
 
 MAX_REASON = 500
-NOT_DECEASED = "No death is recorded for this person / 此人未登记死亡"
+
+
+def _not_deceased() -> Refusal:
+    return Refusal(
+        "NOT_DECEASED",
+        zh="此人未登记死亡",
+        en="No death is recorded for this person",
+        english_first=True,
+    )
+
+
 ID_LIKE = re.compile(r"\b\d{17}[\dXx]\b")
 
 
@@ -195,10 +216,15 @@ async def revoke_death(id_number: str, reason: str) -> PersonRecord:
 
     text = (reason or "").strip()
     if not text:
-        raise DomainError("REASON_REQUIRED", "A reason is required / 请填写更正原因")
+        raise Refusal(
+            "REASON_REQUIRED", zh="请填写更正原因", en="A reason is required", english_first=True
+        )
     if len(text) > MAX_REASON:
-        raise DomainError(
-            "REASON_TOO_LONG", f"The reason is over {MAX_REASON} characters / 原因过长"
+        raise Refusal(
+            "REASON_TOO_LONG",
+            zh="原因过长",
+            en=f"The reason is over {MAX_REASON} characters",
+            english_first=True,
         )
     text = ID_LIKE.sub(lambda m: mask_id_number(m.group()), text)  # never a full number logged
     on = await today()
@@ -206,7 +232,7 @@ async def revoke_death(id_number: str, reason: str) -> PersonRecord:
         person = await get_person(id_number)
         died_on = person.deceased_on
         if died_on is None:
-            raise DomainError("NOT_DECEASED", NOT_DECEASED)
+            raise _not_deceased()
         revoked = (
             await Person.update(
                 {Person.deceased_on: None, Person.updated_at: dt.datetime.now(dt.UTC)}
@@ -215,7 +241,7 @@ async def revoke_death(id_number: str, reason: str) -> PersonRecord:
             .returning(Person.id)
         )
         if not revoked:  # a concurrent revocation won
-            raise DomainError("NOT_DECEASED", NOT_DECEASED)
+            raise _not_deceased()
         person = await get_person(id_number)
         await get_host().person_death_revoked(person, died_on, text, on)
         await audit.record(

@@ -12,8 +12,8 @@ from core.auth import citizens
 from core.auth.guards import require_user
 from core.auth.middleware import client_ip
 from core.auth.ratelimit import enforce_address
-from core.errors import DomainError
 from core.identity import mask_id_number
+from core.refusals import Refusal
 from core.web.forms import FORM_LEVEL, N_, field_errors, read_form
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
@@ -83,7 +83,7 @@ async def confirm_phone_submit(request: Request) -> Response:
     form = await read_form(request)
     try:
         await citizens.confirm_phone(require_user(request), form.get("code"))
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, CODE_ERRORS, request_language(request))
         return await _account_page(request, errors, status_code=exc.status_code)
     return redirect_after_form(request, "/account", N_("Your phone number is confirmed."))
@@ -93,7 +93,7 @@ async def confirm_phone_submit(request: Request) -> Response:
 async def resend_code_submit(request: Request) -> Response:
     try:
         await citizens.resend_phone_code(require_user(request))
-    except DomainError as exc:
+    except Refusal as exc:
         return redirect_refused(request, "/account", exc)
     return redirect_after_form(request, "/account", N_("A new code is on its way to your phone."))
 
@@ -126,7 +126,7 @@ async def activate_submit(request: Request) -> Response:
         try:
             await enforce_address(client_ip(request.scope), "signup")
             await citizens.activate(number, form.get("code"), form.raw("password"))
-        except DomainError as exc:
+        except Refusal as exc:
             errors = field_errors(exc, CODE_ERRORS, request_language(request))
     if errors:
         return await _code_form(request, "activate.html", {"errors": errors, "form": kept}, 422)
@@ -162,7 +162,7 @@ async def reset_request_submit(request: Request) -> Response:
     try:
         await enforce_address(client_ip(request.scope), "login")
         await citizens.request_password_reset(number)
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, CODE_ERRORS, request_language(request))
         context = {"step": "ask", "errors": errors, "form": {"id_number": number}}
         return await _code_form(request, "password_reset.html", context, exc.status_code)
@@ -181,7 +181,7 @@ async def reset_confirm_submit(request: Request) -> Response:
         try:
             await enforce_address(client_ip(request.scope), "login")
             await citizens.reset_password(number, form.get("code"), form.raw("password"))
-        except DomainError as exc:
+        except Refusal as exc:
             errors = field_errors(exc, CODE_ERRORS, request_language(request))
     if errors:
         context = {"step": "code", "errors": errors, "form": {"id_number": number}}
@@ -208,7 +208,7 @@ async def verify_submit(request: Request) -> Response:
     kept = {"id_number": number, "phone": phone, "name": name}
     try:
         code = await citizens.verify_identity(number, phone, name or None)
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, VERIFY_ERRORS, request_language(request))
         context = {"errors": errors, "form": kept, "done": None}
         return await render_page(request, "verify_identity.html", context, exc.status_code)

@@ -18,10 +18,10 @@ from core.audit.listing import events_page
 from core.auth.accounts import create_staff_user, set_active
 from core.auth.identity import STAFF_ROLES
 from core.certificates.fonts import font_status
-from core.errors import DomainError, NotFound
 from core.i18n import gettext_for
 from core.notifications import retry_failed
 from core.plugins import get_host
+from core.refusals import Refusal
 from core.settings import get_settings
 from core.tables import Account, AuditEvent, Notification
 from core.web.forms import (
@@ -186,7 +186,7 @@ async def users_create(request: Request) -> Response:
             kept["office_code"] or None,
             kept["display_name"],
         )
-    except DomainError as exc:
+    except Refusal as exc:
         errors = field_errors(exc, USER_ERRORS, request_language(request))
         return await _users_page(request, errors, kept, status_code=exc.status_code)
     return redirect_after_form(request, "/admin/users", N_("The staff account has been created."))
@@ -202,7 +202,7 @@ async def users_switch(request: Request, account_id: int) -> Response:
         .first()
     )
     if account is None:
-        raise NotFound()
+        raise Refusal.not_found()
     own = account_id == request.scope["user"].id
     if not activate and not own and not confirmed(form):  # its sessions end at once
         say = gettext_for(request_language(request))
@@ -224,7 +224,7 @@ async def users_switch(request: Request, account_id: int) -> Response:
         )
     try:
         await set_active(account_id, activate, by=request.scope["user"].id)
-    except DomainError:
+    except Refusal:
         return redirect_after_form(
             request, "/admin/users", N_("You cannot deactivate your own account."), "bad"
         )
@@ -335,7 +335,7 @@ async def outbox_retry(request: Request, notification_id: int) -> Response:
         .first()
     )
     if row is None:
-        raise NotFound()
+        raise Refusal.not_found()
     if row["status"] != "failed":
         return redirect_after_form(
             request, "/admin/outbox", N_("Only a message that failed can be sent again."), "warn"

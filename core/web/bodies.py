@@ -23,7 +23,7 @@ from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 
 from core.auth.transport import apply_trusted_proxy
-from core.errors import DomainError, NotFound
+from core.refusals import Refusal
 from core.settings import get_settings
 
 if TYPE_CHECKING:
@@ -71,10 +71,12 @@ def _check_declared_length(scope: Scope) -> None:
     limit = int(getattr(get_settings(), name)) + MULTIPART_OVERHEAD
     declared = Request(scope).headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
-        raise DomainError(
+        raise Refusal(
             "FILE_TOO_LARGE",
-            f"The file is over {limit // (1024 * 1024)} MiB / 文件过大",
-            status_code=413,
+            zh="文件过大",
+            en=f"The file is over {limit // (1024 * 1024)} MiB",
+            kind="payload_too_large",
+            english_first=True,
         )
 
 
@@ -91,14 +93,16 @@ class RequestGuardMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         apply_trusted_proxy(scope)
         if _CONTROL.search(scope.get("path", "")):
-            raise NotFound()
+            raise Refusal.not_found()
         _check_declared_length(scope)
         if scope["method"] in _UNSAFE:
             request: Request = Request(scope, receive)
             if request.content_type[0].endswith("json") and await _too_deep(request):
-                raise DomainError(
+                raise Refusal(
                     "BAD_REQUEST",
-                    f"JSON nested deeper than {MAX_JSON_DEPTH} levels / JSON 嵌套层数过多",
-                    status_code=400,
+                    zh="JSON 嵌套层数过多",
+                    en=f"JSON nested deeper than {MAX_JSON_DEPTH} levels",
+                    kind="bad_request",
+                    english_first=True,
                 )
         await next_app(scope, receive, send)

@@ -30,8 +30,8 @@ from core.calendar_store import (
     preview_year,
     schedule_text,
 )
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
+from core.refusals import Refusal
 from core.web.flash import set_flash
 from core.web.forms import CONFIRM, N_, confirmed, read_form
 from core.web.rendering import as_data, join_list, render_page, request_language
@@ -129,7 +129,7 @@ async def calendar_submit(request: Request) -> Response:
     text = form.get("schedule") or ""
     try:
         entered = parse_schedule_text(year, text)
-    except DomainError as exc:
+    except Refusal as exc:
         detail = bilingual(exc.detail, request_language(request))
         return await _page(request, year, text, error=detail, status_code=422)
     if not confirmed(form):  # the preview on the page is its confirmation step

@@ -21,8 +21,8 @@ from core.auth.passwords import password_problem
 from core.auth.ratelimit import enforce_address
 from core.auth.tokens import revoke_token
 from core.auth.transport import cookie_secure
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
+from core.refusals import Refusal
 from core.web import account_pages, admin_pages
 from core.web.flash import set_flash
 from core.web.forms import FORM_LEVEL, N_, field_errors, id_number_problem, read_form, safe_next
@@ -87,12 +87,14 @@ async def login_submit(request: Request) -> Response:
     target = safe_next(form.get("next"))
     try:
         if not form.get("username") or not form.raw("password"):
-            raise DomainError("BAD_REQUEST", "username and password are required", status_code=400)
+            raise Refusal(
+                "BAD_REQUEST", en="username and password are required", kind="bad_request"
+            )
         await enforce_address(client_ip(request.scope), "login")
         _, raw, expires_at = await authenticate(
             form.get("username"), form.raw("password"), "session"
         )
-    except DomainError as exc:
+    except Refusal as exc:
         lang = request_language(request)
         response = await render_page(
             request,
@@ -135,7 +137,7 @@ def _signup_problems(
     if len(password) < 8:
         problems["password"] = _(N_("Choose a password of at least 8 characters."))
     elif weak := password_problem(password, id_number=id_number):
-        problems["password"] = bilingual(weak, lang)
+        problems["password"] = bilingual(weak.detail, lang)
     elif password != again:
         problems["password_again"] = _(N_("The two passwords are not the same."))
     return problems
@@ -156,7 +158,7 @@ async def signup_submit(request: Request) -> Response:
             await enforce_address(client_ip(request.scope), "signup")
             account = await register_citizen(id_number, name, phone, password)
             raw, expires_at = await sign_in_new_citizen(account)
-        except DomainError as exc:
+        except Refusal as exc:
             problems = field_errors(exc, SIGNUP_ERRORS, lang)
             status = exc.status_code if exc.status_code in (409, 422, 429) else 400
         else:

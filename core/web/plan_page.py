@@ -9,7 +9,6 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.plan import (
     COMPARISONS,
@@ -21,6 +20,7 @@ from core.plan import (
     period_by_key,
     set_targets,
 )
+from core.refusals import Refusal
 from core.web.dashboard import unit_in
 from core.web.forms import N_, read_form
 from core.web.redirects import redirect_after_form
@@ -119,7 +119,7 @@ async def plan_submit(request: Request) -> Response:
         return await _page(request, FIFTEENTH.key, errors, dict(form.values), 422)
     try:
         changed = await set_targets(FIFTEENTH, entries, require_user(request).audit_name)
-    except DomainError as exc:
+    except Refusal as exc:
         errors = {"": bilingual(exc.detail, lang)}
         return await _page(request, FIFTEENTH.key, errors, dict(form.values), exc.status_code)
     message = (

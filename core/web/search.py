@@ -14,9 +14,9 @@ from litestar.response import Redirect
 
 from core.api.people import open_person
 from core.contributions import SearchResult
-from core.errors import DomainError, NotFound
 from core.i18n import bilingual, gettext_for
 from core.people.service import revoke_death
+from core.refusals import Refusal
 from core.search import clean_query, search
 from core.tables import Person
 from core.web.flash import set_flash
@@ -54,7 +54,7 @@ async def search_page(request: Request) -> Response:
 async def _person_number(row_id: int) -> str:
     row = await Person.select(Person.id_number).where(Person.id == row_id).first()
     if row is None:
-        raise NotFound()
+        raise Refusal.not_found()
     return row["id_number"]
 
 
@@ -110,7 +110,7 @@ async def revoke_death_submit(request: Request, row_id: int) -> Response:
         )
     try:
         await revoke_death(number, form.get("reason"))
-    except DomainError as exc:
+    except Refusal as exc:
         if exc.status_code == 404:
             raise
         text = bilingual(exc.detail, lang)

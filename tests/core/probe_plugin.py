@@ -29,7 +29,6 @@ from core.contributions import (
     SearchResult,
 )
 from core.db import write_transaction
-from core.errors import DomainError
 from core.hookspecs import hookimpl
 from core.refusals import Refusal
 
@@ -92,8 +91,12 @@ REFUSALS = {
     ),
     "conflict": lambda: Refusal("STATUS_CHANGED", "状态已变化", "status changed", kind="conflict"),
     "not_found": lambda: Refusal("NOT_FOUND", "未找到", "Not found", kind="not_found"),
-    "service": lambda: DomainError(
-        "SLOT_FULL", "This slot is fully booked / 该时段已约满", status_code=409
+    "service": lambda: Refusal(
+        "SLOT_FULL",
+        zh="该时段已约满",
+        en="This slot is fully booked",
+        kind="conflict",
+        english_first=True,
     ),
 }
 """Refusals ``GET /probe/refusals/{case}`` raises, for the tests of the one refusal handler."""
@@ -188,7 +191,9 @@ async def minzheng_indicators(year: int) -> list[Indicator]:
 async def minzheng_person_died(person: Any, died_on: dt.date) -> None:
     CALLS.append(("person_died", {"person": person, "died_on": died_on}))
     if person.name == REFUSED_NAME:
-        raise DomainError("PROBE_REFUSED", "The probe refuses this death / 探针拒绝")
+        raise Refusal(
+            "PROBE_REFUSED", zh="探针拒绝", en="The probe refuses this death", english_first=True
+        )
 
 
 @hookimpl
@@ -199,7 +204,12 @@ async def minzheng_person_death_revoked(
         ("person_death_revoked", {"person": person, "died_on": died_on, "reason": reason, "on": on})
     )
     if person.name == REFUSED_NAME:
-        raise DomainError("PROBE_REFUSED", "The probe refuses this revocation / 探针拒绝")
+        raise Refusal(
+            "PROBE_REFUSED",
+            zh="探针拒绝",
+            en="The probe refuses this revocation",
+            english_first=True,
+        )
 
 
 @hookimpl

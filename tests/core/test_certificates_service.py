@@ -151,9 +151,10 @@ async def test_verify_page_answers_html_to_browsers_and_json_on_request(probe_cl
 @pytest.mark.db
 async def test_hook_certificate_templates_draw_stored_certificates(probe_client):
     from core.certificates.service import certificate_pdf
-    from core.errors import NotFound
+    from core.refusals import Refusal
 
     issued = await _issue()
     assert await certificate_pdf(issued.number) == f"%PDF-probe {issued.number} 欧阳娜娜".encode()
-    with pytest.raises(NotFound):
+    with pytest.raises(Refusal) as missing:
         await certificate_pdf("P440704-2026-424242")
+    assert missing.value.status_code == 404

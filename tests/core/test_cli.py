@@ -107,7 +107,7 @@ async def test_hook_office_codes_bind_clerks_to_real_offices(client, db, staff):
 
 async def test_backup_and_restore_round_trip(empty_database_url, tmp_path: Path):
     from core.backup import restore
-    from core.errors import DomainError
+    from core.refusals import Refusal
 
     env = cli_env(empty_database_url)
     r = await _cli(
@@ -142,7 +142,7 @@ async def test_backup_and_restore_round_trip(empty_database_url, tmp_path: Path)
         assert "Traceback" not in refused.stderr
     assert await _sql(empty_database_url, users) == [("before-backup",)]  # untouched
 
-    with pytest.raises(DomainError) as missing:
+    with pytest.raises(Refusal) as missing:
         await restore(empty_database_url, tmp_path / "no-such.backup")
     assert missing.value.code == "NOT_FOUND"
 

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.errors import DomainError
 from core.people.roster import parse_roster
+from core.refusals import Refusal
 from tests.core.support import assert_error, cli_env, run_cli
 from tests.factories import id_number
 
@@ -74,7 +74,7 @@ def test_good_rows_are_normalised(row, expected):
     ],
 )
 def test_a_wrong_header_rejects_the_file(header):
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Refusal) as caught:
         parse_roster((header + f"{A},张三,dibao,2024-01-01,\n").encode(), "r.csv")
     assert caught.value.code == "INVALID_HEADER"
 
@@ -91,7 +91,7 @@ def test_blank_rows_bom_gb18030_and_extra_columns():
 
 def test_unreadable_files_are_refused():
     for data, name in ((b"PK\x03\x04broken zip", "r.xlsx"), (b"\xff\xfe\xfd\x81\x30", "r.csv")):
-        with pytest.raises(DomainError) as caught:
+        with pytest.raises(Refusal) as caught:
             parse_roster(data, name)
         assert caught.value.code in ("INVALID_FILE", "INVALID_HEADER")
 

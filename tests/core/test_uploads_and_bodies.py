@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from core.errors import DomainError
 from core.people.roster import check_zip_sizes, parse_roster
+from core.refusals import Refusal
 from tests.core.support import assert_error, cli_env, run_cli
 from tests.factories import id_number
 
@@ -52,7 +52,7 @@ def test_a_compressed_size_bomb_is_refused_before_parsing():
     bomb = _bomb(50 * 1024 * 1024)
     assert len(bomb) < 200 * 1024
     started = time.monotonic()
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Refusal) as caught:
         parse_roster(bomb, "bomb.xlsx")
     assert caught.value.code == "FILE_TOO_LARGE" and caught.value.status_code == 413
     assert time.monotonic() - started < 2
@@ -60,11 +60,11 @@ def test_a_compressed_size_bomb_is_refused_before_parsing():
 
 
 def test_rows_beyond_the_limit_stop_the_parse_with_a_code():
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(Refusal) as caught:
         parse_roster(_xlsx(300), "big.xlsx", max_rows=100)
     assert caught.value.code == "TOO_MANY_ROWS"
     csv_text = HEADER + f"{A},张三,dibao,2024-01-01,\n" * 300
-    with pytest.raises(DomainError):
+    with pytest.raises(Refusal):
         parse_roster(csv_text.encode(), "big.csv", max_rows=100)
     good, _ = parse_roster(_xlsx(99), "ok.xlsx", max_rows=100)
     assert len(good) == 99
