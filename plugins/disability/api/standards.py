@@ -8,7 +8,7 @@ from typing import Any
 from litestar import get, put
 
 from core.clock import today
-from core.errors import DomainError
+from core.refusals import Refusal
 from core.schemas import to_out
 from plugins.disability.rules import SubsidyPolicy
 from plugins.disability.schemas import (
@@ -56,8 +56,8 @@ async def put_standard(year: int, data: StandardIn) -> SubsidyStandardOut:
     """Enter a year's standard (it becomes ``confirmed``). Raising a year already paid makes the
     next payroll pay the differences, month by month, as ``difference`` lines."""
     if data.year is not None and data.year != year:
-        raise DomainError(
-            "YEAR_MISMATCH", "请求体中的年份与路径不一致 / body year differs from path"
+        raise Refusal(
+            "YEAR_MISMATCH", zh="请求体中的年份与路径不一致", en="body year differs from path"
         )
     standard = await set_standard(year, data.living_monthly_fen, data.nursing_monthly_fen)
     return _standard(standard)

@@ -10,7 +10,6 @@ from litestar.response import Redirect
 
 from core.auth.guards import PERSON_DATA, require_user
 from core.auth.identity import CurrentUser
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.refusals import Refusal
 from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page
@@ -66,11 +65,14 @@ def _input(values: dict[str, Any]) -> ApplicationInput:
     try:
         category, grade = int(values["category"]), int(values["grade"])
     except ValueError:
-        raise DomainError(
-            "BAD_REQUEST", "请选择残疾类别和等级 / choose the category and grade", status_code=400
+        raise Refusal(
+            "BAD_REQUEST",
+            zh="请选择残疾类别和等级",
+            en="choose the category and grade",
+            kind="bad_request",
         ) from None
     if not values["name"]:
-        raise DomainError("BAD_REQUEST", "请填写姓名 / enter the name", status_code=400)
+        raise Refusal("BAD_REQUEST", zh="请填写姓名", en="enter the name", kind="bad_request")
     return ApplicationInput(
         id_number=values["id_number"],
         name=values["name"][:64],

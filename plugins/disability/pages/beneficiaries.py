@@ -9,7 +9,6 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
-from core.errors import DomainError
 from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.forms import CONFIRM, N_
@@ -30,7 +29,7 @@ def _date(value: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise DomainError("INVALID_DATE", "日期格式应为YYYY-MM-DD / not a date") from None
+        raise Refusal("INVALID_DATE", zh="日期格式应为YYYY-MM-DD", en="not a date") from None
 
 
 async def _listing(
@@ -148,11 +147,13 @@ async def grade_submit(
         try:
             grade = int(text(data, "grade"))
         except ValueError:
-            raise DomainError(
-                "BAD_REQUEST", "请选择等级 / choose the grade", status_code=400
+            raise Refusal(
+                "BAD_REQUEST", zh="请选择等级", en="choose the grade", kind="bad_request"
             ) from None
         if grade not in (1, 2, 3, 4):
-            raise DomainError("BAD_REQUEST", "等级应为1–4 / grade must be 1-4", status_code=400)
+            raise Refusal(
+                "BAD_REQUEST", zh="等级应为1–4", en="grade must be 1-4", kind="bad_request"
+            )
         await record_grade(
             application_id,
             grade,

@@ -10,7 +10,6 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from core import clock
-from core.errors import DomainError
 from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page
@@ -216,7 +215,7 @@ async def policy_submit(request: Request, data: dict[str, Any] = FORM) -> Respon
         try:
             effective_from = dt.date.fromisoformat(text(data, "effective_from"))
         except ValueError:
-            raise DomainError("INVALID_DATE", "请填写生效日期 / enter the date") from None
+            raise Refusal("INVALID_DATE", zh="请填写生效日期", en="enter the date") from None
         await set_policy(
             SubsidyPolicy(
                 living_for_low_income=checked(data, "living_for_low_income"),

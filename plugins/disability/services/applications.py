@@ -15,7 +15,6 @@ from core import audit, clock
 from core.auth.identity import CurrentUser
 from core.context import current_actor
 from core.db import fetch_one, is_unique_violation, write_transaction
-from core.errors import Conflict, DomainError, Forbidden, NotFound
 from core.identity import mask_id_number
 from core.people.service import (
     ensure_person,
@@ -89,18 +88,22 @@ def check_actor(user: CurrentUser, id_number: str) -> None:
     """A citizen applies for themself only (their username is their identity number): applying
     for someone else is 403 — the person's existence is not revealed, the act is refused."""
     if user.kind == "citizen" and user.username != id_number:
-        raise Forbidden("市民只能为本人申请 / citizens may apply for themselves only")
+        raise Refusal.forbidden(
+            zh="市民只能为本人申请",
+            en="citizens may apply for themselves only",
+            english_first=False,
+        )
     if user.kind == "org":
-        raise Forbidden()
+        raise Refusal.forbidden()
 
 
 def _requested(data: ApplicationInput) -> frozenset[str]:
     requested = frozenset(data.subsidies)
     if not requested or not requested <= set(SUBSIDIES):
-        raise DomainError(
+        raise Refusal(
             "INVALID_SUBSIDY",
-            "请选择生活补贴(living)和/或护理补贴(nursing) / "
-            "subsidies must be living and/or nursing",
+            zh="请选择生活补贴(living)和/或护理补贴(nursing)",
+            en="subsidies must be living and/or nursing",
         )
     return requested
 
@@ -114,11 +117,13 @@ async def open_application_id(id_number: str) -> int | None:
     return None if row is None else int(row["id"])
 
 
-def duplicate_error(existing: int | None) -> Conflict:
-    return Conflict(
+def duplicate_error(existing: int | None) -> Refusal:
+    return Refusal(
         "DUPLICATE_APPLICATION",
-        "该申请人已有在办或享受中的两项补贴申请 / an open or active application exists",
+        zh="该申请人已有在办或享受中的两项补贴申请",
+        en="an open or active application exists",
         extra={"application_id": existing} if existing else None,
+        kind="conflict",
     )
 
 
@@ -263,14 +268,14 @@ async def _insert(data: ApplicationInput, found: Assessment, user: CurrentUser) 
     return int(rows[0]["id"])
 
 
-async def refuse_transition(application_id: int, expected: str) -> DomainError:
+async def refuse_transition(application_id: int, expected: str) -> Refusal:
     row = await fetch_one("SELECT status FROM disability_application WHERE id = {}", application_id)
     if row is None:
-        return NotFound("没有这个申请 / no such application")
-    return DomainError(
+        return Refusal.not_found(zh="没有这个申请", en="no such application", english_first=False)
+    return Refusal(
         "WRONG_STATE",
-        f"申请当前状态为 {row['status']}，此操作需要 {expected} / the application is "
-        f"{row['status']}; this step needs {expected}",
+        zh=f"申请当前状态为 {row['status']}，此操作需要 {expected}",
+        en=(f"the application is {row['status']}; this step needs {expected}"),
         extra={"status": row["status"], "expected": expected},
     )
 

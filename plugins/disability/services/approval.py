@@ -8,9 +8,9 @@ import datetime as dt
 from core import audit, clock
 from core.context import current_actor
 from core.db import fetch, fetch_one, write_transaction
-from core.errors import DomainError
 from core.identity import mask_id_number
 from core.people.service import find_person
+from core.refusals import Refusal
 from core.settings import get_settings
 from plugins.disability.rules import SUBSIDY_NAMES_ZH, next_review_on, stop_month_after
 from plugins.disability.services.applications import refuse_transition
@@ -39,10 +39,10 @@ async def approve(application_id: int, note: str = "") -> dict[str, str]:
         person = await find_person(number)
         district = get_settings().district_division
         if person and person.hukou_division and person.hukou_division != district:
-            raise DomainError(
+            raise Refusal(
                 "NOT_ELIGIBLE",
-                f"户籍已迁出本区（{person.hukou_division}），不能批准 / the hukou has left "
-                "the district; the application cannot be approved",
+                zh=f"户籍已迁出本区（{person.hukou_division}），不能批准",
+                en=("the hukou has left the district; the application cannot be approved"),
             )
         died = person.deceased_on if person else None
         stops = stop_month_after(died) if died else None

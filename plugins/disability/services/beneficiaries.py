@@ -12,9 +12,9 @@ from typing import Any
 
 from core import audit, clock
 from core.db import fetch_one, write_transaction
-from core.errors import DomainError
 from core.identity import mask_id_number, mask_name
 from core.pagination import page, page_params
+from core.refusals import Refusal
 from plugins.disability.rules import next_review_on
 from plugins.disability.services.applications import refuse_transition
 from plugins.disability.services.common import subsidy_list
@@ -58,14 +58,17 @@ async def list_beneficiaries(
     params = page_params(limit, offset)
     statuses = BENEFICIARY_STATUSES.get(status or "all")
     if statuses is None:
-        raise DomainError(
-            "BAD_REQUEST", "status 应为 active、stopped 或 all / bad status", status_code=400
+        raise Refusal(
+            "BAD_REQUEST",
+            zh="status 应为 active、stopped 或 all",
+            en="bad status",
+            kind="bad_request",
         )
     today = await clock.today()
     clause = Application.status.is_in(list(statuses))
     if subsidy:
         if subsidy not in ("living", "nursing"):
-            raise DomainError("BAD_REQUEST", "subsidy 应为 living 或 nursing", status_code=400)
+            raise Refusal("BAD_REQUEST", zh="subsidy 应为 living 或 nursing", kind="bad_request")
         clause &= Application.granted.like(f"%{subsidy}%")
     if review_due:
         clause &= (Application.status == "approved") & (Application.next_review_on <= today)

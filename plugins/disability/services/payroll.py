@@ -32,7 +32,7 @@ from typing import Any
 from core import audit, clock, db
 from core.context import current_actor
 from core.db import fetch, fetch_one, offloaded, write_transaction
-from core.errors import DomainError
+from core.refusals import Refusal
 from plugins.disability.rules import (
     month_bounds,
     month_of,
@@ -341,9 +341,10 @@ async def payroll_preview(month: str) -> dict[str, Any]:
     Refuses what ``run_payroll`` refuses (a malformed month, a month not yet begun)."""
     valid_month(month)
     if month > month_of(await clock.today()):
-        raise DomainError(
+        raise Refusal(
             "MONTH_NOT_STARTED",
-            f"{month}尚未开始，不能发放 / the payroll of a month runs once the month has begun",
+            zh=f"{month}尚未开始，不能发放",
+            en="the payroll of a month runs once the month has begun",
         )
     pending = await fetch_one(_COUNT_PENDING, month, month)
     done = await fetch_one("SELECT status FROM disability_payroll_run WHERE month = {}", month)
@@ -364,9 +365,10 @@ async def run_payroll(
     after every committed batch."""
     valid_month(month)
     if month > month_of(await clock.today()):
-        raise DomainError(
+        raise Refusal(
             "MONTH_NOT_STARTED",
-            f"{month}尚未开始，不能发放 / the payroll of a month runs once the month has begun",
+            zh=f"{month}尚未开始，不能发放",
+            en="the payroll of a month runs once the month has begun",
         )
     run = await _run_row(month)
     if run["status"] == "complete":

@@ -8,10 +8,10 @@ from typing import Any
 from core import audit
 from core.certificates.pdf import TableReport, render_table_report
 from core.db import fetch, fetch_one
-from core.errors import NotFound
 from core.exports import csv_bytes, csv_text
 from core.identity import mask_id_number, mask_name
 from core.pagination import page, page_params
+from core.refusals import Refusal
 from core.web.rendering import fen_to_yuan
 from plugins.disability.rules import SUBSIDY_NAMES_ZH
 from plugins.disability.services.payroll import find_run, run_summary, valid_month
@@ -45,7 +45,9 @@ ORDER BY p.id LIMIT {}
 async def _run(month: str) -> dict[str, Any]:
     run = await find_run(valid_month(month))
     if run is None:
-        raise NotFound(f"{month}尚未发放 / no payroll run for {month}")
+        raise Refusal.not_found(
+            zh=f"{month}尚未发放", en=f"no payroll run for {month}", english_first=False
+        )
     return run
 
 

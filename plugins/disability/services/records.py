@@ -8,9 +8,9 @@ from typing import Any
 from core import audit
 from core.auth.identity import CurrentUser
 from core.db import json_value
-from core.errors import DomainError, NotFound
 from core.identity import mask_id_number, mask_name
 from core.pagination import page, page_params
+from core.refusals import Refusal
 from plugins.disability.services.common import subsidy_list
 from plugins.disability.tables import Application, Grant
 
@@ -98,7 +98,7 @@ def application_body(
 async def application_row(application_id: int, user: CurrentUser) -> dict[str, Any]:
     row = await Application.select().where(Application.id == application_id).first()
     if row is None or not visible(user, row):
-        raise NotFound("没有这个申请 / no such application")
+        raise Refusal.not_found(zh="没有这个申请", en="no such application", english_first=False)
     return row
 
 
@@ -126,10 +126,11 @@ async def list_applications(
     where = []
     if status:
         if status not in APPLICATION_STATUSES:
-            raise DomainError(
+            raise Refusal(
                 "BAD_REQUEST",
-                f"status 应为 {', '.join(APPLICATION_STATUSES)} 之一 / unknown status",
-                status_code=400,
+                zh=f"status 应为 {', '.join(APPLICATION_STATUSES)} 之一",
+                en="unknown status",
+                kind="bad_request",
             )
         where.append(Application.status == status)
     if not sees_all(user):

@@ -11,7 +11,7 @@ import datetime as dt
 from core import audit
 from core.context import current_actor
 from core.db import fetch, write_transaction
-from core.errors import DomainError
+from core.refusals import Refusal
 from plugins.disability.rules import (
     DEFAULT_STANDARDS,
     DEFAULT_SUBSIDY_POLICY,
@@ -55,14 +55,15 @@ async def standard_of_year(year: int) -> Standard:
 
 async def set_standard(year: int, living_monthly_fen: int, nursing_monthly_fen: int) -> Standard:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise DomainError(
-            "INVALID_YEAR", f"年份应在{FIRST_YEAR}–{LAST_YEAR}之间 / year out of range"
+        raise Refusal(
+            "INVALID_YEAR", zh=f"年份应在{FIRST_YEAR}–{LAST_YEAR}之间", en="year out of range"
         )
     for amount in (living_monthly_fen, nursing_monthly_fen):
         if not 0 < amount <= MAX_MONTHLY_FEN:
-            raise DomainError(
+            raise Refusal(
                 "INVALID_AMOUNT",
-                "月标准应为正数且不超过10000元 / monthly amounts must be 1..1000000 fen",
+                zh="月标准应为正数且不超过10000元",
+                en="monthly amounts must be 1..1000000 fen",
             )
     before = {s.year: s for s in await all_standards()}.get(year)
     async with write_transaction():
@@ -121,8 +122,10 @@ async def policy_on(day: dt.date) -> SubsidyPolicy:
 
 async def set_policy(policy: SubsidyPolicy) -> SubsidyPolicy:
     if policy.effective_from < DEFAULT_SUBSIDY_POLICY.effective_from:
-        raise DomainError(
-            "INVALID_DATE", "政策生效日期不得早于2016-01-01 / policy cannot start before 2016"
+        raise Refusal(
+            "INVALID_DATE",
+            zh="政策生效日期不得早于2016-01-01",
+            en="policy cannot start before 2016",
         )
     async with write_transaction():
         await fetch(

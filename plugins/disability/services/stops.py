@@ -13,9 +13,9 @@ from typing import Any
 
 from core import audit, clock
 from core.db import fetch, write_transaction
-from core.errors import DomainError
 from core.identity import mask_id_number
 from core.people.records import PersonRecord
+from core.refusals import Refusal
 from core.settings import get_settings
 from plugins.disability.rules import (
     SUBSIDIES,
@@ -188,14 +188,16 @@ async def stop_beneficiary(
 ) -> list[tuple[str, str]]:
     """A reviewer stops payment for fraud or at the person's request."""
     if reason not in MANUAL_REASONS:
-        raise DomainError(
+        raise Refusal(
             "INVALID_REASON",
-            "停发原因应为 fraud（骗取补贴）或 request（本人申请）/ reason must be fraud or "
-            "request (deaths, moves and grade changes are recorded where they happen)",
+            zh=(
+                "停发原因应为 fraud（骗取补贴）或 request（本人申请）/ reason must be fraud or "
+                "request (deaths, moves and grade changes are recorded where they happen)"
+            ),
         )
     chosen = set(subsidies or SUBSIDIES)
     if not chosen <= set(SUBSIDIES):
-        raise DomainError("INVALID_SUBSIDY", "补贴种类应为 living 或 nursing / unknown subsidy")
+        raise Refusal("INVALID_SUBSIDY", zh="补贴种类应为 living 或 nursing", en="unknown subsidy")
     event_date = effective_on or await clock.today()
     async with write_transaction():
         row = await _approved_row(application_id)
@@ -225,7 +227,9 @@ async def record_grade(
     today = await clock.today()
     day = assessed_on or today
     if day > today:
-        raise DomainError("INVALID_DATE", "评定日期不能晚于今天 / the assessment is in the future")
+        raise Refusal(
+            "INVALID_DATE", zh="评定日期不能晚于今天", en="the assessment is in the future"
+        )
     async with write_transaction():
         row = await _approved_row(application_id)
         category = category or row["category"]
