@@ -8,8 +8,8 @@ from litestar.params import Parameter
 from core import audit
 from core.certificates.service import certificate_pdf
 from core.clock import today
-from core.errors import NotFound
 from core.pagination import Page, page_params
+from core.refusals import Refusal
 from core.schemas import to_out
 from plugins.funeral.api.common import AMEND, CREATE, PDF, READ, TAGS, actor_of, download
 from plugins.funeral.schemas import (
@@ -65,7 +65,7 @@ async def waiver_notice(waiver_id: int) -> Response[bytes]:
     """The waiver notice PDF (marked void once the waiver is voided)."""
     row = await waiver_row(waiver_id)
     if not row["notice_no"]:
-        raise NotFound("No notice for this waiver / 该记录无通知书")
+        raise Refusal.not_found(zh="该记录无通知书", en="No notice for this waiver")
     pdf = await certificate_pdf(row["notice_no"])
     await audit.record(
         "funeral.waiver.notice_printed",

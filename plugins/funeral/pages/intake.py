@@ -12,7 +12,6 @@ from litestar import Request, Response, get, post
 from core.auth.guards import require_user
 from core.clock import today
 from core.db import json_value
-from core.errors import Forbidden
 from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.forms import (
@@ -207,7 +206,7 @@ async def _correcting(request: Request, raw: str) -> dict[str, Any] | None:
     if not raw:
         return None
     if not require_user(request).has("funeral.waiver.amend"):
-        raise Forbidden()
+        raise Refusal.forbidden()
     try:
         return await waiver_row(int(raw))
     except ValueError:

@@ -8,7 +8,7 @@ from typing import Any
 from core import audit
 from core.certificates.service import void_certificate
 from core.db import write_transaction
-from core.errors import Conflict, DomainError
+from core.refusals import Refusal
 from plugins.funeral.schemas import WaiverIn
 from plugins.funeral.services.deciding import (
     Actor,
@@ -38,7 +38,12 @@ async def void_row(row: dict[str, Any], reason: str, today: dt.date, actor: Acto
         .returning(FuneralWaiver.id)
     )
     if not updated:
-        raise Conflict("ALREADY_VOIDED", "该减免记录已作废 / the waiver is already void")
+        raise Refusal(
+            "ALREADY_VOIDED",
+            zh="该减免记录已作废",
+            en="the waiver is already void",
+            kind="conflict",
+        )
     if row["notice_no"]:
         await void_certificate(row["notice_no"], reason)
 
@@ -65,7 +70,7 @@ async def void_audited(
 def reason_text(reason: str) -> str:
     text = reason.strip()
     if not text:
-        raise DomainError("REASON_REQUIRED", "请填写作废或更正原因 / a reason is required")
+        raise Refusal("REASON_REQUIRED", zh="请填写作废或更正原因", en="a reason is required")
     return text
 
 
@@ -78,7 +83,12 @@ async def void_waiver(
     async with write_transaction():
         row = await waiver_row(waiver_id)
         if row["voided_on"] is not None:
-            raise Conflict("ALREADY_VOIDED", "该减免记录已作废 / the waiver is already void")
+            raise Refusal(
+                "ALREADY_VOIDED",
+                zh="该减免记录已作废",
+                en="the waiver is already void",
+                kind="conflict",
+            )
         await ensure_month_open(today)
         await void_audited(row, reason, today, actor)
         row = await waiver_row(waiver_id)
@@ -95,15 +105,20 @@ async def correct_waiver(
     async with write_transaction():
         old = await waiver_row(waiver_id)
         if old["voided_on"] is not None:
-            raise Conflict("ALREADY_VOIDED", "该减免记录已作废 / the waiver is already void")
+            raise Refusal(
+                "ALREADY_VOIDED",
+                zh="该减免记录已作废",
+                en="the waiver is already void",
+                kind="conflict",
+            )
         if (deceased.id_number, deceased.certificate_no) != (
             old["id_number"],
             old["police_certificate_no"],
         ):
-            raise DomainError(
+            raise Refusal(
                 "DECEASED_MISMATCH",
-                "更正不能更换逝者；请作废后重新登记 / a correction keeps the same deceased; "
-                "void the waiver and record a new one",
+                zh="更正不能更换逝者；请作废后重新登记",
+                en=("a correction keeps the same deceased; void the waiver and record a new one"),
             )
         await ensure_month_open(today)
         await void_row(old, reason, today, actor)

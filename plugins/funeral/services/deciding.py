@@ -7,7 +7,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from core.errors import Conflict, DomainError
 from core.identity import birth_date_of
 from core.people.records import PersonRecord
 from core.people.service import (
@@ -16,6 +15,7 @@ from core.people.service import (
     valid_division,
     valid_id_number,
 )
+from core.refusals import Refusal
 from plugins.funeral.rules import (
     EXCLUDABLE_CATEGORIES,
     WaiverDecision,
@@ -49,17 +49,17 @@ def deceased_of(data: DeceasedIn) -> Deceased:
     certificate = (data.unidentified_police_certificate_no or "").strip() or None
     raw = (data.id_number or "").strip()
     if certificate and raw:
-        raise DomainError(
+        raise Refusal(
             "AMBIGUOUS_DECEASED",
-            "身份证号码与无名遗体证明编号只能填写一项 / give either id_number or "
-            "unidentified_police_certificate_no, not both",
+            zh="身份证号码与无名遗体证明编号只能填写一项",
+            en=("give either id_number or unidentified_police_certificate_no, not both"),
         )
     if certificate:
         return Deceased(None, certificate, data.died_on)
     number = valid_id_number(raw)
     if data.died_on < birth_date_of(number):
-        raise DomainError(
-            "DIED_BEFORE_BIRTH", "死亡日期早于出生日期 / date of death before date of birth"
+        raise Refusal(
+            "DIED_BEFORE_BIRTH", zh="死亡日期早于出生日期", en="date of death before date of birth"
         )
     return Deceased(number, None, data.died_on)
 
@@ -67,10 +67,10 @@ def deceased_of(data: DeceasedIn) -> Deceased:
 def claimed_items(items: list[ItemIn]) -> list[tuple[str, int, int]]:
     for item in items:
         if not (0 <= item.fee_fen <= MAX_FEE_FEN and 1 <= item.units <= MAX_UNITS):
-            raise DomainError(
+            raise Refusal(
                 "INVALID_AMOUNT",
-                f"{item.code}: 费用须在0至{MAX_FEE_FEN}分之间，数量1至{MAX_UNITS} / "
-                f"fee_fen 0..{MAX_FEE_FEN}, units 1..{MAX_UNITS}",
+                zh=f"{item.code}: 费用须在0至{MAX_FEE_FEN}分之间，数量1至{MAX_UNITS}",
+                en=f"fee_fen 0..{MAX_FEE_FEN}, units 1..{MAX_UNITS}",
             )
     return [(item.code, item.fee_fen, item.units) for item in items]
 
@@ -89,10 +89,13 @@ class Facts:
 def declared_categories_of(data: DeceasedIn) -> tuple[str, ...]:
     unknown = [c for c in data.declared_categories if c not in EXCLUDABLE_CATEGORIES]
     if unknown:
-        raise DomainError(
+        raise Refusal(
             "INVALID_CATEGORY",
-            f"未知的人员类别 / unknown declared_categories: {', '.join(unknown)} "
-            f"(known: {', '.join(EXCLUDABLE_CATEGORIES)})",
+            zh="未知的人员类别",
+            en=(
+                f"unknown declared_categories: {', '.join(unknown)} "
+                f"(known: {', '.join(EXCLUDABLE_CATEGORIES)})"
+            ),
         )
     return tuple(dict.fromkeys(data.declared_categories))
 
@@ -112,10 +115,12 @@ async def facts_of(
     ]
     recorded = person.hukou_division if person else None
     if recorded and hukou_division and recorded != hukou_division:
-        raise DomainError(
+        raise Refusal(
             "HUKOU_MISMATCH",
-            f"户籍地与人员信息库记录（{recorded}）不一致，请先更正人员信息 / hukou_division "
-            f"differs from the registry ({recorded}); correct the registry first",
+            zh=f"户籍地与人员信息库记录（{recorded}）不一致，请先更正人员信息",
+            en=(
+                f"hukou_division differs from the registry ({recorded}); correct the registry first"
+            ),
             extra={"registry_hukou_division": recorded},
         )
     return Facts(person, entries, recorded or hukou_division, declared)
@@ -136,11 +141,11 @@ def decide(
     )
 
 
-def hukou_required() -> DomainError:
-    return DomainError(
+def hukou_required() -> Refusal:
+    return Refusal(
         "HUKOU_DIVISION_REQUIRED",
-        "本地户籍居民均可减免：请填写逝者户籍所在地行政区划代码 / every local resident is "
-        "eligible: give deceased.hukou_division",
+        zh="本地户籍居民均可减免：请填写逝者户籍所在地行政区划代码",
+        en=("every local resident is eligible: give deceased.hukou_division"),
     )
 
 
@@ -155,20 +160,24 @@ async def active_waiver(deceased: Deceased) -> dict[str, Any] | None:
     return await query.first()
 
 
-def duplicate(waiver_id: int | None) -> Conflict:
-    return Conflict(
+def duplicate(waiver_id: int | None) -> Refusal:
+    return Refusal(
         "DUPLICATE_WAIVER",
-        "该逝者已有减免记录 / a waiver for this deceased already exists",
+        zh="该逝者已有减免记录",
+        en="a waiver for this deceased already exists",
         extra={"waiver_id": waiver_id} if waiver_id else None,
+        kind="conflict",
     )
 
 
 async def ensure_month_open(today: dt.date) -> None:
     """A confirmed settlement is final: nothing may be dated into its month any more."""
     if await FuneralSettlement.exists().where(FuneralSettlement.month == month_of(today)):
-        raise Conflict(
+        raise Refusal(
             "MONTH_SETTLED",
-            f"{month_of(today)} 已结算，不能再登记或作废 / month already settled",
+            zh=f"{month_of(today)} 已结算，不能再登记或作废",
+            en="month already settled",
+            kind="conflict",
         )
 
 
@@ -179,5 +188,7 @@ def division_of(value: str | None) -> str | None:
 def required_text(value: str, field: str) -> str:
     text = value.strip()
     if not text:
-        raise DomainError("BAD_REQUEST", f"{field} 不能为空 / {field} is required", status_code=400)
+        raise Refusal(
+            "BAD_REQUEST", zh=f"{field} 不能为空", en=f"{field} is required", kind="bad_request"
+        )
     return text

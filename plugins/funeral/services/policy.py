@@ -14,9 +14,9 @@ from typing import Any
 from core import audit
 from core.context import current_actor
 from core.db import json_value, write_transaction
-from core.errors import DomainError
 from core.people.records import ROSTER_CATEGORIES
 from core.people.service import valid_division
+from core.refusals import Refusal
 from core.settings import get_settings
 from plugins.funeral.rules import (
     DEFAULT_POLICY,
@@ -116,8 +116,8 @@ def policy_body(stored: StoredPolicy) -> dict[str, Any]:
     }
 
 
-def _invalid(detail: str) -> DomainError:
-    return DomainError("INVALID_POLICY", detail)
+def _invalid(zh: str, en: str) -> Refusal:
+    return Refusal("INVALID_POLICY", zh, en)
 
 
 EARLIEST_EFFECTIVE = dt.date(2015, 1, 1)  # 粤民发〔2015〕37号
@@ -127,8 +127,8 @@ def validated_policy(data: WaiverPolicyIn, effective_from: dt.date) -> WaiverPol
     """The policy an admin submitted, or 422 ``INVALID_POLICY`` saying what is wrong."""
     if effective_from < EARLIEST_EFFECTIVE:
         raise _invalid(
-            f"生效日期不能早于{EARLIEST_EFFECTIVE.isoformat()} / effective_from must be on or "
-            f"after {EARLIEST_EFFECTIVE.isoformat()}"
+            zh=f"生效日期不能早于{EARLIEST_EFFECTIVE.isoformat()}",
+            en=(f"effective_from must be on or after {EARLIEST_EFFECTIVE.isoformat()}"),
         )
     if data.local_divisions is None:
         local = default_policy().local_divisions
@@ -137,39 +137,46 @@ def validated_policy(data: WaiverPolicyIn, effective_from: dt.date) -> WaiverPol
         local = tuple(dict.fromkeys(checked))
     if data.all_local_residents and not local:
         raise _invalid(
-            "覆盖全体本地户籍居民时须至少填写一个本地行政区划 / all_local_residents needs at "
-            "least one local division"
+            zh="覆盖全体本地户籍居民时须至少填写一个本地行政区划",
+            en=("all_local_residents needs at least one local division"),
         )
     excluded = [c for c in data.excluded_categories if c not in EXCLUDABLE_CATEGORIES]
     if excluded:
         raise _invalid(
-            f"未知的排除类别 / unknown excluded categories: {', '.join(excluded)} "
-            f"(known: {', '.join(EXCLUDABLE_CATEGORIES)})"
+            zh="未知的排除类别",
+            en=(
+                f"unknown excluded categories: {', '.join(excluded)} "
+                f"(known: {', '.join(EXCLUDABLE_CATEGORIES)})"
+            ),
         )
     if data.total_cap_fen is not None and not 0 < data.total_cap_fen <= MAX_CAP_FEN * MAX_UNITS:
         raise _invalid(
-            f"每宗减免总额上限须在1至{MAX_CAP_FEN * MAX_UNITS}分之间，或不设 / total_cap_fen "
-            f"1..{MAX_CAP_FEN * MAX_UNITS} or null"
+            zh=f"每宗减免总额上限须在1至{MAX_CAP_FEN * MAX_UNITS}分之间，或不设",
+            en=(f"total_cap_fen 1..{MAX_CAP_FEN * MAX_UNITS} or null"),
         )
     if not data.items:
-        raise _invalid("至少需要一项基本殡葬服务 / at least one item")
+        raise _invalid(zh="至少需要一项基本殡葬服务", en="at least one item")
     items = []
     for item in data.items:
         if not _CODE.fullmatch(item.code):
-            raise _invalid(f"项目代码须为小写字母、数字或下划线 / bad item code {item.code!r}")
+            raise _invalid(
+                zh="项目代码须为小写字母、数字或下划线", en=f"bad item code {item.code!r}"
+            )
         if not item.name.strip():
-            raise _invalid(f"{item.code}: 项目名称不能为空 / name required")
+            raise _invalid(zh=f"{item.code}: 项目名称不能为空", en="name required")
         if not 0 <= item.cap_fen <= MAX_CAP_FEN or not 1 <= item.max_units <= MAX_UNITS:
             raise _invalid(
-                f"{item.code}: 上限须在0至{MAX_CAP_FEN}分，数量1至{MAX_UNITS} / "
-                f"cap_fen 0..{MAX_CAP_FEN}, max_units 1..{MAX_UNITS}"
+                zh=f"{item.code}: 上限须在0至{MAX_CAP_FEN}分，数量1至{MAX_UNITS}",
+                en=f"cap_fen 0..{MAX_CAP_FEN}, max_units 1..{MAX_UNITS}",
             )
         items.append(FeeItem(item.code, item.name.strip(), item.cap_fen, item.unit, item.max_units))
     unknown = [c for c in data.eligible_categories if c not in ROSTER_CATEGORIES]
     if unknown:
         raise _invalid(
-            f"未知的救助类别 / unknown categories: {', '.join(unknown)} "
-            f"(known: {', '.join(ROSTER_CATEGORIES)})"
+            zh="未知的救助类别",
+            en=(
+                f"unknown categories: {', '.join(unknown)} (known: {', '.join(ROSTER_CATEGORIES)})"
+            ),
         )
     return WaiverPolicy(
         items=tuple(items),

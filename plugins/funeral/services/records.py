@@ -6,8 +6,8 @@ from typing import Any
 
 from core import audit
 from core.db import json_value
-from core.errors import NotFound
 from core.identity import mask_id_number, mask_name
+from core.refusals import Refusal
 from plugins.funeral.rules import CATEGORY_NAMES_ZH
 from plugins.funeral.tables import FuneralWaiver
 
@@ -17,7 +17,7 @@ UNIDENTIFIED_NAME = "无名氏"
 async def waiver_row(waiver_id: int) -> dict[str, Any]:
     row = await FuneralWaiver.select().where(FuneralWaiver.id == waiver_id).first()
     if row is None:
-        raise NotFound("No such waiver / 查无此减免记录")
+        raise Refusal.not_found(zh="查无此减免记录", en="No such waiver")
     return row
 
 

@@ -17,8 +17,8 @@ from core import audit
 from core.certificates.pdf import TableReport, chinese_date, render_table_report
 from core.context import current_actor
 from core.db import is_unique_violation, json_value, write_transaction
-from core.errors import Conflict, DomainError
 from core.exports import csv_bytes
+from core.refusals import Refusal
 from plugins.funeral.certificates import ISSUER, yuan
 from plugins.funeral.rules import WaiverRecord, month_of, settlement
 from plugins.funeral.tables import FuneralSettlement, FuneralWaiver
@@ -114,13 +114,18 @@ async def confirm_settlement(month: str, today: dt.date) -> dict[str, Any]:
     """Freeze a month that is over; 409 ``ALREADY_SETTLED`` the second time."""
     month_bounds(month)
     if month >= month_of(today):
-        raise DomainError(
-            "MONTH_NOT_OVER", f"{month} 尚未结束，不能结算 / the month is not over yet"
+        raise Refusal(
+            "MONTH_NOT_OVER", zh=f"{month} 尚未结束，不能结算", en="the month is not over yet"
         )
     try:
         async with write_transaction():
             if await confirmation(month) is not None:
-                raise Conflict("ALREADY_SETTLED", f"{month} 已结算 / month already settled")
+                raise Refusal(
+                    "ALREADY_SETTLED",
+                    zh=f"{month} 已结算",
+                    en="month already settled",
+                    kind="conflict",
+                )
             rows = rows_of(await month_records(month), month)
             await FuneralSettlement.insert(
                 FuneralSettlement(
@@ -141,7 +146,9 @@ async def confirm_settlement(month: str, today: dt.date) -> dict[str, Any]:
             )
     except Exception as exc:
         if is_unique_violation(exc):
-            raise Conflict("ALREADY_SETTLED", f"{month} 已结算 / month already settled") from None
+            raise Refusal(
+                "ALREADY_SETTLED", zh=f"{month} 已结算", en="month already settled", kind="conflict"
+            ) from None
         raise
     return confirmation_body(month, await confirmation(month))
 

@@ -16,12 +16,12 @@ from typing import Any
 
 from core import audit
 from core.db import is_unique_violation, write_transaction
-from core.errors import DomainError
 from core.identity import mask_id_number
 from core.people.service import (
     ensure_person,
     record_death,
 )
+from core.refusals import Refusal
 from plugins.funeral.certificates import issue_notice, yuan
 from plugins.funeral.rules import (
     CATEGORY_NAMES_ZH,
@@ -69,7 +69,9 @@ async def preview_waiver(data: PreviewIn, today: dt.date) -> dict[str, Any]:
         waived = decision.waived_fen
     else:
         if deceased.died_on > today:
-            raise DomainError("DIED_IN_FUTURE", "死亡日期晚于今天 / date of death is in the future")
+            raise Refusal(
+                "DIED_IN_FUTURE", zh="死亡日期晚于今天", en="date of death is in the future"
+            )
         category, verdict = eligibility(
             stored.policy,
             deceased.died_on,

@@ -2,7 +2,7 @@
 
 Installed next to the built-in plugins by ``test_funeral_death_event.py``; ``HEARD`` keeps every
 ``minzheng_person_died`` it received. A deceased named ``REFUSED_NAME`` makes it refuse the
-change, as a plugin may (hookspecs: "Raise DomainError to refuse the whole change").
+change, as a plugin may (hookspecs: "Raise Refusal to refuse the whole change").
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import datetime as dt
 from typing import Any
 
 from core.contributions import PluginMeta
-from core.errors import DomainError
 from core.hookspecs import hookimpl
+from core.refusals import Refusal
 
 PLUGIN_META = PluginMeta(
     name="mourner",
@@ -31,4 +31,9 @@ REFUSED_NAME = "拒绝者"
 async def minzheng_person_died(person: Any, died_on: dt.date) -> None:
     HEARD.append((person.id_number, person.name, died_on))
     if person.name == REFUSED_NAME:
-        raise DomainError("MOURNER_REFUSED", "The mourner refuses this death / 测试插件拒绝")
+        raise Refusal(
+            "MOURNER_REFUSED",
+            zh="测试插件拒绝",
+            en="The mourner refuses this death",
+            english_first=True,
+        )
