@@ -108,24 +108,21 @@ async def plugins_switch(request: Request, name: str) -> Response:
     host = get_host()
     meta = next((m for m in host.metas if m.name == name), None)
     if meta is not None and not turn_on and not confirmed(form):
-        say = gettext_for(request_language(request))
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Switch a service off")),
-                question=say(N_("Switch %(service)s off?"))
-                % {"service": meta.title_in(request_language(request))},
+                title=N_("Switch a service off"),
+                question=N_("Switch %(service)s off?"),
                 action=f"/admin/plugins/{name}",
                 back="/admin/plugins",
                 fields=(("enabled", "0"),),
-                warning=say(
-                    N_(
-                        "Residents and staff can no longer use it until it is switched on again;"
-                        " its records are kept."
-                    )
+                warning=N_(
+                    "Residents and staff can no longer use it until it is switched on again;"
+                    " its records are kept."
                 ),
-                button=say(N_("Switch off")),
+                button=N_("Switch off"),
                 kind="danger",
+                params={"service": meta.title_in(request_language(request))},
             ),
         )
     await host.switch(name, turn_on)
@@ -205,20 +202,19 @@ async def users_switch(request: Request, account_id: int) -> Response:
         raise Refusal.not_found()
     own = account_id == request.scope["user"].id
     if not activate and not own and not confirmed(form):  # its sessions end at once
-        say = gettext_for(request_language(request))
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Deactivate")),
-                question=say(N_("Deactivate this account? Its sessions end at once.")),
+                title=N_("Deactivate"),
+                question=N_("Deactivate this account? Its sessions end at once."),
                 action=f"/admin/users/{account_id}/active",
                 back="/admin/users",
                 fields=reposted(form, "active"),
                 facts=(
-                    (say(N_("Username")), account["username"]),
-                    (say(N_("Name")), account["display_name"]),
+                    (N_("Username"), account["username"]),
+                    (N_("Name"), account["display_name"]),
                 ),
-                button=say(N_("Deactivate")),
+                button=N_("Deactivate"),
                 kind="danger",
             ),
         )

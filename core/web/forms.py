@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from litestar import Request, Response
 
@@ -77,7 +77,9 @@ class Confirmation:
 
     The first POST (without ``confirmed=yes``) is checked in full; when nothing is wrong the page
     shows what is about to happen and posts the same ``fields`` again with ``confirmed=yes``.
-    Texts are already in the page's language.
+    ``title``, ``question``, ``warning``, ``button`` and the facts' labels are message ids
+    (``N_``): ``confirmation_page`` shows them in the page's language, ``params`` filled into
+    their ``%(name)s``. The facts' values are shown as given.
     """
 
     title: str
@@ -89,6 +91,7 @@ class Confirmation:
     warning: str = ""
     button: str = ""
     kind: str = "primary"
+    params: Mapping[str, object] | None = None
 
 
 # Route ``opt`` key of a page action that pays money, records a verdict or cannot be undone: its
@@ -114,10 +117,28 @@ def reposted(form: Form, *names: str) -> tuple[tuple[str, str], ...]:
 
 
 async def confirmation_page(request: Request, confirm: Confirmation) -> Response:
-    """The confirmation step as a page of its own (``templates/confirm.html``)."""
-    from core.web.rendering import render_page  # the page renderer imports this module's peers
+    """The confirmation step as a page of its own (``templates/confirm.html``), its texts in
+    the page's language."""
+    # the page renderer imports this module's peers
+    from core.web.rendering import render_page, request_language
 
-    return await render_page(request, "confirm.html", {"confirm": confirm})
+    say = gettext_for(request_language(request))
+
+    def text(message: str) -> str:
+        return say(message) if message else ""  # gettext("") is the catalog's header
+
+    def shown(message: str) -> str:
+        return text(message) % confirm.params if confirm.params else text(message)
+
+    page = replace(
+        confirm,
+        title=shown(confirm.title),
+        question=shown(confirm.question),
+        warning=shown(confirm.warning),
+        button=shown(confirm.button),
+        facts=tuple((text(label), value) for label, value in confirm.facts),
+    )
+    return await render_page(request, "confirm.html", {"confirm": page})
 
 
 # What is wrong with a typed identity number, in the words shown next to the field.

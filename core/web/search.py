@@ -91,21 +91,21 @@ async def revoke_death_submit(request: Request, row_id: int) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Revoke a death recorded in error")),
-                question=say(N_("Revoke the death recorded on %(day)s?"))
-                % {"day": person["deceased_on"]},
+                title=N_("Revoke a death recorded in error"),
+                question=N_("Revoke the death recorded on %(day)s?"),
                 action=f"{target}/death/revoke",
                 back=target,
                 fields=(("reason", form.get("reason")),),
                 facts=(
-                    (say(N_("Name")), person["name"]),
-                    (say(N_("Reason")), form.get("reason")),
+                    (N_("Name"), person["name"]),
+                    (N_("Reason"), form.get("reason")),
                 ),
-                warning=say(
-                    N_("Every service undoes what it did on hearing the death. This is audited.")
+                warning=N_(
+                    "Every service undoes what it did on hearing the death. This is audited."
                 ),
-                button=say(N_("Revoke the death")),
+                button=N_("Revoke the death"),
                 kind="danger",
+                params={"day": person["deceased_on"]},
             ),
         )
     try:

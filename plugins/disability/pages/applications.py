@@ -10,7 +10,7 @@ from litestar.response import Redirect
 
 from core.auth.guards import PERSON_DATA, require_user
 from core.auth.identity import CurrentUser
-from core.i18n import bilingual, gettext_for
+from core.i18n import bilingual
 from core.refusals import Refusal
 from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page
 from core.web.paging import Pager, requested_page
@@ -210,11 +210,11 @@ async def ask_first(
     kind: str = "primary",
 ) -> Response | None:
     """The confirmation step of a verdict or a stop on an application in ``status`` (``step``:
-    title, question and button, untranslated); ``None`` once it is confirmed, or when the
-    application is in another status (the rule then refuses with its own reason)."""
+    title, question and button; they and the facts' labels are message ids); ``None`` once it
+    is confirmed, or when the application is in another status (the rule then refuses with its
+    own reason)."""
     if text(data, "confirmed") == "yes":
         return None
-    say = gettext_for(request_language(request))
     record = await read_application(application_id, require_user(request))
     if record["status"] != status:
         return None
@@ -223,8 +223,8 @@ async def ask_first(
     return await confirmation_page(
         request,
         Confirmation(
-            title=say(title),
-            question=say(question),
+            title=title,
+            question=question,
             action=str(request.url.path),
             back=here,
             fields=tuple(
@@ -234,12 +234,12 @@ async def ask_first(
                 for value in many(data, name)
             ),
             facts=(
-                (say(N_("Full name")), record["name"]),
-                (say(N_("Identity number")), record["id_number"]),
+                (N_("Full name"), record["name"]),
+                (N_("Identity number"), record["id_number"]),
                 *facts,
-                (say(N_("Note")), text(data, "note") or "—"),
+                (N_("Note"), text(data, "note") or "—"),
             ),
-            button=say(button),
+            button=button,
             kind=kind,
         ),
     )

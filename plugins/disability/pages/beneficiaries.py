@@ -101,8 +101,8 @@ async def stop_submit(
         user = require_user(request)
         return await detail(request, user, application_id, errors=errors)
     facts = (
-        (say(N_("Reason")), say(STOP_LABELS[reason])),
-        (say(N_("Date of the event")), text(data, "effective_on") or "—"),
+        (N_("Reason"), say(STOP_LABELS[reason])),
+        (N_("Date of the event"), text(data, "effective_on") or "—"),
     )
     step = (N_("Stop payment"), N_("Stop paying this beneficiary?"), N_("Stop payment"))
     asked = await ask_first(request, application_id, data, step, "approved", facts, "danger")
@@ -135,8 +135,8 @@ async def grade_submit(
     if grade in ("1", "2", "3", "4"):
         say = gettext_for(request_language(request))
         facts = (
-            (say(N_("New grade")), say(N_("Grade %(n)s")) % {"n": grade}),
-            (say(N_("Assessed on")), text(data, "assessed_on") or "—"),
+            (N_("New grade"), say(N_("Grade %(n)s")) % {"n": grade}),
+            (N_("Assessed on"), text(data, "assessed_on") or "—"),
         )
         step = (N_("Re-assessed grade"), N_("Record this grade?"), N_("Record the grade"))
         asked = await ask_first(request, application_id, data, step, "approved", facts)

@@ -85,28 +85,29 @@ async def payroll_run(request: Request, data: dict[str, Any] = FORM) -> Response
 def _payroll_confirmation(say: Callable[[str], str], preview: dict[str, Any]) -> Confirmation:
     month = preview["month"]
     warning = (
-        say(N_("This month has been paid already: running it again changes nothing."))
+        N_("This month has been paid already: running it again changes nothing.")
         if preview["complete"]
-        else say(N_("Payments go to the bank file and cannot be taken back from this page."))
+        else N_("Payments go to the bank file and cannot be taken back from this page.")
     )
     return Confirmation(
-        title=say(N_("Run the payroll")),
-        question=say(N_("Pay the subsidies of %(month)s?")) % {"month": month},
+        title=N_("Run the payroll"),
+        question=N_("Pay the subsidies of %(month)s?"),
         action="/disability/payroll",
         back="/disability/payroll",
         fields=(("month", month),),
         facts=(
-            (say(N_("Month")), month),
-            (say(N_("Beneficiaries with months still to pay")), str(preview["pending"])),
+            (N_("Month"), month),
+            (N_("Beneficiaries with months still to pay"), str(preview["pending"])),
             (
-                say(N_("Standard")),
+                N_("Standard"),
                 say(N_("Provisional: the standard of %(year)s")) % {"year": preview["paid_at_year"]}
                 if preview["provisional_standard"]
                 else say(N_("Confirmed")),
             ),
         ),
         warning=warning,
-        button=say(N_("Pay %(month)s")) % {"month": month},
+        button=N_("Pay %(month)s"),
+        params={"month": month},
     )
 
 
@@ -183,23 +184,21 @@ async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Res
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Set a year's standard")),
-                question=say(
-                    N_(
-                        "Save the standard of %(year)s? Payroll pays at it, and pays the"
-                        " difference for months already paid at an earlier standard."
-                    )
-                )
-                % {"year": year},
+                title=N_("Set a year's standard"),
+                question=N_(
+                    "Save the standard of %(year)s? Payroll pays at it, and pays the"
+                    " difference for months already paid at an earlier standard."
+                ),
                 action="/disability/standards",
                 back="/disability/standards",
                 fields=tuple(values.items()),
                 facts=(
-                    (say(N_("Year")), str(year)),
-                    (say(N_("Living subsidy (yuan a month)")), values["living_yuan"]),
-                    (say(N_("Nursing subsidy (yuan a month)")), values["nursing_yuan"]),
+                    (N_("Year"), str(year)),
+                    (N_("Living subsidy (yuan a month)"), values["living_yuan"]),
+                    (N_("Nursing subsidy (yuan a month)"), values["nursing_yuan"]),
                 ),
-                button=say(N_("Save the standard")),
+                button=N_("Save the standard"),
+                params={"year": year},
             ),
         )
     try:

@@ -275,21 +275,21 @@ def _save_step(say: Any, form: Form, preview: dict[str, Any]) -> Confirmation:
     )
     person = preview["person"] or {}
     return Confirmation(
-        title=say(N_("Save the waiver")),
-        question=say(N_("Save this waiver? The decision is recorded and its notice issued.")),
+        title=N_("Save the waiver"),
+        question=N_("Save this waiver? The decision is recorded and its notice issued."),
         action="/funeral/intake",
         back=back,
         fields=reposted(form),
         facts=(
-            (say(N_("Deceased")), person.get("name") or form.get("name") or form.get("id_number")),
-            (say(N_("Funeral home")), form.get("funeral_home")),
-            (say(N_("Waiver decision")), say(N_("Approved") if approved else N_("Rejected"))),
+            (N_("Deceased"), person.get("name") or form.get("name") or form.get("id_number")),
+            (N_("Funeral home"), form.get("funeral_home")),
+            (N_("Waiver decision"), say(N_("Approved") if approved else N_("Rejected"))),
             (
-                say(N_("Waived")),
+                N_("Waived"),
                 say(N_("%(amount)s yuan")) % {"amount": fen_to_yuan(preview["waived_fen"])},
             ),
         ),
-        button=say(N_("Save the waiver")),
+        button=N_("Save the waiver"),
         kind="primary" if approved else "danger",
     )
 

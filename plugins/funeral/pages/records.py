@@ -92,17 +92,17 @@ async def void_submit(request: Request, waiver_id: int) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Void this waiver")),
-                question=say(N_("Void this waiver? Its notice becomes invalid.")),
+                title=N_("Void this waiver"),
+                question=N_("Void this waiver? Its notice becomes invalid."),
                 action=f"{target}/void",
                 back=target,
                 fields=(("reason", form.get("reason")),),
                 facts=(
-                    (say(N_("Deceased")), waiver["deceased"]["name"]),
-                    (say(N_("Notice number")), waiver["notice_no"] or "—"),
-                    (say(N_("Reason")), form.get("reason")),
+                    (N_("Deceased"), waiver["deceased"]["name"]),
+                    (N_("Notice number"), waiver["notice_no"] or "—"),
+                    (N_("Reason"), form.get("reason")),
                 ),
-                button=say(N_("Void this waiver")),
+                button=N_("Void this waiver"),
                 kind="danger",
             ),
         )

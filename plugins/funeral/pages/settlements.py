@@ -63,17 +63,18 @@ async def confirm_submit(request: Request, month: str) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Confirm the settlement for %(month)s")) % {"month": month},
-                question=say(N_("Confirm? The month's figures are then frozen.")),
+                title=N_("Confirm the settlement for %(month)s"),
+                question=N_("Confirm? The month's figures are then frozen."),
                 action=f"/funeral/settlements/{month}/confirm",
                 back=target,
                 fields=(),
                 facts=tuple(
                     (home, say(N_("%(amount)s yuan")) % {"amount": fen_to_yuan(fen)})
                     for home, fen in [(r["funeral_home"], r["waived_fen"]) for r in rows]
-                    + [(say(N_("In total")), sum(r["waived_fen"] for r in rows))]
+                    + [(N_("In total"), sum(r["waived_fen"] for r in rows))]
                 ),
-                button=say(N_("Confirm the settlement for %(month)s")) % {"month": month},
+                button=N_("Confirm the settlement for %(month)s"),
+                params={"month": month},
             ),
         )
     try:

@@ -230,17 +230,16 @@ async def blocks_page(request: Request) -> Response:
 @post("/admin/blocks/{id_number:str}/lift", opt={**BLOCKS, CONFIRM: True}, include_in_schema=False)
 async def blocks_lift(request: Request, id_number: str) -> Response:
     if not confirmed(await read_form(request)):
-        say = gettext_for(request_language(request))
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Lift the block")),
-                question=say(N_("Lift this booking block?")),
+                title=N_("Lift the block"),
+                question=N_("Lift this booking block?"),
                 action=f"/marriage/admin/blocks/{id_number}/lift",
                 back="/marriage/admin/blocks",
                 fields=(),
-                facts=((say(N_("Identity number")), id_number),),
-                button=say(N_("Lift the block")),
+                facts=((N_("Identity number"), id_number),),
+                button=N_("Lift the block"),
             ),
         )
     try:

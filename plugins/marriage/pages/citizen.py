@@ -205,17 +205,16 @@ async def my_booking(request: Request, code: str) -> Response:
 async def cancel_booking(request: Request, code: str) -> Response:
     if not confirmed(await read_form(request)):
         await booking.visible_appointment(require_user(request), code)  # 404 if not theirs
-        say = gettext_for(request_language(request))
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Cancel the booking")),
-                question=say(N_("Cancel this booking? The place will be given to someone else.")),
+                title=N_("Cancel the booking"),
+                question=N_("Cancel this booking? The place will be given to someone else."),
                 action=f"/marriage/my/{code}/cancel",
                 back=f"/marriage/my/{code}",
                 fields=(),
-                facts=((say(N_("Booking code")), code),),
-                button=say(N_("Cancel the booking")),
+                facts=((N_("Booking code"), code),),
+                button=N_("Cancel the booking"),
                 kind="danger",
             ),
         )

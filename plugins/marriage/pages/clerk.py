@@ -188,20 +188,19 @@ async def register_submit(request: Request) -> Response:
     if errors:
         return await _register_page(request, form, errors, 422)
     if not confirmed(raw):  # a registration issues the certificates: read back once more
-        say = gettext_for(request_language(request))
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Register a marriage")),
-                question=say(N_("Register this marriage and issue the certificates?")),
+                title=N_("Register a marriage"),
+                question=N_("Register this marriage and issue the certificates?"),
                 action="/marriage/workbench/register",
                 back="/marriage/workbench/register",
                 fields=reposted(raw, *_blank_form()),
                 facts=tuple(
-                    (say(label), f"{form[side + '_name']} · {form[side + '_id_number']}")
+                    (label, f"{form[side + '_name']} · {form[side + '_id_number']}")
                     for side, label in (("a", N_("Party A")), ("b", N_("Party B")))
                 ),
-                button=say(N_("Register and issue the certificate")),
+                button=N_("Register and issue the certificate"),
             ),
         )
     parties = [

@@ -84,10 +84,9 @@ async def _divorce_page(
 
 
 def _divorce_step(
-    request: Request, application_id: int, step: str, fields: tuple[tuple[str, str], ...]
+    application_id: int, step: str, fields: tuple[tuple[str, str], ...]
 ) -> Confirmation:
     """The confirmation of withdrawing (``withdraw``) or registering (``register``) a divorce."""
-    say = gettext_for(request_language(request))
     here = f"/marriage/workbench/divorce/{application_id}"
     if step == "withdraw":
         title, question, button, kind = (
@@ -104,12 +103,12 @@ def _divorce_step(
             "primary",
         )
     return Confirmation(
-        title=say(title),
-        question=say(question),
+        title=title,
+        question=question,
         action=f"{here}/{step}",
         back=here,
         fields=fields,
-        button=say(button),
+        button=button,
         kind=kind,
     )
 
@@ -127,7 +126,7 @@ async def divorce_withdraw(request: Request, application_id: int) -> Response:
     if problem:
         return await _divorce_page(request, application_id, {"id_number": problem})
     if not confirmed(form):
-        step = _divorce_step(request, application_id, "withdraw", reposted(form, "id_number"))
+        step = _divorce_step(application_id, "withdraw", reposted(form, "id_number"))
         return await confirmation_page(request, step)
     try:
         await divorce.withdraw(require_user(request), application_id, id_number)
@@ -147,7 +146,7 @@ async def divorce_register(request: Request, application_id: int) -> Response:
         item = await divorce.read_application(require_user(request), application_id)
         # asked only when the page offers it; otherwise the rule refuses with its own reason
         if item["status"] == "cooling_off" and await clock_today() > item["cooling_off_ends"]:
-            step = _divorce_step(request, application_id, "register", ())
+            step = _divorce_step(application_id, "register", ())
             return await confirmation_page(request, step)
     try:
         result = await divorce.register(require_user(request), application_id)
@@ -203,19 +202,19 @@ async def reissue_submit(request: Request) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Reissue a certificate")),
-                question=say(N_("Reissue this certificate?")),
+                title=N_("Reissue a certificate"),
+                question=N_("Reissue this certificate?"),
                 action="/marriage/workbench/reissue",
                 back="/marriage/workbench/reissue",
                 fields=reposted(raw, "certificate_no", "id_number"),
                 facts=(
-                    (say(N_("Certificate number")), form["certificate_no"]),
-                    (say(N_("Identity number of the holder asking")), form["id_number"]),
+                    (N_("Certificate number"), form["certificate_no"]),
+                    (N_("Identity number of the holder asking"), form["id_number"]),
                 ),
-                warning=say(
-                    N_("The new certificate gets a new number; the old number stops verifying.")
+                warning=N_(
+                    "The new certificate gets a new number; the old number stops verifying."
                 ),
-                button=say(N_("Reissue")),
+                button=N_("Reissue"),
             ),
         )
     try:

@@ -6,7 +6,7 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.i18n import bilingual, gettext_for
+from core.i18n import bilingual
 from core.pagination import page_params
 from core.refusals import Refusal
 from core.web.forms import (
@@ -58,17 +58,16 @@ async def close_submit(request: Request, task_id: int) -> Response:
     user = require_user(request)
     target = "/marriage/workbench/tasks"
     if not confirmed(form):
-        say = gettext_for(request_language(request))
         return await confirmation_page(
             request,
             Confirmation(
-                title=say(N_("Close the task")),
-                question=say(N_("Close this task?")),
+                title=N_("Close the task"),
+                question=N_("Close this task?"),
                 action=f"/marriage/workbench/tasks/{task_id}/close",
                 back=target,
                 fields=reposted(form, "note"),
-                facts=((say(N_("How it was handled")), form.get("note") or "—"),),
-                button=say(N_("Close the task")),
+                facts=((N_("How it was handled"), form.get("note") or "—"),),
+                button=N_("Close the task"),
             ),
         )
     try:

@@ -106,21 +106,19 @@ def _decision_step(request: Request, proposal: dict[str, Any], form: Form) -> Co
     )
     years = ("、" if request_language(request) == "zh" else ", ").join(map(str, proposal["years"]))
     return Confirmation(
-        title=translate(request, N_("Deregistration proposals")),
-        question=translate(request, question) % {"name": proposal["name"]},
+        title=N_("Deregistration proposals"),
+        question=question,
         action=f"/orgs/deregistration/{proposal['uscc']}",
         back="/orgs/abnormal",
         fields=reposted(form, "decision", "note"),
         facts=(
-            (translate(request, N_("Organization")), f"{proposal['name']} · {proposal['uscc']}"),
-            (
-                translate(request, N_("Years not filed")),
-                years,
-            ),
-            (translate(request, N_("Note")), form.get("note") or "—"),
+            (N_("Organization"), f"{proposal['name']} · {proposal['uscc']}"),
+            (N_("Years not filed"), years),
+            (N_("Note"), form.get("note") or "—"),
         ),
-        button=translate(request, N_("Confirm deregistration") if revoke else N_("Reject")),
+        button=N_("Confirm deregistration") if revoke else N_("Reject"),
         kind="danger" if revoke else "primary",
+        params={"name": proposal["name"]},
     )
 
 
@@ -146,18 +144,18 @@ async def draw_post(request: Request) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=translate(request, N_("New draw")),
-                question=translate(request, N_("Draw and publish the spot checks of %(year)s?"))
-                % {"year": year},
+                title=N_("New draw"),
+                question=N_("Draw and publish the spot checks of %(year)s?"),
                 action="/orgs/spot-checks",
                 back="/orgs/spot-checks",
                 fields=reposted(form, "year", "count", "seed"),
                 facts=(
-                    (translate(request, N_("Year")), str(year)),
-                    (translate(request, N_("Number to draw")), str(count or "—")),
-                    (translate(request, N_("Seed")), form.get("seed") or "—"),
+                    (N_("Year"), str(year)),
+                    (N_("Number to draw"), str(count or "—")),
+                    (N_("Seed"), form.get("seed") or "—"),
                 ),
-                button=translate(request, N_("Draw")),
+                button=N_("Draw"),
+                params={"year": year},
             ),
         )
     try:
@@ -228,26 +226,21 @@ async def evaluate_post(request: Request) -> Response:
         return await _evaluation_page(request, errors, form.values, 422)
     assert year is not None
     if not confirmed(form):  # a grade is a verdict: read back once more before it is posted
-        labels = {
-            i["key"]: translate(request, INDICATOR_LABELS[i["key"]])
-            if i["key"] in INDICATOR_LABELS
-            else str(i["label"])
-            for i in indicators
-        }
+        labels = {i["key"]: INDICATOR_LABELS.get(i["key"], str(i["label"])) for i in indicators}
         return await confirmation_page(
             request,
             Confirmation(
-                title=translate(request, N_("Grade and post the public notice")),
-                question=translate(request, N_("Grade this organization and post the notice?")),
+                title=N_("Grade and post the public notice"),
+                question=N_("Grade this organization and post the notice?"),
                 action="/orgs/evaluations",
                 back="/orgs/evaluations",
                 fields=reposted(form, "uscc", "year", *(f"score_{key}" for key in keys)),
                 facts=(
-                    (translate(request, N_("Organization")), form.get("uscc")),
-                    (translate(request, N_("Evaluation year")), str(year)),
+                    (N_("Organization"), form.get("uscc")),
+                    (N_("Evaluation year"), str(year)),
                     *((labels[key], str(scores[key])) for key in keys),
                 ),
-                button=translate(request, N_("Grade and post the public notice")),
+                button=N_("Grade and post the public notice"),
             ),
         )
     try:
@@ -270,14 +263,12 @@ async def announce_post(request: Request, evaluation_id: int) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=translate(request, N_("Announce")),
-                question=translate(
-                    request, N_("Announce this result? The grade and its certificate are final.")
-                ),
+                title=N_("Announce"),
+                question=N_("Announce this result? The grade and its certificate are final."),
                 action=f"/orgs/evaluations/{evaluation_id}/announce",
                 back="/orgs/evaluations",
                 fields=(),
-                button=translate(request, N_("Announce")),
+                button=N_("Announce"),
             ),
         )
     try:

@@ -10,7 +10,7 @@ from litestar import Request, Response, get, post
 from core.auth.guards import require_user
 from core.clock import today
 from core.errors import NotFound
-from core.i18n import bilingual, gettext_for
+from core.i18n import bilingual
 from core.refusals import Refusal
 from core.web.forms import (
     CONFIRM,
@@ -177,7 +177,7 @@ async def report_form_post(request: Request, year: int) -> Response:
             return redirect_after_form(request, f"/orgs/portal/reports/{year}", N_("Draft saved."))
         if not confirmed(form):  # checked in full first; a submitted report cannot be changed
             require_complete(content)
-            return await confirmation_page(request, _submit_confirmation(request, year, form))
+            return await confirmation_page(request, _submit_confirmation(year, form))
         await reports.submit(uscc, year)
     except Refusal as exc:
         extra = exc.extra or {}
@@ -198,17 +198,17 @@ async def report_form_post(request: Request, year: int) -> Response:
     )
 
 
-def _submit_confirmation(request: Request, year: int, form: Form) -> Confirmation:
-    say = gettext_for(request_language(request))
+def _submit_confirmation(year: int, form: Form) -> Confirmation:
     here = f"/orgs/portal/reports/{year}"
     return Confirmation(
-        title=say(N_("Annual report %(year)s")) % {"year": year},
-        question=say(N_("A submitted report can no longer be changed. Submit it now?")),
+        title=N_("Annual report %(year)s"),
+        question=N_("A submitted report can no longer be changed. Submit it now?"),
         action=here,
         back=here,
         fields=reposted(form),
-        warning=say(N_("Your draft is saved.")),
-        button=say(N_("Submit report")),
+        warning=N_("Your draft is saved."),
+        button=N_("Submit report"),
+        params={"year": year},
     )
 
 

@@ -227,27 +227,21 @@ async def inspect_post(request: Request, uscc: str, year: int) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=translate(request, N_("Record the inspection result")),
-                question=translate(
-                    request,
-                    N_("Record this inspection result? It is published to the organization."),
-                ),
+                title=N_("Record the inspection result"),
+                question=N_("Record this inspection result? It is published to the organization."),
                 action=f"{here}/inspection",
                 back=here,
                 fields=(("result", result), ("note", note)),
                 facts=(
+                    (N_("Organization"), f"{report['org_name']} · {report['uscc']}"),
+                    (N_("Report year"), str(year)),
                     (
-                        translate(request, N_("Organization")),
-                        f"{report['org_name']} · {report['uscc']}",
-                    ),
-                    (translate(request, N_("Report year")), str(year)),
-                    (
-                        translate(request, N_("Result")),
+                        N_("Result"),
                         translate(request, INSPECTION_RESULTS[result]),
                     ),
-                    (translate(request, N_("Note")), note or "—"),
+                    (N_("Note"), note or "—"),
                 ),
-                button=translate(request, N_("Record the result")),
+                button=N_("Record the result"),
             ),
         )
     try:

@@ -63,23 +63,23 @@ async def change_post(request: Request, uscc: str) -> Response:
         return await confirmation_page(
             request,
             Confirmation(
-                title=translate(request, N_("Change of legal representative")),
-                question=translate(request, N_("Record this change of legal representative?")),
+                title=N_("Change of legal representative"),
+                question=N_("Record this change of legal representative?"),
                 action=f"/orgs/registry/{uscc}/legal-representative",
                 back="/orgs/tasks",
                 fields=reposted(form, "legal_representative", "legal_representative_id_number"),
                 facts=(
-                    (translate(request, N_("Organization")), f"{org['name']} · {org['uscc']}"),
+                    (N_("Organization"), f"{org['name']} · {org['uscc']}"),
                     (
-                        translate(request, N_("New legal representative")),
+                        N_("New legal representative"),
                         form.get("legal_representative") or "—",
                     ),
                     (
-                        translate(request, N_("Identity number of the legal representative")),
+                        N_("Identity number of the legal representative"),
                         form.get("legal_representative_id_number") or "—",
                     ),
                 ),
-                button=translate(request, N_("Record the change")),
+                button=N_("Record the change"),
             ),
         )
     try:
