@@ -9,6 +9,8 @@ not depend on the day the suite runs.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,6 +113,25 @@ def disability_body(number: str) -> dict[str, Any]:
 def _ok(r: httpx.Response, *codes: int) -> dict[str, Any]:
     assert r.status_code in (codes or (200, 201)), f"{r.request.method} {r.request.url}: {r.text}"
     return r.json() if r.headers.get("content-type", "").startswith("application/json") else {}
+
+
+@asynccontextmanager
+async def fresh_world(
+    app: Any, database_url: str, client: tuple[str, int]
+) -> AsyncIterator[tuple[World, httpx.AsyncClient]]:
+    """The world built on ``database_url`` emptied, every plugin on, and the client that built
+    it (from the address ``client``), still open for what a test module adds to it."""
+    from core import db as core_db
+    from core.plugins import get_host
+    from tests.fixtures.engines import use_url
+
+    use_url(database_url)
+    core_db.use_database(database_url)
+    await core_db.wipe_all_data()
+    await get_host().enabled(fresh=True)
+    transport = httpx.ASGITransport(app=app, client=client)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
+        yield await build(c), c
 
 
 async def build(client: httpx.AsyncClient) -> World:

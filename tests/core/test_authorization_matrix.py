@@ -359,17 +359,7 @@ def _request(operation: str, w: W.World) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 async def world(app, database_url) -> W.World:
     """One world per engine for the whole matrix (built once: ~100 requests)."""
-    from core import db as core_db
-    from core.plugins import get_host
-    from tests.fixtures.engines import use_url
-
-    use_url(database_url)
-    core_db.use_database(database_url)
-    await core_db.wipe_all_data()
-    await get_host().enabled(fresh=True)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.70", 40070))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
-        w = await W.build(c)
+    async with W.fresh_world(app, database_url, ("203.0.113.70", 40070)) as (w, c):
         policy = (await c.get("/api/v1/funeral/policy")).json()
         keys = ("items", "eligible_categories", "all_local_residents", "local_divisions")
         keys += ("excluded_categories", "total_cap_fen")

@@ -217,17 +217,8 @@ async def crawl(
 @pytest.fixture(scope="module")
 async def world(app, database_url) -> W.World:
     """The authorization matrix's world, built once per engine for this module."""
-    from core import db as core_db
-    from core.plugins import get_host
-    from tests.fixtures.engines import use_url
-
-    use_url(database_url)
-    core_db.use_database(database_url)
-    await core_db.wipe_all_data()
-    await get_host().enabled(fresh=True)
-    transport = httpx.ASGITransport(app=app, client=("203.0.113.72", 40072))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as c:
-        return await W.build(c)
+    async with W.fresh_world(app, database_url, ("203.0.113.72", 40072)) as (w, _):
+        return w
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

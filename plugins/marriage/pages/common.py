@@ -11,6 +11,7 @@ from core.i18n import bilingual
 from core.refusals import Refusal
 from core.web.forms import N_
 from core.web.rendering import request_language
+from plugins.marriage.services.search import STATUS_PHRASES
 
 SERVICES = {
     "marriage": N_("Marriage registration"),
@@ -31,12 +32,7 @@ APPOINTMENT_TONES = {
     "cancelled": "neutral",
     "no_show": "bad",
 }
-MARITAL_STATUSES = {
-    "unmarried": N_("Unmarried"),
-    "married": N_("Married"),
-    "divorced": N_("Divorced"),
-    "widowed": N_("Widowed"),
-}
+MARITAL_STATUSES = {status: phrase.message for status, phrase in STATUS_PHRASES.items()}
 RECORD_KINDS = {
     "married": N_("Married"),
     "divorced": N_("Divorced"),

@@ -76,15 +76,20 @@ async def test_two_worker_processes_never_overbook_nor_skip_a_number(db, live_se
         await fifty_registrations_at_once(http, rush.desk)
 
 
-async def test_the_same_couple_racing_gets_one_booking(client):
-    """Both people press the button together, each naming the other."""
+async def _couple_and_a_slot(client, n: int) -> tuple[dict, tuple[str, dict], tuple[str, dict]]:
+    """Tomorrow's slot of 50 places, and couple ``n``: each one's number and signed-in headers."""
     desk = await open_desk(client)
     await put_schedule(
         client, desk.admin, slots=[{"start": "09:00", "end": "10:00", "capacity": 50}]
     )
     slot = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
-    man, woman = couple(1)
-    him, her = await quick_citizen(man), await quick_citizen(woman)
+    man, woman = couple(n)
+    return slot, (man, await quick_citizen(man)), (woman, await quick_citizen(woman))
+
+
+async def test_the_same_couple_racing_gets_one_booking(client):
+    """Both people press the button together, each naming the other."""
+    slot, (man, him), (woman, her) = await _couple_and_a_slot(client, 1)
     responses = await asyncio.gather(
         *(book(client, him, slot["id"], woman) for _ in range(5)),
         *(book(client, her, slot["id"], man) for _ in range(5)),
@@ -98,13 +103,7 @@ async def test_the_same_couple_racing_with_idempotency_keys_gets_one_booking(cli
     """As above, each press a retry-safe request of its own (its own Idempotency-Key): the
     hold the unique index refuses inside the key's transaction still answers 409, never 500,
     and a retry of the winner replays its booking."""
-    desk = await open_desk(client)
-    await put_schedule(
-        client, desk.admin, slots=[{"start": "09:00", "end": "10:00", "capacity": 50}]
-    )
-    slot = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
-    man, woman = couple(2)
-    him, her = await quick_citizen(man), await quick_citizen(woman)
+    slot, (man, him), (woman, her) = await _couple_and_a_slot(client, 2)
 
     def press(who: dict[str, str], partner: str, key: str) -> object:
         body = {"slot_id": slot["id"], "service": "marriage",

@@ -12,6 +12,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests import factories
+from tests.e2e.support import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -65,11 +66,7 @@ async def test_org_fills_saves_and_submits_its_report(live_server, page):
     code = await _set_up(live_server.url, admin)
     url = live_server.url
 
-    await page.goto(url + "/login?next=/orgs/portal")
-    await page.get_by_label("用户名或身份证号").fill("e2e-org1")
-    await page.get_by_label(re.compile("^密码")).fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(url + "/orgs/portal")
+    await sign_in(page, url, "e2e-org1", PASSWORD, "/orgs/portal")
     await expect(page.get_by_role("heading", name="年度报告")).to_be_visible()
 
     await page.get_by_role("link", name="填写 2024 年度报告").click()
@@ -115,11 +112,7 @@ async def test_the_registry_form_explains_every_wrong_field_on_a_phone(live_serv
     admin = await live_server.admin_headers()
     await _set_up(live_server.url, admin, n=2)
     url = live_server.url
-    await page.goto(url + "/login?next=/orgs/registry")
-    await page.get_by_label("用户名或身份证号").fill("e2e-clerk2")
-    await page.get_by_label(re.compile("^密码")).fill(PASSWORD)
-    await page.get_by_role("button", name="登录").click()
-    await page.wait_for_url(url + "/orgs/registry")
+    await sign_in(page, url, "e2e-clerk2", PASSWORD, "/orgs/registry")
 
     for lang, summary_title, names in (
         ("zh", "请修改以下内容", ("组织名称", "法定代表人", "工作人员数")),
