@@ -267,17 +267,7 @@ class PayrollLineOut(Out):
     kind: Literal["regular", "difference"]
 
 
-class PayrollRunWithLinesOut(Out):
-    """The run's totals and one page of its lines."""
+class PayrollRunWithLinesOut(PayrollRunOut):
+    """The run's totals and one page of its lines (instead of their number)."""
 
-    month: str
-    status: Literal["running", "complete"]
-    beneficiaries: int
-    lines: Page[PayrollLineOut]
-    living_fen: int
-    nursing_fen: int
-    total_fen: int
-    difference_fen: int
-    provisional_standard: bool
-    started_at: dt.datetime
-    finished_at: dt.datetime | None
+    lines: Page[PayrollLineOut]  # type: ignore[assignment]
