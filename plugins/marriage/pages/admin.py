@@ -11,7 +11,6 @@ from litestar.response import Redirect
 
 from core.auth.guards import require_user
 from core.clock import today as clock_today
-from core.errors import DomainError
 from core.i18n import bilingual, gettext_for
 from core.refusals import Refusal
 from core.web.flash import set_flash
@@ -106,8 +105,11 @@ def _dates(text: str) -> list[dt.date]:
     try:
         return [dt.date.fromisoformat(part) for part in re.split(r"[\s,，;]+", text) if part]
     except ValueError:
-        raise DomainError(
-            "INVALID_SCHEDULE", "Dates are YYYY-MM-DD / 日期格式须为 YYYY-MM-DD"
+        raise Refusal(
+            "INVALID_SCHEDULE",
+            zh="日期格式须为 YYYY-MM-DD",
+            en="Dates are YYYY-MM-DD",
+            english_first=True,
         ) from None
 
 
@@ -119,15 +121,22 @@ def parse_schedule(form: dict[str, str]) -> ScheduleInput:
             continue
         match = SLOT_LINE.match(line)
         if match is None:
-            raise DomainError(
+            raise Refusal(
                 "INVALID_SCHEDULE",
-                f"Line {number}: write 09:00-09:30 4 / 第 {number} 行格式应为 09:00-09:30 4",
+                zh=f"第 {number} 行格式应为 09:00-09:30 4",
+                en=f"Line {number}: write 09:00-09:30 4",
+                english_first=True,
             )
         raw.append({"start": match[1], "end": match[2], "capacity": int(match[3])})
     try:
         horizon = int(form["horizon_days"] or DEFAULT_HORIZON_DAYS)
     except ValueError:
-        raise DomainError("INVALID_SCHEDULE", "Days ahead is a number / 预约天数须为数字") from None
+        raise Refusal(
+            "INVALID_SCHEDULE",
+            zh="预约天数须为数字",
+            en="Days ahead is a number",
+            english_first=True,
+        ) from None
     return ScheduleInput(
         slots=slot_templates(raw),
         open_dates=_dates(form["open_dates"]),

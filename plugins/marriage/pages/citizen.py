@@ -14,7 +14,6 @@ from core.auth.middleware import client_ip
 from core.calendar_store import load_calendar
 from core.clock import now_local
 from core.clock import today as clock_today
-from core.errors import NotFound
 from core.i18n import gettext_for
 from core.identity import normalize_id_number
 from core.refusals import Refusal
@@ -110,7 +109,7 @@ async def _slot_page(
 ) -> Response:
     slot = await Slot.select().where((Slot.id == slot_id) & Slot.open.eq(True)).first()
     if slot is None:
-        raise NotFound("No such slot / 无此预约时段")
+        raise Refusal.not_found(zh="无此预约时段", en="No such slot")
     office = office_body(await get_office(slot["office_code"]))
     return await render_page(
         request,

@@ -9,7 +9,6 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today as clock_today
-from core.errors import NotFound
 from core.i18n import gettext_for
 from core.identity import InvalidIdNumber, normalize_id_number
 from core.refusals import Refusal
@@ -51,7 +50,9 @@ PARTY_FIELDS = ("id_number", "name", "hukou_division", "residence_permit_divisio
 async def _my_office(request: Request) -> dict[str, Any]:
     user = require_user(request)
     if not user.office_code:
-        raise NotFound("Your account is not bound to an office / 您的账号未绑定登记处")
+        raise Refusal.not_found(
+            zh="您的账号未绑定登记处", en="Your account is not bound to an office"
+        )
     return await get_office(user.office_code)
 
 

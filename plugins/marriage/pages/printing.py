@@ -11,7 +11,6 @@ from litestar import Request, Response, get, post
 from core import audit
 from core.auth.guards import require_user
 from core.certificates.service import get_certificate
-from core.errors import DomainError, NotFound
 from core.identity import birth_date_of, sex_of
 from core.refusals import Refusal
 from core.web.forms import N_, read_form
@@ -101,7 +100,9 @@ async def booklet_pdf(request: Request, registration_id: int) -> Response:
 async def declaration_pdf(request: Request, registration_id: int) -> Response:
     row = await _scoped(request, registration_id, "申请结婚登记声明书")
     if row["kind"] != "marriage":
-        raise NotFound("Only a marriage has this declaration / 仅结婚登记有此声明书")
+        raise Refusal.not_found(
+            zh="仅结婚登记有此声明书", en="Only a marriage has this declaration"
+        )
     body = render_declaration(row, _parties(row), row["created_at"])
     return _pdf(body, f"declaration-{row['certificate_no']}.pdf")
 
@@ -138,8 +139,10 @@ async def printer_offsets(request: Request, code: str) -> Response:
             x_mm = float(form.get("offset_x_mm") or 0)
             y_mm = float(form.get("offset_y_mm") or 0)
         except ValueError:
-            raise DomainError(
-                "INVALID_OFFSET", "偏移量应为毫米数，如 -1.5 / offsets are millimetres, e.g. -1.5"
+            raise Refusal(
+                "INVALID_OFFSET",
+                zh="偏移量应为毫米数，如 -1.5",
+                en="offsets are millimetres, e.g. -1.5",
             ) from None
         await set_printer_offsets(code, x_mm, y_mm)
     except Refusal as exc:

@@ -21,10 +21,10 @@ from core.auth.ratelimit import enforce_address
 from core.clock import now_local
 from core.clock import today as clock_today
 from core.db import defer, fetch, fetch_one, is_sqlite, is_unique_violation, write_transaction
-from core.errors import Conflict, DomainError, NotFound, RateLimited
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
 from core.people.service import valid_id_number
+from core.refusals import Refusal
 from plugins.marriage.rules import booking_refusal, slot_begun, slot_in_past
 from plugins.marriage.rules.booking import NO_SHOW_LIMIT
 from plugins.marriage.services.no_shows import blocked_until
@@ -62,15 +62,24 @@ def slot_start(row: dict[str, Any]) -> dt.time:
     return parse_time(row["start_time"])
 
 
-def _slot_full() -> DomainError:
-    return Conflict("SLOT_FULL", "This slot is fully booked / 该时段已约满")
+def _slot_full() -> Refusal:
+    return Refusal(
+        "SLOT_FULL",
+        zh="该时段已约满",
+        en="This slot is fully booked",
+        kind="conflict",
+        english_first=True,
+    )
 
 
-def _already_booked(is_booker: bool) -> DomainError:
+def _already_booked(is_booker: bool) -> Refusal:
     who, zh = ("You", "您") if is_booker else ("The partner", "对方")
-    return Conflict(
+    return Refusal(
         "ALREADY_BOOKED",
-        f"{who} already hold(s) an active booking for this service / {zh}已有该业务的有效预约",
+        zh=f"{zh}已有该业务的有效预约",
+        en=f"{who} already hold(s) an active booking for this service",
+        kind="conflict",
+        english_first=True,
     )
 
 
@@ -222,7 +231,7 @@ async def book(
         slot_id,
     )
     if slot is None or not slot["open"]:
-        raise NotFound("No such slot / 无此预约时段")
+        raise Refusal.not_found(zh="无此预约时段", en="No such slot")
     partner, partner_name = await _checked_partner(
         booker, slot, service, partner_id_number, partner_name
     )
@@ -231,7 +240,7 @@ async def book(
     if slot["booker_holds"] or slot["partner_holds"]:
         raise _already_booked(bool(slot["booker_holds"]))
     if int(slot["recent"]) >= BOOKING_LIMIT_PER_ACCOUNT:
-        raise RateLimited(_seconds_until_window_frees(slot["recent_since"], since))
+        raise Refusal.rate_limited(_seconds_until_window_frees(slot["recent_since"], since))
     label = SERVICE_LABELS[service]
     code = new_code()
     now = dt.datetime.now(dt.UTC)
@@ -322,10 +331,10 @@ async def visible_appointment(user: CurrentUser, code: str) -> dict[str, Any]:
     """The appointment if ``user`` is its booker or a clerk of its office; anyone else gets 404."""
     row = await Appointment.select().where(Appointment.code == normalize_code(code)).first()
     if row is None:
-        raise NotFound("No such appointment / 无此预约")
+        raise Refusal.not_found(zh="无此预约", en="No such appointment")
     clerk = is_manager(user) and in_office_scope(user, row["office_code"])
     if not (clerk or row["booker_account"] == user.username):
-        raise NotFound("No such appointment / 无此预约")
+        raise Refusal.not_found(zh="无此预约", en="No such appointment")
     return row
 
 
@@ -408,9 +417,12 @@ async def cancel(user: CurrentUser, code: str) -> dict[str, Any]:
     if row["status"] == "cancelled":
         return {"code": row["code"], "status": "cancelled"}
     if row["status"] != "booked":
-        raise Conflict(
+        raise Refusal(
             "APPOINTMENT_CLOSED",
-            f"The appointment is {row['status']} and can no longer be cancelled / 该预约已不能取消",
+            zh="该预约已不能取消",
+            en=f"The appointment is {row['status']} and can no longer be cancelled",
+            kind="conflict",
+            english_first=True,
         )
     if not is_manager(user) and slot_in_past(row["day"], slot_start(row), await now_local()):
         raise slot_begun()
@@ -419,7 +431,13 @@ async def cancel(user: CurrentUser, code: str) -> dict[str, Any]:
             current = await visible_appointment(user, code)
             if current["status"] == "cancelled":
                 return {"code": row["code"], "status": "cancelled"}
-            raise Conflict("APPOINTMENT_CLOSED", "The appointment changed / 预约状态已变化")
+            raise Refusal(
+                "APPOINTMENT_CLOSED",
+                zh="预约状态已变化",
+                en="The appointment changed",
+                kind="conflict",
+                english_first=True,
+            )
         await _release(row)
         await audit.record(
             "marriage.appointment.cancelled",
@@ -436,14 +454,29 @@ async def check_in(user: CurrentUser, code: str) -> dict[str, Any]:
     if row["status"] == "checked_in":
         return {"code": row["code"], "status": "checked_in"}
     if row["status"] != "booked":
-        raise Conflict(
-            "APPOINTMENT_CLOSED", f"The appointment is {row['status']} / 该预约状态不能签到"
+        raise Refusal(
+            "APPOINTMENT_CLOSED",
+            zh="该预约状态不能签到",
+            en=f"The appointment is {row['status']}",
+            kind="conflict",
+            english_first=True,
         )
     if row["day"] != await clock_today():
-        raise DomainError("NOT_TODAY", "The appointment is not for today / 该预约不是今天")
+        raise Refusal(
+            "NOT_TODAY",
+            zh="该预约不是今天",
+            en="The appointment is not for today",
+            english_first=True,
+        )
     async with write_transaction():
         if not await _set_status(row["code"], "checked_in", ("booked",)):
-            raise Conflict("APPOINTMENT_CLOSED", "The appointment changed / 预约状态已变化")
+            raise Refusal(
+                "APPOINTMENT_CLOSED",
+                zh="预约状态已变化",
+                en="The appointment changed",
+                kind="conflict",
+                english_first=True,
+            )
         await audit.record(
             "marriage.appointment.checked_in",
             entity="appointment",

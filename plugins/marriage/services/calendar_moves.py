@@ -210,7 +210,7 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
     gets one more place for them. One active booking per person still holds."""
     from core.clock import now_local
     from core.clock import today as clock_today
-    from core.errors import Conflict, DomainError, NotFound
+    from core.refusals import Refusal
     from plugins.marriage.rules import slot_begun, slot_in_past
     from plugins.marriage.services.booking import (
         SERVICE_LABELS,
@@ -224,15 +224,18 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
     old = await visible_appointment(user, code)
     today = await clock_today()
     if old["rebook_until"] is None or old["booker_account"] != user.username:
-        raise DomainError(
+        raise Refusal(
             "NO_PRIORITY_REBOOKING",
-            "This appointment has no priority rebooking / 该预约没有优先改约资格",
+            zh="该预约没有优先改约资格",
+            en="This appointment has no priority rebooking",
+            english_first=True,
         )
     if today > old["rebook_until"]:
-        raise DomainError(
+        raise Refusal(
             "PRIORITY_REBOOKING_EXPIRED",
-            f"Priority rebooking ended {old['rebook_until']} / "
-            f"优先改约已于{old['rebook_until']}截止",
+            zh=f"优先改约已于{old['rebook_until']}截止",
+            en=f"Priority rebooking ended {old['rebook_until']}",
+            english_first=True,
         )
     slot = await fetch_one(
         "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.open, "
@@ -241,7 +244,7 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
         slot_id,
     )
     if slot is None or not slot["open"]:
-        raise NotFound("No such slot / 无此预约时段")
+        raise Refusal.not_found(zh="无此预约时段", en="No such slot")
     if slot_in_past(slot["day"], slot_start(slot), await now_local()):
         raise slot_begun()
     new = new_code()
@@ -254,7 +257,13 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
             old["code"],
         )
         if used is None:
-            raise Conflict("ALREADY_REBOOKED", "Already rebooked / 已改约")
+            raise Refusal(
+                "ALREADY_REBOOKED",
+                zh="已改约",
+                en="Already rebooked",
+                kind="conflict",
+                english_first=True,
+            )
         await _hold(old["booker_id_number"], old["partner_id_number"], old["service"], new)
         # A place for them even in a full slot: the capacity grows by the one place they take.
         await fetch(

@@ -11,9 +11,9 @@ from core.auth.identity import CurrentUser
 from core.calendar_store import load_calendar
 from core.clock import today as clock_today
 from core.db import fetch, fetch_one, write_transaction
-from core.errors import Conflict, DomainError, NotFound
 from core.identity import mask_id_number
 from core.people.service import valid_id_number
+from core.refusals import Refusal
 from core.workdays import WorkCalendar
 from plugins.marriage.certificates import issue_registration_certificate
 from plugins.marriage.rules import (
@@ -76,7 +76,7 @@ def _rules_view(row: dict[str, Any]) -> Application:
 async def get_application(application_id: int) -> dict[str, Any]:
     row = await DivorceApplication.select().where(DivorceApplication.id == application_id).first()
     if row is None:
-        raise NotFound("No such divorce application / 无此离婚申请")
+        raise Refusal.not_found(zh="无此离婚申请", en="No such divorce application")
     return row
 
 
@@ -84,7 +84,7 @@ async def scoped_application(user: CurrentUser, application_id: int) -> dict[str
     """An application of the clerk's own office; another office's answers 404 like none."""
     row = await get_application(application_id)
     if not in_office_scope(user, row["office_code"]):
-        raise NotFound("No such divorce application / 无此离婚申请")
+        raise Refusal.not_found(zh="无此离婚申请", en="No such divorce application")
     return row
 
 
@@ -99,7 +99,9 @@ async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code:
     await own_office(user, office_code)
     marriage = await registration_for_certificate(marriage_certificate_no)
     if marriage["kind"] != "marriage":
-        raise DomainError("NOT_MARRIED", "Not a marriage certificate / 不是结婚证")
+        raise Refusal(
+            "NOT_MARRIED", zh="不是结婚证", en="Not a marriage certificate", english_first=True
+        )
     today = await clock_today()
     a_id, b_id = marriage["party_a_id"], marriage["party_b_id"]
     async with write_transaction():
@@ -114,9 +116,12 @@ async def apply(user: CurrentUser, *, marriage_certificate_no: str, office_code:
             (DivorceApplication.marriage_id == marriage["id"])
             & (DivorceApplication.status == "cooling_off")
         ):
-            raise Conflict(
+            raise Refusal(
                 "APPLICATION_EXISTS",
-                "An application for this marriage is open / 该婚姻已有未办结的离婚申请",
+                zh="该婚姻已有未办结的离婚申请",
+                en="An application for this marriage is open",
+                kind="conflict",
+                english_first=True,
             )
         dates = divorce_dates(await load_calendar(), today)
         rows = await DivorceApplication.insert(
@@ -220,7 +225,13 @@ async def register(user: CurrentUser, application_id: int) -> dict[str, Any]:
             application_id,
         )
         if closed is None:
-            raise Conflict("APPLICATION_CLOSED", "The application changed / 申请状态已变化")
+            raise Refusal(
+                "APPLICATION_CLOSED",
+                zh="申请状态已变化",
+                en="The application changed",
+                kind="conflict",
+                english_first=True,
+            )
         await add_record(a_id, "divorced", today, b_id, names[1], divorce_id)
         await add_record(b_id, "divorced", today, a_id, names[0], divorce_id)
         await audit.record(

@@ -8,8 +8,8 @@ from typing import Any
 from core import audit
 from core.clock import now_local
 from core.db import fetch, fetch_one, write_transaction
-from core.errors import Conflict
 from core.identity import mask_id_number
+from core.refusals import Refusal
 from plugins.marriage.rules import CHINA_TIME, booking_block_until
 from plugins.marriage.rules.booking import NO_SHOW_LIMIT
 from plugins.marriage.tables import Appointment, BlockLift
@@ -102,7 +102,13 @@ async def lift_block(id_number: str, today: dt.date, admin: str) -> dict[str, An
     """No-shows up to today stop counting; 409 ``NOT_BLOCKED`` when nothing is blocked."""
     async with write_transaction():
         if await blocked_until(id_number, today) is None:
-            raise Conflict("NOT_BLOCKED", "This person is not blocked / 该用户未被暂停预约")
+            raise Refusal(
+                "NOT_BLOCKED",
+                zh="该用户未被暂停预约",
+                en="This person is not blocked",
+                kind="conflict",
+                english_first=True,
+            )
         await BlockLift.insert(BlockLift(id_number=id_number, lifted_on=today, lifted_by=admin))
         await audit.record(
             "marriage.block.lifted",

@@ -17,8 +17,8 @@ from core import audit
 from core.calendar_store import load_calendar
 from core.clock import today as clock_today
 from core.db import fetch, fetch_one, json_value, write_transaction
-from core.errors import Conflict, DomainError, NotFound
 from core.people.service import valid_division
+from core.refusals import Refusal
 from core.workdays import WorkCalendar
 from plugins.marriage.rules import SlotTemplate, open_days, province_of, slot_plan
 from plugins.marriage.tables import Office, Schedule, Slot
@@ -59,9 +59,9 @@ def clean_details(details: dict[str, str | None]) -> dict[str, str]:
     for name, limit in DETAILS.items():
         value = (details.get(name) or "").strip()
         if len(value) > limit:
-            raise DomainError(
+            raise Refusal(
                 "INVALID_OFFICE_DETAILS",
-                f"{name} 过长（最多 {limit} 字）/ {name} is longer than {limit} characters",
+                zh=f"{name} 过长（最多 {limit} 字）/ {name} is longer than {limit} characters",
                 extra={"field": name},
             )
         cleaned[name] = value
@@ -90,7 +90,7 @@ async def get_office(code: str) -> dict[str, Any]:
     # Raw SQL: every registration reads its office; building Piccolo's select took ~0.5 ms.
     row = await fetch_one("SELECT * FROM marriage_office WHERE code = {}", code)
     if row is None:
-        raise NotFound("No such office / 无此婚姻登记处")
+        raise Refusal.not_found(zh="无此婚姻登记处", en="No such office")
     return row
 
 
@@ -98,17 +98,28 @@ async def create_office(
     code: str, name: str, division_code: str, details: dict[str, str | None] | None = None
 ) -> dict[str, Any]:
     if not OFFICE_CODE.match(code or ""):
-        raise DomainError(
-            "INVALID_OFFICE_CODE", "Office code: 2–32 letters, digits, _ or - / 登记处代码格式无效"
+        raise Refusal(
+            "INVALID_OFFICE_CODE",
+            zh="登记处代码格式无效",
+            en="Office code: 2–32 letters, digits, _ or -",
+            english_first=True,
         )
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise DomainError("INVALID_NAME", "Office name is required / 请填写登记处名称")
+        raise Refusal(
+            "INVALID_NAME", zh="请填写登记处名称", en="Office name is required", english_first=True
+        )
     division = valid_division(division_code, "division_code")
     extra = clean_details(details or {})
     async with write_transaction():
         if await Office.exists().where(Office.code == code):
-            raise Conflict("OFFICE_EXISTS", "Office code already exists / 登记处代码已存在")
+            raise Refusal(
+                "OFFICE_EXISTS",
+                zh="登记处代码已存在",
+                en="Office code already exists",
+                kind="conflict",
+                english_first=True,
+            )
         await Office.insert(Office(code=code, name=name, division_code=division, **extra))
         await audit.record(
             "marriage.office.created",
@@ -158,8 +169,11 @@ def parse_time(text: str) -> dt.time:
         hours, minutes = text.split(":")
         return dt.time(int(hours), int(minutes))
     except (ValueError, AttributeError):
-        raise DomainError(
-            "INVALID_SCHEDULE", f"Time must be HH:MM, not {text!r} / 时间格式须为 HH:MM"
+        raise Refusal(
+            "INVALID_SCHEDULE",
+            zh="时间格式须为 HH:MM",
+            en=f"Time must be HH:MM, not {text!r}",
+            english_first=True,
         ) from None
 
 
@@ -174,7 +188,9 @@ def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
                 )
             )
         except (ValueError, KeyError, TypeError) as exc:
-            raise DomainError("INVALID_SCHEDULE", f"Invalid slot / 时段无效: {exc}") from None
+            raise Refusal(
+                "INVALID_SCHEDULE", zh=f"时段无效: {exc}", en="Invalid slot", english_first=True
+            ) from None
     return templates
 
 
@@ -182,9 +198,11 @@ async def save_schedule(code: str, schedule: ScheduleInput) -> dict[str, Any]:
     """Store the pattern and (re)generate the office's slots from today; see the module doc."""
     await get_office(code)
     if not 0 <= schedule.horizon_days <= MAX_HORIZON_DAYS:
-        raise DomainError(
+        raise Refusal(
             "INVALID_SCHEDULE",
-            f"horizon_days must be 0..{MAX_HORIZON_DAYS} / 预约期限须为 0 至 {MAX_HORIZON_DAYS} 天",
+            zh=f"预约期限须为 0 至 {MAX_HORIZON_DAYS} 天",
+            en=f"horizon_days must be 0..{MAX_HORIZON_DAYS}",
+            english_first=True,
         )
     pattern = [
         {"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "capacity": s.capacity}
@@ -235,7 +253,9 @@ async def _generate_slots(
             schedule.closed_dates,
         )
     except ValueError as exc:
-        raise DomainError("INVALID_SCHEDULE", f"Invalid schedule / 排班无效: {exc}") from None
+        raise Refusal(
+            "INVALID_SCHEDULE", zh=f"排班无效: {exc}", en="Invalid schedule", english_first=True
+        ) from None
     rows = await Slot.select().where((Slot.office_code == code) & (Slot.day >= today))
     current = {(row["day"], row["start_time"]): row for row in rows}
     planned_keys = set()
@@ -338,10 +358,12 @@ async def list_slots(code: str, first: dt.date, last: dt.date) -> list[dict[str,
     """Open slots of the office from ``first`` to ``last`` (both included)."""
     await get_office(code)
     if last < first or (last - first).days > MAX_SLOT_RANGE_DAYS:
-        raise DomainError(
+        raise Refusal(
             "BAD_REQUEST",
-            f"from must not be after to, at most {MAX_SLOT_RANGE_DAYS} days / 日期范围无效",
-            status_code=400,
+            zh="日期范围无效",
+            en=f"from must not be after to, at most {MAX_SLOT_RANGE_DAYS} days",
+            kind="bad_request",
+            english_first=True,
         )
     rows = await (
         Slot.select()
@@ -377,8 +399,8 @@ async def set_printer_offsets(code: str, x_mm: float, y_mm: float) -> dict[str, 
     ``INVALID_OFFSET`` beyond ±20 mm (a booklet fed that far off needs the printer fixed)."""
     for value in (x_mm, y_mm):
         if not -MAX_PRINTER_OFFSET_MM <= value <= MAX_PRINTER_OFFSET_MM:
-            raise DomainError(
-                "INVALID_OFFSET", "偏移量应在 ±20 毫米以内 / offsets are within ±20 mm"
+            raise Refusal(
+                "INVALID_OFFSET", zh="偏移量应在 ±20 毫米以内", en="offsets are within ±20 mm"
             )
     async with write_transaction():
         await get_office(code)

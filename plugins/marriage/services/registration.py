@@ -16,9 +16,9 @@ from core import audit
 from core.auth.identity import CurrentUser
 from core.clock import today as clock_today
 from core.db import fetch_one, write_transaction
-from core.errors import DomainError, Forbidden, NotFound
 from core.identity import mask_id_number
 from core.people.service import ensure_people_locked, valid_division, valid_id_number
+from core.refusals import Refusal
 from plugins.marriage.certificates import issue_registration_certificate
 from plugins.marriage.rules import Party, is_cross_province, registration_refusal
 from plugins.marriage.services.booking import complete, normalize_code
@@ -48,7 +48,9 @@ def clean_party(raw: PartyInput, label: str, on: dt.date | None = None) -> Party
     """Normalized numbers and checked divisions, or 422 (``INVALID_ID_NUMBER`` …)."""
     name = (raw.name or "").strip()
     if not name or len(name) > 64:
-        raise DomainError("INVALID_NAME", f"{label}: name is required / 请填写姓名")
+        raise Refusal(
+            "INVALID_NAME", zh="请填写姓名", en=f"{label}: name is required", english_first=True
+        )
     permit = raw.residence_permit_division or None
     return PartyInput(
         valid_id_number(raw.id_number, on),
@@ -61,14 +63,16 @@ def clean_party(raw: PartyInput, label: str, on: dt.date | None = None) -> Party
 async def own_office(user: CurrentUser, office_code: str) -> dict[str, Any]:
     """A clerk acts only at the office their account is bound to (403 otherwise)."""
     if not office_code or user.office_code != office_code:
-        raise Forbidden("A clerk acts only at their own office / 只能在本人所属登记处办理")
+        raise Refusal.forbidden(
+            zh="只能在本人所属登记处办理", en="A clerk acts only at their own office"
+        )
     return await get_office(office_code)
 
 
 async def _appointment_for(code: str, office_code: str, ids: set[str]) -> str:
     row = await Appointment.select().where(Appointment.code == normalize_code(code)).first()
     if row is None:
-        raise NotFound("No such appointment / 无此预约")
+        raise Refusal.not_found(zh="无此预约", en="No such appointment")
     booked = {row["booker_id_number"], row["partner_id_number"]}
     if (
         row["office_code"] != office_code
@@ -76,10 +80,11 @@ async def _appointment_for(code: str, office_code: str, ids: set[str]) -> str:
         or row["status"] not in ("booked", "checked_in")
         or booked != ids
     ):
-        raise DomainError(
+        raise Refusal(
             "APPOINTMENT_MISMATCH",
-            "The appointment is not an open marriage booking of these two people at this office "
-            "/ 该预约与本次登记的当事人、登记处或业务不符",
+            zh="该预约与本次登记的当事人、登记处或业务不符",
+            en="The appointment is not an open marriage booking of these two people at this office",
+            english_first=True,
         )
     return row["code"]
 
@@ -118,10 +123,11 @@ async def register_marriage(
         if refusal is not None:
             raise refusal
         if not kinship_declaration_signed:
-            raise DomainError(
+            raise Refusal(
                 "KINSHIP_DECLARATION_MISSING",
-                "Both parties must sign the declaration of no prohibited kinship / "
-                "双方须签署无禁止结婚亲属关系声明",
+                zh="双方须签署无禁止结婚亲属关系声明",
+                en="Both parties must sign the declaration of no prohibited kinship",
+                english_first=True,
             )
         code = None
         if appointment_code:
@@ -199,7 +205,7 @@ async def registration_for_certificate(number: str) -> dict[str, Any]:
                 .first()
             )
     if row is None:
-        raise NotFound("No such certificate / 查无此证书")
+        raise Refusal.not_found(zh="查无此证书", en="No such certificate")
     return row
 
 
@@ -207,7 +213,7 @@ async def scoped_registration(user: CurrentUser, registration_id: int) -> dict[s
     """A registration of the clerk's own office; another office's answers 404 like none."""
     row = await Registration.select().where(Registration.id == registration_id).first()
     if row is None or not in_office_scope(user, row["office_code"]):
-        raise NotFound("No such registration / 无此登记记录")
+        raise Refusal.not_found(zh="无此登记记录", en="No such registration")
     return row
 
 

@@ -14,9 +14,9 @@ from core.certificates.service import (
 )
 from core.clock import today as clock_today
 from core.db import write_transaction
-from core.errors import DomainError, Forbidden, NotFound
 from core.identity import mask_id_number
 from core.people.service import valid_id_number
+from core.refusals import Refusal
 from plugins.marriage.certificates import STANDARD_REMARKS
 from plugins.marriage.rules import (
     REISSUE_PREFIX,
@@ -36,17 +36,22 @@ PRINT = "marriage.certificates.print"
 async def reissue(user: CurrentUser, certificate_no: str, id_number: str) -> dict[str, Any]:
     """A new ``BJ``/``BL`` number at the clerk's office; the old number is voided."""
     if not user.office_code:
-        raise Forbidden("A clerk acts only at their own office / 只能在本人所属登记处办理")
+        raise Refusal.forbidden(
+            zh="只能在本人所属登记处办理", en="A clerk acts only at their own office"
+        )
     office = await get_office(user.office_code)
     try:
         old = parse_certificate_no(certificate_no)
     except InvalidCertificateNo:
-        raise NotFound("No such certificate / 查无此证书") from None
+        raise Refusal.not_found(zh="查无此证书", en="No such certificate") from None
     registration = await registration_for_certificate(str(old))
     number = valid_id_number(id_number)
     if number not in (registration["party_a_id"], registration["party_b_id"]):
-        raise DomainError(
-            "NOT_A_PARTY", "Only a holder may ask for a reissue / 只有持证人可以申请补领"
+        raise Refusal(
+            "NOT_A_PARTY",
+            zh="只有持证人可以申请补领",
+            en="Only a holder may ask for a reissue",
+            english_first=True,
         )
     today = await clock_today()
     async with write_transaction():
@@ -56,11 +61,12 @@ async def reissue(user: CurrentUser, certificate_no: str, id_number: str) -> dic
             raise refusal
         current = await get_certificate(str(old))
         if current["status"] != "valid":
-            raise DomainError(
+            raise Refusal(
                 "CERTIFICATE_VOID",
-                f"This number was replaced by {current['replaced_by']} / "
-                f"该证号已作废，现行证号 {current['replaced_by']}",
+                zh=f"该证号已作废，现行证号 {current['replaced_by']}",
+                en=f"This number was replaced by {current['replaced_by']}",
                 extra={"replaced_by": current["replaced_by"]},
+                english_first=True,
             )
         content = dict(current["content"])
         content["remarks"] = f"补发，原证号 {old} 作废。{STANDARD_REMARKS[current['kind']]}"
@@ -111,14 +117,11 @@ async def issuing_office(number: str) -> str | None:
 
 async def pdf_for(user: CurrentUser, number: str) -> bytes:
     """The PDF for a clerk, or for a holder signed in as a citizen; anyone else 404."""
-    try:
-        row = await get_certificate(number.strip().upper())
-    except NotFound:
-        raise NotFound("No such certificate / 查无此证书") from None
+    row = await get_certificate(number.strip().upper())  # 404 as for anyone else
     holder = user.kind == "citizen" and user.username in row["holder_ids"]
     clerk = user.has(PRINT) and in_office_scope(user, await issuing_office(row["number"]))
     if row["plugin"] != "marriage" or not (clerk or holder):
-        raise NotFound("No such certificate / 查无此证书")
+        raise Refusal.not_found(zh="查无此证书", en="No such certificate")
     pdf = await certificate_pdf(row["number"])
     await audit.record(
         "marriage.certificate.downloaded",

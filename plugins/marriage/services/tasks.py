@@ -16,11 +16,11 @@ from typing import Any
 
 from core import audit
 from core.db import write_transaction
-from core.errors import Conflict, NotFound
 from core.identity import mask_id_number
 from core.pagination import PageParams, page
 from core.people.records import PersonRecord
 from core.people.service import find_person, set_marital_status
+from core.refusals import Refusal
 from plugins.marriage.rules import marital_status
 from plugins.marriage.services.records import add_record, person_name, records_of
 from plugins.marriage.tables import MaritalEvent, MarriageTask
@@ -138,7 +138,7 @@ async def close_task(task_id: int, note: str, on: dt.date, actor: str) -> dict[s
     async with write_transaction():
         row = await MarriageTask.select().where(MarriageTask.id == task_id).first()
         if row is None:
-            raise NotFound("No such task / 无此待办")
+            raise Refusal.not_found(zh="无此待办", en="No such task")
         updated = (
             await MarriageTask.update(
                 {
@@ -152,7 +152,9 @@ async def close_task(task_id: int, note: str, on: dt.date, actor: str) -> dict[s
             .returning(MarriageTask.id)
         )
         if not updated:
-            raise Conflict("TASK_CLOSED", "该待办已办结 / the task is already closed")
+            raise Refusal(
+                "TASK_CLOSED", zh="该待办已办结", en="the task is already closed", kind="conflict"
+            )
         await audit.record(
             "marriage.task.closed",
             entity="person",

@@ -129,7 +129,7 @@ async def test_a_hold_refused_inside_a_retry_safe_requests_transaction_names_who
     Idempotency-Key's outer transaction is open (on PostgreSQL the refusal arrives with a later
     statement and aborts that transaction): 409 ALREADY_BOOKED naming who holds, nothing kept."""
     from core.db import fetch, write_transaction
-    from core.errors import Conflict
+    from core.refusals import Refusal
     from plugins.marriage.services.booking import _hold, _holding
 
     man, woman = couple(3)
@@ -140,10 +140,10 @@ async def test_a_hold_refused_inside_a_retry_safe_requests_transaction_names_who
         holder,
     )
     outer = write_transaction()  # the key's transaction (core.idempotency)
-    with pytest.raises(Conflict) as refused:
+    with pytest.raises(Refusal) as refused:
         async with outer, _holding(man, woman, "marriage"):
             await _hold(man, woman, "marriage", "NEWCODE")
-    assert refused.value.code == "ALREADY_BOOKED"
+    assert (refused.value.status_code, refused.value.code) == (409, "ALREADY_BOOKED")
     assert refused.value.en.startswith("You" if held_by == "booker" else "The partner")
     held = await fetch("SELECT id_number, appointment_code FROM marriage_hold")
     assert held == [{"id_number": holder, "appointment_code": "HELD"}]
