@@ -6,7 +6,7 @@ from litestar import Request
 
 from core.auth.guards import require_user
 from core.auth.identity import CurrentUser
-from core.errors import Forbidden, NotFound
+from core.refusals import Refusal
 from plugins.social_orgs.services.common import lookup_uscc
 
 READ_REPORTS = "social_orgs.report.read"
@@ -17,7 +17,11 @@ def own_org(request: Request, uscc: str) -> str:
     user = require_user(request)
     code = lookup_uscc(uscc)
     if user.kind != "org" or user.org_uscc != code:
-        raise Forbidden("只能填报本组织的年度报告 / only your own organization's reports")
+        raise Refusal.forbidden(
+            zh="只能填报本组织的年度报告",
+            en="only your own organization's reports",
+            english_first=False,
+        )
     return code
 
 
@@ -32,6 +36,6 @@ def readable_org(request: Request, uscc: str) -> str:
     code = lookup_uscc(uscc)
     if not may_read(user, code):
         if user.kind == "org":
-            raise NotFound()
-        raise Forbidden()
+            raise Refusal.not_found()
+        raise Refusal.forbidden()
     return code

@@ -8,8 +8,8 @@ from litestar.params import Parameter
 from core.auth.guards import require_user
 from core.certificates.service import certificate_pdf
 from core.clock import today
-from core.errors import NotFound
 from core.pagination import Page, page_params
+from core.refusals import Refusal
 from core.schemas import to_out
 from plugins.social_orgs.api.access import may_read
 from plugins.social_orgs.schemas import (
@@ -99,7 +99,7 @@ async def certificate(request: Request, evaluation_id: int) -> Response[bytes]:
     evaluation = await evaluations.get_evaluation(evaluation_id)
     visible = may_read(user, evaluation["uscc"]) or user.has("social_orgs.evaluate")
     if not visible or not evaluation["certificate_no"]:
-        raise NotFound()
+        raise Refusal.not_found()
     number = evaluation["certificate_no"]
     return Response(
         await certificate_pdf(number),

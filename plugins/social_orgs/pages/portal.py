@@ -9,7 +9,6 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.errors import NotFound
 from core.i18n import bilingual
 from core.refusals import Refusal
 from core.web.forms import (
@@ -82,14 +81,16 @@ def _form_values(content: dict[str, Any]) -> dict[str, str]:
 async def _report_or_none(uscc: str, year: int) -> dict[str, Any] | None:
     try:
         return await reports.get_report(uscc, year)
-    except NotFound:
+    except Refusal as refused:
+        if refused.kind != "not_found":
+            raise
         return None
 
 
 def _own_uscc(request: Request) -> str:
     user = require_user(request)
     if user.org_uscc is None:  # the permission belongs to organization accounts only
-        raise NotFound()
+        raise Refusal.not_found()
     return user.org_uscc
 
 
@@ -149,7 +150,7 @@ async def _render_form(
 
 def _valid_year(org_registered_year: int, year: int, this_year: int) -> None:
     if not org_registered_year <= year <= this_year:
-        raise NotFound()
+        raise Refusal.not_found()
 
 
 @get("/portal/reports/{year:int}", opt=FILE, include_in_schema=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from core.errors import DomainError, NotFound
+from core.refusals import Refusal
 from plugins.social_orgs.rules import uscc_named_by
 from plugins.social_orgs.tables import Organization
 
@@ -20,7 +20,7 @@ def lookup_uscc(value: str) -> str:
     """A code from a URL: a malformed one names no organization (404)."""
     code = uscc_named_by(value)
     if code is None:
-        raise NotFound("No such organization / 查无此社会组织")
+        raise Refusal.not_found(zh="查无此社会组织", en="No such organization")
     return code
 
 
@@ -29,15 +29,16 @@ async def get_org(uscc: str) -> dict[str, Any]:
     code = lookup_uscc(uscc)
     row = await Organization.select().where(Organization.uscc == code).first()
     if row is None:
-        raise NotFound("No such organization / 查无此社会组织")
+        raise Refusal.not_found(zh="查无此社会组织", en="No such organization")
     return row
 
 
 def require_active(org: dict[str, Any]) -> None:
     if org["status"] != "active":
-        raise DomainError(
+        raise Refusal(
             "ORG_DEREGISTERED",
-            "该社会组织已被撤销登记 / the organization has been deregistered",
+            zh="该社会组织已被撤销登记",
+            en="the organization has been deregistered",
         )
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 from core import audit, notifications
 from core.db import write_transaction
-from core.errors import Conflict, DomainError
 from core.pagination import PageParams, page
+from core.refusals import Refusal
 from plugins.social_orgs.rules import (
     KIND_LABELS,
     abnormal_years,
@@ -124,7 +124,7 @@ async def decide_deregistration(
     """Confirm (the organization's registration is revoked: status ``deregistered``) or reject a
     pending proposal; either way audited. 422 ``NOT_PROPOSED`` when none is pending."""
     if decision not in DECISIONS:
-        raise DomainError("INVALID_DECISION", "决定应为 confirm 或 reject / unknown decision")
+        raise Refusal("INVALID_DECISION", zh="决定应为 confirm 或 reject", en="unknown decision")
     org = await get_org(uscc)
     submitted = (await _submissions())[org["uscc"]]
     pair = (
@@ -133,9 +133,10 @@ async def decide_deregistration(
         else None
     )
     if pair is None:
-        raise DomainError(
+        raise Refusal(
             "NOT_PROPOSED",
-            "该组织没有待决定的撤销登记建议 / no deregistration proposal is pending for it",
+            zh="该组织没有待决定的撤销登记建议",
+            en="no deregistration proposal is pending for it",
         )
     outcome = DECISIONS[decision]
     async with write_transaction():
@@ -162,7 +163,12 @@ async def decide_deregistration(
             .returning(DeregistrationDecision.id)
         )
         if not inserted:
-            raise Conflict("ALREADY_DECIDED", "该建议已有决定 / this proposal is already decided")
+            raise Refusal(
+                "ALREADY_DECIDED",
+                zh="该建议已有决定",
+                en="this proposal is already decided",
+                kind="conflict",
+            )
         if outcome == "confirmed":
             await Organization.update(
                 {Organization.status: "deregistered", Organization.deregistered_on: on}

@@ -13,8 +13,8 @@ from typing import Any
 from core import audit
 from core.calendar_store import load_calendar
 from core.db import json_value, write_transaction
-from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
+from core.refusals import Refusal
 from plugins.social_orgs.certificates import issue_grade_certificate
 from plugins.social_orgs.rules import (
     DEFAULT_INDICATORS,
@@ -77,8 +77,10 @@ async def set_policy(
     today; never in the past, so evaluations already made keep their policy). Audited."""
     start = effective_from or on
     if start < on:
-        raise DomainError(
-            "INVALID_EFFECTIVE_DATE", "生效日期不能早于今天 / the policy cannot start in the past"
+        raise Refusal(
+            "INVALID_EFFECTIVE_DATE",
+            zh="生效日期不能早于今天",
+            en="the policy cannot start in the past",
         )
     current = await policy_on(start)
     chosen = (
@@ -138,7 +140,7 @@ async def evaluate(
     """Grade an eligible organization; the result goes under public notice."""
     org = await get_org(uscc)
     if not 2000 <= year <= on.year:
-        raise DomainError("INVALID_YEAR", f"评估年度无效 / year must lie in 2000..{on.year}")
+        raise Refusal("INVALID_YEAR", zh="评估年度无效", en=f"year must lie in 2000..{on.year}")
     unfiled = abnormal_years(
         kind=org["kind"],
         registered_on=org["registered_on"],
@@ -156,9 +158,9 @@ async def evaluate(
             reasons.append(f"列入活动异常名录（{unfiled}） / on the abnormal list")
         if not eligible and not unfiled:
             reasons.append("登记未满两年 / registered less than two full years")
-        raise DomainError(
+        raise Refusal(  # the reasons' own "中文 / English" texts, joined as they always were
             "NOT_ELIGIBLE_FOR_EVALUATION",
-            "不符合参加评估的条件：" + "；".join(reasons),
+            zh="不符合参加评估的条件：" + "；".join(reasons),
             extra={"abnormal_years": unfiled},
         )
     policy = await policy_on(on)
@@ -185,8 +187,11 @@ async def evaluate(
             .returning(Evaluation.id)
         )
         if not rows:
-            raise Conflict(
-                "ALREADY_EVALUATED", f"该组织{year}年度已评估 / already evaluated for {year}"
+            raise Refusal(
+                "ALREADY_EVALUATED",
+                zh=f"该组织{year}年度已评估",
+                en=f"already evaluated for {year}",
+                kind="conflict",
             )
         await audit.record(
             "social_orgs.evaluation.created",
@@ -202,7 +207,7 @@ async def evaluate(
 async def get_evaluation(evaluation_id: int) -> dict[str, Any]:
     row = await Evaluation.select().where(Evaluation.id == evaluation_id).first()
     if row is None:
-        raise NotFound("No such evaluation / 查无此评估")
+        raise Refusal.not_found(zh="查无此评估", en="No such evaluation")
     org = await Organization.select(Organization.name).where(Organization.uscc == row["uscc"])
     return evaluation_out(row, org[0]["name"] if org else "")
 
@@ -212,14 +217,16 @@ async def announce(evaluation_id: int, on: dt.date) -> dict[str, Any]:
     above get a certificate. 422 ``PUBLIC_NOTICE_NOT_OVER`` on or before the notice's last day."""
     row = await Evaluation.select().where(Evaluation.id == evaluation_id).first()
     if row is None:
-        raise NotFound("No such evaluation / 查无此评估")
+        raise Refusal.not_found(zh="查无此评估", en="No such evaluation")
     if row["status"] != "public_notice":
-        raise Conflict("ALREADY_ANNOUNCED", "该评估结果已公告 / already announced")
+        raise Refusal(
+            "ALREADY_ANNOUNCED", zh="该评估结果已公告", en="already announced", kind="conflict"
+        )
     if on <= row["notice_ends_on"]:
-        raise DomainError(
+        raise Refusal(
             "PUBLIC_NOTICE_NOT_OVER",
-            f"公示期至{row['notice_ends_on'].isoformat()}，期满后方可公告 / "
-            f"the public notice runs until {row['notice_ends_on'].isoformat()}",
+            zh=f"公示期至{row['notice_ends_on'].isoformat()}，期满后方可公告",
+            en=f"the public notice runs until {row['notice_ends_on'].isoformat()}",
         )
     org = await get_org(row["uscc"])
     grade = row["grade"]
@@ -238,7 +245,9 @@ async def announce(evaluation_id: int, on: dt.date) -> dict[str, Any]:
             .returning(Evaluation.id)
         )
         if not updated:
-            raise Conflict("ALREADY_ANNOUNCED", "该评估结果已公告 / already announced")
+            raise Refusal(
+                "ALREADY_ANNOUNCED", zh="该评估结果已公告", en="already announced", kind="conflict"
+            )
         number = None
         if gets_certificate(grade) and valid_from and valid_until:
             number = await issue_grade_certificate(
@@ -267,8 +276,10 @@ async def announce_due(on: dt.date) -> int:
         try:
             await announce(row["id"], on)
             announced += 1
-        except Conflict:  # announced meanwhile by a reviewer or another process
-            continue
+        except Refusal as refused:
+            if refused.kind != "conflict":
+                raise
+            continue  # announced meanwhile by a reviewer or another process
     return announced
 
 

@@ -14,7 +14,6 @@ from core.auth.identity import CurrentUser
 from core.clock import today
 from core.contributions import Phrase, SearchResult
 from core.db import fetch, fetch_one, write_transaction
-from core.errors import Conflict, DomainError
 from core.grams import (
     candidates,
     contains_clause,
@@ -25,6 +24,7 @@ from core.grams import (
     rows_with,
 )
 from core.pagination import PageParams, page
+from core.refusals import Refusal
 from core.row_counts import count_sql
 from plugins.social_orgs.rules import (
     INSPECTION_RESULT_LABELS,
@@ -43,9 +43,10 @@ SEARCH_LIMIT = 10
 def _text(value: str, field: str, label: str, limit: int) -> str:
     text = (value or "").strip()
     if not text or len(text) > limit:
-        raise DomainError(
+        raise Refusal(
             f"INVALID_{field.upper()}",
-            f"请填写{label}（不超过{limit}字） / {field} is required, at most {limit} characters",
+            zh=f"请填写{label}（不超过{limit}字）",
+            en=f"{field} is required, at most {limit} characters",
         )
     return text
 
@@ -66,18 +67,18 @@ async def register_org(
     representative's identity number, when given, is validated (422 ``INVALID_ID_NUMBER``) and
     the person enters the core registry."""
     if kind not in KIND_LABELS:
-        raise DomainError(
-            "INVALID_KIND", "机构类型应为社会团体、社会服务机构或基金会 / unknown kind"
+        raise Refusal(
+            "INVALID_KIND", zh="机构类型应为社会团体、社会服务机构或基金会", en="unknown kind"
         )
     code = normalize_uscc(uscc, kind)  # type: ignore[arg-type]
     name = _text(name, "name", "组织名称", MAX_NAME)
     representative = _text(legal_representative, "legal_representative", "法定代表人", 64)
     if registered_on > await today():
-        raise DomainError(
-            "INVALID_DATE", "登记日期不能晚于今天 / the registration date is in the future"
+        raise Refusal(
+            "INVALID_DATE", zh="登记日期不能晚于今天", en="the registration date is in the future"
         )
     if staff_count < 0:
-        raise DomainError("INVALID_STAFF_COUNT", "人数不能为负 / staff count cannot be negative")
+        raise Refusal("INVALID_STAFF_COUNT", zh="人数不能为负", en="staff count cannot be negative")
     representative_id = representative_number(legal_representative_id_number)
     async with write_transaction():
         await enter_representative(representative_id, representative)
@@ -98,8 +99,11 @@ async def register_org(
             .returning(Organization.id)
         )
         if not inserted:  # one conditional insert: two clerks racing cannot both register it
-            raise Conflict(
-                "ALREADY_REGISTERED", f"该统一社会信用代码已登记 / {code} is already registered"
+            raise Refusal(
+                "ALREADY_REGISTERED",
+                zh="该统一社会信用代码已登记",
+                en=f"{code} is already registered",
+                kind="conflict",
             )
         await audit.record(
             "social_orgs.org.registered",

@@ -14,8 +14,8 @@ from typing import Any
 from core import audit, notifications
 from core.clock import today
 from core.db import json_value, write_transaction
-from core.errors import Conflict, DomainError, NotFound
 from core.pagination import PageParams, page
+from core.refusals import Refusal
 from plugins.social_orgs.rules import (
     INSPECTION_RESULT_LABELS,
     REPORT_FIELD_LABELS,
@@ -40,10 +40,10 @@ EDITABLE = ("draft", "returned")
 
 def _check_year(org: dict[str, Any], year: int, on: dt.date) -> None:
     if not org["registered_on"].year <= year <= on.year:
-        raise DomainError(
+        raise Refusal(
             "INVALID_REPORT_YEAR",
-            f"年度须在{org['registered_on'].year}年至{on.year}年之间 / "
-            f"the report year must lie between {org['registered_on'].year} and {on.year}",
+            zh=f"年度须在{org['registered_on'].year}年至{on.year}年之间",
+            en=f"the report year must lie between {org['registered_on'].year} and {on.year}",
         )
 
 
@@ -96,11 +96,12 @@ async def _row(uscc: str, year: int) -> dict[str, Any] | None:
     )
 
 
-def _already_submitted() -> Conflict:
-    return Conflict(
+def _already_submitted() -> Refusal:
+    return Refusal(
         "REPORT_ALREADY_SUBMITTED",
-        "年度报告已提交，不能修改；如需更正请联系登记机关退回 / "
-        "the report is submitted and can no longer change unless a clerk returns it",
+        zh="年度报告已提交，不能修改；如需更正请联系登记机关退回",
+        en="the report is submitted and can no longer change unless a clerk returns it",
+        kind="conflict",
     )
 
 
@@ -109,9 +110,10 @@ async def _save(org: dict[str, Any], year: int, content: dict[str, Any]) -> None
     bad = invalid_fields(content)
     if bad:
         labels = "、".join(REPORT_FIELD_LABELS[name] for name in bad)
-        raise DomainError(
+        raise Refusal(
             "INVALID_REPORT",
-            f"以下内容填写有误：{labels} / invalid values: {', '.join(bad)}",
+            zh=f"以下内容填写有误：{labels}",
+            en=f"invalid values: {', '.join(bad)}",
             extra={"invalid": bad},
         )
     await AnnualReport.insert(
@@ -209,7 +211,7 @@ async def return_for_correction(uscc: str, year: int, reason: str) -> dict[str, 
     org = await get_org(uscc)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("REASON_REQUIRED", "请填写退回原因 / a reason is required")
+        raise Refusal("REASON_REQUIRED", zh="请填写退回原因", en="a reason is required")
     async with write_transaction():
         await _update_submitted(
             org["uscc"],
@@ -258,9 +260,11 @@ async def _update_submitted(uscc: str, year: int, values: dict[Any, Any]) -> Non
         raise _not_submitted(year)
 
 
-def _not_submitted(year: int) -> DomainError:
-    return DomainError(
-        "REPORT_NOT_SUBMITTED", f"{year}年度报告尚未提交 / the {year} report is not submitted"
+def _not_submitted(year: int) -> Refusal:
+    return Refusal(
+        "REPORT_NOT_SUBMITTED",
+        zh=f"{year}年度报告尚未提交",
+        en=f"the {year} report is not submitted",
     )
 
 
@@ -268,9 +272,10 @@ async def inspect(uscc: str, year: int, result: str, note: str, inspector: str) 
     """Record the annual inspection (年检) of a submitted report; a later inspection of the same
     report supersedes the earlier one (both are in the audit log)."""
     if result not in INSPECTION_RESULT_LABELS:
-        raise DomainError(
+        raise Refusal(
             "INVALID_INSPECTION_RESULT",
-            "年检结论应为 qualified、basically_qualified 或 unqualified / unknown result",
+            zh="年检结论应为 qualified、basically_qualified 或 unqualified",
+            en="unknown result",
         )
     org = await get_org(uscc)
     on = await today()
@@ -304,7 +309,9 @@ async def get_report(uscc: str, year: int) -> dict[str, Any]:
 async def _report_of(org: dict[str, Any], year: int) -> dict[str, Any]:
     row = await _row(org["uscc"], year)
     if row is None:
-        raise NotFound(f"尚无{year}年度报告 / no report for {year}")
+        raise Refusal.not_found(
+            zh=f"尚无{year}年度报告", en=f"no report for {year}", english_first=False
+        )
     return report_out(row, org["name"])
 
 

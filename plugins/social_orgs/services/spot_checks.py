@@ -14,8 +14,8 @@ from typing import Any
 
 from core import audit
 from core.db import json_value, write_transaction
-from core.errors import DomainError, NotFound
 from core.pagination import PageParams, page
+from core.refusals import Refusal
 from core.tables import Account
 from plugins.social_orgs.rules import draw_spot_check
 from plugins.social_orgs.services.common import dumps
@@ -29,9 +29,10 @@ def _seed(seed: int | str | None) -> int | str:
     if seed is None:
         return secrets.token_hex(8)
     if isinstance(seed, str) and not 0 < len(seed.strip()) <= MAX_SEED:
-        raise DomainError(
+        raise Refusal(
             "INVALID_SEED",
-            f"种子须为1至{MAX_SEED}个字符 / the seed must be 1..{MAX_SEED} characters",
+            zh=f"种子须为1至{MAX_SEED}个字符",
+            en=f"the seed must be 1..{MAX_SEED} characters",
         )
     return seed.strip() if isinstance(seed, str) else seed
 
@@ -72,14 +73,16 @@ async def draw(
 ) -> dict[str, Any]:
     """Draw at least 3% (or ``count``) of active organizations, each with two inspectors."""
     if not 2000 <= year <= on.year + 1:
-        raise DomainError("INVALID_YEAR", f"年度无效 / year must lie in 2000..{on.year + 1}")
+        raise Refusal("INVALID_YEAR", zh="年度无效", en=f"year must lie in 2000..{on.year + 1}")
     if count is not None and count < 0:
-        raise DomainError("INVALID_COUNT", "抽查数量不能为负 / count cannot be negative")
+        raise Refusal("INVALID_COUNT", zh="抽查数量不能为负", en="count cannot be negative")
     chosen_seed = _seed(seed)
     orgs = await active_usccs(on)
     if not orgs:
-        raise DomainError(
-            "NO_ACTIVE_ORGANIZATIONS", "没有可抽查的社会组织 / no active organization to draw"
+        raise Refusal(
+            "NO_ACTIVE_ORGANIZATIONS",
+            zh="没有可抽查的社会组织",
+            en="no active organization to draw",
         )
     pool = await inspector_pool()
     drawn = draw_spot_check(orgs, count, chosen_seed, pool)
@@ -111,7 +114,7 @@ async def draw(
 async def get_spot_check(spot_check_id: int) -> dict[str, Any]:
     row = await SpotCheck.select().where(SpotCheck.id == spot_check_id).first()
     if row is None:
-        raise NotFound("No such draw / 查无此次抽查")
+        raise Refusal.not_found(zh="查无此次抽查", en="No such draw")
     return spot_check_out(row)
 
 

@@ -15,11 +15,11 @@ from core import audit, notifications
 from core.clock import today
 from core.context import current_actor
 from core.db import fetch, write_transaction
-from core.errors import DomainError
 from core.identity import mask_id_number, mask_name
 from core.pagination import PageParams, page
 from core.people.records import PersonRecord
 from core.people.service import catch_up, ensure_person, valid_id_number
+from core.refusals import Refusal
 from plugins.social_orgs.services.common import SLUG, get_org, org_recipient, require_active
 from plugins.social_orgs.tables import Organization, OrgTask
 
@@ -41,9 +41,10 @@ async def enter_representative(number: str | None, name: str) -> None:
         return
     person = await ensure_person(number, name)
     if person.deceased_on is not None:
-        raise DomainError(
+        raise Refusal(
             "DECEASED",
-            "该法定代表人已登记死亡 / the legal representative is recorded as deceased",
+            zh="该法定代表人已登记死亡",
+            en="the legal representative is recorded as deceased",
         )
 
 
@@ -174,10 +175,10 @@ async def change_representative(uscc: str, name: str, id_number: str | None) -> 
     """A clerk records the new legal representative (变更登记): open change tasks close."""
     text = (name or "").strip()
     if not text or len(text) > 64:
-        raise DomainError(
+        raise Refusal(
             "INVALID_LEGAL_REPRESENTATIVE",
-            "请填写法定代表人（不超过64字） / legal_representative is required, at most 64 "
-            "characters",
+            zh="请填写法定代表人（不超过64字）",
+            en=("legal_representative is required, at most 64 characters"),
         )
     number = representative_number(id_number)
     on = await today()
