@@ -113,7 +113,6 @@ async def plugins_switch(request: Request, name: str) -> Response:
             Confirmation(
                 title=N_("Switch a service off"),
                 question=N_("Switch %(service)s off?"),
-                action=f"/admin/plugins/{name}",
                 back="/admin/plugins",
                 fields=(("enabled", "0"),),
                 warning=N_(
@@ -207,7 +206,6 @@ async def users_switch(request: Request, account_id: int) -> Response:
             Confirmation(
                 title=N_("Deactivate"),
                 question=N_("Deactivate this account? Its sessions end at once."),
-                action=f"/admin/users/{account_id}/active",
                 back="/admin/users",
                 fields=reposted(form, "active"),
                 facts=(

@@ -84,7 +84,6 @@ class Confirmation:
 
     title: str
     question: str
-    action: str
     back: str
     fields: tuple[tuple[str, str], ...]
     facts: tuple[tuple[str, str], ...] = ()
@@ -92,6 +91,8 @@ class Confirmation:
     button: str = ""
     kind: str = "primary"
     params: Mapping[str, object] | None = None
+    action: str = ""
+    """Where the step posts: the address that asked (the same handler), unless said."""
 
 
 # Route ``opt`` key of a page action that pays money, records a verdict or cannot be undone: its
@@ -136,6 +137,7 @@ async def confirmation_page(request: Request, confirm: Confirmation) -> Response
         question=shown(confirm.question),
         warning=shown(confirm.warning),
         button=shown(confirm.button),
+        action=confirm.action or request.url.path,
         facts=tuple((text(label), value) for label, value in confirm.facts),
     )
     return await render_page(request, "confirm.html", {"confirm": page})

@@ -93,7 +93,6 @@ async def revoke_death_submit(request: Request, row_id: int) -> Response:
             Confirmation(
                 title=N_("Revoke a death recorded in error"),
                 question=N_("Revoke the death recorded on %(day)s?"),
-                action=f"{target}/death/revoke",
                 back=target,
                 fields=(("reason", form.get("reason")),),
                 facts=(

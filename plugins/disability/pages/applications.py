@@ -225,7 +225,6 @@ async def ask_first(
         Confirmation(
             title=title,
             question=question,
-            action=str(request.url.path),
             back=here,
             fields=tuple(
                 (name, value)

@@ -92,7 +92,6 @@ def _payroll_confirmation(say: Callable[[str], str], preview: dict[str, Any]) ->
     return Confirmation(
         title=N_("Run the payroll"),
         question=N_("Pay the subsidies of %(month)s?"),
-        action="/disability/payroll",
         back="/disability/payroll",
         fields=(("month", month),),
         facts=(
@@ -189,7 +188,6 @@ async def standards_submit(request: Request, data: dict[str, Any] = FORM) -> Res
                     "Save the standard of %(year)s? Payroll pays at it, and pays the"
                     " difference for months already paid at an earlier standard."
                 ),
-                action="/disability/standards",
                 back="/disability/standards",
                 fields=tuple(values.items()),
                 facts=(

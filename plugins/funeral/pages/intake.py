@@ -277,7 +277,6 @@ def _save_step(say: Any, form: Form, preview: dict[str, Any]) -> Confirmation:
     return Confirmation(
         title=N_("Save the waiver"),
         question=N_("Save this waiver? The decision is recorded and its notice issued."),
-        action="/funeral/intake",
         back=back,
         fields=reposted(form),
         facts=(

@@ -94,7 +94,6 @@ async def void_submit(request: Request, waiver_id: int) -> Response:
             Confirmation(
                 title=N_("Void this waiver"),
                 question=N_("Void this waiver? Its notice becomes invalid."),
-                action=f"{target}/void",
                 back=target,
                 fields=(("reason", form.get("reason")),),
                 facts=(

@@ -65,7 +65,6 @@ async def confirm_submit(request: Request, month: str) -> Response:
             Confirmation(
                 title=N_("Confirm the settlement for %(month)s"),
                 question=N_("Confirm? The month's figures are then frozen."),
-                action=f"/funeral/settlements/{month}/confirm",
                 back=target,
                 fields=(),
                 facts=tuple(

@@ -244,7 +244,6 @@ async def blocks_lift(request: Request, id_number: str) -> Response:
             Confirmation(
                 title=N_("Lift the block"),
                 question=N_("Lift this booking block?"),
-                action=f"/marriage/admin/blocks/{id_number}/lift",
                 back="/marriage/admin/blocks",
                 fields=(),
                 facts=((N_("Identity number"), id_number),),

@@ -209,7 +209,6 @@ async def cancel_booking(request: Request, code: str) -> Response:
             Confirmation(
                 title=N_("Cancel the booking"),
                 question=N_("Cancel this booking? The place will be given to someone else."),
-                action=f"/marriage/my/{code}/cancel",
                 back=f"/marriage/my/{code}",
                 fields=(),
                 facts=((N_("Booking code"), code),),

@@ -194,7 +194,6 @@ async def register_submit(request: Request) -> Response:
             Confirmation(
                 title=N_("Register a marriage"),
                 question=N_("Register this marriage and issue the certificates?"),
-                action="/marriage/workbench/register",
                 back="/marriage/workbench/register",
                 fields=reposted(raw, *_blank_form()),
                 facts=tuple(

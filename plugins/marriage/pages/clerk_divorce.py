@@ -105,7 +105,6 @@ def _divorce_step(
     return Confirmation(
         title=title,
         question=question,
-        action=f"{here}/{step}",
         back=here,
         fields=fields,
         button=button,
@@ -204,7 +203,6 @@ async def reissue_submit(request: Request) -> Response:
             Confirmation(
                 title=N_("Reissue a certificate"),
                 question=N_("Reissue this certificate?"),
-                action="/marriage/workbench/reissue",
                 back="/marriage/workbench/reissue",
                 fields=reposted(raw, "certificate_no", "id_number"),
                 facts=(

@@ -63,7 +63,6 @@ async def close_submit(request: Request, task_id: int) -> Response:
             Confirmation(
                 title=N_("Close the task"),
                 question=N_("Close this task?"),
-                action=f"/marriage/workbench/tasks/{task_id}/close",
                 back=target,
                 fields=reposted(form, "note"),
                 facts=((N_("How it was handled"), form.get("note") or "—"),),

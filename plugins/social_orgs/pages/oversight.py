@@ -108,7 +108,6 @@ def _decision_step(request: Request, proposal: dict[str, Any], form: Form) -> Co
     return Confirmation(
         title=N_("Deregistration proposals"),
         question=question,
-        action=f"/orgs/deregistration/{proposal['uscc']}",
         back="/orgs/abnormal",
         fields=reposted(form, "decision", "note"),
         facts=(
@@ -146,7 +145,6 @@ async def draw_post(request: Request) -> Response:
             Confirmation(
                 title=N_("New draw"),
                 question=N_("Draw and publish the spot checks of %(year)s?"),
-                action="/orgs/spot-checks",
                 back="/orgs/spot-checks",
                 fields=reposted(form, "year", "count", "seed"),
                 facts=(
@@ -232,7 +230,6 @@ async def evaluate_post(request: Request) -> Response:
             Confirmation(
                 title=N_("Grade and post the public notice"),
                 question=N_("Grade this organization and post the notice?"),
-                action="/orgs/evaluations",
                 back="/orgs/evaluations",
                 fields=reposted(form, "uscc", "year", *(f"score_{key}" for key in keys)),
                 facts=(
@@ -265,7 +262,6 @@ async def announce_post(request: Request, evaluation_id: int) -> Response:
             Confirmation(
                 title=N_("Announce"),
                 question=N_("Announce this result? The grade and its certificate are final."),
-                action=f"/orgs/evaluations/{evaluation_id}/announce",
                 back="/orgs/evaluations",
                 fields=(),
                 button=N_("Announce"),

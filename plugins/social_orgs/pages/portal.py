@@ -204,7 +204,6 @@ def _submit_confirmation(year: int, form: Form) -> Confirmation:
     return Confirmation(
         title=N_("Annual report %(year)s"),
         question=N_("A submitted report can no longer be changed. Submit it now?"),
-        action=here,
         back=here,
         fields=reposted(form),
         warning=N_("Your draft is saved."),

@@ -229,7 +229,6 @@ async def inspect_post(request: Request, uscc: str, year: int) -> Response:
             Confirmation(
                 title=N_("Record the inspection result"),
                 question=N_("Record this inspection result? It is published to the organization."),
-                action=f"{here}/inspection",
                 back=here,
                 fields=(("result", result), ("note", note)),
                 facts=(

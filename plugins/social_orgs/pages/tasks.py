@@ -65,7 +65,6 @@ async def change_post(request: Request, uscc: str) -> Response:
             Confirmation(
                 title=N_("Change of legal representative"),
                 question=N_("Record this change of legal representative?"),
-                action=f"/orgs/registry/{uscc}/legal-representative",
                 back="/orgs/tasks",
                 fields=reposted(form, "legal_representative", "legal_representative_id_number"),
                 facts=(
