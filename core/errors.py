@@ -17,7 +17,7 @@ from litestar.exceptions import HTTPException, NotFoundException, ValidationExce
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from core.logs import get_logger, mask_id_numbers_in
-from core.refusals import STATUS_CODES, Refusal, split_bilingual
+from core.refusals import Refusal
 
 log = get_logger("minzheng.errors")
 
@@ -161,66 +161,3 @@ EXCEPTION_HANDLERS = {
     OverflowError: bad_input_handler,
     Exception: internal_error_handler,
 }
-
-
-# Deprecated, going away once every plugin says no with ``Refusal`` (issue #15): the joined-text
-# refusal and its stock subclasses, kept only while the plugins are converted one by one.
-class DomainError(Refusal):
-    """A refusal raised by a service or core, its ``detail`` already joined (``English / 中文``
-    or ``中文 / English``), with any HTTP status code and response headers; 422 unless a
-    subclass or ``status_code`` says otherwise."""
-
-    status_code = 422
-
-    def __init__(
-        self,
-        code: str,
-        detail: str,
-        *,
-        status_code: int | None = None,
-        extra: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        zh, en, english_first = split_bilingual(detail)
-        super().__init__(code, zh, en, extra=extra, english_first=english_first)
-        self.status_code = type(self).status_code if status_code is None else status_code
-        self.kind = next((k for k, v in STATUS_CODES.items() if v == self.status_code), self.kind)
-        self.headers = headers or {}
-
-
-class NotFound(DomainError):
-    status_code = 404
-
-    def __init__(self, detail: str = "Not found / 未找到") -> None:
-        super().__init__("NOT_FOUND", detail)
-
-
-class Conflict(DomainError):
-    status_code = 409
-
-
-class Forbidden(DomainError):
-    status_code = 403
-
-    def __init__(self, detail: str = "Not allowed / 无权操作") -> None:
-        super().__init__("FORBIDDEN", detail)
-
-
-class Unauthenticated(DomainError):
-    status_code = 401
-
-    def __init__(self, detail: str = "Authentication required / 请先登录") -> None:
-        super().__init__("UNAUTHENTICATED", detail)
-
-
-class RateLimited(DomainError):
-    status_code = 429
-
-    def __init__(self, retry_after: int) -> None:
-        retry_after = max(1, int(retry_after))
-        super().__init__(
-            "RATE_LIMITED",
-            f"Too many requests; retry in {retry_after} s / "
-            f"请求过于频繁，请 {retry_after} 秒后再试",
-            headers={"Retry-After": str(retry_after)},
-        )

@@ -8,7 +8,6 @@ exception handler (``core.errors``) turns it into the contract's error body
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -25,8 +24,6 @@ Kind = Literal[
 ]
 # What sort of "no" (the input breaks a rule, the state forbids it now, what it names does not
 # exist, who asks may not...); each answers with its own HTTP status code.
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
 STATUS_CODES: dict[Kind, int] = {
     "bad_request": 400,
     "unauthenticated": 401,
@@ -116,21 +113,6 @@ class Refusal(Exception):
 
     def __repr__(self) -> str:
         return f"Refusal({self.code!r}, {self.detail!r})"
-
-
-def split_bilingual(detail: str) -> tuple[str, str, bool]:
-    """``(zh, en, english_first)`` of a joined ``中文 / English`` (or ``English / 中文``) text,
-    such that ``Refusal(code, zh, en, english_first=...)`` gives back ``detail`` byte for byte.
-    A text that is not exactly one Chinese and one other half is kept whole: as ``zh`` when it
-    has Chinese in it, else as ``en``."""
-    halves = detail.split(" / ")
-    if len(halves) == 2 and all(halves):
-        first, second = (bool(_CJK.search(half)) for half in halves)
-        if first and not second:
-            return halves[0], halves[1], False
-        if second and not first:
-            return halves[1], halves[0], True
-    return (detail, "", False) if _CJK.search(detail) else ("", detail, False)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Issue #15 item 2: one refusal vocabulary.
 
-A rule's ``Refusal`` and a service's ``DomainError`` reach the client through one handler, as the
+A rule's, a service's and core's ``Refusal`` reach the client through one handler, as the
 contract's body ``{status_code, code, detail[, extra]}`` with the bytes clients always got.
 """
 
@@ -13,8 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.errors import Conflict, DomainError, NotFound
-from core.refusals import Refusal, split_bilingual
+from core.refusals import Refusal
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,29 +54,41 @@ async def test_a_refusal_becomes_the_contracts_error_body(
 
 
 @pytest.mark.parametrize(
-    ("error", "status", "zh", "en"),
+    ("refusal", "status", "code", "detail"),
     [
-        (DomainError("X", "Bad / 坏"), 422, "坏", "Bad"),
-        (DomainError("X", "坏 / Bad"), 422, "坏", "Bad"),
-        (Conflict("X", "Taken / 已占用"), 409, "已占用", "Taken"),
-        (NotFound(), 404, "未找到", "Not found"),
-        (DomainError("X", "only English"), 422, "", "only English"),
-        (DomainError("X", "仅中文"), 422, "仅中文", ""),
-        (DomainError("X", "a / b / 丙"), 422, "a / b / 丙", ""),
+        (Refusal.not_found(), 404, "NOT_FOUND", "Not found / 未找到"),
+        (Refusal.forbidden(), 403, "FORBIDDEN", "Not allowed / 无权操作"),
+        (Refusal.unauthenticated(), 401, "UNAUTHENTICATED", "Authentication required / 请先登录"),
+        (
+            Refusal.not_found(zh="查无此证书", en="No such certificate"),
+            404,
+            "NOT_FOUND",
+            "No such certificate / 查无此证书",
+        ),
+        (Refusal("X", zh="坏", en="Bad", kind="bad_request"), 400, "X", "坏 / Bad"),
+        (Refusal("X", en="only English", kind="payload_too_large"), 413, "X", "only English"),
+        (Refusal("X", zh="仅中文", kind="conflict"), 409, "X", "仅中文"),
     ],
 )
-def test_a_services_refusal_is_a_refusal_with_its_texts_apart(error, status, zh, en):
-    assert isinstance(error, Refusal)
-    assert (error.status_code, error.zh, error.en) == (status, zh, en)
+def test_the_stock_refusals_keep_the_contracts_status_and_text(refusal, status, code, detail):
+    assert (refusal.status_code, refusal.code, refusal.detail) == (status, code, detail)
+
+
+def test_a_rate_limited_refusal_says_when_to_retry():
+    refusal = Refusal.rate_limited(0)
+    assert (refusal.status_code, refusal.code) == (429, "RATE_LIMITED")
+    assert refusal.headers == {"Retry-After": "1"}
+    assert refusal.detail == "Too many requests; retry in 1 s / 请求过于频繁，请 1 秒后再试"
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 
 
-@given(st.one_of(_text, st.builds(lambda a, b: f"{a} / {b}", _text, _text)))
-def test_splitting_a_joined_text_gives_back_the_same_bytes(detail):
-    zh, en, english_first = split_bilingual(detail)
-    assert Refusal("X", zh, en, english_first=english_first).detail == detail
+@given(_text, _text, st.booleans())
+def test_the_detail_is_the_non_empty_texts_in_the_chosen_order(zh, en, english_first):
+    detail = Refusal("X", zh, en, english_first=english_first).detail
+    texts = [t for t in ((en, zh) if english_first else (zh, en)) if t]
+    assert detail == " / ".join(texts)
 
 
 def test_a_service_adds_extra_to_a_rules_refusal_without_changing_it():
@@ -85,8 +96,8 @@ def test_a_service_adds_extra_to_a_rules_refusal_without_changing_it():
     shown = rule.with_extra({"reasons": []})
     assert (shown.code, shown.detail, shown.status_code) == (rule.code, rule.detail, 422)
     assert shown.extra == {"reasons": []} and rule.extra is None
-    conflict = Conflict("X", "Taken / 已占用").with_extra({"id": 1})
-    assert isinstance(conflict, Conflict) and conflict.status_code == 409
+    conflict = Refusal("X", "已占用", "Taken", kind="conflict").with_extra({"id": 1})
+    assert (conflict.status_code, conflict.kind, conflict.extra) == (409, "conflict", {"id": 1})
 
 
 def _classes_and_reasons(path: Path) -> list[str]:
@@ -108,6 +119,20 @@ def test_no_plugin_defines_its_own_refusal_or_reason():
         if (names := _classes_and_reasons(path))
     }
     assert not found, found
+
+
+def test_services_and_core_say_no_with_the_one_refusal_type():
+    """No second way to say no: no module of core or a plugin subclasses ``Refusal`` (a named
+    refusal is a function returning one): one handler, one ``kind``, one pair of texts."""
+    subclasses = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.name}"
+        for top in ("core", "plugins")
+        for path in (ROOT / top).rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ClassDef)
+        and any(ast.unparse(base).endswith("Refusal") for base in node.bases)
+    ]
+    assert not subclasses, subclasses
 
 
 def test_no_service_translates_a_refusal():
