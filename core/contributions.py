@@ -106,6 +106,8 @@ class Indicator:
     """Optional points for a chart: (label, value), e.g. per month (``2026-03``) or per year;
     ``None`` for a period without data (a rate in a month without cases: a gap, not 0);
     a category label may be bilingual, ``中文 / English``, and is shown in the page's language."""
+    computed_at: dt.datetime | None = None
+    """When the figure was computed: set by ``core.indicator_cache``, not by plugins."""
 
     @property
     def met(self) -> bool | None:

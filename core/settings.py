@@ -43,6 +43,11 @@ class Settings:
     """Registered residents of the district, the denominator of per-10,000 indicators
     (MINZHENG_POPULATION)."""
 
+    indicator_staleness_seconds: float = 60.0
+    """How old today's cached indicators may be, after a change, and still be shown while they
+    are refreshed in the background (MINZHENG_INDICATOR_STALENESS_SECONDS; 0: every change is
+    counted before the next view answers)."""
+
     district_division: str = "440704"
     """The bureau's own 6-digit division code (MINZHENG_DISTRICT_DIVISION)."""
 
@@ -164,6 +169,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("MINZHENG_REDIS_URL") or None,
         address_rate_limit=int(env.get("MINZHENG_ADDRESS_RATE_LIMIT", "60")),
         population=int(env.get("MINZHENG_POPULATION", "280000")),
+        indicator_staleness_seconds=float(env.get("MINZHENG_INDICATOR_STALENESS_SECONDS", "60")),
         district_division=env.get("MINZHENG_DISTRICT_DIVISION", "440704"),
         token_ttl_hours=int(env.get("MINZHENG_TOKEN_TTL_HOURS", "12")),
         trusted_proxies=parse_networks(env.get("MINZHENG_TRUSTED_PROXIES", "")),

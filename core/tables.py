@@ -257,6 +257,8 @@ class IndicatorCache(Table, tablename="indicator_cache"):
     last_hash = Varchar(length=64, default="")
     payload = Text(default="[]")
     computed_at = Timestamptz(default=TimestamptzNow())
+    refresh_until = Timestamptz(null=True, default=None)
+    """A background refresh's lease (one process at a time), NULL when none runs."""
 
 
 CORE_TABLES.append(IndicatorCache)

@@ -14,6 +14,9 @@ os.environ.update(
         "MINZHENG_DATA_DIR": tempfile.mkdtemp(prefix="minzheng-test-"),
         "MINZHENG_ADDRESS_RATE_LIMIT": "0",
         "MINZHENG_PUBLIC_URL": "http://testserver",
+        # A change shows in the next view of the indicators (tests/core/test_indicator_cache.py
+        # sets the production bound to test serving stale figures while they are refreshed).
+        "MINZHENG_INDICATOR_STALENESS_SECONDS": "0",
         # One audit key for this process and the CLI processes and servers it starts.
         "MINZHENG_AUDIT_KEY": f"test-audit-key-{uuid.uuid4().hex}",
         "PICCOLO_CONF": "core.piccolo_conf",

@@ -298,6 +298,9 @@ class IndicatorOut(Out):
     definition: str
     series: Annotated[list[tuple[str, int | float | None]], msgspec.Meta(extra_json_schema=SERIES)]
     """Chart points ``[label, value]`` (value null for a period without data)."""
+    computed_at: dt.datetime | None
+    """When the figures were counted: after a change they may be up to
+    ``MINZHENG_INDICATOR_STALENESS_SECONDS`` old while they are counted again."""
 
 
 class SearchResultOut(Out):

@@ -4,7 +4,9 @@ A row: ``plan`` (``14th`` or ``15th``, the plan period the year is measured agai
 ``plan_years`` [first, last]), ``key``, ``name`` (Chinese) and ``name_en``, ``unit``, ``value``,
 ``target`` (that plan's target where it sets one: the services' 2025 targets for the 14th, the
 administrator's entries for the 15th), ``comparison`` (``>=``, ``<=`` or ``none``), ``met`` (None
-without a target or a value), and the service's ``definition`` and chart ``series``.
+without a target or a value), the service's ``definition`` and chart ``series``, and
+``computed_at``: when the figures were counted (``core.indicator_cache``: after a change they are
+shown for up to the staleness bound while they are counted again).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ def indicator_row(indicator: Any, period: PlanPeriod | None = None) -> dict[str,
         "plugin": indicator.plugin,
         "definition": indicator.definition,
         "series": [list(point) for point in indicator.series],
+        "computed_at": indicator.computed_at,
     }
 
 

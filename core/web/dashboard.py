@@ -298,6 +298,8 @@ async def dashboard_page(request: Request) -> Response:
             "year": year,
             "year_options": [(y, str(y)) for y in plan_years(current, year)],
             "as_of": await clock.today() if year == current else dt.date(year, 12, 31),
+            # when the figures were counted (core.indicator_cache may show them a little old)
+            "computed_at": max((i.computed_at for i in indicators if i.computed_at), default=None),
             "rows": rows,
             "met_count": sum(r.met is True for r in targeted),
             "targeted_count": len(targeted),
