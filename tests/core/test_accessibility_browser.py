@@ -18,6 +18,7 @@ from playwright.async_api import Page
 
 from tests.core import authz_world as W
 from tests.core.test_one_language_per_page import refused_forms
+from tests.e2e.support import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -125,14 +126,6 @@ async def walk(live_server_factory) -> tuple[str, W.World]:
     return server.url, world
 
 
-async def sign_in(page: Page, base: str, username: str, password: str) -> None:
-    await page.goto(f"{base}/login")
-    await page.fill("#f-username", username)
-    await page.fill("#f-password", password)
-    await page.click("form[action='/login'] button[type=submit]")
-    await page.wait_for_url(lambda url: "/login" not in url)
-
-
 async def visit(page: Page, url: str) -> None:
     response = await page.goto(url)
     assert response is not None, url
@@ -159,8 +152,9 @@ async def send_back(page: Page, data: dict[str, str]) -> None:
         await page.evaluate(FILL_AND_SEND, data)
 
 
-async def check(page: Page, axe: Axe, where: str, phone: bool) -> list[str]:
+async def check(page: Page, axe: Axe, lang: str, where: str, phone: bool) -> list[str]:
     """The page's serious accessibility findings (and, on a phone, a sideways scroll)."""
+    assert (await page.get_attribute("html", "lang") or "").startswith(lang), where
     results = await axe.run(page)
     findings = [
         f"{where}: {v['id']} ({v['impact']}) at {', '.join(map(str, node['target']))} — {v['help']}"
@@ -188,19 +182,21 @@ async def test_every_role_walks_pages_without_serious_accessibility_findings(
     walked = 0
     for persona, paths in walks(world).items():
         context = await browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
-        await context.add_cookies([{"name": "mz_lang", "value": lang, "url": base}])
         page = await context.new_page()
         if persona != "anonymous":
-            await sign_in(page, base, *world.credentials[persona])
+            await sign_in(page, base, *world.credentials[persona], "/")
+        await context.add_cookies([{"name": "mz_lang", "value": lang, "url": base}])
         for entry in paths:
             path, _, link = entry.partition(" -> ")
             await visit(page, base + path)
-            findings += await check(page, axe, f"{viewport} {lang} {persona} {path}", phone)
+            findings += await check(page, axe, lang, f"{viewport} {lang} {persona} {path}", phone)
             walked += 1
             if link:  # and a record that list links to
                 record = await page.locator(link).first.get_attribute("href")
                 await visit(page, base + record)
-                findings += await check(page, axe, f"{viewport} {lang} {persona} {record}", phone)
+                findings += await check(
+                    page, axe, lang, f"{viewport} {lang} {persona} {record}", phone
+                )
                 walked += 1
         if persona in SENT_BACK:
             path, data = forms[persona][SENT_BACK[persona]]
@@ -208,13 +204,15 @@ async def test_every_role_walks_pages_without_serious_accessibility_findings(
             await send_back(page, data)
             summary = page.locator(".error-summary, [role=alert]").first
             assert await summary.is_visible(), (persona, path, "no error summary")
-            findings += await check(page, axe, f"{viewport} {lang} {persona} POST {path}", phone)
+            findings += await check(
+                page, axe, lang, f"{viewport} {lang} {persona} POST {path}", phone
+            )
             walked += 1
         if persona == "admin":  # a confirmation step: switching a service off asks first
             await page.goto(base + "/admin/plugins")
             await page.locator("#plugin-funeral form button[type=submit]").first.click()
             await page.locator(".confirmation").wait_for()
-            findings += await check(page, axe, f"{viewport} {lang} admin confirm", phone)
+            findings += await check(page, axe, lang, f"{viewport} {lang} admin confirm", phone)
             walked += 1
         await context.close()
     print(f"{viewport} {lang}: {walked} pages walked")
