@@ -24,10 +24,10 @@ from core.tables import CalendarYear
 from core.workdays import (
     DAY_KINDS,
     CalendarDay,
-    InvalidCalendar,
     WorkCalendar,
     YearCalendar,
     entered_year,
+    invalid_calendar,
 )
 
 MIN_YEAR = 2000
@@ -82,50 +82,38 @@ def move_body(move: CalendarMove) -> dict[str, Any]:
     }
 
 
-def _invalid(detail: str) -> Refusal:
-    """422 ``INVALID_CALENDAR``; ``detail`` is ``English / 中文`` (pages show one half)."""
-    english, _, chinese = detail.partition(" / ")
-    return Refusal(
-        "INVALID_CALENDAR",
-        zh=f"节假日安排无效：{chinese or english}",
-        en=f"Invalid calendar: {english}",
-        english_first=True,
-    )
-
-
 def parse_days(year: int, raw: object) -> YearCalendar:
     """The API body's ``days`` as an official year, or 422 ``INVALID_CALENDAR``."""
     if not isinstance(raw, list):
-        raise _invalid(
-            "days must be a list of {date, kind, name} / days 须为 {date, kind, name} 的列表"
+        raise invalid_calendar(
+            zh="days 须为 {date, kind, name} 的列表", en="days must be a list of {date, kind, name}"
         )
     if len(raw) > MAX_DAYS:
-        raise _invalid(f"at most {MAX_DAYS} days / 最多 {MAX_DAYS} 天")
+        raise invalid_calendar(zh=f"最多 {MAX_DAYS} 天", en=f"at most {MAX_DAYS} days")
     days = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict):
-            raise _invalid(
-                f"item {index + 1} must be an object {{date, kind, name}}"
-                f" / 第 {index + 1} 项须为 {{date, kind, name}} 对象"
+            raise invalid_calendar(
+                zh=f"第 {index + 1} 项须为 {{date, kind, name}} 对象",
+                en=f"item {index + 1} must be an object {{date, kind, name}}",
             )
         try:
             day = dt.date.fromisoformat(str(item.get("date")))
         except ValueError:
-            raise _invalid(
-                f"item {index + 1}: date must be YYYY-MM-DD"
-                f" / 第 {index + 1} 项：日期格式须为 YYYY-MM-DD"
+            raise invalid_calendar(
+                zh=f"第 {index + 1} 项：日期格式须为 YYYY-MM-DD",
+                en=f"item {index + 1}: date must be YYYY-MM-DD",
             ) from None
         kind = item.get("kind")
         name = item.get("name", "")
         if kind not in DAY_KINDS:
-            raise _invalid(f"{day}: kind must be holiday or workday / {day}：类别须为放假或上班")
+            raise invalid_calendar(
+                zh=f"{day}：类别须为放假或上班", en=f"{day}: kind must be holiday or workday"
+            )
         if not isinstance(name, str):
-            raise _invalid(f"{day}: name must be text / {day}：名称须为文字")
+            raise invalid_calendar(zh=f"{day}：名称须为文字", en=f"{day}: name must be text")
         days.append(CalendarDay(day, kind, name.strip()))
-    try:
-        return entered_year(year, days)
-    except InvalidCalendar as exc:
-        raise _invalid(str(exc)) from None
+    return entered_year(year, days)
 
 
 KIND_WORDS = {
@@ -147,8 +135,8 @@ def _date(text: str, line_no: int) -> dt.date:
         y, m, d = (int(part) for part in text.split("-"))
         return dt.date(y, m, d)
     except ValueError:
-        raise _invalid(
-            f"line {line_no}: no such date {text} / 第 {line_no} 行：没有 {text} 这一天"
+        raise invalid_calendar(
+            zh=f"第 {line_no} 行：没有 {text} 这一天", en=f"line {line_no}: no such date {text}"
         ) from None
 
 
@@ -166,22 +154,22 @@ def parse_schedule_text(year: int, text: str) -> YearCalendar:
             continue
         match = LINE.match(line)
         if match is None:
-            raise _invalid(
-                f"line {line_no}: write date, kind, name, e.g. 2027-01-01 holiday New Year"
-                f" / 第 {line_no} 行：请按“日期 类别 名称”填写，如 2027-01-01 休 元旦"
+            raise invalid_calendar(
+                zh=f"第 {line_no} 行：请按“日期 类别 名称”填写，如 2027-01-01 休 元旦",
+                en=f"line {line_no}: write date, kind, name, e.g. 2027-01-01 holiday New Year",
             )
         first = _date(match.group(1), line_no)
         last = _date(match.group(2), line_no) if match.group(2) else first
         kind = KIND_WORDS.get(match.group(3).lower())
         if kind is None:
-            raise _invalid(
-                f"line {line_no}: kind must be holiday or workday"
-                f" / 第 {line_no} 行：类别须为“休”或“班”"
+            raise invalid_calendar(
+                zh=f"第 {line_no} 行：类别须为“休”或“班”",
+                en=f"line {line_no}: kind must be holiday or workday",
             )
         if last < first or (last - first).days > 31:
-            raise _invalid(
-                f"line {line_no}: a range runs forward, at most a month"
-                f" / 第 {line_no} 行：日期段须由前到后，最长一个月"
+            raise invalid_calendar(
+                zh=f"第 {line_no} 行：日期段须由前到后，最长一个月",
+                en=f"line {line_no}: a range runs forward, at most a month",
             )
         day = first
         while day <= last:

@@ -27,6 +27,8 @@ import chinese_calendar
 import holidays as holidays_lib
 from chinese_calendar import constants as chinese_calendar_tables
 
+from core.refusals import Refusal
+
 DayKind = Literal["holiday", "workday"]
 Source = Literal["official", "statutory"]
 DAY_KINDS: tuple[DayKind, ...] = ("holiday", "workday")
@@ -60,8 +62,14 @@ PACKAGE_NAMES: Mapping[str, str] = {
 }
 
 
-class InvalidCalendar(ValueError):
-    """An entered schedule that cannot be a year's calendar."""
+def invalid_calendar(zh: str, en: str) -> Refusal:
+    """422 ``INVALID_CALENDAR``: an entered schedule that cannot be a year's calendar."""
+    return Refusal(
+        "INVALID_CALENDAR",
+        zh=f"节假日安排无效：{zh}",
+        en=f"Invalid calendar: {en}",
+        english_first=True,
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -192,7 +200,7 @@ def package_year(year: int) -> YearCalendar | None:
 
 
 def entered_year(year: int, days: Iterable[CalendarDay]) -> YearCalendar:
-    """An official year from the admin's list; raises ``InvalidCalendar`` with the reason.
+    """An official year from the admin's list; raises ``invalid_calendar(...)`` with the reason.
 
     Every date must lie in ``year``, appear once, have a kind ``holiday`` or ``workday`` and a
     name of at most 40 characters; at least one holiday is required (an empty list is a
@@ -201,21 +209,23 @@ def entered_year(year: int, days: Iterable[CalendarDay]) -> YearCalendar:
     seen: dict[dt.date, CalendarDay] = {}
     for day in days:
         if day.date.year != year:
-            raise InvalidCalendar(f"{day.date} is not in {year} / {day.date} 不在 {year} 年")
+            raise invalid_calendar(
+                zh=f"{day.date} 不在 {year} 年", en=f"{day.date} is not in {year}"
+            )
         if day.kind not in DAY_KINDS:
-            raise InvalidCalendar(
-                f"{day.date}: kind must be holiday or workday, not {day.kind!r}"
-                f" / {day.date}：类别须为放假或上班"
+            raise invalid_calendar(
+                zh=f"{day.date}：类别须为放假或上班",
+                en=f"{day.date}: kind must be holiday or workday, not {day.kind!r}",
             )
         if day.date in seen:
-            raise InvalidCalendar(f"{day.date} is listed twice / {day.date} 重复列出")
+            raise invalid_calendar(zh=f"{day.date} 重复列出", en=f"{day.date} is listed twice")
         if len(day.name) > 40:
-            raise InvalidCalendar(
-                f"{day.date}: name longer than 40 characters / {day.date}：名称超过 40 个字"
+            raise invalid_calendar(
+                zh=f"{day.date}：名称超过 40 个字", en=f"{day.date}: name longer than 40 characters"
             )
         seen[day.date] = day
     if not any(day.kind == "holiday" for day in seen.values()):
-        raise InvalidCalendar(f"no holiday listed for {year} / 未列出 {year} 年的放假日")
+        raise invalid_calendar(zh=f"未列出 {year} 年的放假日", en=f"no holiday listed for {year}")
     return YearCalendar(year, "official", tuple(sorted(seen.values())))
 
 

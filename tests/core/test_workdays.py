@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.refusals import Refusal
 from core.workdays import (
     CalendarDay,
-    InvalidCalendar,
     WorkCalendar,
     YearCalendar,
     add_working_days,
@@ -144,8 +144,9 @@ def test_an_entered_year_wins_over_the_statutory_computation() -> None:
 def test_an_entered_year_that_cannot_be_right_is_refused(
     days: list[CalendarDay], message: str
 ) -> None:
-    with pytest.raises(InvalidCalendar, match=message):
+    with pytest.raises(Refusal, match=message) as refused:
         entered_year(2027, days)
+    assert (refused.value.status_code, refused.value.code) == (422, "INVALID_CALENDAR")
 
 
 @pytest.mark.parametrize(
