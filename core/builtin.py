@@ -139,6 +139,16 @@ async def _anchor_audit_chain(today: dt.date) -> str:
     return f"anchored seq {entry['seq']}"
 
 
+async def _warm_indicators(today: dt.date) -> str:
+    from core.plan import FOURTEENTH
+    from core.plugins import get_host
+
+    host = get_host()
+    years = range(FOURTEENTH.first_year, today.year + 1)  # the dashboard's years
+    counted = [str(year) for year in years if await host.warm_indicators(year)]
+    return f"counted {', '.join(counted) or 'none'}"
+
+
 @hookimpl
 def minzheng_scheduled_jobs() -> list[ScheduledJob]:
     return [
@@ -147,6 +157,8 @@ def minzheng_scheduled_jobs() -> list[ScheduledJob]:
         ScheduledJob("core.deliver_notifications", 30, _deliver),
         ScheduledJob("core.purge_rate_events", 3600, _purge_rate_events),
         ScheduledJob("core.calendar_promises", 6 * 3600, _keep_calendar_promises),
+        # The day's first count and a busy day's refreshes, so that views need not wait.
+        ScheduledJob("core.warm_indicators", 60, _warm_indicators),
     ]
 
 

@@ -72,6 +72,20 @@ async def cached_indicators(year: int, context: str, compute: Compute) -> list[I
     return await _recompute(year, day, context, compute)
 
 
+async def warm(year: int, context: str, compute: Compute) -> bool:
+    """Count the figures of ``year`` now unless today's are current or were counted recently
+    (the ``core.warm_indicators`` job: after midnight and after the jobs that change them, the
+    first view need not count); True when it counted."""
+    day = await today()
+    row = await _read(year)
+    if row is not None and _same(row, day, context):
+        age = (dt.datetime.now(dt.UTC) - _moment(row["computed_at"])).total_seconds()
+        if row["current"] or age < get_settings().indicator_staleness_seconds * REFRESH_AFTER:
+            return False
+    await _recompute(year, day, context, compute)
+    return True
+
+
 async def refreshes_done() -> None:
     """Wait for this loop's background refreshes (tests, and a clean shutdown)."""
     loop = id(asyncio.get_running_loop())

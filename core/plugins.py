@@ -12,7 +12,7 @@ import datetime as dt
 import importlib
 import inspect
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, fields, replace
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -323,12 +323,23 @@ class PluginHost:
         change (``core.indicator_cache``)."""
         from core.indicator_cache import cached_indicators
 
+        return await cached_indicators(year, *await self._indicator_sources(year))
+
+    async def warm_indicators(self, year: int) -> bool:
+        """Count ``year``'s indicators into the cache unless they are current (a job's work)."""
+        from core.indicator_cache import warm
+
+        return await warm(year, *await self._indicator_sources(year))
+
+    async def _indicator_sources(
+        self, year: int
+    ) -> tuple[str, Callable[[], Awaitable[list[Indicator]]]]:
         async def compute() -> list[Indicator]:
             items = await self._contributed("minzheng_indicators", year=year)
             return sorted(items, key=lambda i: (i.order, i.key))
 
         context = f"{','.join(sorted(await self.enabled()))}|{get_settings().population}"
-        return await cached_indicators(year, context, compute)
+        return context, compute
 
     async def person_died(self, person: PersonRecord, died_on: dt.date) -> None:
         await self._broadcast("minzheng_person_died", person=person, died_on=died_on)

@@ -156,3 +156,30 @@ async def test_the_dashboard_says_when_the_figures_were_counted(client, reviewer
     moment = dt.datetime.fromisoformat(rows[DENSITY]["computed_at"])
     shown = moment.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S")
     assert f"{words} {shown}" in html
+
+
+async def test_the_warming_job_counts_a_new_day_and_a_busy_days_changes_before_any_view(
+    client, staff, reviewer, counted, set_today
+):
+    from core.jobs import run_job
+    from core.plugins import get_host
+
+    calls, _gate = counted
+    job = get_host().jobs["core.warm_indicators"]
+    await set_today(dt.date(2026, 6, 1))
+    first = await indicators(client, reviewer)
+    assert await run_job(job, force=True) == "counted 2021, 2022, 2023, 2024, 2025"
+    assert await run_job(job, force=True) == "counted none"  # all current
+    clerk = await staff("clerk", office_code="JH01")
+    await register_orgs(client, clerk, 1)
+    assert await run_job(job, force=True) == "counted none"  # changed just now: not yet
+    await age_cache(20)
+    assert "2026" in await run_job(job, force=True)
+    before = len(calls)
+    view = await indicators(client, reviewer)
+    assert view[DENSITY]["value"] > first[DENSITY]["value"] and len(calls) == before
+    await set_today(dt.date(2026, 6, 2))
+    assert await run_job(job, force=True) == "counted 2021, 2022, 2023, 2024, 2025, 2026"
+    await indicators(client, reviewer)  # the day's figures, already counted
+    await refreshes_done()
+    assert len(calls) == before + 6  # the job's six years, none by the view
