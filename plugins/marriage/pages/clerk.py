@@ -31,6 +31,7 @@ from plugins.marriage.services.offices import get_office
 from plugins.marriage.services.records import status_of
 from plugins.marriage.services.registration import (
     PartyInput,
+    check_marriage,
     read_registration,
     register_marriage,
 )
@@ -188,7 +189,29 @@ async def register_submit(request: Request) -> Response:
     errors = _register_problems(request, form)
     if errors:
         return await _register_page(request, form, errors, 422)
+    parties = [
+        PartyInput(
+            form[f"{side}_id_number"],
+            form[f"{side}_name"],
+            form[f"{side}_hukou_division"],
+            form[f"{side}_residence_permit_division"] or None,
+        )
+        for side in ("a", "b")
+    ]
+    office = await _my_office(request)
+    application = {
+        "office_code": office["code"],
+        "party_a": parties[0],
+        "party_b": parties[1],
+        "appointment_code": form["appointment_code"] or None,
+        "kinship_declaration_signed": form["kinship"] == "signed",
+    }
     if not confirmed(raw):  # a registration issues the certificates: read back once more
+        try:  # but a registration the registry must refuse is refused now, not after asking
+            await check_marriage(require_user(request), **application)
+        except Refusal as exc:
+            errors = _refusal_errors(request, exc)
+            return await _register_page(request, form, errors, exc.status_code)
         return await confirmation_page(
             request,
             Confirmation(
@@ -203,25 +226,8 @@ async def register_submit(request: Request) -> Response:
                 button=N_("Register and issue the certificate"),
             ),
         )
-    parties = [
-        PartyInput(
-            form[f"{side}_id_number"],
-            form[f"{side}_name"],
-            form[f"{side}_hukou_division"],
-            form[f"{side}_residence_permit_division"] or None,
-        )
-        for side in ("a", "b")
-    ]
-    office = await _my_office(request)
     try:
-        result = await register_marriage(
-            require_user(request),
-            office_code=office["code"],
-            party_a=parties[0],
-            party_b=parties[1],
-            appointment_code=form["appointment_code"] or None,
-            kinship_declaration_signed=form["kinship"] == "signed",
-        )
+        result = await register_marriage(require_user(request), **application)
     except Refusal as exc:
         return await _register_page(request, form, _refusal_errors(request, exc), exc.status_code)
     return redirect_after_form(
