@@ -105,6 +105,11 @@ class Refusal(Exception):
             headers={"Retry-After": str(retry_after)},
         )
 
+    def text_in(self, lang: str) -> str:
+        """The text a page in ``lang`` shows ("zh" or another): its own half, else the other."""
+        own, other = (self.zh, self.en) if lang == "zh" else (self.en, self.zh)
+        return own or other
+
     def with_extra(self, extra: dict[str, Any]) -> Refusal:
         """The same refusal with ``extra`` (what a service adds that the rule cannot know)."""
         again = type(self).__new__(type(self), *self.args)

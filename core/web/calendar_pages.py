@@ -30,7 +30,7 @@ from core.calendar_store import (
     preview_year,
     schedule_text,
 )
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.flash import set_flash
 from core.web.forms import CONFIRM, N_, confirmed, read_form
@@ -130,7 +130,7 @@ async def calendar_submit(request: Request) -> Response:
     try:
         entered = parse_schedule_text(year, text)
     except Refusal as exc:
-        detail = bilingual(exc.detail, request_language(request))
+        detail = exc.text_in(request_language(request))
         return await _page(request, year, text, error=detail, status_code=422)
     if not confirmed(form):  # the preview on the page is its confirmation step
         moves = await preview_year(year, entered)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from litestar import Request, Response
 
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.refusals import Refusal
 
 FORM_LEVEL = ""  # key of an error that belongs to no single field
@@ -56,7 +56,7 @@ def field_errors(exc: Refusal, by_code: Mapping[str, tuple[str, str]], lang: str
     if exc.code in by_code:
         field, message = by_code[exc.code]
         return {field: gettext_for(lang)(message)}
-    return {FORM_LEVEL: bilingual(exc.detail, lang)}
+    return {FORM_LEVEL: exc.text_in(lang)}
 
 
 def safe_next(target: str | None) -> str:

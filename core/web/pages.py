@@ -137,7 +137,7 @@ def _signup_problems(
     if len(password) < 8:
         problems["password"] = _(N_("Choose a password of at least 8 characters."))
     elif weak := password_problem(password, id_number=id_number):
-        problems["password"] = bilingual(weak.detail, lang)
+        problems["password"] = weak.text_in(lang)
     elif password != again:
         problems["password_again"] = _(N_("The two passwords are not the same."))
     return problems

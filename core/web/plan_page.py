@@ -9,7 +9,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.plan import (
     COMPARISONS,
     FIFTEENTH,
@@ -120,7 +120,7 @@ async def plan_submit(request: Request) -> Response:
     try:
         changed = await set_targets(FIFTEENTH, entries, require_user(request).audit_name)
     except Refusal as exc:
-        errors = {"": bilingual(exc.detail, lang)}
+        errors = {"": exc.text_in(lang)}
         return await _page(request, FIFTEENTH.key, errors, dict(form.values), exc.status_code)
     message = (
         N_("The plan targets are saved.") if changed else N_("Nothing changed in the targets.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response
 from litestar.response import Redirect
 
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.flash import Kind, set_flash
 from core.web.rendering import request_language
@@ -25,5 +25,5 @@ def redirect_after_form(
 def redirect_refused(request: Request, target: str, exc: Refusal) -> Response:
     """A 303 back to ``target`` with the refusal's own text in the page's language."""
     return set_flash(
-        Redirect(target, status_code=303), bilingual(exc.detail, request_language(request)), "bad"
+        Redirect(target, status_code=303), exc.text_in(request_language(request)), "bad"
     )

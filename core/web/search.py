@@ -14,7 +14,7 @@ from litestar.response import Redirect
 
 from core.api.people import open_person
 from core.contributions import SearchResult
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.people.service import revoke_death
 from core.refusals import Refusal
 from core.search import clean_query, search
@@ -112,7 +112,7 @@ async def revoke_death_submit(request: Request, row_id: int) -> Response:
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        text = bilingual(exc.detail, lang)
+        text = exc.text_in(lang)
         return set_flash(Redirect(target, status_code=303), text, "bad")
     text = gettext_for(lang)(
         N_("The death is revoked; every service has undone what it did on hearing it.")

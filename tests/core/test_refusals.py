@@ -91,6 +91,21 @@ def test_the_detail_is_the_non_empty_texts_in_the_chosen_order(zh, en, english_f
     assert detail == " / ".join(texts)
 
 
+@pytest.mark.parametrize(
+    ("zh", "en", "english_first", "lang", "shown"),
+    [
+        ("名额已满", "The slot is full", True, "zh", "名额已满"),
+        ("名额已满", "The slot is full", True, "en", "The slot is full"),
+        ("名额已满", "The slot is full", False, "en", "The slot is full"),
+        ("只有中文", "", False, "en", "只有中文"),  # nothing to show but the other half
+        ("", "English only", True, "zh", "English only"),
+    ],
+)
+def test_a_page_shows_the_refusal_in_its_own_language(zh, en, english_first, lang, shown):
+    refusal = Refusal("SLOT_FULL", zh, en, english_first=english_first)
+    assert refusal.text_in(lang) == shown
+
+
 def test_a_service_adds_extra_to_a_rules_refusal_without_changing_it():
     rule = Refusal("NOT_ELIGIBLE", "不符合", "not eligible")
     shown = rule.with_extra({"reasons": []})

@@ -8,7 +8,6 @@ from litestar import Request
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
-from core.i18n import bilingual
 from core.refusals import Refusal
 from core.web.forms import N_
 from core.web.rendering import request_language
@@ -53,7 +52,7 @@ LABELS = {
 
 def error_text(request: Request, error: Refusal | None) -> str:
     """A refusal's detail in the page's language ("中文 / English" details are split)."""
-    return "" if error is None else bilingual(error.detail, request_language(request))
+    return "" if error is None else error.text_in(request_language(request))
 
 
 def text(form: dict[str, Any], name: str) -> str:

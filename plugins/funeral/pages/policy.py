@@ -10,7 +10,7 @@ import msgspec
 from litestar import Request, Response, get, post
 
 from core.clock import today
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.people.records import ROSTER_CATEGORIES
 from core.refusals import Refusal
 from core.web.forms import N_, Form, read_form
@@ -144,7 +144,7 @@ async def policy_submit(request: Request) -> Response:
         )
         return await _page(request, kept, message, 422)
     except Refusal as exc:
-        return await _page(request, kept, bilingual(exc.detail, lang), exc.status_code)
+        return await _page(request, kept, exc.text_in(lang), exc.status_code)
     return redirect_after_form(request, "/funeral/policy", N_("The new policy version is saved."))
 
 

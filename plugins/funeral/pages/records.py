@@ -6,7 +6,7 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.pagination import page_params
 from core.refusals import Refusal
 from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page, confirmed, read_form
@@ -115,9 +115,7 @@ async def void_submit(request: Request, waiver_id: int) -> Response:
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        return redirect_after_form(
-            request, target, bilingual(exc.detail, request_language(request)), "bad"
-        )
+        return redirect_after_form(request, target, exc.text_in(request_language(request)), "bad")
     return redirect_after_form(
         request,
         target,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Request, Response, get, post
 
 from core.clock import today
-from core.i18n import bilingual, gettext_for
+from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.forms import CONFIRM as CONFIRM_STEP
 from core.web.forms import N_, Confirmation, confirmation_page, confirmed, read_form
@@ -58,7 +58,7 @@ async def confirm_submit(request: Request, month: str) -> Response:
         try:
             rows, _ = await settlements.settlement_rows(month)
         except Refusal as exc:
-            text = bilingual(exc.detail, request_language(request))
+            text = exc.text_in(request_language(request))
             return redirect_after_form(request, target, text, "bad")
         return await confirmation_page(
             request,
@@ -79,9 +79,7 @@ async def confirm_submit(request: Request, month: str) -> Response:
     try:
         await settlements.confirm_settlement(month, await today())
     except Refusal as exc:
-        return redirect_after_form(
-            request, target, bilingual(exc.detail, request_language(request)), "bad"
-        )
+        return redirect_after_form(request, target, exc.text_in(request_language(request)), "bad")
     return redirect_after_form(
         request, target, N_("The month is settled. Its figures will not change.")
     )

@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar import Request
 
-from core.i18n import bilingual
 from core.refusals import Refusal
 from core.web.forms import N_
 from core.web.rendering import request_language
@@ -66,7 +65,7 @@ LABELS = {
 
 
 def refusal_text(request: Request, exc: Refusal) -> str:
-    return bilingual(exc.detail, request_language(request))
+    return exc.text_in(request_language(request))
 
 
 def parse_day(text: str | None) -> dt.date | None:

@@ -6,7 +6,6 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.i18n import bilingual
 from core.pagination import page_params
 from core.refusals import Refusal
 from core.web.forms import (
@@ -74,7 +73,7 @@ async def close_submit(request: Request, task_id: int) -> Response:
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        message = bilingual(exc.detail, request_language(request))
+        message = exc.text_in(request_language(request))
         return await _tasks_page(request, {task_id: {"": message}})
     return redirect_after_form(request, target, N_("The task is closed."))
 

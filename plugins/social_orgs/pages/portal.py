@@ -9,7 +9,6 @@ from litestar import Request, Response, get, post
 
 from core.auth.guards import require_user
 from core.clock import today
-from core.i18n import bilingual
 from core.refusals import Refusal
 from core.web.forms import (
     CONFIRM,
@@ -190,7 +189,7 @@ async def report_form_post(request: Request, year: int) -> Response:
             year,
             values,
             errors=errors,
-            message=bilingual(exc.detail, request_language(request)),
+            message=exc.text_in(request_language(request)),
             draft_saved=exc.code == "INCOMPLETE_REPORT",
             status_code=exc.status_code,
         )

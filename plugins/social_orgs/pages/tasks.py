@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from litestar import Request, Response, get, post
 
-from core.i18n import bilingual
 from core.pagination import page_params
 from core.refusals import Refusal
 from core.web.forms import (
@@ -88,9 +87,7 @@ async def change_post(request: Request, uscc: str) -> Response:
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        return await _tasks_page(
-            request, {uscc: {"": bilingual(exc.detail, request_language(request))}}
-        )
+        return await _tasks_page(request, {uscc: {"": exc.text_in(request_language(request))}})
     return redirect_after_form(
         request, "/orgs/tasks", N_("The change of legal representative is recorded.")
     )
