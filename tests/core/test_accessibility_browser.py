@@ -22,7 +22,7 @@ from tests.e2e.support import sign_in
 
 pytestmark = pytest.mark.browser
 
-VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 360, "height": 780}}
 MISTYPED = "/no-such-page"
 SERIOUS = {"critical", "serious"}
 # The wrong submits of the one-language crawl that a person sends from a page of its own.
@@ -152,6 +152,28 @@ async def send_back(page: Page, data: dict[str, str]) -> None:
         await page.evaluate(FILL_AND_SEND, data)
 
 
+# How far the page is wider than the screen, and elements sticking out: outside a table's own
+# scroll region, or placed absolutely (which escapes it).
+SIDEWAYS = """() => {
+  const wider = document.documentElement.scrollWidth - window.innerWidth;
+  if (wider <= 0) return null;
+  const out = [...document.body.querySelectorAll('*')].filter((el) =>
+    el.getBoundingClientRect().right > window.innerWidth + 1 &&
+    (!el.closest('.table-wrap') || getComputedStyle(el).position === 'absolute'));
+  return [wider, ...out.slice(-3).map((el) => el.outerHTML.slice(0, 80))];
+}"""
+
+
+async def open_menu(page: Page, phone: bool) -> bool:
+    """Unfold the menu as a person does: the phone's menu button, or a group of the desktop's
+    menu. False when there is nothing to unfold."""
+    toggle = page.locator("[data-nav-toggle]") if phone else page.locator("[data-nav-group]")
+    if not await toggle.count() or not await toggle.first.is_visible():
+        return False
+    await (toggle if phone else toggle.first.locator("summary")).first.click()
+    return True
+
+
 async def check(page: Page, axe: Axe, lang: str, where: str, phone: bool) -> list[str]:
     """The page's serious accessibility findings (and, on a phone, a sideways scroll)."""
     assert (await page.get_attribute("html", "lang") or "").startswith(lang), where
@@ -162,10 +184,8 @@ async def check(page: Page, axe: Axe, lang: str, where: str, phone: bool) -> lis
         if v["impact"] in SERIOUS
         for node in v["nodes"]
     ]
-    if phone:
-        wider = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-        if wider > 0:
-            findings.append(f"{where}: scrolls sideways by {wider}px")
+    if phone and (wider := await page.evaluate(SIDEWAYS)):
+        findings.append(f"{where}: scrolls sideways by {wider[0]}px at {', '.join(wider[1:])}")
     return findings
 
 
@@ -191,6 +211,9 @@ async def test_every_role_walks_pages_without_serious_accessibility_findings(
             await visit(page, base + path)
             findings += await check(page, axe, lang, f"{viewport} {lang} {persona} {path}", phone)
             walked += 1
+            if path == "/" and await open_menu(page, phone):
+                findings += await check(page, axe, lang, f"{viewport} {lang} {persona} menu", phone)
+                walked += 1
             if link:  # and a record that list links to
                 record = await page.locator(link).first.get_attribute("href")
                 await visit(page, base + record)
