@@ -9,6 +9,8 @@ fails, named by rule, element and page. On a phone no page may scroll sideways.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
@@ -189,55 +191,71 @@ async def check(page: Page, axe: Axe, lang: str, where: str, phone: bool) -> lis
     return findings
 
 
+@dataclass
+class Walker:
+    """One persona's tab in one viewport and language, and what it found."""
+
+    page: Page
+    axe: Axe
+    viewport: str
+    lang: str
+    persona: str
+    walked: int = 0
+    findings: list[str] = field(default_factory=list)
+
+    async def look(self, what: str) -> None:
+        where = f"{self.viewport} {self.lang} {self.persona} {what}"
+        self.findings += await check(
+            self.page, self.axe, self.lang, where, self.viewport == "phone"
+        )
+        self.walked += 1
+
+
+async def walk_as(browser, base: str, world: W.World, persona: str, viewport: str, lang: str):
+    context = await browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
+    page = await context.new_page()
+    if persona != "anonymous":
+        await sign_in(page, base, *world.credentials[persona], "/")
+    await context.add_cookies([{"name": "mz_lang", "value": lang, "url": base}])
+    walker = Walker(page, Axe(), viewport, lang, persona)
+    for entry in walks(world)[persona]:
+        path, _, link = entry.partition(" -> ")
+        await visit(page, base + path)
+        await walker.look(path)
+        if path == "/" and await open_menu(page, viewport == "phone"):
+            await walker.look("menu")
+        if link:  # and a record that list links to
+            record = await page.locator(link).first.get_attribute("href")
+            await visit(page, base + record)
+            await walker.look(record)
+    if persona in SENT_BACK:
+        path, data = refused_forms(world)[persona][SENT_BACK[persona]]
+        await page.goto(base + path)
+        await send_back(page, data)
+        summary = page.locator(".error-summary, [role=alert]").first
+        assert await summary.is_visible(), (persona, path, "no error summary")
+        await walker.look(f"POST {path}")
+    if persona == "admin":  # a confirmation step: switching a service off asks first
+        await page.goto(base + "/admin/plugins")
+        await page.locator("#plugin-funeral form button[type=submit]").first.click()
+        await page.locator(".confirmation").wait_for()
+        await walker.look("confirm")
+    await context.close()
+    return walker
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 async def test_every_role_walks_pages_without_serious_accessibility_findings(
     walk, browser, viewport, lang
 ):
     base, world = walk
-    axe = Axe()
-    phone = viewport == "phone"
-    forms = refused_forms(world)
-    findings: list[str] = []
-    walked = 0
-    for persona, paths in walks(world).items():
-        context = await browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
-        page = await context.new_page()
-        if persona != "anonymous":
-            await sign_in(page, base, *world.credentials[persona], "/")
-        await context.add_cookies([{"name": "mz_lang", "value": lang, "url": base}])
-        for entry in paths:
-            path, _, link = entry.partition(" -> ")
-            await visit(page, base + path)
-            findings += await check(page, axe, lang, f"{viewport} {lang} {persona} {path}", phone)
-            walked += 1
-            if path == "/" and await open_menu(page, phone):
-                findings += await check(page, axe, lang, f"{viewport} {lang} {persona} menu", phone)
-                walked += 1
-            if link:  # and a record that list links to
-                record = await page.locator(link).first.get_attribute("href")
-                await visit(page, base + record)
-                findings += await check(
-                    page, axe, lang, f"{viewport} {lang} {persona} {record}", phone
-                )
-                walked += 1
-        if persona in SENT_BACK:
-            path, data = forms[persona][SENT_BACK[persona]]
-            await page.goto(base + path)
-            await send_back(page, data)
-            summary = page.locator(".error-summary, [role=alert]").first
-            assert await summary.is_visible(), (persona, path, "no error summary")
-            findings += await check(
-                page, axe, lang, f"{viewport} {lang} {persona} POST {path}", phone
-            )
-            walked += 1
-        if persona == "admin":  # a confirmation step: switching a service off asks first
-            await page.goto(base + "/admin/plugins")
-            await page.locator("#plugin-funeral form button[type=submit]").first.click()
-            await page.locator(".confirmation").wait_for()
-            findings += await check(page, axe, lang, f"{viewport} {lang} admin confirm", phone)
-            walked += 1
-        await context.close()
+    # the roles walk side by side, each in its own browser context (Chromium uses every core)
+    walkers = await asyncio.gather(
+        *(walk_as(browser, base, world, persona, viewport, lang) for persona in walks(world))
+    )
+    walked = sum(w.walked for w in walkers)
     print(f"{viewport} {lang}: {walked} pages walked")
-    assert walked >= 45
+    assert walked >= 70
+    findings = [finding for w in walkers for finding in w.findings]
     assert not findings, "\n".join(findings)
