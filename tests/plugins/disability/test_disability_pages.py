@@ -230,6 +230,8 @@ async def test_payroll_and_standards_pages(desk) -> None:
 
     r = await desk.client.get("/disability/standards", headers=desk.admin)
     assert r.status_code == 200 and "181.00" in r.text
+    # each table says what it lists (a screen reader announced both as "table")
+    assert "<caption>历年月补贴标准</caption>" in r.text and "本地扩面政策（按施行日期）" in r.text
     for lang, texts in (
         ("zh", ("请填写年份", "请填写生活补贴", "请填写护理补贴")),
         ("en", ("Enter the year", "Enter the living subsidy", "Enter the nursing subsidy")),
