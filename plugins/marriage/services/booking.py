@@ -410,6 +410,17 @@ async def _set_status(code: str, new: str, expected: tuple[str, ...]) -> bool:
     return row is not None
 
 
+def _changed_meanwhile() -> Refusal:
+    """Another request moved the appointment on between our read and our write."""
+    return Refusal(
+        "APPOINTMENT_CLOSED",
+        zh="预约状态已变化",
+        en="The appointment changed",
+        kind="conflict",
+        english_first=True,
+    )
+
+
 async def cancel(user: CurrentUser, code: str) -> dict[str, Any]:
     """Cancel and free the place at once. The booker may cancel until the slot starts; a clerk
     at any time before check-in. Cancelling twice answers the same."""
@@ -431,13 +442,7 @@ async def cancel(user: CurrentUser, code: str) -> dict[str, Any]:
             current = await visible_appointment(user, code)
             if current["status"] == "cancelled":
                 return {"code": row["code"], "status": "cancelled"}
-            raise Refusal(
-                "APPOINTMENT_CLOSED",
-                zh="预约状态已变化",
-                en="The appointment changed",
-                kind="conflict",
-                english_first=True,
-            )
+            raise _changed_meanwhile()
         await _release(row)
         await audit.record(
             "marriage.appointment.cancelled",
@@ -470,13 +475,7 @@ async def check_in(user: CurrentUser, code: str) -> dict[str, Any]:
         )
     async with write_transaction():
         if not await _set_status(row["code"], "checked_in", ("booked",)):
-            raise Refusal(
-                "APPOINTMENT_CLOSED",
-                zh="预约状态已变化",
-                en="The appointment changed",
-                kind="conflict",
-                english_first=True,
-            )
+            raise _changed_meanwhile()
         await audit.record(
             "marriage.appointment.checked_in",
             entity="appointment",
