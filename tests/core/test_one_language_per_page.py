@@ -102,7 +102,11 @@ def shape(path: str) -> str:
     """``/orgs/51440704MJ0000011X/reports/2025?page=2`` → ``/orgs/#/reports/#?page``: one page
     per kind, not one per record."""
     parts = urlsplit(path)
-    segments = ["#" if re.search(r"\d", s) else s for s in parts.path.split("/")]
+    # a record's key has a digit, or is an upper-case code (an appointment's may have no digit)
+    segments = [
+        "#" if re.search(r"\d", s) or re.fullmatch(r"[A-Z]{6,}", s) else s
+        for s in parts.path.split("/")
+    ]
     keys = sorted({k for k, _ in parse_qsl(parts.query) if k != "lang"})
     return "/".join(segments) + ("?" + "&".join(keys) if keys else "")
 
