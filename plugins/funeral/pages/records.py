@@ -11,7 +11,7 @@ from core.pagination import page_params
 from core.refusals import Refusal
 from core.web.forms import CONFIRM, N_, Confirmation, confirmation_page, confirmed, read_form
 from core.web.paging import Pager
-from core.web.redirects import redirect_after_form
+from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
 from plugins.funeral.services.amend import void_waiver
 from plugins.funeral.services.deciding import Actor
@@ -115,7 +115,7 @@ async def void_submit(request: Request, waiver_id: int) -> Response:
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        return redirect_after_form(request, target, exc.text_in(request_language(request)), "bad")
+        return redirect_refused(request, target, exc)
     return redirect_after_form(
         request,
         target,

@@ -9,7 +9,7 @@ from core.i18n import gettext_for
 from core.refusals import Refusal
 from core.web.forms import CONFIRM as CONFIRM_STEP
 from core.web.forms import N_, Confirmation, confirmation_page, confirmed, read_form
-from core.web.redirects import redirect_after_form
+from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import fen_to_yuan, render_page, request_language
 from plugins.funeral.rules import month_of
 from plugins.funeral.services import settlements
@@ -58,8 +58,7 @@ async def confirm_submit(request: Request, month: str) -> Response:
         try:
             rows, _ = await settlements.settlement_rows(month)
         except Refusal as exc:
-            text = exc.text_in(request_language(request))
-            return redirect_after_form(request, target, text, "bad")
+            return redirect_refused(request, target, exc)
         return await confirmation_page(
             request,
             Confirmation(
@@ -79,7 +78,7 @@ async def confirm_submit(request: Request, month: str) -> Response:
     try:
         await settlements.confirm_settlement(month, await today())
     except Refusal as exc:
-        return redirect_after_form(request, target, exc.text_in(request_language(request)), "bad")
+        return redirect_refused(request, target, exc)
     return redirect_after_form(
         request, target, N_("The month is settled. Its figures will not change.")
     )

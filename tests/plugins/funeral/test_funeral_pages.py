@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests import factories
+from tests.core.test_pages_admin import HTML, flash_of
 from tests.plugins.funeral.support import HOME, TODAY, person_number, roster
 
 pytestmark = pytest.mark.db
@@ -147,6 +148,25 @@ async def test_reviewer_settlement_page_and_confirmation(client, session, set_to
     assert confirmed.status_code == 303
     again = await client.get("/funeral/settlements?month=2026-02")
     assert "已结算" in again.text or "Settled" in again.text
+    # a refusal goes back to the month's page as a notice in the page's language
+    twice = await client.post(
+        "/funeral/settlements/2026-02/confirm", data={"_csrf": csrf, "confirmed": "yes"}
+    )
+    assert twice.status_code == 303
+    assert flash_of(await client.get(twice.headers["location"], headers=HTML)) == (
+        "bad: 2026-02 已结算"
+    )
+    english = await client.post(
+        "/funeral/settlements/2026-02/confirm",
+        data={"_csrf": csrf, "confirmed": "yes"},
+        headers={"Accept-Language": "en"},
+    )
+    shown = await client.get(english.headers["location"], headers={**HTML, "Accept-Language": "en"})
+    assert flash_of(shown) == "bad: month already settled"
+    bad_month = await client.post("/funeral/settlements/2026-13/confirm", data={"_csrf": csrf})
+    assert bad_month.status_code == 303
+    bad_page = await client.get("/funeral/settlements?month=2026-02", headers=HTML)
+    assert flash_of(bad_page).startswith("bad: ")
 
 
 async def test_admin_saves_a_policy_version_from_the_page(client, session, set_today):
