@@ -264,9 +264,7 @@ async def street_review_submit(
     if asked is not None:
         return asked
     try:
-        status = await street_review(
-            application_id, text(data, "approve") == "1", text(data, "note")
-        )
+        status = await street_review(application_id, passed, text(data, "note"))
     except Refusal as exc:
         return await detail(request, user, application_id, exc)
     return redirect_after_form(request, f"/disability/applications/{application_id}", DONE[status])
@@ -292,7 +290,7 @@ async def decision_submit(
     if asked is not None:
         return asked
     try:
-        if text(data, "approve") == "1":
+        if approved:
             status = (await approve(application_id, text(data, "note")))["status"]
         else:
             status = await reject(application_id, text(data, "note"))
