@@ -26,6 +26,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from asyncpg.exceptions import UniqueViolationError
+from asyncpg.exceptions._base import DataError as ClientDataError
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -435,7 +436,9 @@ async def defer(sql: str, *args: Any) -> None:
 def sql_literal(value: Any) -> str:
     """``value`` as a PostgreSQL literal, for ``defer`` (a simple-protocol message carries no
     parameters). Text uses the escape-string form (``E'…'``: backslashes and quotes doubled),
-    which means the same whatever ``standard_conforming_strings`` says; NUL is refused."""
+    which means the same whatever ``standard_conforming_strings`` says. NUL, which no text
+    column can hold, is refused as asyncpg refuses a bad parameter (its ``DataError``): the
+    caller's bad input, answered 400 (``core.errors``), as it would be without ``defer``."""
     if value is None:
         return "NULL"
     if isinstance(value, bool):
@@ -447,7 +450,7 @@ def sql_literal(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"no literal for {type(value).__name__}")
     if "\x00" in value:
-        raise ValueError("NUL in a text value")
+        raise ClientDataError("NUL in a text value")
     return "E'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
 
 

@@ -105,3 +105,26 @@ async def test_a_transaction_whose_commit_carries_statements_leaves_its_connecti
     if engine_name == "postgres":
         async with pool.acquire() as connection:
             assert not connection.is_in_transaction()
+
+
+async def test_a_value_the_database_refuses_is_bad_input_whether_deferred_or_not(db):
+    """A NUL in text (which PostgreSQL cannot store) is the caller's bad input, a 400, not a
+    server fault: a deferred write refuses it as a parameter would."""
+    from core.db import defer, fetch, write_transaction
+    from core.errors import EXCEPTION_HANDLERS, bad_input_handler
+
+    insert = "INSERT INTO serial_counter (key, value) VALUES ({}, {})"
+    outcomes = []
+    for write in (fetch, defer):
+        try:
+            async with write_transaction():
+                await write(insert, f"a\x00{write.__name__}", 1)
+        except Exception as exc:
+            handler = next(
+                EXCEPTION_HANDLERS[c] for c in type(exc).__mro__ if c in EXCEPTION_HANDLERS
+            )
+            outcomes.append(handler is bad_input_handler)
+        else:
+            outcomes.append(None)  # stored as it is (SQLite)
+    assert outcomes[0] == outcomes[1]
+    assert set(outcomes) <= {True, None}
