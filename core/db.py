@@ -25,7 +25,7 @@ from string import Formatter
 from typing import Any
 from urllib.parse import urlsplit
 
-from asyncpg.exceptions import UniqueViolationError
+from asyncpg.exceptions import PostgresError, UniqueViolationError
 from asyncpg.exceptions._base import DataError as ClientDataError
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
@@ -179,13 +179,25 @@ class _PostgresTransaction(PostgresTransaction):
                     await self.rollback()
             elif not self._committed and not self._rolled_back:
                 await self.commit()
-        except BaseException:
-            broken = True
+        except BaseException as failed:
+            broken = not await self._rolled_back_after(failed)
             raise
         finally:
             self.engine.current_transaction.reset(self.context)
             await self._give_back(broken=broken or _is_unavailable(exception))
         return exception is None
+
+    async def _rolled_back_after(self, failed: BaseException) -> bool:
+        """Whether the connection is sound after ``failed``: a statement the server refused
+        (a deferred write sent with the COMMIT, say) leaves it so once its aborted transaction
+        is rolled back; anything else, or a failing ROLLBACK, does not."""
+        if not isinstance(failed, PostgresError) or _is_unavailable(failed):
+            return False
+        try:
+            await self.connection.rollback()
+        except Exception:
+            return False
+        return True
 
     async def _give_back(self, *, broken: bool) -> None:
         connection = self.connection.raw

@@ -128,3 +128,23 @@ async def test_a_value_the_database_refuses_is_bad_input_whether_deferred_or_not
             outcomes.append(None)  # stored as it is (SQLite)
     assert outcomes[0] == outcomes[1]
     assert set(outcomes) <= {True, None}
+
+
+async def test_a_deferred_write_refused_at_commit_leaves_its_connection_usable(db, engine_name):
+    """A refusal that travels back with the COMMIT (a second booking's hold, say) is an
+    ordinary answer: the transaction is rolled back and its connection reused, not closed."""
+    from core.db import defer, engine, fetch, is_unique_violation, write_transaction
+
+    await fetch("INSERT INTO serial_counter (key, value) VALUES ('taken', 1)")
+    connections = []
+    with pytest.raises(Exception) as refused:
+        async with write_transaction():
+            transaction = engine().current_transaction.get()
+            # the pooled connection itself (its pool's proxy is detached when released)
+            connections.append(getattr(getattr(transaction.connection, "raw", None), "_con", None))
+            await defer("INSERT INTO serial_counter (key, value) VALUES ({}, {})", "taken", 2)
+    assert is_unique_violation(refused.value)
+    if engine_name == "postgres":
+        (raw,) = connections
+        assert not raw.is_closed() and not raw.is_in_transaction()
+    assert await _counters() == {"taken": 1}
