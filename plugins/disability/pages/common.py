@@ -51,7 +51,7 @@ LABELS = {
 
 
 def error_text(request: Request, error: Refusal | None) -> str:
-    """A refusal's detail in the page's language ("中文 / English" details are split)."""
+    """A refusal's text in the page's language ("" for none)."""
     return "" if error is None else error.text_in(request_language(request))
 
 

@@ -14,7 +14,6 @@ from core.pagination import page_params
 from core.refusals import Refusal
 from core.web.forms import (
     CONFIRM,
-    FORM_LEVEL,
     N_,
     Confirmation,
     Form,
@@ -87,10 +86,10 @@ async def decide_post(request: Request, uscc: str) -> Response:
             return await confirmation_page(request, _decision_step(request, proposals[0], form))
     try:
         result = await enforcement.decide_deregistration(
-            uscc, form.get("decision"), form.get("note"), user.username, await today()
+            uscc, decision, form.get("note"), user.username, await today()
         )
     except Refusal as exc:
-        message = field_errors(exc, {}, request_language(request))[FORM_LEVEL]
+        message = exc.text_in(request_language(request))
         return await _abnormal_page(request, None, message, 422)
     if result["decision"] == "confirmed":
         return redirect_after_form(request, "/orgs/abnormal", N_("Deregistration confirmed."))

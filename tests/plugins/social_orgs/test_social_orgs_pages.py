@@ -185,6 +185,13 @@ async def test_reviewer_abnormal_page_and_decision(client, clerk, reviewer, set_
     )
     assert r.status_code == 303
     assert (await client.get(f"/api/v1/orgs/{code}")).json()["status"] == "deregistered"
+    # deciding again: the rule's refusal above the queue, in the page's language
+    again = await client.post(
+        f"/orgs/deregistration/{code}",
+        data={"decision": "confirm", "confirmed": "yes"},
+        headers={**reviewer, **ZH},
+    )
+    assert again.status_code == 422 and "该组织没有待决定的撤销登记建议" in again.text
     r = await client.post(
         f"/orgs/deregistration/{code}", data={"decision": "confirm"}, headers=clerk
     )
