@@ -80,3 +80,34 @@ async def test_search_finds_organizations_for_staff_only(new_org, uscc):
     assert [r for r in await get_host().search(code.lower(), staff) if r.plugin == "social_orgs"]
     org_user = CurrentUser(2, "someorg", "org", ("org",), frozenset(), org_uscc=code)
     assert not [r for r in await get_host().search("老年人", org_user) if r.plugin == "social_orgs"]
+
+
+async def test_the_counts_at_their_date_boundaries(set_today, new_org):
+    """Who is registered on a day and who owed the 2024 report (``report_due``: registered by
+    30 June; still registered at the kind's deadline, 31 March for foundations, else 31 May),
+    each on both sides of its boundary day, as the database groups them."""
+    from plugins.social_orgs.services.indicators import _counts
+    from plugins.social_orgs.tables import Organization
+
+    await set_today(D(2025, 7, 1))
+
+    async def org(kind: str, registered: dt.date, deregistered: dt.date | None = None) -> None:
+        code = await new_org(kind, registered_on=registered)
+        if deregistered is not None:
+            await Organization.update(
+                {Organization.status: "deregistered", Organization.deregistered_on: deregistered}
+            ).where(Organization.uscc == code)
+
+    old = D(2020, 3, 1)
+    await org("social_group", D(2024, 6, 30))  # owes: registered on 30 June
+    await org("social_group", D(2024, 7, 1))  # registered the day after: owes nothing
+    await org("social_group", old, D(2025, 5, 31))  # gone on its deadline day: owes nothing
+    await org("social_group", old, D(2025, 6, 1))  # still there at the deadline: owes
+    await org("foundation", old, D(2025, 3, 31))  # gone on a foundation's deadline day
+    await org("foundation", old, D(2025, 4, 1))  # owes
+    await org("social_group", old, D(2024, 12, 31))  # not registered on its last day
+    await org("social_group", old, D(2025, 1, 1))  # registered through 31 December
+
+    counts = await _counts([D(2024, 6, 29), D(2024, 6, 30), D(2024, 12, 31), D(2025, 6, 1)], [2024])
+    assert [counts[f"registered_{i}"] for i in range(4)] == [6, 7, 7, 2]
+    assert counts["due_2024"] == 3 and counts["filed_2024"] == 0
