@@ -23,8 +23,21 @@ province's millions of events on each page would cost more than the page."""
 def prefix_end(prefix: str) -> str:
     """The smallest string after every string starting with ``prefix`` (``marriage.`` →
     ``marriage/``): ``[prefix, prefix_end)`` is an index range, where ``LIKE 'prefix%'`` is not
-    one on SQLite (case-insensitive LIKE) nor on PostgreSQL outside the C collation."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    one on SQLite (case-insensitive LIKE) nor on PostgreSQL outside the C collation.
+
+    The next character skips the surrogates (no database text holds one); a last character
+    with no next one (U+10FFFF) is dropped and the one before it stepped. A prefix of nothing
+    else has no end: the range is empty (no action is named so)."""
+    kept = prefix.rstrip(_LAST)
+    if not kept:
+        return prefix
+    following = ord(kept[-1]) + 1
+    if 0xD800 <= following <= 0xDFFF:
+        following = 0xE000
+    return kept[:-1] + chr(following)
+
+
+_LAST = chr(0x10FFFF)
 
 
 EVENT_COLUMNS = "id, seq, at, actor, action, entity, entity_id, summary"

@@ -312,6 +312,11 @@ async def test_admin_pages_in_english(client):
         "/admin/audit?since=%00&actor=%ff&page=-3",
         "/admin/audit?actor=%00admin&entity=%00",
         "/admin/audit?page=99999999999999999999&action=%25%25",
+        # actions matched by their start whose last character has no next one, or whose
+        # next one is a surrogate, which no database text can hold
+        "/admin/audit?action=marriage%F4%8F%BF%BF",
+        "/admin/audit?action=%F4%8F%BF%BF%F4%8F%BF%BF",
+        "/admin/audit?action=a%ED%9F%BF",
         "/admin/users?page=abc",
         "/admin/outbox?status=<script>&page=0",
     ],

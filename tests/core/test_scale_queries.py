@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.db import fetch
 from core.people.service import ensure_person
@@ -173,3 +175,18 @@ def test_a_prefix_range_ends_after_every_string_with_the_prefix():
         assert "marriage." <= action < prefix_end("marriage.")
     for action in ("marriage", "marriagf", "marriage/", "funeral.x"):
         assert not "marriage." <= action < prefix_end("marriage.")
+
+
+@given(st.text(min_size=1, max_size=6), st.text(max_size=6), st.text(max_size=6))
+def test_every_prefix_has_an_end_a_database_can_hold(prefix, rest, other):
+    """Whatever an administrator types (the audit page matches any text by its start): the
+    range's end is text without surrogates, above every string with the prefix and below the
+    others after it (code point order: SQLite's and the C collation's)."""
+    from core.audit.listing import prefix_end
+
+    end = prefix_end(prefix)  # (hypothesis draws no surrogates: neither does a query string)
+    end.encode("utf-8")
+    if prefix.strip(chr(0x10FFFF)):
+        assert prefix <= prefix + rest < end
+    if other > prefix and not other.startswith(prefix):
+        assert other >= end
