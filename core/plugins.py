@@ -377,8 +377,7 @@ class PluginHost:
         ``ENABLED_TTL``. Data is never dropped."""
         if name not in self.plugins:
             raise Refusal.not_found(zh=f"没有名为 {name} 的模块", en=f"No plugin named {name!r}")
-        title = next((m.title for m in self.metas if m.name == name), name)
-        await plugin_state.write_enabled(name, enabled, title)
+        await plugin_state.write_enabled(name, enabled, self.plugins[name].meta.title)
         await self.enabled(fresh=True)
         await self.plugin_switched(name, enabled)
 
