@@ -46,13 +46,11 @@ def candidates(table: str, column: str, query: str) -> str:
     return " INTERSECT ".join([lookup] * len(grams_of(query)))
 
 
-def contains_clause(table: str, column: str, alias: str = "", query: str = "") -> str:
-    """SQL matching rows of ``table`` whose ``column`` contains ``query``: a ``{}`` placeholder
-    for each of ``grams_of(query)`` (its first bigram when ``query`` is not given), then the
-    ``LIKE`` pattern ``%query%``."""
-    ref = f"{alias or table}"
-    ids = candidates(table, column, query) if query else candidates(table, column, "..")
-    return f"{ref}.id IN ({ids}) AND {ref}.{column} LIKE {{}}"
+def contains_clause(table: str, column: str, alias: str, query: str) -> str:
+    """SQL matching rows of ``table`` (as ``alias``) whose ``column`` contains ``query``: a
+    ``{}`` placeholder for each of ``grams_of(query)``, then the ``LIKE`` pattern ``%query%``."""
+    ref = alias or table
+    return f"{ref}.id IN ({candidates(table, column, query)}) AND {ref}.{column} LIKE {{}}"
 
 
 def is_bigram(query: str) -> bool:
