@@ -415,10 +415,17 @@ async def write_transaction() -> AsyncIterator[None]:
             yield
             # Writes deferred so far are sent as this block ends, so that an error they cause
             # is raised inside it (the outermost block's are sent with its COMMIT).
-            transaction = db.current_transaction.get() if isinstance(db, PostgresEngine) else None
-            connection = getattr(transaction, "connection", None)
-            if isinstance(connection, _Connection):
+            connection = _deferring(db)
+            if connection is not None:
                 await connection.send_deferred()
+
+
+def _deferring(db: Engine) -> _Connection | None:
+    """The current PostgreSQL transaction's connection, which holds deferred writes (none
+    outside one, and on SQLite)."""
+    transaction = db.current_transaction.get() if isinstance(db, PostgresEngine) else None
+    connection = getattr(transaction, "connection", None)
+    return connection if isinstance(connection, _Connection) else None
 
 
 async def defer(sql: str, *args: Any) -> None:
@@ -430,10 +437,8 @@ async def defer(sql: str, *args: Any) -> None:
     transaction, but an error it causes (a unique index refusing, say) is raised there, at the
     latest when the ``write_transaction()`` block around the call ends. Outside a PostgreSQL
     transaction it runs at once."""
-    db = engine()
-    transaction = db.current_transaction.get() if isinstance(db, PostgresEngine) else None
-    connection = getattr(transaction, "connection", None)
-    if not isinstance(connection, _Connection):
+    connection = _deferring(engine())
+    if connection is None:
         await fetch(sql, *args)
         return
     values = iter(args)
