@@ -430,13 +430,14 @@ def _deferring(db: Engine) -> _Connection | None:
 
 async def defer(sql: str, *args: Any) -> None:
     """Run a write whose answer nobody reads (no ``RETURNING``; ``{}`` placeholders as for
-    ``fetch``) in the current transaction. On PostgreSQL it waits and reaches the server in one
-    message with what is sent next — the transaction's BEGIN when nothing was sent yet, the
-    next statement that needs an answer, or the COMMIT — instead of in a round trip of its own,
-    its values as literals (``sql_literal``). It still runs before every later statement of the
-    transaction, but an error it causes (a unique index refusing, say) is raised there, at the
-    latest when the ``write_transaction()`` block around the call ends. Outside a PostgreSQL
-    transaction it runs at once."""
+    ``fetch``) in the current transaction. On PostgreSQL it waits, its values as literals
+    (``sql_literal``), and reaches the server in one message with the transaction's BEGIN (when
+    the next statement needing an answer makes that go) or its COMMIT, instead of in a round
+    trip of its own; one deferred after the BEGIN went and followed by such a statement still
+    costs one, just before it (parameters cannot share a message). It runs before every later
+    statement of the transaction, but an error it causes (a unique index refusing, say) is
+    raised there, at the latest when the ``write_transaction()`` block around the call ends.
+    Outside a PostgreSQL transaction it runs at once."""
     connection = _deferring(engine())
     if connection is None:
         await fetch(sql, *args)
