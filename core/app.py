@@ -29,6 +29,7 @@ from core.auth.middleware import IdentityMiddleware, add_security_headers
 from core.contributions import PluginRoutes
 from core.errors import EXCEPTION_HANDLERS, use_error_pages
 from core.idempotency import IdempotencyMiddleware
+from core.indicator_cache import refreshes_done
 from core.jobs import job_loop
 from core.plugins import PluginConfigError, PluginHost, get_host, set_host
 from core.settings import Settings, get_settings
@@ -159,6 +160,9 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
                 jobs.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await jobs
+            # A refresh of the indicators finishes and gives its lease back: cut off, it would
+            # keep every process from refreshing them for the lease's five minutes.
+            await refreshes_done()
             await db.stop()
 
     static = create_static_files_router(

@@ -183,3 +183,49 @@ async def test_the_warming_job_counts_a_new_day_and_a_busy_days_changes_before_a
     await indicators(client, reviewer)  # the day's figures, already counted
     await refreshes_done()
     assert len(calls) == before + 6  # the job's six years, none by the view
+
+
+async def test_shutting_down_lets_a_running_refresh_finish_and_give_its_lease_back(
+    app, client, staff, reviewer, counted, monkeypatch
+):
+    """A process stopping while a refresh counts waits for it before closing the database:
+    cut off, the refresh would keep its lease and no process would refresh the figures for
+    the lease's five minutes."""
+    from core import db
+
+    calls, gate = counted
+    first = await indicators(client, reviewer)
+    clerk = await staff("clerk", office_code="JH01")
+    await register_orgs(client, clerk, 1)
+    await age_cache(20)
+    gate.clear()
+    await indicators(client, reviewer)  # a refresh starts, held mid-way
+    leases_at_stop: list[object] = []
+
+    async def stop() -> None:  # the test's own database stays open
+        rows = await fetch("SELECT refresh_until FROM indicator_cache")
+        leases_at_stop.extend(row["refresh_until"] for row in rows)
+
+    async def start() -> None:
+        pass
+
+    monkeypatch.setattr(db, "start", start)
+    monkeypatch.setattr(db, "stop", stop)
+    monkeypatch.setattr(app.state, "run_jobs", False)
+    monkeypatch.setattr("gc.freeze", lambda: None)
+    events = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent: list[str] = []
+
+    async def receive() -> dict:
+        return next(events)
+
+    async def send(message: dict) -> None:
+        sent.append(message["type"])
+
+    asyncio.get_running_loop().call_later(0.2, gate.set)
+    scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
+    await asyncio.wait_for(app(scope, receive, send), timeout=10)
+    assert sent == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+    assert len(calls) == 2 and leases_at_stop == [None]
+    counted_now = await indicators(client, reviewer)
+    assert counted_now[DENSITY]["value"] > first[DENSITY]["value"] and len(calls) == 2
