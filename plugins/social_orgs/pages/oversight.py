@@ -148,8 +148,18 @@ async def draw_post(request: Request) -> Response:
                 fields=reposted(form, "year", "count", "seed"),
                 facts=(
                     (N_("Year"), str(year)),
-                    (N_("Number to draw"), str(count or "—")),
-                    (N_("Seed"), form.get("seed") or "—"),
+                    # a blank field is a rule applied at the draw: say which, not "—"
+                    (
+                        N_("Number to draw"),
+                        str(count)
+                        if count is not None
+                        else translate(request, N_("At least 3% of active organizations")),
+                    ),
+                    (
+                        N_("Seed"),
+                        form.get("seed")
+                        or translate(request, N_("Chosen at random and published with the draw")),
+                    ),
                 ),
                 button=N_("Draw"),
                 params={"year": year},

@@ -207,6 +207,12 @@ async def test_spot_check_page(client, reviewer, staff, new_org):
         "/orgs/spot-checks", data={"year": "2025", "seed": "公开摇号"}, headers={**reviewer, **ZH}
     )
     assert asked.status_code == 200 and 'name="seed" value="公开摇号"' in asked.text
+    # a blank count is the 3% rule, and a blank seed a random one: the step says so, not "—"
+    blank = await client.post(
+        "/orgs/spot-checks", data={"year": "2025"}, headers={**reviewer, **ZH}
+    )
+    assert "不少于正常存续社会组织的 3%" in blank.text and "随机生成" in blank.text
+    assert "<dd>—</dd>" not in blank.text.replace(" ", "")
     assert "公开摇号" not in (await client.get("/orgs/spot-checks", headers=ZH)).text
     r = await client.post(
         "/orgs/spot-checks",
