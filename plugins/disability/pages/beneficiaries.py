@@ -8,6 +8,7 @@ from typing import Any
 
 from litestar import Request, Response, get, post
 
+from core import clock
 from core.auth.guards import require_user
 from core.i18n import gettext_for
 from core.refusals import Refusal
@@ -136,7 +137,8 @@ async def grade_submit(
         say = gettext_for(request_language(request))
         facts = (
             (N_("New grade"), say(N_("Grade %(n)s")) % {"n": grade}),
-            (N_("Assessed on"), text(data, "assessed_on") or "—"),
+            # a blank date is today's (record_grade): the step shows the day it will record
+            (N_("Assessed on"), text(data, "assessed_on") or (await clock.today()).isoformat()),
         )
         step = (N_("Re-assessed grade"), N_("Record this grade?"), N_("Record the grade"))
         asked = await ask_first(request, application_id, data, step, "approved", facts)

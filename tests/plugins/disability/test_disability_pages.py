@@ -11,6 +11,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from core import clock
+
 PLUGIN = Path(__file__).resolve().parents[3] / "plugins" / "disability"
 
 
@@ -191,6 +193,9 @@ async def test_queues_detail_and_decisions_through_pages(desk) -> None:
     grade = {"grade": "2", "assessed_on": "2026-05-06"}
     asked = await desk.client.post(here, data=grade, headers=desk.reviewer)
     assert asked.status_code == 200 and "确定记录此等级？" in asked.text and "2级" in asked.text
+    undated = await desk.client.post(here, data={"grade": "2"}, headers=desk.reviewer)
+    today = (await clock.today()).isoformat()  # a blank date is recorded as today's
+    assert f"<dt>评定日期</dt><dd>{today}</dd>" in undated.text
     r = await desk.client.post(here, data={**grade, "confirmed": "yes"}, headers=desk.reviewer)
     assert r.status_code == 303
 
