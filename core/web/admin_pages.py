@@ -265,6 +265,11 @@ async def audit_page(request: Request) -> Response:
     )
     pager = Pager.for_request(request.url.path, request.query_params, total)
     labels = {name: _(t.label) for name, t in host.audit_event_types.items()}
+    actions = sorted(labels.items())
+    # an applied filter no option names (a prefix such as ``marriage.``) is shown chosen, or
+    # the form would say "All" and the next Filter would drop it
+    if values["action"] and values["action"] not in labels:
+        actions.append((values["action"], values["action"]))
     report = await verify_chain() if request.query_params.get("verify") else None
     bad_seq = None
     if report is not None and report.first_bad_id is not None:
@@ -283,7 +288,7 @@ async def audit_page(request: Request) -> Response:
             "filters": values,
             "errors": {field: _(message) for field, message in errors.items()},
             "labels": labels,
-            "actions": sorted(labels.items()),
+            "actions": actions,
             "report": report,
             "bad_seq": bad_seq,
         },

@@ -248,10 +248,13 @@ async def test_audit_page_filters_paginates_and_verifies_the_chain(client):
     assert 'data-action="core.plugin.enabled"' in rows and "core.user.created" not in rows
     assert "启用模块" in rows and "core.plugin.enabled<" not in rows  # the label, not the key
     assert 'href="/admin/audit?action=core.plugin.&amp;page=2"' in first.text
+    # the form shows the filter that is applied, and sending it again keeps it
+    assert '<option value="core.plugin." selected>core.plugin.</option>' in first.text
     second = await client.get("/admin/audit?action=core.plugin.&page=2", headers=HTML)
     assert "第 26–30 条，共 30 条" in second.text
 
     by_actor = await client.get("/admin/audit?actor=nobody", headers=HTML)
+    assert '<option value=""></option>' not in by_actor.text  # "All" once, no blank twin
     assert "没有符合条件的记录" in by_actor.text
     bad_date = await client.get("/admin/audit?since=yesterday", headers=HTML)
     assert bad_date.status_code == 200
