@@ -214,6 +214,7 @@ async def evaluate_post(request: Request) -> Response:
     on = await today()
     indicators = (await evaluations.policy_on(on))["indicators"]
     keys = [indicator["key"] for indicator in indicators]
+    labels = {i["key"]: INDICATOR_LABELS.get(i["key"], str(i["label"])) for i in indicators}
     errors: dict[str, str] = {}
     scores: dict[str, Any] = {}
     for key in keys:
@@ -222,7 +223,9 @@ async def evaluate_post(request: Request) -> Response:
         except ValueError:
             scores[key] = None
         if scores[key] is None:  # the form shows every indicator: a blank one is unscored
-            errors[f"score_{key}"] = translate(request, N_("Enter whole points."))
+            # named, as four identical lines in the summary would not say which field is wrong
+            message = translate(request, N_("Enter whole points for %(indicator)s."))
+            errors[f"score_{key}"] = message % {"indicator": translate(request, labels[key])}
     try:
         year = whole_number(form.get("year"))
     except ValueError:
@@ -233,7 +236,6 @@ async def evaluate_post(request: Request) -> Response:
         return await _evaluation_page(request, errors, form.values, 422)
     assert year is not None
     if not confirmed(form):  # a grade is a verdict: read back once more before it is posted
-        labels = {i["key"]: INDICATOR_LABELS.get(i["key"], str(i["label"])) for i in indicators}
         return await confirmation_page(
             request,
             Confirmation(

@@ -249,6 +249,8 @@ async def test_evaluation_page(client, reviewer, set_today, new_org, org_login, 
     }
     r = await client.post("/orgs/evaluations", data=form, headers={**reviewer, **ZH})
     assert r.status_code == 422
+    linked, inline = _summary_and_inline(r.text)  # the summary says which score is missing
+    assert linked == inline == {"score_performance": "请填写“工作绩效”的整数分。"}
     form["score_performance"] = "400"
     asked = await client.post("/orgs/evaluations", data=form, headers={**reviewer, **ZH})
     assert asked.status_code == 200 and "确定评定此组织的等级并公示？" in asked.text
