@@ -71,12 +71,11 @@ async def own_office(user: CurrentUser, office_code: str) -> dict[str, Any]:
 
 async def _appointment_for(code: str, office_code: str, ids: set[str]) -> str:
     row = await Appointment.select().where(Appointment.code == normalize_code(code)).first()
-    if row is None:
+    if row is None or row["office_code"] != office_code:  # another office's: 404, not probed
         raise Refusal.not_found(zh="无此预约", en="No such appointment")
     booked = {row["booker_id_number"], row["partner_id_number"]}
     if (
-        row["office_code"] != office_code
-        or row["service"] != "marriage"
+        row["service"] != "marriage"
         or row["status"] not in ("booked", "checked_in")
         or booked != ids
     ):

@@ -159,3 +159,40 @@ async def test_printing_another_offices_registration_is_not_found(client, staff)
     assert r.status_code == 403 and r.json()["code"] == "FORBIDDEN"
     r = await client.get("/marriage/admin/offices/JH01/printer-test.pdf", headers=desk.clerk)
     assert r.status_code == 403
+
+
+async def test_registering_with_another_offices_appointment_answers_as_for_none(client, staff):
+    """The appointment code of another office cannot be probed: the registration, and the
+    registration page's check before its confirmation, answer 404 as for a code that does not
+    exist (not "does not match"), and show nothing of the booking."""
+    desk, other = await _two_offices(client, staff)
+    man, woman = couple(5)
+    booker = await quick_citizen(man)
+    slot = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
+    code = (await book(client, booker, slot["id"], woman)).json()["code"]
+
+    for appointment in (code, "NOSUCHCODE"):
+        r = await register(
+            client,
+            other,
+            party(man, "王强"),
+            party(woman, "李芳"),
+            office="XH01",
+            appointment_code=appointment,
+        )
+        assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND", appointment
+    data = {
+        "appointment_code": code, "kinship": "signed",
+        "a_id_number": man, "a_name": "王强", "a_hukou_division": "440704",
+        "a_residence_permit_division": "",
+        "b_id_number": woman, "b_name": "李芳", "b_hukou_division": "440704",
+        "b_residence_permit_division": "",
+    }  # fmt: skip
+    asked = await client.post("/marriage/workbench/register", data=data, headers=other)
+    assert asked.status_code == 404 and 'name="confirmed"' not in asked.text
+    r = await client.get(f"{API}/appointments/{code}", headers=booker)
+    assert r.json()["status"] == "booked"
+
+    # at its own office the same form reaches the confirmation step
+    asked = await client.post("/marriage/workbench/register", data=data, headers=desk.clerk)
+    assert asked.status_code == 200 and 'name="confirmed"' in asked.text
