@@ -125,6 +125,7 @@ async def divorce_withdraw(request: Request, application_id: int) -> Response:
     if problem:
         return await _divorce_page(request, application_id, {"id_number": problem})
     if not confirmed(form):
+        await divorce.scoped_application(require_user(request), application_id)  # else 404
         step = _divorce_step(application_id, "withdraw", reposted(form, "id_number"))
         return await confirmation_page(request, step)
     try:

@@ -128,6 +128,13 @@ async def test_divorce_applications_of_another_office_are_not_found(client, staf
         assert r.status_code == 404 and r.json()["code"] == "NOT_FOUND", (method, path)
     page = await client.get(f"/marriage/workbench/divorce/{url.rsplit('/', 1)[1]}", headers=other)
     assert page.status_code == 404
+    # the pages' first steps (the confirmation, asked before anything is done) too
+    bench = f"/marriage/workbench/divorce/{url.rsplit('/', 1)[1]}"
+    for action, data in (("withdraw", {"id_number": man}), ("register", {})):
+        r = await client.post(f"{bench}/{action}", data=data, headers=other)
+        assert r.status_code == 404 and "王强" not in r.text, action
+    asked = await client.post(f"{bench}/withdraw", data={"id_number": man}, headers=desk.clerk)
+    assert asked.status_code == 200 and 'name="confirmed"' in asked.text
 
     r = await client.get(url, headers=desk.clerk)
     assert r.status_code == 200 and r.json()["status"] == "cooling_off"
