@@ -78,6 +78,9 @@ async def test_citizen_booking_pages(client):
     # a stranger's booking does not exist for this citizen
     other = await quick_citizen(couple(2)[0])
     await page(client, f"/marriage/my/{code}", other, status=404)
+    for data in ({}, {"confirmed": "yes"}):  # nor its cancel step (the code is not confirmed)
+        r = await client.post(f"/marriage/my/{code}/cancel", data=data, headers=other)
+        assert r.status_code == 404 and 'name="confirmed"' not in r.text, data
     # staff do not book
     await page(client, "/marriage/book", await quick_citizen(couple(3)[0]))
 
