@@ -133,35 +133,33 @@ async def grade_submit(
 ) -> Response:
     """Two steps: a new grade changes what is paid, so it is read back before it is recorded."""
     grade = text(data, "grade")
-    if grade in ("1", "2", "3", "4"):
-        say = gettext_for(request_language(request))
-        facts = (
-            (N_("New grade"), say(N_("Grade %(n)s")) % {"n": grade}),
-            # a blank date is today's (record_grade): the step shows the day it will record
-            (N_("Assessed on"), text(data, "assessed_on") or (await clock.today()).isoformat()),
-        )
-        step = (N_("Re-assessed grade"), N_("Record this grade?"), N_("Record the grade"))
-        asked = await ask_first(request, application_id, data, step, "approved", facts)
-        if asked is not None:
-            return asked
+    say = gettext_for(request_language(request))
+    errors = {}
+    if grade not in ("1", "2", "3", "4"):
+        errors["grade"] = say(N_("Choose the new grade."))
+    try:
+        assessed_on = _date(text(data, "assessed_on"))
+    except Refusal:
+        errors["assessed_on"] = say(N_("Enter the date of the assessment, such as 2026-05-06."))
+    if errors:  # named next to their fields, as the stop form's are
+        return await detail(request, require_user(request), application_id, errors=errors)
+    facts = (
+        (N_("New grade"), say(N_("Grade %(n)s")) % {"n": grade}),
+        # a blank date is today's (record_grade): the step shows the day it will record
+        (N_("Assessed on"), text(data, "assessed_on") or (await clock.today()).isoformat()),
+    )
+    step = (N_("Re-assessed grade"), N_("Record this grade?"), N_("Record the grade"))
+    asked = await ask_first(request, application_id, data, step, "approved", facts)
+    if asked is not None:
+        return asked
 
     async def action() -> str:
-        try:
-            grade = int(text(data, "grade"))
-        except ValueError:
-            raise Refusal(
-                "BAD_REQUEST", zh="请选择等级", en="choose the grade", kind="bad_request"
-            ) from None
-        if grade not in (1, 2, 3, 4):
-            raise Refusal(
-                "BAD_REQUEST", zh="等级应为1–4", en="grade must be 1-4", kind="bad_request"
-            )
         await record_grade(
             application_id,
-            grade,
+            int(grade),
             None,
             text(data, "disability_card_no") or None,
-            _date(text(data, "assessed_on")),
+            assessed_on,
             text(data, "note"),
         )
         return N_("The new grade was recorded.")

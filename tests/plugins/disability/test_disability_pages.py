@@ -193,6 +193,10 @@ async def test_queues_detail_and_decisions_through_pages(desk) -> None:
     grade = {"grade": "2", "assessed_on": "2026-05-06"}
     asked = await desk.client.post(here, data=grade, headers=desk.reviewer)
     assert asked.status_code == 200 and "确定记录此等级？" in asked.text and "2级" in asked.text
+    unchosen = await desk.client.post(here, data={"assessed_on": "soon"}, headers=desk.reviewer)
+    assert unchosen.status_code == 422  # each problem linked to its field, in the page's words
+    assert '<a href="#f-grade">请选择新的等级。</a>' in unchosen.text
+    assert '<a href="#f-assessed_on">请填写评定日期' in unchosen.text
     undated = await desk.client.post(here, data={"grade": "2"}, headers=desk.reviewer)
     today = (await clock.today()).isoformat()  # a blank date is recorded as today's
     assert f"<dt>评定日期</dt><dd>{today}</dd>" in undated.text
