@@ -96,3 +96,10 @@ async def test_application_form_preview_review_and_approval(live_server, page) -
     await expect(page.locator("main")).to_contain_text("已批准：自申请当月起发放")
     await expect(page.locator("main")).to_contain_text("2026-06")
     await expect(page.locator("main")).to_contain_text("发放中")
+
+    # the payroll's form lines up under its heading (a centred form sat apart from it)
+    await page.goto(url + "/disability/payroll")
+    heading = await page.locator("#run-title").bounding_box()
+    form = await page.locator("#payroll-form").bounding_box()
+    assert heading is not None and form is not None
+    assert abs(form["x"] - heading["x"]) <= 1, (heading, form)
