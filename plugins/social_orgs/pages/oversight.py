@@ -29,6 +29,7 @@ from core.web.rendering import render_page, request_language
 from plugins.social_orgs.pages.common import page_of, translate, whole_number
 from plugins.social_orgs.pages.public import spot_check_page
 from plugins.social_orgs.services import enforcement, evaluations, spot_checks
+from plugins.social_orgs.services.common import get_org
 
 ABNORMAL = {"permission": "social_orgs.abnormal.read"}
 DECIDE = {"permission": "social_orgs.deregistration.decide", CONFIRM: True}
@@ -232,10 +233,17 @@ async def evaluate_post(request: Request) -> Response:
         year = None
     if year is None:
         errors["year"] = translate(request, N_("Enter the year."))
+    org = None
+    if not confirmed(form):  # the step names the organization; an unknown code is told first
+        try:
+            org = await get_org(form.get("uscc"))
+        except Refusal:
+            message = N_("Enter the credit code of a registered organization.")
+            errors["uscc"] = translate(request, message)
     if errors:
         return await _evaluation_page(request, errors, form.values, 422)
     assert year is not None
-    if not confirmed(form):  # a grade is a verdict: read back once more before it is posted
+    if org is not None:  # a grade is a verdict: read back once more before it is posted
         return await confirmation_page(
             request,
             Confirmation(
@@ -244,7 +252,7 @@ async def evaluate_post(request: Request) -> Response:
                 back="/orgs/evaluations",
                 fields=reposted(form, "uscc", "year", *(f"score_{key}" for key in keys)),
                 facts=(
-                    (N_("Organization"), form.get("uscc")),
+                    (N_("Organization"), f"{org['name']} · {org['uscc']}"),
                     (N_("Evaluation year"), str(year)),
                     *((labels[key], str(scores[key])) for key in keys),
                 ),

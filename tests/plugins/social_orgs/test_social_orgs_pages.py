@@ -251,6 +251,11 @@ async def test_evaluation_page(client, reviewer, set_today, new_org, org_login, 
     assert r.status_code == 422
     linked, inline = _summary_and_inline(r.text)  # the summary says which score is missing
     assert linked == inline == {"score_performance": "请填写“工作绩效”的整数分。"}
+    unknown = {**form, "uscc": "51440704MJ0000000X", "score_performance": "400"}
+    r = await client.post("/orgs/evaluations", data=unknown, headers={**reviewer, **ZH})
+    assert r.status_code == 422  # told before the step, which could not name an organization
+    linked, inline = _summary_and_inline(r.text)
+    assert linked == inline == {"uscc": "请填写已登记社会组织的统一社会信用代码。"}
     form["score_performance"] = "400"
     asked = await client.post("/orgs/evaluations", data=form, headers={**reviewer, **ZH})
     assert asked.status_code == 200 and "确定评定此组织的等级并公示？" in asked.text
