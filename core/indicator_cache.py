@@ -75,15 +75,18 @@ async def cached_indicators(year: int, context: str, compute: Compute) -> list[I
 async def warm(year: int, context: str, compute: Compute) -> bool:
     """Count the figures of ``year`` now unless today's are current or were counted recently
     (the ``core.warm_indicators`` job: after midnight and after the jobs that change them, the
-    first view need not count); True when it counted."""
+    first view need not count); True when it counted, False also when another process holds
+    the row's lease (it is counting them)."""
     day = await today()
     row = await _read(year)
     if row is not None and _same(row, day, context):
         age = (dt.datetime.now(dt.UTC) - _moment(row["computed_at"])).total_seconds()
         if row["current"] or age < get_settings().indicator_staleness_seconds * REFRESH_AFTER:
             return False
-    await _recompute(year, day, context, compute)
-    return True
+    if row is None:  # the year's first count: there is no row to lease yet
+        await _recompute(year, day, context, compute)
+        return True
+    return await _leased(year, lambda: _recompute(year, day, context, compute), behind_only=False)
 
 
 async def refreshes_done() -> None:
@@ -106,34 +109,41 @@ def _schedule(year: int, day: dt.date, context: str, compute: Compute) -> None:
 
 async def _refresh(year: int, day: dt.date, context: str, compute: Compute) -> None:
     try:
-        if not await _take_lease(year):
-            return  # another process is refreshing it
-        try:
-            await _recompute(year, day, context, compute)
-        finally:
-            await fetch("UPDATE indicator_cache SET refresh_until = NULL WHERE year = {}", year)
+        await _leased(year, lambda: _recompute(year, day, context, compute), behind_only=True)
     except Exception:  # the next stale view tries again; the view itself was answered
         log.exception("refreshing the %s indicators failed", year)
 
 
-async def _take_lease(year: int) -> bool:
-    """One conditional UPDATE: of processes racing for a stale row, one wins."""
+async def _leased(year: int, count: Callable[[], Awaitable[Any]], *, behind_only: bool) -> bool:
+    """Run ``count`` under the row's lease, whoever asks (a view's refresh, the warming job):
+    False when another process holds it, which is counting the same figures."""
+    if not await _take_lease(year, behind_only=behind_only):
+        return False
+    try:
+        await count()
+    finally:
+        await fetch("UPDATE indicator_cache SET refresh_until = NULL WHERE year = {}", year)
+    return True
+
+
+async def _take_lease(year: int, *, behind_only: bool) -> bool:
+    """One conditional UPDATE: of processes racing for a stale row, one wins. ``behind_only``:
+    only while the row is behind the audit head (a view's refresh; the warming job also counts
+    a new day's figures, whose head may not have moved)."""
+    behind = "AND seq <> (SELECT seq FROM audit_head WHERE id = 1) " if behind_only else ""
     if not is_sqlite():  # the database server's clock: one clock for every host
         row = await fetch_one(
-            "UPDATE indicator_cache SET refresh_until = clock_timestamp() + "
-            "make_interval(secs => {}) WHERE year = {} "
-            "AND seq <> (SELECT seq FROM audit_head WHERE id = 1) "
-            "AND "
-            "(refresh_until IS NULL OR refresh_until <= clock_timestamp()) RETURNING year",
+            "UPDATE indicator_cache SET refresh_until = clock_timestamp() + "  # noqa: S608
+            f"make_interval(secs => {{}}) WHERE year = {{}} {behind}"
+            "AND (refresh_until IS NULL OR refresh_until <= clock_timestamp()) RETURNING year",
             LEASE_SECONDS,
             year,
         )
         return row is not None
     now = dt.datetime.now(dt.UTC)
     row = await fetch_one(
-        "UPDATE indicator_cache SET refresh_until = {} WHERE year = {} "
-        "AND seq <> (SELECT seq FROM audit_head WHERE id = 1) AND "
-        "(refresh_until IS NULL OR refresh_until <= {}) RETURNING year",
+        f"UPDATE indicator_cache SET refresh_until = {{}} WHERE year = {{}} {behind}"  # noqa: S608
+        "AND (refresh_until IS NULL OR refresh_until <= {}) RETURNING year",
         now + dt.timedelta(seconds=LEASE_SECONDS),
         year,
         now,

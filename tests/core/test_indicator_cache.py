@@ -229,3 +229,34 @@ async def test_shutting_down_lets_a_running_refresh_finish_and_give_its_lease_ba
     assert len(calls) == 2 and leases_at_stop == [None]
     counted_now = await indicators(client, reviewer)
     assert counted_now[DENSITY]["value"] > first[DENSITY]["value"] and len(calls) == 2
+
+
+async def test_the_warming_job_leaves_a_year_whose_lease_another_process_holds(
+    client, staff, reviewer, counted, set_today
+):
+    """The job and a view's refresh take the same lease: a year another process is counting
+    is not counted twice, and once that lease expires the job counts it."""
+    from core.jobs import run_job
+    from core.plugins import get_host
+
+    calls, _gate = counted
+    job = get_host().jobs["core.warm_indicators"]
+    await set_today(dt.date(2026, 6, 1))
+    await indicators(client, reviewer)
+    await run_job(job, force=True)
+    await set_today(dt.date(2026, 6, 2))  # every year's figures are yesterday's now
+    await fetch(
+        "UPDATE indicator_cache SET refresh_until = {} WHERE year = 2026",
+        dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5),
+    )
+    before = len(calls)
+    assert await run_job(job, force=True) == "counted 2021, 2022, 2023, 2024, 2025"
+    assert len(calls) == before + 5  # one count a year: not 2026's
+    await fetch(
+        "UPDATE indicator_cache SET refresh_until = {} WHERE year = 2026",
+        dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1),
+    )
+    assert await run_job(job, force=True) == "counted 2026"
+    assert len(calls) == before + 6
+    held = await fetch("SELECT refresh_until FROM indicator_cache WHERE year = 2026")
+    assert held[0]["refresh_until"] is None  # given back
