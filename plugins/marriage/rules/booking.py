@@ -26,6 +26,8 @@ NO_SHOW_WINDOW_DAYS = 180
 NO_SHOW_BLOCK_DAYS = 30
 
 MAX_NAME = 64
+# A slot's places are rows (services/places.py): a mistyped capacity must not write millions.
+MAX_SLOT_CAPACITY = 1000
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ class SlotTemplate:
     def __post_init__(self) -> None:
         if self.start >= self.end:
             raise ValueError(f"slot must end after it starts: {self.start}–{self.end}")
-        if self.capacity < 1:
-            raise ValueError(f"slot capacity must be at least 1: {self.capacity}")
+        if not 1 <= self.capacity <= MAX_SLOT_CAPACITY:
+            raise ValueError(f"slot capacity must be 1 to {MAX_SLOT_CAPACITY}: {self.capacity}")
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,7 @@ def test_slot_plan_rejects_bad_schedules(
 
 @pytest.mark.parametrize(
     ("start", "end", "capacity"),
-    [(T(10, 0), T(10, 0), 1), (T(11, 0), T(10, 0), 1), (T(9), T(10), 0)],
+    [(T(10, 0), T(10, 0), 1), (T(11, 0), T(10, 0), 1), (T(9), T(10), 0), (T(9), T(10), 1001)],
 )
 def test_slot_template_rejects_empty_slots(start: dt.time, end: dt.time, capacity: int) -> None:
     with pytest.raises(ValueError, match="slot"):
