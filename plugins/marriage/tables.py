@@ -1,8 +1,9 @@
 """Tables of the marriage plugin: offices and their slots, appointments, registrations, marital
 records, divorce applications and reissues.
 
-Composite unique indexes (a slot per office, day and start; one active hold per person and
-service) are created by a hand-written migration: Piccolo's ``Unique()`` breaks SQLite.
+Composite unique indexes (a slot per office, day and start; a place number per slot; one active
+hold per person and service) and the partial index on free places are created by hand-written
+migrations: Piccolo's ``Unique()`` breaks SQLite.
 """
 
 from piccolo.columns import (
@@ -48,7 +49,7 @@ class Schedule(Table, tablename="marriage_schedule"):
 
 
 class Slot(Table, tablename="marriage_slot"):
-    """One bookable period on one day. ``booked`` only changes by a conditional UPDATE.
+    """One bookable period on one day; its places are ``SlotPlace`` rows.
 
     ``open`` is false for a booked slot the admin's new schedule no longer has: its bookings
     stay valid, but nobody else can book it and it is not listed.
@@ -59,8 +60,18 @@ class Slot(Table, tablename="marriage_slot"):
     start_time = Varchar(length=5)  # "HH:MM", China time
     end_time = Varchar(length=5)
     capacity = Integer()
-    booked = Integer(default=0)
     open = Boolean(default=True)
+
+
+class SlotPlace(Table, tablename="marriage_slot_place"):
+    """One place of a slot: free, or taken by the appointment ``appointment_code`` (from its
+    booking until it is cancelled). An open slot has ``capacity`` places, more only while its
+    capacity is below its bookings; a closed one keeps only its taken places. See
+    plugins/marriage/services/places.py."""
+
+    slot_id = Integer()
+    place = Integer()  # 1, 2, …: a booking takes the lowest free one
+    appointment_code = Varchar(length=16, null=True, default=None, index=True)
 
 
 class Appointment(Table, tablename="marriage_appointment"):
@@ -194,6 +205,7 @@ TABLES: list[type[Table]] = [
     Office,
     Schedule,
     Slot,
+    SlotPlace,
     Appointment,
     Hold,
     BlockLift,

@@ -37,11 +37,11 @@ from plugins.marriage.services.offices import (
     list_offices,
     office_body,
     save_schedule,
+    slot_summary,
     slot_templates,
     stored_schedule,
     update_office_details,
 )
-from plugins.marriage.tables import Slot
 
 OFFICES = {"permission": "marriage.offices.manage"}
 BLOCKS = {"permission": "marriage.blocks.manage"}
@@ -162,15 +162,7 @@ async def _office_page(
     today = await clock_today()
     horizon = stored["horizon_days"] if stored else DEFAULT_HORIZON_DAYS
     last = today + dt.timedelta(days=horizon)
-    slots = await Slot.select(Slot.day, Slot.capacity, Slot.booked).where(
-        (Slot.office_code == code) & (Slot.day >= today) & (Slot.day <= last) & Slot.open.eq(True)
-    )
-    summary = {
-        "days": len({s["day"] for s in slots}),
-        "slots": len(slots),
-        "capacity": sum(s["capacity"] for s in slots),
-        "booked": sum(s["booked"] for s in slots),
-    }
+    summary = await slot_summary(code, today, last)
     warnings = await calendar_warnings(today, last)
     return await render_page(
         request,

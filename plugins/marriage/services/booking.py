@@ -1,9 +1,11 @@
 """Booking, reading, cancelling and checking in appointments.
 
-A slot is never overbooked: one conditional ``UPDATE … WHERE booked < capacity RETURNING`` takes
-the place, and one active booking per person and service is the unique index on
-``marriage_hold (id_number, service)`` (booker and partner each hold a row), both inside one
-write transaction. Nothing is read in Python and then written.
+A slot is never overbooked: its places are rows, and a booking takes one by one ``UPDATE`` of
+the lowest free place that sets its appointment code (``services.places.take_place``), so no
+place is given twice and none beyond the rows there are. One active booking per person and
+service is the unique index on ``marriage_hold (id_number, service)`` (booker and partner each
+hold a row). Both happen inside one write transaction; nothing is read in Python and then
+written.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from core.auth.identity import CurrentUser
 from core.auth.ratelimit import enforce_address
 from core.clock import now_local
 from core.clock import today as clock_today
-from core.db import defer, fetch, fetch_one, is_sqlite, is_unique_violation, write_transaction
+from core.db import defer, fetch, fetch_one, is_unique_violation, write_transaction
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
 from core.people.service import valid_id_number
@@ -29,6 +31,7 @@ from plugins.marriage.rules import booking_refusal, slot_begun, slot_in_past
 from plugins.marriage.rules.booking import NO_SHOW_LIMIT
 from plugins.marriage.services.no_shows import blocked_until
 from plugins.marriage.services.offices import parse_time
+from plugins.marriage.services.places import release_place, take_place
 from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import Appointment
 
@@ -113,26 +116,31 @@ async def _checked_partner(
 
 
 # The booking's hot path is raw SQL: on a busy morning every query's Python overhead counts.
-# One read answers every refusal that needs no write: the slot, the booker's no-shows, whether
-# either person already holds a booking for the service, and the account's recent bookings.
+# One read answers every refusal that needs no write: the slot, whether it has a free place, the
+# booker's no-shows, whether either person already holds a booking for the service, and the
+# account's recent bookings.
 SLOT_FOR_BOOKING = (
-    "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.capacity, s.booked, s.open, "
+    "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.open, f.free, "
     "o.name AS office_name, o.address AS office_address, o.phone AS office_phone, "
     "(SELECT COUNT(*) FROM marriage_appointment a "
     "WHERE a.booker_id_number = {} AND a.status = 'no_show') AS no_shows, "
     # The rest only matters while the slot has room: in a rush most attempts stop at SLOT_FULL,
     # and CASE leaves these lookups unevaluated for them (both engines evaluate CASE lazily).
-    "CASE WHEN s.booked < s.capacity THEN (SELECT phone FROM account WHERE username = {}) END "
-    "AS phone, "
-    "CASE WHEN s.booked < s.capacity THEN (SELECT COUNT(*) FROM marriage_hold h "
+    "CASE WHEN f.free THEN (SELECT phone FROM account WHERE username = {}) END AS phone, "
+    "CASE WHEN f.free THEN (SELECT COUNT(*) FROM marriage_hold h "
     "WHERE h.id_number = {} AND h.service = {}) END AS booker_holds, "
-    "CASE WHEN s.booked < s.capacity THEN (SELECT COUNT(*) FROM marriage_hold h "
+    "CASE WHEN f.free THEN (SELECT COUNT(*) FROM marriage_hold h "
     "WHERE h.id_number = {} AND h.service = {}) END AS partner_holds, "
-    "CASE WHEN s.booked < s.capacity THEN (SELECT COUNT(*) FROM marriage_appointment r "
+    "CASE WHEN f.free THEN (SELECT COUNT(*) FROM marriage_appointment r "
     "WHERE r.booker_account = {} AND r.created_at > {}) END AS recent, "
-    "CASE WHEN s.booked < s.capacity THEN (SELECT MIN(r.created_at) FROM marriage_appointment r "
+    "CASE WHEN f.free THEN (SELECT MIN(r.created_at) FROM marriage_appointment r "
     "WHERE r.booker_account = {} AND r.created_at > {}) END AS recent_since "
-    "FROM marriage_slot s JOIN marriage_office o ON o.code = s.office_code WHERE s.id = {}"
+    "FROM marriage_slot s JOIN marriage_office o ON o.code = s.office_code "
+    # One free place, looked up once (its LIMIT keeps either planner from copying the lookup
+    # into every CASE); no row, no room.
+    "LEFT JOIN (SELECT TRUE AS free FROM marriage_slot_place "
+    "WHERE slot_id = {} AND appointment_code IS NULL LIMIT 1) f ON TRUE "
+    "WHERE s.id = {}"
 )
 INSERT_APPOINTMENT = (
     "INSERT INTO marriage_appointment (code, slot_id, office_code, day, start_time, end_time, "
@@ -140,19 +148,6 @@ INSERT_APPOINTMENT = (
     "status, created_at, changed_at) "
     "VALUES ({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'booked', {}, {})"
 )
-TAKE_PLACE = (
-    "UPDATE marriage_slot SET booked = booked + 1 "
-    "WHERE id = {} AND open = {} AND booked < capacity RETURNING booked"
-)
-
-
-async def _take_place(slot_id: int) -> dict[str, Any]:
-    taken = await fetch_one(TAKE_PLACE, slot_id, True)
-    if taken is None:
-        raise _slot_full()
-    return taken
-
-
 HOLDS_INDEX = "marriage_hold_person_service"
 
 
@@ -208,8 +203,8 @@ async def book(
     """Book a place for the signed-in citizen and the partner they name.
 
     Every refusal that needs no write is decided on one read, like reading the public slot list
-    (that read only refuses early: the conditional UPDATE alone grants places, and the unique
-    holds alone enforce one booking per person). The per-account limit counts the account's
+    (that read only refuses early: taking a place row alone grants places, and the unique holds
+    alone enforce one booking per person). The per-account limit counts the account's
     bookings in the last minute, so attempts refused by that read cost nothing more.
     """
     await enforce_address(ip, "marriage-booking")
@@ -229,13 +224,14 @@ async def book(
         user.username,
         since,
         slot_id,
+        slot_id,
     )
     if slot is None or not slot["open"]:
         raise Refusal.not_found(zh="无此预约时段", en="No such slot")
     partner, partner_name = await _checked_partner(
         booker, slot, service, partner_id_number, partner_name
     )
-    if slot["booked"] >= slot["capacity"]:
+    if not slot["free"]:
         raise _slot_full()
     if slot["booker_holds"] or slot["partner_holds"]:
         raise _already_booked(bool(slot["booker_holds"]))
@@ -245,9 +241,9 @@ async def book(
     code = new_code()
     now = dt.datetime.now(dt.UTC)
     async with _holding(booker, partner, service):
-        # The slot's row (PostgreSQL) is locked from the UPDATE that takes the place until the
-        # commit, and every other booking of the slot waits for it: take it last. The holds,
-        # the appointment and the message need no answer: on PostgreSQL they go with the BEGIN.
+        # The holds, the appointment and the message need no answer: on PostgreSQL they go
+        # with the BEGIN. The place is taken last but the audit entry: its row stays locked
+        # until the COMMIT, and a booking that finds every free place locked waits for them.
         await _hold(booker, partner, service, code)
         await defer(
             INSERT_APPOINTMENT,
@@ -276,23 +272,9 @@ async def book(
             + "请双方携带身份证件按时到场；如不能前往请提前取消。",
             plugin="marriage",
         )
-        place: dict[str, Any] = {}
-        if is_sqlite():  # one writer at a time: the order of statements costs nothing
-            place.update(await _take_place(slot_id))
-        else:
-            # The place is taken in the statement that advances the audit head at COMMIT (the
-            # slot's row first, then the head's), so the slot stays locked for that statement
-            # and the COMMIT only: every other booking of the slot waits for it.
-            async def taken(booked: int | None) -> None:
-                if booked is None:
-                    raise _slot_full()
-                place["booked"] = booked
-
-            index = len(audit.pending_with())
-            name = f"place_{index}"
-            audit.chain_with(
-                f"{name} AS ({TAKE_PLACE})", [slot_id, True], f"{name}.booked", taken, first=name
-            )
+        place = await take_place(slot_id, code)
+        if place is None:
+            raise _slot_full()
         await audit.record(
             "marriage.appointment.booked",
             entity="appointment",
@@ -301,7 +283,7 @@ async def book(
                 f"预约{label} {slot['office_code']} {slot['day']} "
                 f"{slot['start_time']}（{mask_id_number(booker)}）"
             ),
-            details=lambda: {"slot_id": slot_id, "place": place["booked"]},
+            details={"slot_id": slot_id, "place": place},
         )
     return {
         "code": code,
@@ -390,9 +372,7 @@ async def list_for_office(office_code: str, day: dt.date) -> list[dict[str, Any]
 
 async def _release(row: dict[str, Any]) -> None:
     """Inside a transaction: give the place back and drop the holds of a cancelled booking."""
-    await fetch(
-        "UPDATE marriage_slot SET booked = booked - 1 WHERE id = {} AND booked > 0", row["slot_id"]
-    )
+    await release_place(row["slot_id"], row["code"])
     await fetch("DELETE FROM marriage_hold WHERE appointment_code = {}", row["code"])
 
 

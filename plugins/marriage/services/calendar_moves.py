@@ -25,6 +25,7 @@ from core.notifications import enqueue
 from core.workdays import WorkCalendar
 from plugins.marriage.rules.divorce import DivorceDates, recomputed_divorce_dates
 from plugins.marriage.services.offices import roll_schedules_forward
+from plugins.marriage.services.places import release_place, take_or_add_place
 from plugins.marriage.tables import Appointment, DivorceApplication, Schedule
 
 PLUGIN = "marriage"
@@ -166,10 +167,7 @@ async def appointment_moves(
         )
         if changed is None:
             continue
-        await fetch(
-            "UPDATE marriage_slot SET booked = booked - 1 WHERE id = {} AND booked > 0",
-            row["slot_id"],
-        )
+        await release_place(row["slot_id"], row["code"])
         await fetch("DELETE FROM marriage_hold WHERE appointment_code = {}", row["code"])
         await audit.record(
             "marriage.appointment.closed_day",
@@ -266,11 +264,8 @@ async def rebook(user: Any, code: str, slot_id: int) -> dict[str, Any]:
             )
         await _hold(old["booker_id_number"], old["partner_id_number"], old["service"], new)
         # A place for them even in a full slot: the capacity grows by the one place they take.
-        await fetch(
-            "UPDATE marriage_slot SET capacity = CASE WHEN booked >= capacity THEN booked + 1 "
-            "ELSE capacity END, booked = booked + 1 WHERE id = {}",
-            slot_id,
-        )
+        if await take_or_add_place(slot_id, new) is None:
+            raise Refusal.not_found(zh="无此预约时段", en="No such slot")
         await Appointment.insert(
             Appointment(
                 code=new,

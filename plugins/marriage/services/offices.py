@@ -2,7 +2,8 @@
 
 Saving a schedule regenerates the slots from today to today + horizon. A slot the new plan no
 longer has is deleted when nobody booked it; a booked one is kept but closed (``open`` false):
-its bookings stay valid, nobody else can book it, and it is not listed.
+its bookings stay valid, nobody else can book it, and it is not listed. Each change keeps the
+slot's place rows in step (``services.places``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from core.people.service import valid_division
 from core.refusals import Refusal
 from core.workdays import WorkCalendar
 from plugins.marriage.rules import SlotTemplate, open_days, province_of, slot_plan
+from plugins.marriage.services.places import BOOKED, REMAINING, fit_places, publish_places
 from plugins.marriage.tables import Office, Schedule, Slot
 
 OFFICE_CODE = re.compile(r"^[A-Za-z0-9_-]{2,32}$")
@@ -279,18 +281,15 @@ async def _generate_slots(
             await Slot.update(
                 {Slot.end_time: end, Slot.capacity: slot.capacity, Slot.open: True}
             ).where(Slot.id == row["id"])
+            if (row["capacity"], row["open"]) != (slot.capacity, True):
+                await fit_places(row["id"])
     if new_rows:
         await Slot.insert(*new_rows)
+        await publish_places(code, today)
     kept = 0
     for key, row in current.items():
-        if key in planned_keys:
-            continue
-        deleted = await fetch_one(
-            "DELETE FROM marriage_slot WHERE id = {} AND booked = 0 RETURNING id", row["id"]
-        )
-        if deleted is None:
+        if key not in planned_keys and not await _drop_slot(row["id"]):
             kept += 1
-            await fetch("UPDATE marriage_slot SET open = {} WHERE id = {}", False, row["id"])
     days = open_days(calendar, today, last, schedule.open_dates, schedule.closed_dates).days
     warnings = provisional_warnings(calendar, today, last)
     if kept:
@@ -314,6 +313,20 @@ async def _generate_slots(
         "kept_booked_slots": kept,
         "warnings": warnings,
     }
+
+
+async def _drop_slot(slot_id: int) -> bool:
+    """Delete a slot the plan no longer has (True), or close it when somebody holds a place of
+    it: its free places go, its bookings stay."""
+    await fetch("UPDATE marriage_slot SET open = {} WHERE id = {}", False, slot_id)
+    await fit_places(slot_id)  # only its taken places are left
+    deleted = await fetch_one(
+        "DELETE FROM marriage_slot WHERE id = {} AND NOT EXISTS "
+        "(SELECT 1 FROM marriage_slot_place WHERE slot_id = {}) RETURNING id",
+        slot_id,
+        slot_id,
+    )
+    return deleted is not None
 
 
 def _stored(row: dict[str, Any]) -> dict[str, Any]:
@@ -365,16 +378,15 @@ async def list_slots(code: str, first: dt.date, last: dt.date) -> list[dict[str,
             kind="bad_request",
             english_first=True,
         )
-    rows = await (
-        Slot.select()
-        .where(
-            (Slot.office_code == code)
-            & (Slot.day >= first)
-            & (Slot.day <= last)
-            & Slot.open.eq(True)
-        )
-        .order_by(Slot.day)
-        .order_by(Slot.start_time)
+    rows = await fetch(
+        "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.capacity, "  # noqa: S608
+        f"{REMAINING} AS remaining FROM marriage_slot s "
+        "WHERE s.office_code = {} AND s.day >= {} AND s.day <= {} AND s.open = {} "
+        "ORDER BY s.day, s.start_time",
+        code,
+        first,
+        last,
+        True,
     )
     return [slot_body(row) for row in rows]
 
@@ -387,7 +399,25 @@ def slot_body(row: dict[str, Any]) -> dict[str, Any]:
         "start": row["start_time"],
         "end": row["end_time"],
         "capacity": row["capacity"],
-        "remaining": max(0, row["capacity"] - row["booked"]),
+        "remaining": int(row["remaining"]),
+    }
+
+
+async def slot_summary(code: str, first: dt.date, last: dt.date) -> dict[str, int]:
+    """The office's open slots from ``first`` to ``last``: days, slots, places and bookings."""
+    rows = await fetch(
+        f"SELECT s.day, s.capacity, {BOOKED} AS booked FROM marriage_slot s "  # noqa: S608
+        "WHERE s.office_code = {} AND s.day >= {} AND s.day <= {} AND s.open = {}",
+        code,
+        first,
+        last,
+        True,
+    )
+    return {
+        "days": len({row["day"] for row in rows}),
+        "slots": len(rows),
+        "capacity": sum(row["capacity"] for row in rows),
+        "booked": sum(int(row["booked"]) for row in rows),
     }
 
 

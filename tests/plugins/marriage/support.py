@@ -80,6 +80,17 @@ async def slots_on(
     return r.json()
 
 
+async def places_of(slot_id: int) -> list[tuple[int, str | None]]:
+    """The slot's place rows: (place, appointment code or None when free), in place order."""
+    from core.db import fetch
+
+    rows = await fetch(
+        "SELECT place, appointment_code FROM marriage_slot_place WHERE slot_id = {} ORDER BY place",
+        slot_id,
+    )
+    return [(row["place"], row["appointment_code"]) for row in rows]
+
+
 PASSWORD = "test-password-1"
 
 

@@ -15,6 +15,7 @@ from tests.plugins.marriage.support import (
     couple,
     open_desk,
     party,
+    places_of,
     put_schedule,
     quick_citizen,
     register,
@@ -143,6 +144,10 @@ async def test_hook_calendar_changed_moves_dates_later_and_cancels_closed_days(c
     )
     assert r.status_code == 201, r.text
     assert r.json()["date"] == "2027-01-05" and r.json()["status"] == "booked"
+    # one more place, theirs
+    after = (await slots_on(client, D(2027, 1, 5)))[0]
+    assert (after["capacity"], after["remaining"]) == (3, 0)
+    assert (await places_of(full["id"]))[2] == (3, r.json()["code"])
     r = await client.post(
         f"{API}/appointments/{code}/rebook", json={"slot_id": full["id"]}, headers=booker
     )
@@ -233,3 +238,5 @@ async def test_priority_rebooking_is_the_bookers_own_until_its_last_day(client):
     r = await client.post(rebook, json={"slot_id": later["id"]}, headers=booker)
     assert r.status_code == 201, r.text
     assert r.json()["date"] == "2026-07-03" and r.json()["rebooked_from"] == code
+    after = (await slots_on(client, D(2026, 7, 3)))[0]
+    assert (after["capacity"], after["remaining"]) == (2, 1)  # a free place was theirs

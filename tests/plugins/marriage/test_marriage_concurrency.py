@@ -14,10 +14,12 @@ from tests.plugins.marriage.support import (
     API,
     TODAY,
     Desk,
+    Rush,
     book,
     couple,
     open_desk,
     party,
+    places_of,
     put_schedule,
     quick_citizen,
     register,
@@ -30,21 +32,28 @@ ATTEMPTS = 200
 CAPACITY = 10
 
 
+def _winners(rush: Rush) -> set[str]:
+    return {r.json()["code"] for r in rush.responses if r.status_code == 201}
+
+
 async def test_two_hundred_people_at_one_slot_never_overbook(client):
     rush = await rush_one_slot(client, ATTEMPTS, CAPACITY)
     assert rush.outcomes() == {(201, "booked"): CAPACITY, (409, "SLOT_FULL"): ATTEMPTS - CAPACITY}
     slot = rush.slot
     after = (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]
     assert after["remaining"] == 0
+    # places 1…10, each taken once, by the ten winners
+    places = await places_of(slot["id"])
+    assert [place for place, _ in places] == list(range(1, CAPACITY + 1))
+    assert {code for _, code in places} == _winners(rush)
     from core.db import fetch_one
 
     row = await fetch_one(
-        "SELECT booked, (SELECT COUNT(*) FROM marriage_appointment WHERE slot_id = {}) AS n, "
-        "(SELECT COUNT(*) FROM marriage_hold) AS holds FROM marriage_slot WHERE id = {}",
-        slot["id"],
+        "SELECT (SELECT COUNT(*) FROM marriage_appointment WHERE slot_id = {}) AS n, "
+        "(SELECT COUNT(*) FROM marriage_hold) AS holds",
         slot["id"],
     )
-    assert (row["booked"], row["n"], row["holds"]) == (CAPACITY, CAPACITY, 2 * CAPACITY)
+    assert (row["n"], row["holds"]) == (CAPACITY, 2 * CAPACITY)
 
 
 async def test_two_worker_processes_never_overbook_nor_skip_a_number(db, live_server_factory):
@@ -72,6 +81,9 @@ async def test_two_worker_processes_never_overbook_nor_skip_a_number(db, live_se
         late_man, late_woman = couple(ATTEMPTS)
         late = await book(http, await quick_citizen(late_man), slot["id"], late_woman)
         assert late.status_code == 201, late.text
+        places = dict(await places_of(slot["id"]))
+        assert len(places) == CAPACITY
+        assert set(places.values()) == _winners(rush) - {code} | {late.json()["code"]}
         # certificate numbers stay gapless when two processes register at once
         await fifty_registrations_at_once(http, rush.desk)
 
@@ -97,6 +109,9 @@ async def test_the_same_couple_racing_gets_one_booking(client):
     codes = Counter(r.json().get("code") if r.status_code != 201 else "booked" for r in responses)
     assert codes == {"booked": 1, "ALREADY_BOOKED": 9}
     assert (await slots_on(client, TODAY + dt.timedelta(days=1)))[0]["remaining"] == 49
+    # the refused bookings were rolled back: the winner's is the only place taken
+    (winner,) = (r.json()["code"] for r in responses if r.status_code == 201)
+    assert [code for _, code in await places_of(slot["id"]) if code] == [winner]
 
 
 async def test_the_same_couple_racing_with_idempotency_keys_gets_one_booking(client):
