@@ -366,25 +366,31 @@ _writing: ContextVar[bool] = ContextVar("sqlite_writer", default=False)
 
 
 class WriteScope:
-    """Work the outermost ``write_transaction()`` does just before it commits.
+    """Work the outermost ``write_transaction()`` does just before it commits, and after.
 
-    Hot rows (the audit chain's head, gapless counters) are locked until COMMIT, so whatever
-    takes them should do so as late as possible: ``core.audit.record`` buffers a transaction's
-    entries here and chains them all with one update of the head at commit time. ``data`` is
-    scratch space of such work, keyed by its owner; ``before_commit`` callbacks run once each,
-    in the order they were added, inside the transaction.
+    Hot rows (gapless counters) are locked until COMMIT, so whatever takes them should do so as
+    late as possible, and whatever can wait for the COMMIT should: ``core.audit.record`` buffers
+    a transaction's entries here and writes them all at commit time, and on PostgreSQL has them
+    chained after the COMMIT. ``data`` is scratch space of such work, keyed by its owner;
+    ``before_commit`` callbacks run once each, in the order they were added, inside the
+    transaction; ``after_commit`` ones once it committed, outside it (never after a rollback).
     """
 
-    __slots__ = ("before_commit", "data")
+    __slots__ = ("after_commit", "before_commit", "data")
 
     def __init__(self) -> None:
         self.before_commit: dict[str, Callable[[], Awaitable[None]]] = {}
+        self.after_commit: dict[str, Callable[[], Awaitable[object]]] = {}
         self.data: dict[str, Any] = {}
 
     async def run(self) -> None:
         while self.before_commit:  # a callback may add another one
             name = next(iter(self.before_commit))
             await self.before_commit.pop(name)()
+
+    async def run_after_commit(self) -> None:
+        for work in self.after_commit.values():
+            await work()
 
 
 _scope: ContextVar[WriteScope | None] = ContextVar("write_scope", default=None)
@@ -399,7 +405,7 @@ def write_scope() -> WriteScope | None:
 @asynccontextmanager
 async def write_transaction() -> AsyncIterator[None]:
     """A transaction for read-then-write work; nests inside an outer transaction. The outermost
-    one runs its ``WriteScope``'s work just before COMMIT."""
+    one runs its ``WriteScope``'s work just before COMMIT and after it."""
     db = engine()
     if db.current_transaction.get() is None and _scope.get() is None:
         scope = WriteScope()
@@ -410,6 +416,7 @@ async def write_transaction() -> AsyncIterator[None]:
                 await scope.run()
         finally:
             _scope.reset(token)
+        await scope.run_after_commit()
     else:
         async with _transaction(db):
             yield
