@@ -71,7 +71,8 @@ class RateEvent(Table, tablename="rate_event"):
 
 
 class AuditHead(Table, tablename="audit_head"):
-    """The single row locked by every audit writer: the chain's last sequence number and hash."""
+    """The chain's last sequence number and hash: the single row every chaining locks (each
+    transaction on SQLite, each seal on PostgreSQL, ``core.audit.service``)."""
 
     seq = BigInt(default=0)
     last_hash = Varchar(length=64, default="")
@@ -82,9 +83,12 @@ class AuditHead(Table, tablename="audit_head"):
 
 
 class AuditEvent(Table, tablename="audit_event"):
-    """Append-only, hash-chained record of every state change and every full-record read."""
+    """Append-only, hash-chained record of every state change and every full-record read.
 
-    seq = BigInt(unique=True)
+    On PostgreSQL an entry is inserted unsealed and chained after its COMMIT: until then
+    ``seq`` and ``prev_hash`` are NULL and ``hash`` is an HMAC of its content alone."""
+
+    seq = BigInt(unique=True, null=True, default=None)
     at = Timestamptz()
     actor = Varchar(length=64, index=True)
     action = Varchar(length=96, index=True)
@@ -93,7 +97,7 @@ class AuditEvent(Table, tablename="audit_event"):
     summary = Text(default="")
     details = JSON(default="{}")
     ip = Varchar(length=64, default="")
-    prev_hash = Varchar(length=64)
+    prev_hash = Varchar(length=64, null=True, default=None)
     hash = Varchar(length=64)
 
 
