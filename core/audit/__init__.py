@@ -1,5 +1,6 @@
 """The append-only, hash-chained audit log."""
 
+from core.audit.sealing import seal
 from core.audit.service import (
     UnknownAuditAction,
     chain_with,
@@ -15,5 +16,6 @@ __all__ = [
     "pending_with",
     "record",
     "register_actions",
+    "seal",
     "verify_chain",
 ]

@@ -5,6 +5,8 @@ Entries are HMAC-SHA256 keyed with the audit key, which is kept outside the data
 can no longer rewrite a row and recompute the chain. Entries written before the key existed
 (up to the switch point ``audit_head.keyed_since``) were plain SHA-256 and are verified as such;
 the first keyed entry's HMAC covers the last plain hash, so they cannot be rewritten either.
+An entry waiting to be chained (PostgreSQL, ``core.audit.sealing``) carries an HMAC of its content
+alone, so that only entries the application wrote are chained.
 """
 
 from __future__ import annotations
@@ -44,3 +46,23 @@ def entry_hash(prev_hash: str, entry: dict[str, Any], key: str | None = None) ->
     if key is None:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
     return hmac.new(key.encode(), text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def unsealed_mac(entry: dict[str, Any], key: str) -> str:
+    """The HMAC an entry carries until it is chained: of its content, without a sequence
+    number or a predecessor. Someone who can write to the database but has no key cannot slip
+    an entry into the chain by inserting it unsealed."""
+    return entry_hash("", {**entry, "seq": None}, key)
+
+
+def link(
+    entries: list[dict[str, Any]], after: int, prev_hash: str, key: str
+) -> list[tuple[int, str, str]]:
+    """Each entry's ``(seq, prev_hash, hash)``, chained in order after the entry numbered
+    ``after`` whose hash is ``prev_hash``."""
+    links = []
+    for seq, entry in enumerate(entries, start=after + 1):
+        digest = entry_hash(prev_hash, {**entry, "seq": seq}, key)
+        links.append((seq, prev_hash, digest))
+        prev_hash = digest
+    return links

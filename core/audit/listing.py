@@ -5,7 +5,9 @@ Used by ``GET /api/v1/admin/audit`` and the administrator's audit page. Without 
 total is the chain head's sequence number (no count); with one, matches are counted up to
 ``COUNT_CAP``. Pages are read from the ``(actor, seq)``, ``(action, seq)`` and ``(entity, seq)``
 indexes; ``offset`` skips index entries, not rows; an action prefix is an index range, and its
-pages are merged from each of its actions' newest entries.
+pages are merged from each of its actions' newest entries. The chain is sealed first, and an
+entry not sealed yet (``seq`` NULL, which PostgreSQL sorts first in ``ORDER BY seq DESC``) is
+neither shown nor counted.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from core.audit.sealing import seal
 from core.db import fetch, fetch_one
 
 COUNT_CAP = 10_000
@@ -41,6 +44,7 @@ _LAST = chr(0x10FFFF)
 
 
 EVENT_COLUMNS = "id, seq, at, actor, action, entity, entity_id, summary"
+SEALED = "seq IS NOT NULL"
 MERGE_LIMIT = 1_000
 """A namespace's page up to this depth is merged from each of its actions' newest entries."""
 
@@ -71,7 +75,7 @@ async def _newest_in_namespace(
     actions = await _actions_in(namespace)
     if not actions:
         return []
-    where = " AND ".join(["action = {}", *clauses])
+    where = " AND ".join(["action = {}", SEALED, *clauses])
     branches = " UNION ALL ".join(
         f"SELECT * FROM (SELECT {EVENT_COLUMNS} FROM audit_event WHERE {where} "
         f"ORDER BY seq DESC LIMIT {{}}) AS a{i}"
@@ -99,6 +103,7 @@ async def events_page(
     """(entries, total, capped): entries by ``actor``, exact ``action`` or ``action_prefix``,
     ``entity``, at or after ``since``; the page after sequence number ``after`` (then
     ``offset`` is not used) or ``offset`` entries in."""
+    await seal()
     clauses, args = [], []
     if action_prefix:
         clauses.append("action >= {} AND action < {}")
@@ -119,11 +124,11 @@ async def events_page(
         # the prefix's range and its two bounds come first
         rows = await _newest_in_namespace(action_prefix, clauses[1:], args[2:], limit, skip)
     else:
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where = " AND ".join([SEALED, *clauses])
         # The page's sequence numbers from an index alone, then those entries.
         rows = await fetch(
             f"SELECT {EVENT_COLUMNS} FROM audit_event WHERE seq IN (SELECT seq "
-            f"FROM audit_event {where} ORDER BY seq DESC LIMIT {{}} OFFSET {{}}) "
+            f"FROM audit_event WHERE {where} ORDER BY seq DESC LIMIT {{}} OFFSET {{}}) "
             "ORDER BY seq DESC",
             *args,
             limit,
@@ -133,8 +138,8 @@ async def events_page(
         head = await fetch_one("SELECT seq FROM audit_head WHERE id = 1")
         return rows, (int(head["seq"]) if head else 0), False
     count = await fetch_one(
-        f"SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_event WHERE {' AND '.join(filters)} "
-        "LIMIT {}) AS matching",
+        "SELECT COUNT(*) AS n FROM (SELECT 1 FROM audit_event "
+        f"WHERE {' AND '.join([SEALED, *filters])} LIMIT {{}}) AS matching",
         *filter_args,
         COUNT_CAP + 1,
     )

@@ -1,12 +1,23 @@
 """Writing and checking the audit chain.
 
-The single ``audit_head`` row holds the last sequence number and hash; advancing it with one
-conditional UPDATE locks it (PostgreSQL: the row lock, until the transaction ends; SQLite: the
-IMMEDIATE transaction), so the chain stays linear. Every transaction would queue on that one
-row, so ``record`` inside a ``write_transaction()`` only buffers its entry: just before COMMIT
-the transaction's entries are chained together with one update of the head and written in one
-statement (``_chain``). The head is then locked for two statements and the COMMIT, however long
-the transaction was, and once per transaction however many entries it writes.
+The single ``audit_head`` row holds the chain's last sequence number and hash; whoever advances
+it keeps it locked until COMMIT, so the chain stays linear. ``record`` inside a
+``write_transaction()`` buffers its entry, and just before COMMIT the transaction's entries are
+written together (``_write``), once per transaction however many it records:
+
+- SQLite has one writer at a time, and it has the head to itself anyway: the entries are chained
+  there and then (``_chain``: one update of the head, the rows, the head's new hash).
+- On PostgreSQL a transaction holding the head until its COMMIT is flushed to disk would make
+  every audited write of the system wait for the one before, a flush each. The entries are
+  inserted *unsealed* instead (no ``seq`` nor ``prev_hash``; ``hash`` an HMAC of their content),
+  with the COMMIT, and the change's transaction never touches the head. Once it has committed,
+  ``core.audit.sealing`` chains every unsealed entry in a transaction of its own, which writers
+  committing meanwhile share, and ``write_transaction()`` returns then. An entry is written with
+  its change or not at all, and is in the chain when its request answers, unless that seal
+  failed (logged): then the next one chains it.
+
+Readers of the chain as a chain (verification, the listing, anchors) seal first and never show
+an unsealed entry.
 """
 
 from __future__ import annotations
@@ -18,14 +29,23 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from core.audit.chain import GENESIS, entry_hash, switch_point_mac
+from core.audit.chain import GENESIS, entry_hash, link, switch_point_mac, unsealed_mac
+from core.audit.sealing import seal
 from core.context import current_actor, current_ip
-from core.db import defer, fetch, fetch_one, write_scope, write_transaction
+from core.db import (
+    WriteScope,
+    defer,
+    fetch,
+    fetch_one,
+    is_sqlite,
+    write_scope,
+    write_transaction,
+)
 from core.settings import get_settings
 
 VERIFY_BATCH = 2000
-INSERT_BATCH = 1000  # 11 parameters an entry; PostgreSQL takes at most 32,767 a statement
-_COLUMNS = "seq, at, actor, action, entity, entity_id, summary, details, ip, prev_hash, hash"
+INSERT_BATCH = 1000  # 11 parameters an entry; SQLite takes at most 32,766 a statement
+_CONTENT = "at, actor, action, entity, entity_id, summary, details, ip"
 
 # The vocabulary every recorded action must belong to: the plugin host registers the actions that
 # core and the plugins declare (``minzheng_audit_event_types``) when it collects contributions.
@@ -49,13 +69,13 @@ async def record(
     summary: str | Callable[[], str] = "",
     details: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
     actor: str | None = None,
-) -> int | None:
+) -> None:
     """Append one event to the change being made: it is written with that change's
-    transaction, or not at all. Returns its sequence number when it was written at once (no
-    write transaction around the call); inside one the number is given at COMMIT and ``None``
-    is returned. ``entity_id``, ``summary`` and ``details`` may be functions called at COMMIT
-    (for what a ``chain_with`` statement gives, such as a certificate number). Never put a full
-    identity number in ``summary`` or ``details`` (mask it, or name the entity by its id)."""
+    transaction, or not at all, and its sequence number is given when it is chained (in a
+    transaction that other code opened, on PostgreSQL, by the next seal). ``entity_id``,
+    ``summary`` and ``details`` may be functions called at COMMIT (for what a ``chain_with``
+    statement gives, such as a certificate number). Never put a full identity number in
+    ``summary`` or ``details`` (mask it, or name the entity by its id)."""
     if _actions and action not in _actions:
         raise UnknownAuditAction(f"audit action {action!r} is not declared by any plugin")
     entry = {
@@ -70,14 +90,21 @@ async def record(
     }
     scope = write_scope()
     if scope is not None:
-        pending = scope.data.setdefault("audit", [])
-        pending.append(entry)
-        if "audit" not in scope.before_commit:
-            # Added again if other before-commit work records more entries.
-            scope.before_commit["audit"] = lambda: _chain(scope.data.pop("audit"))
-        return None
+        _buffer(scope, entry)
+        return
     async with write_transaction():
-        return await _chain([entry])
+        scope = write_scope()
+        if scope is not None:
+            _buffer(scope, entry)
+        else:  # in a transaction some other code opened: its COMMIT cannot be waited for
+            await _write([entry], None)
+
+
+def _buffer(scope: WriteScope, entry: dict[str, Any]) -> None:
+    scope.data.setdefault("audit", []).append(entry)
+    if "audit" not in scope.before_commit:
+        # Added again if other before-commit work records more entries.
+        scope.before_commit["audit"] = lambda: _write(scope.data.pop("audit"), scope)
 
 
 Done = Callable[[Any], Awaitable[None]]
@@ -94,75 +121,97 @@ def pending_with() -> list[tuple[str, list[Any], str, Done, str | None]]:
 def chain_with(
     cte: str, args: list[Any], column: str, done: Done, *, first: str | None = None
 ) -> None:
-    """Run ``cte`` (common table expressions, ``{}`` placeholders for ``args``) in the statement
-    that advances the audit head at COMMIT, PostgreSQL only; ``done`` gets the value of
-    ``column`` (an expression over them) before the entries are hashed. Rows such a statement
-    locks stay locked for that statement and the COMMIT only. Record an entry in the same
-    transaction (the statement runs with the chaining of entries).
+    """Run ``cte`` (common table expressions, ``{}`` placeholders for ``args``) in one statement
+    just before COMMIT, with the other such statements of the transaction, PostgreSQL only;
+    ``done`` gets the value of ``column`` (an expression over them: a scalar subquery, unless
+    the CTE is named in ``first``) before the transaction's entries are written. Rows such a
+    statement locks stay locked for that statement and the COMMIT only. Record an entry in the
+    same transaction (the statement runs as its entries are written).
 
-    The rows a CTE locks are locked after the head's (PostgreSQL runs a CTE that only the
-    RETURNING list reads after the UPDATE has locked its row), unless the CTE is named in
-    ``first``: it is then joined in the UPDATE's FROM, so its rows are locked before the head,
-    and when it gives no row nothing is chained and ``done`` gets ``None`` (it must raise:
-    the transaction is refused). Every writer of such rows must lock them in the same order
-    as the others (rows updated earlier in a transaction are locked before the head).
+    A CTE named in ``first`` is joined in the statement's FROM: when it gives no row, ``done``
+    gets ``None`` and must raise (the transaction is refused). Every writer of such rows must
+    lock them in the same order as the others (rows updated earlier in a transaction are
+    locked before these).
     """
     pending_with().append((cte, args, column, done, first))
 
 
-async def _chain(entries: list[dict[str, Any]]) -> int:
-    """Link ``entries`` to the head and write them; the sequence number of the last one."""
-    scope = write_scope()
-    with_ = scope.data.pop("audit_with", []) if scope is not None else []
-    sql = "UPDATE audit_head SET seq = seq + {} WHERE id = 1 RETURNING seq, last_hash"
-    args: list[Any] = [len(entries)]
-    joined = [first for *_, first in with_ if first]
-    if with_:
-        ctes = ", ".join(cte for cte, *_ in with_)
-        columns = "".join(f", {column} AS with_{i}" for i, (_, _, column, *_) in enumerate(with_))
-        if joined:
-            sql = (
-                "UPDATE audit_head SET seq = audit_head.seq + {} "  # noqa: S608 (our own names)
-                f"FROM {', '.join(joined)} WHERE audit_head.id = 1 "
-                "RETURNING audit_head.seq, audit_head.last_hash"
-            )
-        sql = f"WITH {ctes} {sql}{columns}"
-        args = [value for _, values, *_ in with_ for value in values] + args
-    head = await fetch_one(sql, *args)
-    if head is None and joined:
-        for _, _, _, done, first in with_:
+async def _write(entries: list[dict[str, Any]], scope: WriteScope | None) -> None:
+    """Write a transaction's entries, just before its COMMIT (or at once, in a transaction
+    other code opened: ``scope`` is ``None``)."""
+    await _run_with(scope.data.pop("audit_with", []) if scope is not None else [])
+    for entry in entries:
+        _resolve(entry)
+    if is_sqlite():
+        # One writer at a time: the head is this transaction's until COMMIT anyway.
+        await _chain(entries)
+        return
+    await _insert(
+        f"{_CONTENT}, hash",
+        [[*_content(entry), unsealed_mac(entry, get_settings().audit_key)] for entry in entries],
+    )
+    if scope is not None:
+        # A seal that fails is logged, not raised: the change has committed.
+        scope.after_commit["audit"] = seal
+
+
+async def _run_with(statements: list[tuple[str, list[Any], str, Done, str | None]]) -> None:
+    """The ``chain_with`` statements as one; each ``done`` gets its value."""
+    if not statements:
+        return
+    ctes = ", ".join(cte for cte, *_ in statements)
+    columns = ", ".join(f"{column} AS with_{i}" for i, (_, _, column, *_) in enumerate(statements))
+    joined = [first for *_, first in statements if first]
+    source = f" FROM {', '.join(joined)}" if joined else ""
+    args = [value for _, values, *_ in statements for value in values]
+    row = await fetch_one(f"WITH {ctes} SELECT {columns}{source}", *args)
+    if row is None:  # only a joined statement can give no row
+        for *_, done, first in statements:
             if first:
                 await done(None)  # raises: the transaction is refused
         raise RuntimeError("chain_with: a joined statement gave no row and nothing refused")
+    for i, (*_, done, _) in enumerate(statements):
+        await done(row[f"with_{i}"])
+
+
+def _resolve(entry: dict[str, Any]) -> None:
+    """Call the fields given as functions (what the ``chain_with`` statements gave)."""
+    for name in ("entity_id", "summary"):
+        if callable(entry[name]):
+            entry[name] = str(entry[name]())
+    if callable(entry["details"]):
+        entry["details"] = entry["details"]()
+
+
+def _content(entry: dict[str, Any]) -> list[Any]:
+    details = json.dumps(entry["details"], ensure_ascii=False)
+    fields = ("at", "actor", "action", "entity", "entity_id", "summary")
+    return [*(entry[name] for name in fields), details, entry["ip"]]
+
+
+async def _chain(entries: list[dict[str, Any]]) -> None:
+    """Link ``entries`` to the head and write them (SQLite)."""
+    head = await fetch_one(
+        "UPDATE audit_head SET seq = seq + {} WHERE id = 1 RETURNING seq, last_hash", len(entries)
+    )
     if head is None:
         raise RuntimeError("audit_head row missing: run `minzheng migrate`")
-    for i, (_, _, _, done, _) in enumerate(with_):
-        await done(head[f"with_{i}"])
-    for entry in entries:
-        for name in ("entity_id", "summary"):
-            if callable(entry[name]):
-                entry[name] = str(entry[name]())
-        if callable(entry["details"]):
-            entry["details"] = entry["details"]()
-    prev = head["last_hash"] or GENESIS
-    key = get_settings().audit_key
-    rows: list[list[Any]] = []
-    for seq, entry in enumerate(entries, start=int(head["seq"]) - len(entries) + 1):
-        entry["seq"] = seq
-        digest = entry_hash(prev, entry, key)
-        details = json.dumps(entry["details"], ensure_ascii=False)
-        fields = ("at", "actor", "action", "entity", "entity_id", "summary")
-        rows.append([seq, *(entry[f] for f in fields), details, entry["ip"], prev, digest])
-        prev = digest
-    # Deferred: on PostgreSQL the entries and the head's new hash travel with the COMMIT (or
-    # whatever statement comes next), so the head is released one round trip from here.
+    after = int(head["seq"]) - len(entries)
+    links = link(entries, after, head["last_hash"] or GENESIS, get_settings().audit_key)
+    rows = [[*_content(entry), *chained] for entry, chained in zip(entries, links, strict=True)]
+    await _insert(f"{_CONTENT}, seq, prev_hash, hash", rows)
+    await defer("UPDATE audit_head SET last_hash = {} WHERE id = 1", links[-1][2])
+
+
+async def _insert(columns: str, rows: list[list[Any]]) -> None:
+    # Deferred: on PostgreSQL the entries travel with the COMMIT (or whatever statement comes
+    # next), no round trip of their own.
     for start in range(0, len(rows), INSERT_BATCH):
         batch = rows[start : start + INSERT_BATCH]
-        values = ", ".join(["({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"] * len(batch))
-        insert = f"INSERT INTO audit_event ({_COLUMNS}) VALUES {values}"  # noqa: S608
+        placeholders = "(" + ", ".join(["{}"] * len(batch[0])) + ")"
+        values = ", ".join([placeholders] * len(batch))
+        insert = f"INSERT INTO audit_event ({columns}) VALUES {values}"  # noqa: S608
         await defer(insert, *(value for row in batch for value in row))
-    await defer("UPDATE audit_head SET last_hash = {} WHERE id = 1", prev)
-    return int(head["seq"])
 
 
 @dataclass(frozen=True)
@@ -176,9 +225,11 @@ class ChainReport:
 async def verify_chain(progress: Any = None) -> ChainReport:
     """Walk the chain in sequence order; the first entry whose link or hash is wrong is named.
 
-    Detects edited rows (hash mismatch), deleted rows (a gap in ``seq`` or a broken link) and a
-    deleted tail (the head's sequence number is ahead of the last row).
+    Detects edited rows (hash mismatch), deleted rows (a gap in ``seq`` or a broken link), a
+    deleted tail (the head's sequence number is ahead of the last row) and, among the entries
+    still waiting to be chained, one the application did not write (its HMAC is wrong).
     """
+    await seal()
     head = await fetch_one(
         "SELECT seq, last_hash, keyed_since, keyed_since_mac FROM audit_head WHERE id = 1"
     )
@@ -218,4 +269,7 @@ async def verify_chain(progress: Any = None) -> ChainReport:
     head_moved = int(head["seq"]) != expected_seq - 1 or (head["last_hash"] or GENESIS) != prev
     if head_moved:
         return ChainReport(False, checked, last_id, "entries missing after the last one")
+    for row in await fetch("SELECT * FROM audit_event WHERE seq IS NULL ORDER BY id"):
+        if not hmac.compare_digest(row["hash"] or "", unsealed_mac(row, key)):
+            return ChainReport(False, checked, row["id"], "an unsealed entry has a wrong HMAC")
     return ChainReport(True, checked, None)

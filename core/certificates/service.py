@@ -71,11 +71,12 @@ async def issue_certificate(
 
     The gapless counter's row stays locked until COMMIT. With ``late`` (for a caller that
     does not need the number before its transaction ends, and in a ``write_transaction()``),
-    on PostgreSQL the serial is taken, the certificate stored and ``number_into`` set in the
-    statement that advances the audit head at COMMIT (``audit.chain_with``): the counter is
-    then locked for that statement and the COMMIT only, and ``number`` is filled in then.
-    Every issuer of one counter must use the same way (the two lock the counter and the head
-    in opposite orders); marriage registrations (``J``) are the one late issuer.
+    on PostgreSQL the serial is taken, the certificate stored and ``number_into`` set in one
+    statement just before COMMIT (``audit.chain_with``): the counter is then locked for that
+    statement and the COMMIT only, and ``number`` is filled in then. Every issuer of one
+    counter must use the same way (the early way locks the counter before the other rows its
+    transaction writes, the late way after them); marriage registrations (``J``) are the one
+    late issuer.
     """
     key = f"{prefix}{division}-{issued_on.year}"
     stored = json.dumps(content, ensure_ascii=False, default=str)
