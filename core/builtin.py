@@ -139,6 +139,14 @@ async def _anchor_audit_chain(today: dt.date) -> str:
     return f"anchored seq {entry['seq']}"
 
 
+async def _seal_audit_chain(today: dt.date) -> str:
+    from core.audit import seal
+
+    if not await seal():
+        raise RuntimeError("audit entries not sealed (logged)")
+    return "sealed"
+
+
 async def _warm_indicators(today: dt.date) -> str:
     from core.plan import FOURTEENTH
     from core.plugins import get_host
@@ -153,6 +161,9 @@ async def _warm_indicators(today: dt.date) -> str:
 def minzheng_scheduled_jobs() -> list[ScheduledJob]:
     return [
         ScheduledJob("core.anchor_audit_chain", 86400, _anchor_audit_chain),
+        # Entries a process committed but could not seal (it died, the database failed over)
+        # are chained even if nothing is written for a while.
+        ScheduledJob("core.seal_audit_chain", 60, _seal_audit_chain),
         ScheduledJob("core.purge_idempotency_keys", 3600, _purge_idempotency_keys),
         ScheduledJob("core.deliver_notifications", 30, _deliver),
         ScheduledJob("core.purge_rate_events", 3600, _purge_rate_events),
