@@ -110,7 +110,7 @@ def _buffer(scope: WriteScope, entry: dict[str, Any]) -> None:
 Done = Callable[[Any], Awaitable[None]]
 
 
-def pending_with() -> list[tuple[str, list[Any], str, Done, str | None]]:
+def pending_with() -> list[tuple[str, list[Any], str, Done]]:
     """The ``chain_with`` statements of the current write transaction."""
     scope = write_scope()
     if scope is None:
@@ -118,22 +118,16 @@ def pending_with() -> list[tuple[str, list[Any], str, Done, str | None]]:
     return scope.data.setdefault("audit_with", [])
 
 
-def chain_with(
-    cte: str, args: list[Any], column: str, done: Done, *, first: str | None = None
-) -> None:
+def chain_with(cte: str, args: list[Any], column: str, done: Done) -> None:
     """Run ``cte`` (common table expressions, ``{}`` placeholders for ``args``) in one statement
     just before COMMIT, with the other such statements of the transaction, PostgreSQL only;
-    ``done`` gets the value of ``column`` (an expression over them: a scalar subquery, unless
-    the CTE is named in ``first``) before the transaction's entries are written. Rows such a
-    statement locks stay locked for that statement and the COMMIT only. Record an entry in the
-    same transaction (the statement runs as its entries are written).
-
-    A CTE named in ``first`` is joined in the statement's FROM: when it gives no row, ``done``
-    gets ``None`` and must raise (the transaction is refused). Every writer of such rows must
-    lock them in the same order as the others (rows updated earlier in a transaction are
-    locked before these).
+    ``done`` gets the value of ``column`` (a scalar expression over them, such as a subquery)
+    before the transaction's entries are written. Rows such a statement locks stay locked for
+    that statement and the COMMIT only; every writer of such rows must lock them in the same
+    order as the others (rows updated earlier in a transaction are locked before these).
+    Record an entry in the same transaction (the statement runs as its entries are written).
     """
-    pending_with().append((cte, args, column, done, first))
+    pending_with().append((cte, args, column, done))
 
 
 async def _write(entries: list[dict[str, Any]], scope: WriteScope | None) -> None:
@@ -155,22 +149,15 @@ async def _write(entries: list[dict[str, Any]], scope: WriteScope | None) -> Non
         scope.after_commit["audit"] = seal
 
 
-async def _run_with(statements: list[tuple[str, list[Any], str, Done, str | None]]) -> None:
+async def _run_with(statements: list[tuple[str, list[Any], str, Done]]) -> None:
     """The ``chain_with`` statements as one; each ``done`` gets its value."""
     if not statements:
         return
     ctes = ", ".join(cte for cte, *_ in statements)
-    columns = ", ".join(f"{column} AS with_{i}" for i, (_, _, column, *_) in enumerate(statements))
-    joined = [first for *_, first in statements if first]
-    source = f" FROM {', '.join(joined)}" if joined else ""
+    columns = ", ".join(f"{column} AS with_{i}" for i, (_, _, column, _) in enumerate(statements))
     args = [value for _, values, *_ in statements for value in values]
-    row = await fetch_one(f"WITH {ctes} SELECT {columns}{source}", *args)
-    if row is None:  # only a joined statement can give no row
-        for *_, done, first in statements:
-            if first:
-                await done(None)  # raises: the transaction is refused
-        raise RuntimeError("chain_with: a joined statement gave no row and nothing refused")
-    for i, (*_, done, _) in enumerate(statements):
+    (row,) = await fetch(f"WITH {ctes} SELECT {columns}", *args)  # no FROM: one row
+    for i, (*_, done) in enumerate(statements):
         await done(row[f"with_{i}"])
 
 
