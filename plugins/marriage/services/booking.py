@@ -1,7 +1,7 @@
 """Booking, reading, cancelling and checking in appointments.
 
 A slot is never overbooked: its places are rows, and a booking takes one by one ``UPDATE`` of
-the lowest free place that sets its appointment code (``services.places.take_place``), so no
+the lowest free place that sets its appointment code (``services.places``), so no
 place is given twice and none beyond the rows there are. One active booking per person and
 service is the unique index on ``marriage_hold (id_number, service)`` (booker and partner each
 hold a row). Both happen inside one write transaction; nothing is read in Python and then
@@ -22,7 +22,7 @@ from core.auth.identity import CurrentUser
 from core.auth.ratelimit import enforce_address
 from core.clock import now_local
 from core.clock import today as clock_today
-from core.db import defer, fetch, fetch_one, is_unique_violation, write_transaction
+from core.db import defer, fetch, fetch_one, is_sqlite, is_unique_violation, write_transaction
 from core.identity import mask_id_number, mask_name
 from core.notifications import enqueue
 from core.people.service import valid_id_number
@@ -31,7 +31,12 @@ from plugins.marriage.rules import booking_refusal, slot_begun, slot_in_past
 from plugins.marriage.rules.booking import NO_SHOW_LIMIT
 from plugins.marriage.services.no_shows import blocked_until
 from plugins.marriage.services.offices import parse_time
-from plugins.marriage.services.places import release_place, take_place
+from plugins.marriage.services.places import (
+    SLOT_FULL_STATE,
+    claim_place,
+    release_place,
+    take_place,
+)
 from plugins.marriage.services.scope import audit_full_read, in_office_scope
 from plugins.marriage.tables import Appointment
 
@@ -169,11 +174,14 @@ async def _hold(booker: str, partner: str | None, service: str, code: str) -> No
 async def _holding(booker: str, partner: str | None, service: str) -> AsyncIterator[None]:
     """A write transaction that takes holds (``_hold``): when the unique index refuses one —
     wherever the deferred insert was sent — the change is rolled back and the answer is
-    ``ALREADY_BOOKED``, naming the booker when they are the one who holds a booking."""
+    ``ALREADY_BOOKED``, naming the booker when they are the one who holds a booking. A place
+    claimed with the COMMIT (``claim_place``) and not there answers ``SLOT_FULL``."""
     try:
         async with write_transaction():
             yield
     except Exception as exc:
+        if getattr(exc, "sqlstate", None) == SLOT_FULL_STATE:
+            raise _slot_full() from None
         if not is_unique_violation(exc, HOLDS_INDEX, "marriage_hold.id_number"):
             raise
         # PostgreSQL names the key ("Key (id_number, service)=(…, marriage) already exists"),
@@ -241,9 +249,11 @@ async def book(
     code = new_code()
     now = dt.datetime.now(dt.UTC)
     async with _holding(booker, partner, service):
-        # The holds, the appointment and the message need no answer: on PostgreSQL they go
-        # with the BEGIN. The place is taken last but the audit entry: its row stays locked
-        # until the COMMIT, and a booking that finds every free place locked waits for them.
+        # Nothing here needs an answer: on PostgreSQL the holds, the appointment, the message,
+        # the place and the audit entry reach the server in one message with BEGIN and COMMIT,
+        # and a refusal (a hold, a full slot) comes back as that message's error. The place
+        # is taken last but the audit entry: its row stays locked until the COMMIT, and a
+        # booking that finds every free place locked waits for them.
         await _hold(booker, partner, service, code)
         await defer(
             INSERT_APPOINTMENT,
@@ -272,9 +282,11 @@ async def book(
             + "请双方携带身份证件按时到场；如不能前往请提前取消。",
             plugin="marriage",
         )
-        place = await take_place(slot_id, code)
-        if place is None:
-            raise _slot_full()
+        if is_sqlite():
+            if await take_place(slot_id, code) is None:
+                raise _slot_full()
+        else:
+            await claim_place(slot_id, code)  # refused, if need be, with the COMMIT
         await audit.record(
             "marriage.appointment.booked",
             entity="appointment",
@@ -283,7 +295,7 @@ async def book(
                 f"预约{label} {slot['office_code']} {slot['day']} "
                 f"{slot['start_time']}（{mask_id_number(booker)}）"
             ),
-            details={"slot_id": slot_id, "place": place},
+            details={"slot_id": slot_id},
         )
     return {
         "code": code,

@@ -26,10 +26,15 @@ FREE_PLACES = (
     "SELECT id FROM marriage_slot_place WHERE slot_id = {} AND appointment_code IS NULL "
     "ORDER BY place"
 )
-TAKE = "UPDATE marriage_slot_place SET appointment_code = {{}} WHERE id = ({free}) RETURNING place"
-TAKE_SKIPPING = TAKE.format(free=f"{FREE_PLACES} LIMIT 1 FOR UPDATE SKIP LOCKED")
-TAKE_WAITING = TAKE.format(free=f"{FREE_PLACES} LIMIT 1 FOR UPDATE")
-TAKE_ALONE = TAKE.format(free=f"{FREE_PLACES} LIMIT 1")  # SQLite: one writer at a time
+# SQLite has one writer at a time: the lowest free place is simply taken.
+TAKE_ALONE = (
+    "UPDATE marriage_slot_place SET appointment_code = {} WHERE id = "  # noqa: S608 (constants)
+    f"({FREE_PLACES} LIMIT 1) RETURNING place"
+)
+# PostgreSQL: the migration's ``marriage_take_place`` (see ``take_place``).
+TAKE_FUNCTION = "SELECT marriage_take_place({}, {}) AS place"
+SLOT_FULL_STATE = "MZ002"
+"""What ``marriage_take_place(…, p_refuse => true)`` raises when no place is left."""
 
 # Counts for reads over ``marriage_slot s``: what is listed as left, and what is booked.
 REMAINING = (
@@ -54,20 +59,24 @@ async def take_place(slot_id: int, code: str) -> int | None:
     On PostgreSQL the place is the lowest one no other booking is taking at this moment (SKIP
     LOCKED), so the winners of a slot never wait for each other. Only when every free place is
     being taken does the booking wait for those bookings, since one may still roll back and
-    free its place. Before waiting, the savepoint drops the locks SKIP LOCKED left on places
-    other bookings took meanwhile (PostgreSQL keeps a lock on a row it re-checked and found
-    taken): held while waiting for lower places, they made bookings wait for each other in a
-    circle (deadlocks measured with the two statements joined in one).
+    free its place. Before waiting, the function rolls back its subtransaction, which drops the
+    locks SKIP LOCKED left on places other bookings took meanwhile (PostgreSQL keeps a lock on
+    a row it re-checked and found taken): held while waiting for lower places, they made
+    bookings wait for each other in a circle (deadlocks measured with the two statements
+    joined in one).
     """
     if is_sqlite():
         taken = await fetch_one(TAKE_ALONE, code, slot_id)
     else:
-        await defer("SAVEPOINT take_place")  # travels with the statement below
-        taken = await fetch_one(TAKE_SKIPPING, code, slot_id)
-        if taken is None:
-            await defer("ROLLBACK TO SAVEPOINT take_place")
-            taken = await fetch_one(TAKE_WAITING, code, slot_id)
-    return None if taken is None else int(taken["place"])
+        taken = await fetch_one(TAKE_FUNCTION, slot_id, code)
+    return None if taken is None or taken["place"] is None else int(taken["place"])
+
+
+async def claim_place(slot_id: int, code: str) -> None:
+    """PostgreSQL, inside a booking's transaction: ``take_place``, deferred, so that it travels
+    with the booking's other writes and its COMMIT in one message. No place left raises a
+    database error of state ``SLOT_FULL_STATE`` there, which rolls the booking back."""
+    await defer("SELECT marriage_take_place({}, {}, TRUE)", slot_id, code)
 
 
 async def _lock_slot(slot_id: int) -> dict[str, Any] | None:
