@@ -90,9 +90,10 @@ class AuditEvent(Table, tablename="audit_event"):
 
     seq = BigInt(unique=True, null=True, default=None)
     at = Timestamptz()
-    actor = Varchar(length=64, index=True)
-    action = Varchar(length=96, index=True)
-    entity = Varchar(length=64, index=True)
+    # Indexed with ``seq`` (a migration's ``(actor, seq)`` and the others): the listing's order.
+    actor = Varchar(length=64)
+    action = Varchar(length=96)
+    entity = Varchar(length=64)
     entity_id = Varchar(length=64, default="")
     summary = Text(default="")
     details = JSON(default="{}")
