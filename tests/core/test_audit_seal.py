@@ -23,12 +23,6 @@ pytestmark = pytest.mark.db
 WRITERS = 50
 
 
-@pytest.fixture
-def postgres(engine_name: str) -> None:
-    if engine_name != "postgres":
-        pytest.skip("SQLite chains entries in their own transaction: none is ever unsealed")
-
-
 async def _chain() -> list[dict]:
     from core.db import fetch
 
@@ -41,9 +35,8 @@ async def _head_seq() -> int:
     return int((await fetch_one("SELECT seq FROM audit_head WHERE id = 1"))["seq"])
 
 
-async def test_concurrent_writers_share_seals_and_end_in_one_gapless_chain(
-    postgres, db, monkeypatch
-):
+@pytest.mark.postgres_only
+async def test_concurrent_writers_share_seals_and_end_in_one_gapless_chain(db, monkeypatch):
     from core import audit
     from core.audit import sealing
     from core.db import fetch_one, write_transaction
@@ -75,7 +68,8 @@ async def test_concurrent_writers_share_seals_and_end_in_one_gapless_chain(
     assert (report.ok, report.checked) == (True, WRITERS)
 
 
-async def test_whoever_asks_during_a_seal_waits_for_the_next_one(postgres, db, monkeypatch):
+@pytest.mark.postgres_only
+async def test_whoever_asks_during_a_seal_waits_for_the_next_one(db, monkeypatch):
     """The seal in flight may have read the table before the asker's COMMIT: it does not count.
     Those who ask meanwhile share the next one."""
     from core.audit import seal, sealing
@@ -99,7 +93,8 @@ async def test_whoever_asks_during_a_seal_waits_for_the_next_one(postgres, db, m
     assert started == [1, 2]
 
 
-async def test_an_entry_a_dead_process_left_unsealed_is_chained_by_the_next_seal(postgres, db):
+@pytest.mark.postgres_only
+async def test_an_entry_a_dead_process_left_unsealed_is_chained_by_the_next_seal(db):
     from core import audit
     from core.audit.listing import events_page
     from core.db import engine
@@ -123,8 +118,9 @@ async def test_an_entry_a_dead_process_left_unsealed_is_chained_by_the_next_seal
     assert (await audit.verify_chain()).ok
 
 
+@pytest.mark.postgres_only
 async def test_a_failing_seal_loses_no_change_and_a_later_seal_completes_the_chain(
-    postgres, client, monkeypatch, caplog
+    client, monkeypatch, caplog
 ):
     from core.audit import seal, sealing, verify_chain
 
@@ -174,8 +170,9 @@ async def test_a_failing_seal_loses_no_change_and_a_later_seal_completes_the_cha
     assert await _head_seq() == len(rows)
 
 
+@pytest.mark.postgres_only
 async def test_a_sealer_stuck_holding_the_lock_does_not_hold_up_answers(
-    postgres, db, database_url, monkeypatch
+    db, database_url, monkeypatch
 ):
     import asyncpg
 

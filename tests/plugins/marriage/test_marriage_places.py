@@ -110,12 +110,11 @@ async def test_a_capacity_lowered_below_the_bookings_leaves_no_place_until_raise
     assert await places_of(slot["id"]) == [(1, None), (2, None), (3, third)]
 
 
-async def test_bookings_take_places_side_by_side_and_wait_only_for_the_last(client, engine_name):
-    """PostgreSQL: a booking takes a place no other booking is taking at that moment, without
-    waiting for it; when every free place is being taken it waits, and gets the place of a
-    booking that rolls back instead of being refused."""
-    if engine_name == "sqlite":
-        pytest.skip("SQLite has one writer at a time: bookings never take places side by side")
+@pytest.mark.postgres_only
+async def test_bookings_take_places_side_by_side_and_wait_only_for_the_last(client):
+    """PostgreSQL (SQLite has one writer at a time): a booking takes a place no other booking
+    is taking at that moment, without waiting for it; when every free place is being taken it
+    waits, and gets the place of a booking that rolls back instead of being refused."""
     from core.db import write_transaction
     from plugins.marriage.services.places import take_place
 
