@@ -421,6 +421,20 @@ class Stack:
             env["MINZHENG_REDIS_URL"] = self.shared_redis
         return env
 
+    def audit_verify(self) -> bool:
+        result = subprocess.run(
+            [sys.executable, "-m", "core.cli", "audit", "verify"],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=ROOT,
+            check=False,
+        )
+        if result.returncode != 0:
+            _log(f"minzheng audit verify failed: {(result.stdout + result.stderr)[-1000:]}")
+        return result.returncode == 0
+
     def migrate(self) -> None:
         result = subprocess.run(
             [sys.executable, "-m", "core.cli", "migrate"],
@@ -779,6 +793,11 @@ async def verify(stack: Stack, load: dict[str, Any], data: dict[str, Any]) -> di
                 "SELECT count(*) FROM job_lease WHERE last_run_at > $1", since
             )
         node = await connection.fetchval("SELECT inet_server_port()")
+        # The audit chain: entries whose seal the failover cut short are chained by the next
+        # one (`minzheng audit verify` seals first), and the chain verifies on the new primary.
+        verified = await asyncio.to_thread(stack.audit_verify)
+        unsealed = await connection.fetchval("SELECT count(*) FROM audit_event WHERE seq IS NULL")
+        chained = await connection.fetchval("SELECT seq FROM audit_head WHERE id = 1")
     finally:
         await connection.close()
 
@@ -827,6 +846,9 @@ async def verify(stack: Stack, load: dict[str, Any], data: dict[str, Any]) -> di
         "no_answer_retries": sum(o.no_answer for o in outcomes),
         "seconds_until_writes_succeed": round(first_ok - killed_at, 2) if first_ok else None,
         "jobs_run_after_failover": int(jobs_after),
+        "audit_chain_broken": 0 if verified else 1,
+        "audit_entries_unsealed": int(unsealed),
+        "audit_entries_chained": int(chained),
         "new_primary_port": node,
         "outcomes": statuses,
         "requests": len(outcomes),
@@ -900,6 +922,8 @@ MUST_BE_ZERO = (
     "non_503_5xx",
     "duplicates_from_retries",
     "unanswered_requests",
+    "audit_chain_broken",
+    "audit_entries_unsealed",
 )
 
 
@@ -914,6 +938,7 @@ def report(figures: dict[str, Any]) -> str:
         "answers_503",
         "no_answer_retries",
         "jobs_run_after_failover",
+        "audit_entries_chained",
         "requests",
         "places",
         "app_processes",
