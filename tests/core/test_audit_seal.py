@@ -211,3 +211,32 @@ async def test_an_entry_inserted_without_the_key_is_never_chained(db, caplog):
     report = await audit.verify_chain()
     assert (report.ok, report.first_bad_id) == (False, forged[0]["id"])
     assert report.reason
+
+
+async def test_a_seal_committing_during_a_verification_does_not_fail_it(db, monkeypatch):
+    """Another process's write, chained between verify's reading of the head and its walk of
+    the entries, is beyond the head it read: the walk stops there (it reported "entries
+    missing after the last one"); the next verification checks the new entries."""
+    from core import audit
+    from core.audit import service
+    from core.db import write_transaction
+
+    async def write(n: int) -> None:
+        async with write_transaction():
+            await audit.record("core.plugin.enabled", entity="writer", entity_id=n)
+
+    await write(1)
+    read_head = service.fetch_one
+
+    async def head_then_another_write(sql, *args):
+        head = await read_head(sql, *args)
+        if "FROM audit_head" in sql:
+            monkeypatch.setattr(service, "fetch_one", read_head)
+            await write(2)  # chained (and committed) before the walk begins
+        return head
+
+    monkeypatch.setattr(service, "fetch_one", head_then_another_write)
+    report = await audit.verify_chain()
+    assert (report.ok, report.checked) == (True, 1), report
+    report = await audit.verify_chain()
+    assert (report.ok, report.checked) == (True, 2), report
