@@ -408,6 +408,9 @@ class Stack:
             "MINZHENG_DATABASE_URL": url,
             "MINZHENG_DATA_DIR": str(self.root / "app-data"),
             "MINZHENG_SECRET_KEY": secrets.token_urlsafe(48),
+            # One audit key for the apps, the scheduler, the CLI and this process's own writes
+            # (``prepare``), whatever key the environment that started the drill had.
+            "MINZHENG_AUDIT_KEY": secrets.token_urlsafe(48),
             "MINZHENG_PUBLIC_URL": f"http://127.0.0.1:{self.nginx_port}",
             "MINZHENG_TRUSTED_PROXIES": "127.0.0.1/32",
             "MINZHENG_ADDRESS_RATE_LIMIT": "0",
