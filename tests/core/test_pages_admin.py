@@ -66,6 +66,13 @@ async def test_hub_shows_counts_and_the_certificate_font(client):
     expected = "已嵌入" if font_status()["mode"] == "embedded" else "未嵌入"
     assert expected in line.group(1)
     assert re.search(r'<p class="stat-value"><a href="/admin/plugins">4 / 4</a></p>', hub.text)
+    # The audit log's entries, as long as the chain is (what its own page lists as the total).
+    from core.db import fetch_one
+
+    chained = (await fetch_one("SELECT COUNT(*) AS n FROM audit_event"))["n"]
+    assert chained > 0
+    shown = f'<p class="stat-value"><a href="/admin/audit">{chained:,}</a></p>'
+    assert shown in hub.text
 
 
 async def test_switching_a_service_off_and_on_from_the_plugins_page(client):
