@@ -424,9 +424,10 @@ class Stack:
             env["MINZHENG_REDIS_URL"] = self.shared_redis
         return env
 
-    def audit_verify(self) -> bool:
-        result = subprocess.run(
-            [sys.executable, "-m", "core.cli", "audit", "verify"],
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """``minzheng ARGS`` with the apps' environment."""
+        return subprocess.run(
+            [sys.executable, "-m", "core.cli", *args],
             env=self.env,
             capture_output=True,
             text=True,
@@ -434,20 +435,15 @@ class Stack:
             cwd=ROOT,
             check=False,
         )
+
+    def audit_verify(self) -> bool:
+        result = self.cli("audit", "verify")
         if result.returncode != 0:
             _log(f"minzheng audit verify failed: {(result.stdout + result.stderr)[-1000:]}")
         return result.returncode == 0
 
     def migrate(self) -> None:
-        result = subprocess.run(
-            [sys.executable, "-m", "core.cli", "migrate"],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            cwd=ROOT,
-            check=False,
-        )
+        result = self.cli("migrate")
         if result.returncode != 0:
             raise RuntimeError(f"minzheng migrate failed: {result.stderr[-3000:]}")
 

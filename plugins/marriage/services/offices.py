@@ -378,9 +378,17 @@ async def list_slots(code: str, first: dt.date, last: dt.date) -> list[dict[str,
             kind="bad_request",
             english_first=True,
         )
-    rows = await fetch(
-        "SELECT s.id, s.office_code, s.day, s.start_time, s.end_time, s.capacity, "  # noqa: S608
-        f"{REMAINING} AS remaining FROM marriage_slot s "
+    columns = f"s.id, s.office_code, s.day, s.start_time, s.end_time, s.capacity, {REMAINING}"
+    rows = await _open_slots(code, first, last, f"{columns} AS remaining")
+    return [slot_body(row) for row in rows]
+
+
+async def _open_slots(
+    code: str, first: dt.date, last: dt.date, columns: str
+) -> list[dict[str, Any]]:
+    """``columns`` of the office's open slots from ``first`` to ``last`` (``s``), in order."""
+    return await fetch(
+        f"SELECT {columns} FROM marriage_slot s "  # noqa: S608 (our own column lists)
         "WHERE s.office_code = {} AND s.day >= {} AND s.day <= {} AND s.open = {} "
         "ORDER BY s.day, s.start_time",
         code,
@@ -388,7 +396,6 @@ async def list_slots(code: str, first: dt.date, last: dt.date) -> list[dict[str,
         last,
         True,
     )
-    return [slot_body(row) for row in rows]
 
 
 def slot_body(row: dict[str, Any]) -> dict[str, Any]:
@@ -405,14 +412,7 @@ def slot_body(row: dict[str, Any]) -> dict[str, Any]:
 
 async def slot_summary(code: str, first: dt.date, last: dt.date) -> dict[str, int]:
     """The office's open slots from ``first`` to ``last``: days, slots, places and bookings."""
-    rows = await fetch(
-        f"SELECT s.day, s.capacity, {BOOKED} AS booked FROM marriage_slot s "  # noqa: S608
-        "WHERE s.office_code = {} AND s.day >= {} AND s.day <= {} AND s.open = {}",
-        code,
-        first,
-        last,
-        True,
-    )
+    rows = await _open_slots(code, first, last, f"s.day, s.capacity, {BOOKED} AS booked")
     return {
         "days": len({row["day"] for row in rows}),
         "slots": len(rows),

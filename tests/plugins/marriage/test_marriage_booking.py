@@ -108,6 +108,11 @@ def test_slot_template_rejects_empty_slots(start: dt.time, end: dt.time, capacit
         SlotTemplate(start, end, capacity)
 
 
+@pytest.mark.parametrize("capacity", [1, 1000])
+def test_slot_template_takes_one_to_a_thousand_places(capacity: int) -> None:
+    assert SlotTemplate(T(9), T(10), capacity).capacity == capacity
+
+
 @given(
     today=st.dates(D(2025, 1, 1), D(2030, 12, 31)),
     horizon=st.integers(0, 60),

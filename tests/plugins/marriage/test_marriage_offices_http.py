@@ -143,6 +143,7 @@ async def test_schedule_refusals(client, staff):
         (overlapping, 10),
         ([{"start": "10:00", "end": "09:00", "capacity": 1}], 10),
         ([{"start": "09:00", "end": "10:00", "capacity": 0}], 10),
+        ([{"start": "09:00", "end": "10:00", "capacity": 1001}], 10),  # places are rows
         ([{"start": "9h", "end": "10:00", "capacity": 1}], 10),
         (PATTERN, 400),
     ):
