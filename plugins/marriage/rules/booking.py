@@ -30,6 +30,15 @@ MAX_NAME = 64
 MAX_SLOT_CAPACITY = 1000
 
 
+class ScheduleError(ValueError):
+    """A schedule the rules refuse: the message in English, ``zh`` the same in Chinese (the
+    admin's page shows the one of its language)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+
+
 @dataclass(frozen=True)
 class SlotTemplate:
     """One slot of the office's daily pattern, published for every open day."""
@@ -40,9 +49,15 @@ class SlotTemplate:
 
     def __post_init__(self) -> None:
         if self.start >= self.end:
-            raise ValueError(f"slot must end after it starts: {self.start}–{self.end}")
+            raise ScheduleError(
+                f"slot must end after it starts: {self.start:%H:%M}–{self.end:%H:%M}",
+                f"时段须先开始后结束：{self.start:%H:%M}–{self.end:%H:%M}",
+            )
         if not 1 <= self.capacity <= MAX_SLOT_CAPACITY:
-            raise ValueError(f"slot capacity must be 1 to {MAX_SLOT_CAPACITY}: {self.capacity}")
+            raise ScheduleError(
+                f"slot capacity must be 1 to {MAX_SLOT_CAPACITY}: {self.capacity}",
+                f"每个时段名额须为 1 至 {MAX_SLOT_CAPACITY}，而不是 {self.capacity}",
+            )
 
 
 @dataclass(frozen=True)
@@ -91,16 +106,19 @@ def slot_plan(
 ) -> list[PlannedSlot]:
     """Every slot of ``pattern`` on every open day from ``today`` to ``today + horizon_days``.
 
-    Raises ``ValueError`` for a negative horizon or slots that overlap in time.
+    Raises ``ScheduleError`` for a negative horizon or slots that overlap in time.
     """
     if horizon_days < 0:
-        raise ValueError("horizon_days must not be negative")
+        raise ScheduleError("horizon_days must not be negative", "发布天数不能为负数")
     ordered = sorted(pattern, key=lambda slot: slot.start)
     for earlier, later in itertools.pairwise(ordered):
         if later.start < earlier.end:
-            raise ValueError(
-                f"slots overlap: {earlier.start:%H:%M}–{earlier.end:%H:%M} "
-                f"and {later.start:%H:%M}–{later.end:%H:%M}"
+            pair = (
+                f"{earlier.start:%H:%M}–{earlier.end:%H:%M}",
+                f"{later.start:%H:%M}–{later.end:%H:%M}",
+            )
+            raise ScheduleError(
+                f"slots overlap: {pair[0]} and {pair[1]}", f"时段重叠：{pair[0]} 与 {pair[1]}"
             )
     window = open_days(
         calendar, today, today + dt.timedelta(days=horizon_days), open_dates, closed_dates

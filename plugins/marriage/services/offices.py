@@ -22,6 +22,7 @@ from core.people.service import valid_division
 from core.refusals import Refusal
 from core.workdays import WorkCalendar
 from plugins.marriage.rules import SlotTemplate, open_days, province_of, slot_plan
+from plugins.marriage.rules.booking import ScheduleError
 from plugins.marriage.services.places import BOOKED, REMAINING, fit_places, publish_places
 from plugins.marriage.tables import Office, Schedule, Slot
 
@@ -189,9 +190,19 @@ def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
                     parse_time(item["start"]), parse_time(item["end"]), int(item["capacity"])
                 )
             )
-        except (ValueError, KeyError, TypeError) as exc:
+        except ScheduleError as exc:
             raise Refusal(
-                "INVALID_SCHEDULE", zh=f"时段无效: {exc}", en="Invalid slot", english_first=True
+                "INVALID_SCHEDULE",
+                zh=f"时段无效：{exc.zh}",
+                en=f"Invalid slot: {exc}",
+                english_first=True,
+            ) from None
+        except (ValueError, KeyError, TypeError):
+            raise Refusal(
+                "INVALID_SCHEDULE",
+                zh="每个时段须有开始时间、结束时间和整数名额",
+                en="Each slot needs a start, an end and a whole number of places",
+                english_first=True,
             ) from None
     return templates
 
@@ -254,9 +265,16 @@ async def _generate_slots(
             schedule.open_dates,
             schedule.closed_dates,
         )
-    except ValueError as exc:
+    except ScheduleError as exc:
         raise Refusal(
-            "INVALID_SCHEDULE", zh=f"排班无效: {exc}", en="Invalid schedule", english_first=True
+            "INVALID_SCHEDULE",
+            zh=f"排班无效：{exc.zh}",
+            en=f"Invalid schedule: {exc}",
+            english_first=True,
+        ) from None
+    except ValueError:  # a date beyond what the calendar can hold
+        raise Refusal(
+            "INVALID_SCHEDULE", zh="排班无效", en="Invalid schedule", english_first=True
         ) from None
     rows = await Slot.select().where((Slot.office_code == code) & (Slot.day >= today))
     current = {(row["day"], row["start_time"]): row for row in rows}

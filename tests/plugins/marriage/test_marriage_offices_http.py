@@ -163,6 +163,36 @@ async def test_schedule_refusals(client, staff):
     assert r.status_code == 400
 
 
+@pytest.mark.parametrize(
+    ("slots", "en", "zh"),
+    [
+        ([{"start": "09:00", "end": "10:00", "capacity": 1001}], "1 to 1000: 1001", "1 至 1000"),
+        (
+            [{"start": "10:00", "end": "09:00", "capacity": 1}],
+            "end after it starts",
+            "先开始后结束",
+        ),
+        (
+            [
+                {"start": "09:00", "end": "10:00", "capacity": 1},
+                {"start": "09:30", "end": "10:30", "capacity": 1},
+            ],
+            "overlap: 09:00–10:00 and 09:30–10:30",
+            "时段重叠",
+        ),
+    ],
+)
+async def test_a_refused_schedule_says_why_in_both_languages(client, staff, slots, en, zh):
+    admin = await staff("admin")
+    await add_office(client, admin)
+    r = await client.put(
+        f"{API}/offices/JH01/schedule", json={"slots": slots, "horizon_days": 10}, headers=admin
+    )
+    assert r.status_code == 422 and r.json()["code"] == "INVALID_SCHEDULE"
+    english, chinese = r.json()["detail"].split(" / ")
+    assert en in english and zh in chinese
+
+
 async def test_the_daily_job_keeps_the_horizon_published(client, staff):
     from plugins.marriage.services.offices import roll_schedules_forward
 
