@@ -61,6 +61,8 @@ class Round:
     reads: list[float]
     read_seconds: float
     read_cpu: float
+    rush_machine: float
+    read_machine: float
 
     @property
     def ratio(self) -> float:
@@ -80,6 +82,14 @@ class Run:
 def person_number(seq: int, male: bool) -> str:
     body = f"440700{1980 + seq // 500:04d}0101{(seq % 500) * 2 + (1 if male else 0):03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def machine_cpu() -> float:
+    """CPU seconds used so far by every process on the machine (Linux /proc/stat): the server,
+    PostgreSQL and this load generator share the two cores."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    busy = sum(int(v) for i, v in enumerate(fields) if i not in (3, 4))  # not idle, iowait
+    return busy / os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
@@ -348,15 +358,15 @@ async def rush(engine: str, args: argparse.Namespace) -> Run:
         for number in range(args.rounds):
             # Each round: a fresh slot and fresh citizens (a winner may not book twice).
             seqs = range(number * args.attempts, (number + 1) * args.attempts)
-            cpu = server.cpu_seconds()
+            cpu, machine = server.cpu_seconds(), machine_cpu()
             results, rush_seconds = await pool(
                 server.port, attempts(slots[number + 1], seqs), args.clients
             )
-            rush_cpu = server.cpu_seconds() - cpu
+            rush_cpu, rush_machine = server.cpu_seconds() - cpu, machine_cpu() - machine
             booked = await booked_places(server, slots[number + 1])
-            cpu = server.cpu_seconds()
+            cpu, machine = server.cpu_seconds(), machine_cpu()
             reads, read_seconds = await pool(server.port, [offices] * args.reads, args.clients)
-            read_cpu = server.cpu_seconds() - cpu
+            read_cpu, read_machine = server.cpu_seconds() - cpu, machine_cpu() - machine
             rounds.append(
                 Round(
                     booked=booked,
@@ -366,6 +376,8 @@ async def rush(engine: str, args: argparse.Namespace) -> Run:
                     reads=[elapsed for _, _, elapsed in reads],
                     read_seconds=read_seconds,
                     read_cpu=read_cpu,
+                    rush_machine=rush_machine,
+                    read_machine=read_machine,
                 )
             )
     finally:
@@ -408,6 +420,12 @@ def report(run: Run, args: argparse.Namespace) -> None:
     print(f"read latency p50/p95    {milliseconds(run.pooled('reads'))}")
     read_cpu = sum(r.read_cpu for r in rounds) / (args.reads * len(rounds))
     print(f"server CPU per read     {read_cpu * 1000:6.2f} ms")
+    rush_machine = sum(r.rush_machine for r in rounds) / attempts
+    read_machine = sum(r.read_machine for r in rounds) / (args.reads * len(rounds))
+    print(
+        f"machine CPU per booking {rush_machine * 1000:6.2f} ms, per read "
+        f"{read_machine * 1000:.2f} ms (server, database and load generator together)"
+    )
     print(f"ratio booking/read      {rush_rate / read_rate:8.2f}")
     per_round = " ".join(
         f"{r.ratio:.2f}/{percentile([e for _, _, e in r.results], 0.95) * 1000:.0f}ms"

@@ -148,6 +148,7 @@ def create_app(settings: Settings | None = None, host: PluginHost | None = None)
     @contextlib.asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await db.start()
+        await db.listen()
         # Everything loaded so far lives as long as the process: keep it out of the collector,
         # whose full passes over it paused every request for ~90 ms (bench/booking_rush.py).
         gc.collect()

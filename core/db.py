@@ -33,6 +33,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
+from core import change_feeds
 from core.sqlite_engine import InlineSQLiteEngine
 from core.sqlite_engine import offloaded as offloaded  # for callers that scan many rows
 
@@ -556,8 +557,17 @@ async def start() -> None:
             await db.start_connection_pool(min_size=0, max_size=20, reset=_end_transaction_only)
 
 
+async def listen() -> None:
+    """The application's processes (not the CLI's) learn what other processes change
+    (``core.change_feeds``); PostgreSQL only."""
+    db = engine()
+    if isinstance(db, PostgresEngine):
+        await change_feeds.start(db.config)
+
+
 async def stop() -> None:
     db = engine()
+    await change_feeds.stop()
     if isinstance(db, PostgresEngine) and db.pool is not None:
         await db.close_connection_pool()
         db.pool = None

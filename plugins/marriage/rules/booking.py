@@ -170,7 +170,8 @@ def booking_refusal(
     6. ``INVALID_NAME``: a partner named by number but not by name (or a name over 64 characters).
 
     Capacity and one active booking per person are enforced by the database (``SLOT_FULL``,
-    ``ALREADY_BOOKED``).
+    ``ALREADY_BOOKED``). A slot this process knows to be full (``services.full_slots``) is
+    refused ``SLOT_FULL`` after 1 and 3–6, without looking a no-show block up.
     """
     today = now.astimezone(CHINA_TIME).date()
     if partner_id_number is None and partner_required:

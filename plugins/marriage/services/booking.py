@@ -29,6 +29,7 @@ from core.people.service import valid_id_number
 from core.refusals import Refusal
 from plugins.marriage.rules import booking_refusal, slot_begun, slot_in_past
 from plugins.marriage.rules.booking import NO_SHOW_LIMIT
+from plugins.marriage.services.full_slots import full_slots
 from plugins.marriage.services.no_shows import blocked_until
 from plugins.marriage.services.offices import parse_time
 from plugins.marriage.services.places import (
@@ -218,6 +219,14 @@ async def book(
     await enforce_address(ip, "marriage-booking")
     booker = valid_id_number(user.username)
     partner_key = partner_id_number.strip().upper() if partner_id_number else ""
+    full = full_slots.get(slot_id)
+    if full is not None:
+        # Known full (services.full_slots): the refusals that need no read still come first;
+        # the booker's no-show block is not looked up, as the slot refuses them anyway.
+        slot = {"day": full.day, "start_time": full.start_time, "no_shows": 0}
+        await _checked_partner(booker, slot, service, partner_id_number, partner_name)
+        raise _slot_full()
+    epoch = full_slots.epoch()
     since = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=BOOKING_WINDOW_SECONDS)
     slot = await fetch_one(
         SLOT_FOR_BOOKING,
@@ -240,6 +249,7 @@ async def book(
         booker, slot, service, partner_id_number, partner_name
     )
     if not slot["free"]:
+        full_slots.remember(slot_id, slot, epoch)
         raise _slot_full()
     if slot["booker_holds"] or slot["partner_holds"]:
         raise _already_booked(bool(slot["booker_holds"]))

@@ -21,6 +21,7 @@ import datetime as dt
 from typing import Any
 
 from core.db import defer, fetch, fetch_one, is_sqlite
+from plugins.marriage.services.full_slots import places_freed
 
 FREE_PLACES = (
     "SELECT id FROM marriage_slot_place WHERE slot_id = {} AND appointment_code IS NULL "
@@ -90,6 +91,7 @@ async def release_place(slot_id: int, code: str) -> None:
     goes when the slot no longer offers it (closed, or more places than its capacity)."""
     slot = await _lock_slot(slot_id)
     places = await _count(slot_id)
+    places_freed()
     if slot is not None and slot["open"] and places <= slot["capacity"]:
         await fetch(
             "UPDATE marriage_slot_place SET appointment_code = NULL WHERE appointment_code = {}",
@@ -121,6 +123,7 @@ async def fit_places(slot_id: int) -> None:
     it (all once the slot is closed). The free places are locked first, which waits for the
     bookings taking one at this moment."""
     free = [row["id"] for row in await fetch(_locking(FREE_PLACES), slot_id)]
+    places_freed()
     slot = await fetch_one("SELECT capacity, open FROM marriage_slot WHERE id = {}", slot_id)
     places = await _count(slot_id)
     taken = places - len(free)
@@ -136,6 +139,7 @@ async def fit_places(slot_id: int) -> None:
 async def publish_places(office_code: str, first_day: dt.date) -> None:
     """Places 1…capacity of the office's open slots from ``first_day`` that have none: the slots
     just published (an open slot otherwise always has its capacity of places)."""
+    places_freed()
     await fetch(
         "WITH RECURSIVE n(place) AS (SELECT 1 UNION ALL SELECT place + 1 FROM n "
         "WHERE place < (SELECT MAX(capacity) FROM marriage_slot WHERE office_code = {})) "
