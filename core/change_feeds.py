@@ -2,8 +2,8 @@
 
 A process may keep a short-lived memo of something it read (a slot that is full) only if it
 learns when another process changes that thing. A ``Feed`` names a notification channel; while
-this process listens on it (one connection of its own for every feed, opened by ``start``), the
-feed is *live*, and its *epoch* grows with every notification, every lost connection and every
+this process listens on it (on one connection of its own for all feeds, opened by ``start``),
+the feed is *live*, and its *epoch* grows with every notification, every lost connection and every
 reconnection. A memo records the epoch it was read in and is good only while the feed is live
 and at that epoch: a change committed anywhere, or a moment in which a change could have been
 missed (the primary lost in a failover), ends every memo of the feed.
@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import os
 from typing import Any
 
-log = logging.getLogger(__name__)
+from core.logs import get_logger
+
+log = get_logger("minzheng.change_feeds")
 
 RECONNECT_SECONDS = (0.5, 1.0, 2.0, 5.0)  # then every 5 s while the database is away
 

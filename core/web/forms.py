@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from litestar import Request, Response
@@ -50,12 +50,22 @@ async def read_form(request: Request) -> Form:
     return Form(values, lists)
 
 
-def field_errors(exc: Refusal, by_code: Mapping[str, tuple[str, str]], lang: str) -> dict[str, str]:
+def field_errors(
+    exc: Refusal,
+    by_code: Mapping[str, tuple[str, str]],
+    lang: str,
+    fields: Collection[str] = (),
+) -> dict[str, str]:
     """``{field: message}`` for a refusal: a known code goes next to its field with our own
-    wording; any other refusal is shown above the form in the page's language."""
+    wording; a refusal naming one of the form's ``fields`` (``extra["field"]``, as the API
+    tells its clients) goes next to that field in its own words; any other is shown above the
+    form, all in the page's language."""
     if exc.code in by_code:
         field, message = by_code[exc.code]
         return {field: gettext_for(lang)(message)}
+    named = exc.extra.get("field") if isinstance(exc.extra, dict) else None
+    if named in fields:
+        return {named: exc.text_in(lang)}
     return {FORM_LEVEL: exc.text_in(lang)}
 
 

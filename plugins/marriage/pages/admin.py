@@ -25,7 +25,7 @@ from core.web.forms import (
 )
 from core.web.redirects import redirect_after_form, redirect_refused
 from core.web.rendering import render_page, request_language
-from plugins.marriage.pages.common import context, refusal_text
+from plugins.marriage.pages.common import context
 from plugins.marriage.services.no_shows import lift_block, list_blocks
 from plugins.marriage.services.offices import (
     DEFAULT_HORIZON_DAYS,
@@ -101,7 +101,10 @@ def schedule_form(stored: dict[str, Any] | None) -> dict[str, str]:
     }
 
 
-def _dates(text: str) -> list[dt.date]:
+SCHEDULE_FIELDS = ("slots", "open_dates", "closed_dates", "horizon_days")
+
+
+def _dates(text: str, field: str) -> list[dt.date]:
     try:
         return [dt.date.fromisoformat(part) for part in re.split(r"[\s,，;]+", text) if part]
     except ValueError:
@@ -110,6 +113,7 @@ def _dates(text: str) -> list[dt.date]:
             zh="日期格式须为 YYYY-MM-DD",
             en="Dates are YYYY-MM-DD",
             english_first=True,
+            extra={"field": field},
         ) from None
 
 
@@ -126,6 +130,7 @@ def parse_schedule(form: dict[str, str]) -> ScheduleInput:
                 zh=f"第 {number} 行格式应为 09:00-09:30 4",
                 en=f"Line {number}: write 09:00-09:30 4",
                 english_first=True,
+                extra={"field": "slots"},
             )
         raw.append({"start": match[1], "end": match[2], "capacity": int(match[3])})
     try:
@@ -136,11 +141,12 @@ def parse_schedule(form: dict[str, str]) -> ScheduleInput:
             zh="预约天数须为数字",
             en="Days ahead is a number",
             english_first=True,
+            extra={"field": "horizon_days"},
         ) from None
     return ScheduleInput(
         slots=slot_templates(raw),
-        open_dates=_dates(form["open_dates"]),
-        closed_dates=_dates(form["closed_dates"]),
+        open_dates=_dates(form["open_dates"], "open_dates"),
+        closed_dates=_dates(form["closed_dates"], "closed_dates"),
         horizon_days=horizon,
     )
 
@@ -149,8 +155,9 @@ async def _office_page(
     request: Request,
     code: str,
     form: dict[str, str] | None = None,
-    error: str = "",
+    errors: dict[str, str] | None = None,
     status: int = 200,
+    details: dict[str, str] | None = None,
 ) -> Response:
     row = await get_office(code)
     office = office_body(row)
@@ -171,7 +178,8 @@ async def _office_page(
             office=office,
             printer=printer,
             form=form or schedule_form(stored),
-            error=error,
+            errors=errors or {},
+            details=details or {key: office.get(key) or "" for key in DETAILS},
             warnings=warnings,
             summary=summary,
             today=today,
@@ -189,15 +197,14 @@ async def office_page(request: Request, code: str) -> Response:
 @post("/admin/offices/{code:str}", opt=OFFICES, include_in_schema=False)
 async def office_schedule(request: Request, code: str) -> Response:
     raw = await read_form(request)
-    form = {key: raw.get(key) for key in ("slots", "open_dates", "closed_dates", "horizon_days")}
+    form = {key: raw.get(key) for key in SCHEDULE_FIELDS}
     try:
         result = await save_schedule(code, parse_schedule(form))
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        return await _office_page(
-            request, code, form, refusal_text(request, exc), status=exc.status_code
-        )
+        errors = field_errors(exc, {}, request_language(request), SCHEDULE_FIELDS)
+        return await _office_page(request, code, form, errors, status=exc.status_code)
     lang = request_language(request)
     text = gettext_for(lang)(N_("The schedule is saved."))
     kept = [w for w in result["warnings"] if w["code"] == "BOOKED_SLOTS_KEPT"]
@@ -216,7 +223,9 @@ async def office_details(request: Request, code: str) -> Response:
     except Refusal as exc:
         if exc.status_code == 404:
             raise
-        return await _office_page(request, code, error=refusal_text(request, exc), status=422)
+        errors = field_errors(exc, {}, request_language(request), tuple(DETAILS))
+        details = {key: raw.get(key) for key in DETAILS}  # as typed, to be corrected
+        return await _office_page(request, code, errors=errors, status=422, details=details)
     return redirect_after_form(
         request, f"/marriage/admin/offices/{code}", N_("The registry's details are saved.")
     )

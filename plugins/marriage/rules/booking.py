@@ -32,11 +32,13 @@ MAX_SLOT_CAPACITY = 1000
 
 class ScheduleError(ValueError):
     """A schedule the rules refuse: the message in English, ``zh`` the same in Chinese (the
-    admin's page shows the one of its language)."""
+    admin's page shows the one of its language), ``field`` the part of the schedule it is about
+    (``slots`` or ``horizon_days``, as the API and the page name them)."""
 
-    def __init__(self, en: str, zh: str) -> None:
+    def __init__(self, en: str, zh: str, field: str = "slots") -> None:
         super().__init__(en)
         self.zh = zh
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,9 @@ def slot_plan(
     Raises ``ScheduleError`` for a negative horizon or slots that overlap in time.
     """
     if horizon_days < 0:
-        raise ScheduleError("horizon_days must not be negative", "发布天数不能为负数")
+        raise ScheduleError(
+            "horizon_days must not be negative", "发布天数不能为负数", field="horizon_days"
+        )
     ordered = sorted(pattern, key=lambda slot: slot.start)
     for earlier, later in itertools.pairwise(ordered):
         if later.start < earlier.end:

@@ -196,6 +196,7 @@ def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
                 zh=f"时段无效：{exc.zh}",
                 en=f"Invalid slot: {exc}",
                 english_first=True,
+                extra={"field": "slots"},
             ) from None
         except (ValueError, KeyError, TypeError):
             raise Refusal(
@@ -203,6 +204,7 @@ def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
                 zh="每个时段须有开始时间、结束时间和整数名额",
                 en="Each slot needs a start, an end and a whole number of places",
                 english_first=True,
+                extra={"field": "slots"},
             ) from None
     return templates
 
@@ -216,6 +218,7 @@ async def save_schedule(code: str, schedule: ScheduleInput) -> dict[str, Any]:
             zh=f"预约期限须为 0 至 {MAX_HORIZON_DAYS} 天",
             en=f"horizon_days must be 0..{MAX_HORIZON_DAYS}",
             english_first=True,
+            extra={"field": "horizon_days"},
         )
     pattern = [
         {"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "capacity": s.capacity}
@@ -271,6 +274,7 @@ async def _generate_slots(
             zh=f"排班无效：{exc.zh}",
             en=f"Invalid schedule: {exc}",
             english_first=True,
+            extra={"field": exc.field},
         ) from None
     except ValueError:  # a date beyond what the calendar can hold
         raise Refusal(

@@ -147,3 +147,50 @@ async def test_booking_says_what_is_wrong_with_the_partner_number(client, typed,
     assert r.status_code == 422
     assert field_error(r.text, "partner_id_number") == expected
     assert field_error(r.text, "partner_name") == "请填写对方的姓名。"  # in the same round
+
+
+SCHEDULE = {"slots": "09:00-10:00 3", "open_dates": "", "closed_dates": "", "horizon_days": "7"}
+
+
+@pytest.mark.parametrize(
+    ("typed", "field", "zh", "en"),
+    [
+        ({"slots": "09:00-10:00 x"}, "slots", "第 1 行格式应为", "Line 1: write 09:00-09:30 4"),
+        ({"slots": "09:00-10:00 3\n09:30-11:00 3"}, "slots", "时段重叠", "slots overlap"),
+        ({"slots": "09:00-10:00 1001"}, "slots", "名额", "capacity must be 1 to 1000"),
+        ({"horizon_days": "soon"}, "horizon_days", "预约天数须为数字", "Days ahead is a number"),
+        ({"horizon_days": "400"}, "horizon_days", "0 至 366", "horizon_days must be 0..366"),
+        ({"open_dates": "5月20日"}, "open_dates", "YYYY-MM-DD", "Dates are YYYY-MM-DD"),
+        ({"closed_dates": "2026-13-01"}, "closed_dates", "YYYY-MM-DD", "Dates are YYYY-MM-DD"),
+    ],
+)
+async def test_a_refused_schedule_says_what_is_wrong_next_to_its_field(
+    client, typed, field, zh, en
+):
+    """The admin's schedule form: the reason is shown at the field it concerns (and linked from
+    the summary above the form), in the page's language, with what was typed kept."""
+    desk = await open_desk(client)
+    for lang, expected in (("zh", zh), ("en", en)):
+        r = await client.post(
+            f"/marriage/admin/offices/JH01?lang={lang}",
+            data={**SCHEDULE, **typed},
+            headers={**desk.admin, **HTML},
+        )
+        client.cookies.clear()
+        assert r.status_code == 422, r.text[-300:]
+        assert expected in field_error(r.text, field), (lang, field)
+        assert f'href="#f-{field}"' in r.text  # the summary leads to the field
+        others = [f for f in SCHEDULE if f != field]
+        assert not any(field_error(r.text, other) for other in others)
+        assert html.escape(typed[field]) in r.text  # nothing typed is lost
+
+
+async def test_refused_office_details_are_shown_at_their_field_as_typed(client):
+    desk = await open_desk(client)
+    typed = {"address": "江海区", "opening_hours": "", "phone": "1" * 40, "directions": "二楼"}
+    r = await client.post(
+        "/marriage/admin/offices/JH01/details", data=typed, headers={**desk.admin, **HTML}
+    )
+    assert r.status_code == 422
+    assert "phone" in field_error(r.text, "phone") and not field_error(r.text, "address")
+    assert 'href="#f-phone"' in r.text and "1" * 40 in r.text and "二楼" in r.text
