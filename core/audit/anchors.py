@@ -17,7 +17,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.audit.sealing import seal
+from core.audit.sealing import seal_for_reading
 from core.db import fetch, fetch_one
 
 ANCHOR_FILE = "audit-anchors.log"
@@ -25,7 +25,7 @@ ANCHOR_FILE = "audit-anchors.log"
 
 async def chain_head() -> dict[str, object]:
     """The head once every entry committed so far is chained."""
-    await seal()
+    await seal_for_reading()
     row = await fetch_one("SELECT seq, last_hash FROM audit_head WHERE id = 1")
     if row is None:
         raise RuntimeError("audit_head row missing: run `minzheng migrate`")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.audit.sealing import seal
+from core.audit.sealing import seal_for_reading
 from core.db import fetch, fetch_one
 
 COUNT_CAP = 10_000
@@ -103,7 +103,7 @@ async def events_page(
     """(entries, total, capped): entries by ``actor``, exact ``action`` or ``action_prefix``,
     ``entity``, at or after ``since``; the page after sequence number ``after`` (then
     ``offset`` is not used) or ``offset`` entries in."""
-    await seal()
+    await seal_for_reading()
     clauses, args = [], []
     if action_prefix:
         clauses.append("action >= {} AND action < {}")

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.audit.chain import GENESIS, entry_hash, link, switch_point_mac, unsealed_mac
-from core.audit.sealing import seal
+from core.audit.sealing import seal, seal_for_reading
 from core.context import current_actor, current_ip
 from core.db import (
     WriteScope,
@@ -216,7 +216,7 @@ async def verify_chain(progress: Any = None) -> ChainReport:
     deleted tail (the head's sequence number is ahead of the last row) and, among the entries
     still waiting to be chained, one the application did not write (its HMAC is wrong).
     """
-    await seal()
+    await seal_for_reading()
     head = await fetch_one(
         "SELECT seq, last_hash, keyed_since, keyed_since_mac FROM audit_head WHERE id = 1"
     )

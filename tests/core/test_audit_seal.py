@@ -6,8 +6,9 @@ returns once its entries are chained. Checked here: concurrent writers end in on
 at the cost of a few seals; whoever asks for a seal waits for one that started after it asked;
 an entry a dead process left unsealed is chained by the next seal (a reader's too); a failing
 seal loses no change, readers meanwhile show no unsealed entry, and a later seal completes the
-chain; a sealer stuck holding the lock does not hold up answers; an entry slipped into the table
-without the key is never chained (both engines).
+chain; a sealer stuck holding the lock does not hold up answers, and readers with nothing to seal
+never wait for its lock; an entry slipped into the table without the key is never chained (both
+engines).
 """
 
 from __future__ import annotations
@@ -191,6 +192,41 @@ async def test_a_sealer_stuck_holding_the_lock_does_not_hold_up_answers(
         await stuck.close()  # its session ends: the lock is free
     assert await seal()
     assert [(r["seq"], r["entity_id"]) for r in await _chain()] == [(1, "waiting")]
+
+
+@pytest.mark.postgres_only
+async def test_readers_with_nothing_to_seal_do_not_wait_for_the_seal_lock(
+    db, database_url, monkeypatch
+):
+    """Readers (the listing, verification, the head for anchors) seal only what waits: with
+    every entry chained they never queue behind the writers' seals for their lock (here held
+    by a stuck sealer, past the seal's lock timeout); with an entry waiting they still seal it
+    first."""
+    import asyncpg
+
+    from core import audit
+    from core.audit import sealing
+    from core.audit.anchors import chain_head
+    from core.audit.listing import events_page
+
+    await audit.record("core.plugin.enabled", entity="plugin", entity_id="sealed")
+    monkeypatch.setattr(sealing, "LOCK_TIMEOUT", "3s")
+    stuck = await asyncpg.connect(database_url)
+    try:
+        await stuck.execute(f"SELECT pg_advisory_lock({sealing.SEAL_LOCK})")
+        rows, total, _ = await asyncio.wait_for(events_page(limit=10), 1.5)
+        assert [r["entity_id"] for r in rows] == ["sealed"] and total == 1
+        assert (await asyncio.wait_for(audit.verify_chain(), 1.5)).ok
+        assert (await asyncio.wait_for(chain_head(), 1.5))["seq"] == 1
+    finally:
+        await stuck.close()
+
+    from core.db import engine
+
+    async with engine().transaction():  # committed unsealed, as by a process that died
+        await audit.record("core.plugin.enabled", entity="plugin", entity_id="waiting")
+    rows, total, _ = await events_page(limit=10)
+    assert [r["entity_id"] for r in rows] == ["waiting", "sealed"] and total == 2
 
 
 async def test_an_entry_inserted_without_the_key_is_never_chained(db, caplog):
