@@ -233,14 +233,14 @@ async def verify_chain(progress: Any = None) -> ChainReport:
     keyed_since = int(head["keyed_since"]) if head is not None else 1
     # The walk stops at the head as read above: a seal committing meanwhile (another process's)
     # adds entries beyond it, which the next verification checks.
-    last = int(head["seq"]) if head is not None else None
-    bound = "" if last is None else f" AND seq <= {last}"
+    last = int(head["seq"]) if head is not None else 2**62
     expected_seq, prev, checked, last_id = 1, GENESIS, 0, None
     after = 0
     while True:
         rows = await fetch(
-            f"SELECT * FROM audit_event WHERE seq > {{}}{bound} ORDER BY seq LIMIT {{}}",  # noqa: S608
+            "SELECT * FROM audit_event WHERE seq > {} AND seq <= {} ORDER BY seq LIMIT {}",
             after,
+            last,
             VERIFY_BATCH,
         )
         if not rows:

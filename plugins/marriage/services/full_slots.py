@@ -70,6 +70,9 @@ class FullSlots:
         return known
 
     def forget(self) -> None:
+        """Every memo ends, and a slot being read meanwhile is not remembered (its read may
+        predate the change): the same as a notification."""
+        self._feed.changed()
         self._slots.clear()
 
 
