@@ -12,6 +12,7 @@ import re
 import pytest
 
 from tests.plugins.marriage.support import (
+    API,
     TODAY,
     couple,
     open_desk,
@@ -194,3 +195,23 @@ async def test_refused_office_details_are_shown_at_their_field_as_typed(client):
     assert r.status_code == 422
     assert "phone" in field_error(r.text, "phone") and not field_error(r.text, "address")
     assert 'href="#f-phone"' in r.text and "1" * 40 in r.text and "二楼" in r.text
+
+
+async def test_only_an_admin_may_send_the_registry_forms(client):
+    """The schedule and details forms are the admin's: a clerk or a citizen sending them is
+    refused and changes nothing."""
+    desk = await open_desk(client)
+    man, _ = couple(1)
+    citizen = await quick_citizen(man)
+    before = await client.get(f"{API}/offices/JH01/schedule", headers=desk.admin)
+    for headers in (desk.clerk, citizen):
+        for path, data in (
+            ("/marriage/admin/offices/JH01", {**SCHEDULE, "slots": "08:00-09:00 9"}),
+            ("/marriage/admin/offices/JH01/details", {"address": "别处"}),
+        ):
+            r = await client.post(path, data=data, headers={**headers, **HTML})
+            assert r.status_code == 403, (path, r.status_code)
+    after = await client.get(f"{API}/offices/JH01/schedule", headers=desk.admin)
+    assert after.json() == before.json()
+    offices = (await client.get(f"{API}/offices")).json()
+    assert all(office["address"] != "别处" for office in offices)
