@@ -33,6 +33,13 @@ DEFAULT_HORIZON_DAYS = 30
 
 
 DETAILS = {"address": 200, "opening_hours": 200, "phone": 32, "directions": 2000}
+# As the admin's page labels them: a refusal shown next to the field speaks the page's language.
+DETAIL_LABELS = {
+    "address": ("地址", "The address"),
+    "opening_hours": ("办公时间", "The opening hours"),
+    "phone": ("联系电话", "The phone number"),
+    "directions": ("交通指引", "The directions"),
+}
 
 
 def office_body(row: dict[str, Any]) -> dict[str, Any]:
@@ -62,9 +69,12 @@ def clean_details(details: dict[str, str | None]) -> dict[str, str]:
     for name, limit in DETAILS.items():
         value = (details.get(name) or "").strip()
         if len(value) > limit:
+            zh, en = DETAIL_LABELS[name]
             raise Refusal(
                 "INVALID_OFFICE_DETAILS",
-                zh=f"{name} 过长（最多 {limit} 字）/ {name} is longer than {limit} characters",
+                zh=f"{zh}过长（最多 {limit} 字）",
+                en=f"{en} ({name}) is longer than {limit} characters",
+                english_first=True,
                 extra={"field": name},
             )
         cleaned[name] = value

@@ -193,8 +193,16 @@ async def test_refused_office_details_are_shown_at_their_field_as_typed(client):
         "/marriage/admin/offices/JH01/details", data=typed, headers={**desk.admin, **HTML}
     )
     assert r.status_code == 422
-    assert "phone" in field_error(r.text, "phone") and not field_error(r.text, "address")
+    assert field_error(r.text, "phone") == "联系电话过长（最多 32 字）"
+    assert not field_error(r.text, "address")
     assert 'href="#f-phone"' in r.text and "1" * 40 in r.text and "二楼" in r.text
+    english = await client.post(
+        "/marriage/admin/offices/JH01/details?lang=en", data=typed, headers={**desk.admin, **HTML}
+    )
+    client.cookies.clear()
+    assert field_error(english.text, "phone") == (
+        "The phone number (phone) is longer than 32 characters"
+    )
 
 
 async def test_only_an_admin_may_send_the_registry_forms(client):
