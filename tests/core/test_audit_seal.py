@@ -18,7 +18,7 @@ import logging
 
 import pytest
 
-from tests.plugins.marriage.support import API, couple, open_desk, party
+from tests.plugins.marriage.support import API, couple, open_desk, party, register
 
 pytestmark = pytest.mark.db
 WRITERS = 50
@@ -134,14 +134,8 @@ async def test_a_failing_seal_loses_no_change_and_a_later_seal_completes_the_cha
     monkeypatch.setattr(sealing, "_seal_batch", gone)
     caplog.set_level(logging.WARNING, logger="minzheng.audit")
     man, woman = couple(1)
-    body = {
-        "kind": "marriage",
-        "office_code": "JH01",
-        "party_a": party(man, "王强"),
-        "party_b": party(woman, "李芳"),
-    }
     headers = {**desk.clerk, "Idempotency-Key": "seal-failing"}
-    r = await client.post(f"{API}/registrations", json=body, headers=headers)
+    r = await register(client, headers, party(man, "王强"), party(woman, "李芳"))
     assert r.status_code == 201, r.text  # committed: the answer says so
     number = r.json()["certificate_no"]
     assert "not sealed" in caplog.text

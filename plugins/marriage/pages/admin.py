@@ -37,6 +37,7 @@ from plugins.marriage.services.offices import (
     list_offices,
     office_body,
     save_schedule,
+    schedule_refusal,
     slot_summary,
     slot_templates,
     stored_schedule,
@@ -108,13 +109,7 @@ def _dates(text: str, field: str) -> list[dt.date]:
     try:
         return [dt.date.fromisoformat(part) for part in re.split(r"[\s,，;]+", text) if part]
     except ValueError:
-        raise Refusal(
-            "INVALID_SCHEDULE",
-            zh="日期格式须为 YYYY-MM-DD",
-            en="Dates are YYYY-MM-DD",
-            english_first=True,
-            extra={"field": field},
-        ) from None
+        raise schedule_refusal("日期格式须为 YYYY-MM-DD", "Dates are YYYY-MM-DD", field) from None
 
 
 def parse_schedule(form: dict[str, str]) -> ScheduleInput:
@@ -125,23 +120,17 @@ def parse_schedule(form: dict[str, str]) -> ScheduleInput:
             continue
         match = SLOT_LINE.match(line)
         if match is None:
-            raise Refusal(
-                "INVALID_SCHEDULE",
-                zh=f"第 {number} 行格式应为 09:00-09:30 4",
-                en=f"Line {number}: write 09:00-09:30 4",
-                english_first=True,
-                extra={"field": "slots"},
+            raise schedule_refusal(
+                f"第 {number} 行格式应为 09:00-09:30 4",
+                f"Line {number}: write 09:00-09:30 4",
+                "slots",
             )
         raw.append({"start": match[1], "end": match[2], "capacity": int(match[3])})
     try:
         horizon = int(form["horizon_days"] or DEFAULT_HORIZON_DAYS)
     except ValueError:
-        raise Refusal(
-            "INVALID_SCHEDULE",
-            zh="预约天数须为数字",
-            en="Days ahead is a number",
-            english_first=True,
-            extra={"field": "horizon_days"},
+        raise schedule_refusal(
+            "预约天数须为数字", "Days ahead is a number", "horizon_days"
         ) from None
     return ScheduleInput(
         slots=slot_templates(raw),

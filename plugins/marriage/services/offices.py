@@ -177,17 +177,19 @@ class ScheduleInput:
     horizon_days: int = DEFAULT_HORIZON_DAYS
 
 
+def schedule_refusal(zh: str, en: str, field: str | None = None) -> Refusal:
+    """422 ``INVALID_SCHEDULE``, naming the part of the schedule it is about (``extra.field``:
+    ``slots``, ``horizon_days``, or the page's date fields) when there is one."""
+    extra = {"field": field} if field else None
+    return Refusal("INVALID_SCHEDULE", zh=zh, en=en, english_first=True, extra=extra)
+
+
 def parse_time(text: str) -> dt.time:
     try:
         hours, minutes = text.split(":")
         return dt.time(int(hours), int(minutes))
     except (ValueError, AttributeError):
-        raise Refusal(
-            "INVALID_SCHEDULE",
-            zh="时间格式须为 HH:MM",
-            en=f"Time must be HH:MM, not {text!r}",
-            english_first=True,
-        ) from None
+        raise schedule_refusal("时间格式须为 HH:MM", f"Time must be HH:MM, not {text!r}") from None
 
 
 def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
@@ -201,20 +203,12 @@ def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
                 )
             )
         except ScheduleError as exc:
-            raise Refusal(
-                "INVALID_SCHEDULE",
-                zh=f"时段无效：{exc.zh}",
-                en=f"Invalid slot: {exc}",
-                english_first=True,
-                extra={"field": "slots"},
-            ) from None
+            raise schedule_refusal(f"时段无效：{exc.zh}", f"Invalid slot: {exc}", "slots") from None
         except (ValueError, KeyError, TypeError):
-            raise Refusal(
-                "INVALID_SCHEDULE",
-                zh="每个时段须有开始时间、结束时间和整数名额",
-                en="Each slot needs a start, an end and a whole number of places",
-                english_first=True,
-                extra={"field": "slots"},
+            raise schedule_refusal(
+                "每个时段须有开始时间、结束时间和整数名额",
+                "Each slot needs a start, an end and a whole number of places",
+                "slots",
             ) from None
     return templates
 
@@ -223,12 +217,10 @@ async def save_schedule(code: str, schedule: ScheduleInput) -> dict[str, Any]:
     """Store the pattern and (re)generate the office's slots from today; see the module doc."""
     await get_office(code)
     if not 0 <= schedule.horizon_days <= MAX_HORIZON_DAYS:
-        raise Refusal(
-            "INVALID_SCHEDULE",
-            zh=f"预约期限须为 0 至 {MAX_HORIZON_DAYS} 天",
-            en=f"horizon_days must be 0..{MAX_HORIZON_DAYS}",
-            english_first=True,
-            extra={"field": "horizon_days"},
+        raise schedule_refusal(
+            f"预约期限须为 0 至 {MAX_HORIZON_DAYS} 天",
+            f"horizon_days must be 0..{MAX_HORIZON_DAYS}",
+            "horizon_days",
         )
     pattern = [
         {"start": f"{s.start:%H:%M}", "end": f"{s.end:%H:%M}", "capacity": s.capacity}
@@ -279,17 +271,11 @@ async def _generate_slots(
             schedule.closed_dates,
         )
     except ScheduleError as exc:
-        raise Refusal(
-            "INVALID_SCHEDULE",
-            zh=f"排班无效：{exc.zh}",
-            en=f"Invalid schedule: {exc}",
-            english_first=True,
-            extra={"field": exc.field},
+        raise schedule_refusal(
+            f"排班无效：{exc.zh}", f"Invalid schedule: {exc}", exc.field
         ) from None
     except ValueError:  # a date beyond what the calendar can hold
-        raise Refusal(
-            "INVALID_SCHEDULE", zh="排班无效", en="Invalid schedule", english_first=True
-        ) from None
+        raise schedule_refusal("排班无效", "Invalid schedule") from None
     rows = await Slot.select().where((Slot.office_code == code) & (Slot.day >= today))
     current = {(row["day"], row["start_time"]): row for row in rows}
     planned_keys = set()
