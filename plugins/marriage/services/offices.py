@@ -204,6 +204,8 @@ def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
             )
         except ScheduleError as exc:
             raise schedule_refusal(f"时段无效：{exc.zh}", f"Invalid slot: {exc}", "slots") from None
+        except Refusal as exc:  # a time that is no HH:MM
+            raise exc.with_extra({"field": "slots"}) from None
         except (ValueError, KeyError, TypeError):
             raise schedule_refusal(
                 "每个时段须有开始时间、结束时间和整数名额",

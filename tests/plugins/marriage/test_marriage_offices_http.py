@@ -139,13 +139,15 @@ async def test_schedule_refusals(client, staff):
         {"start": "09:00", "end": "10:00", "capacity": 1},
         {"start": "09:30", "end": "10:30", "capacity": 1},
     ]
-    for slots, horizon in (
-        (overlapping, 10),
-        ([{"start": "10:00", "end": "09:00", "capacity": 1}], 10),
-        ([{"start": "09:00", "end": "10:00", "capacity": 0}], 10),
-        ([{"start": "09:00", "end": "10:00", "capacity": 1001}], 10),  # places are rows
-        ([{"start": "9h", "end": "10:00", "capacity": 1}], 10),
-        (PATTERN, 400),
+    for slots, horizon, field in (
+        (overlapping, 10, "slots"),
+        ([{"start": "10:00", "end": "09:00", "capacity": 1}], 10, "slots"),
+        ([{"start": "09:00", "end": "10:00", "capacity": 0}], 10, "slots"),
+        ([{"start": "09:00", "end": "10:00", "capacity": 1001}], 10, "slots"),  # places are rows
+        ([{"start": "9h", "end": "10:00", "capacity": 1}], 10, "slots"),
+        (PATTERN, 400, "horizon_days"),
+        (PATTERN, 367, "horizon_days"),
+        (PATTERN, -1, "horizon_days"),
     ):
         r = await client.put(
             f"{API}/offices/JH01/schedule",
@@ -153,6 +155,15 @@ async def test_schedule_refusals(client, staff):
             headers=admin,
         )
         assert r.status_code == 422 and r.json()["code"] == "INVALID_SCHEDULE", r.text
+        # the part of the schedule that is wrong, where one is (a form can show it there)
+        assert (r.json().get("extra") or {}).get("field") == field, r.text
+    for horizon in (0, 366):  # the bounds themselves are accepted
+        r = await client.put(
+            f"{API}/offices/JH01/schedule",
+            json={"slots": PATTERN, "horizon_days": horizon},
+            headers=admin,
+        )
+        assert r.status_code == 200, r.text
     r = await client.get(f"{API}/slots", params={"office": "NOPE"})
     assert r.status_code == 404
     r = await client.get(
