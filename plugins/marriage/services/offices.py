@@ -184,12 +184,15 @@ def schedule_refusal(zh: str, en: str, field: str | None = None) -> Refusal:
     return Refusal("INVALID_SCHEDULE", zh=zh, en=en, english_first=True, extra=extra)
 
 
-def parse_time(text: str) -> dt.time:
+def parse_time(text: str, field: str | None = None) -> dt.time:
+    """``HH:MM`` as a time; a refusal names ``field`` when the text came from a schedule."""
     try:
         hours, minutes = text.split(":")
         return dt.time(int(hours), int(minutes))
     except (ValueError, AttributeError):
-        raise schedule_refusal("时间格式须为 HH:MM", f"Time must be HH:MM, not {text!r}") from None
+        raise schedule_refusal(
+            "时间格式须为 HH:MM", f"Time must be HH:MM, not {text!r}", field
+        ) from None
 
 
 def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
@@ -199,13 +202,13 @@ def slot_templates(raw: list[dict[str, Any]]) -> list[SlotTemplate]:
         try:
             templates.append(
                 SlotTemplate(
-                    parse_time(item["start"]), parse_time(item["end"]), int(item["capacity"])
+                    parse_time(item["start"], "slots"),
+                    parse_time(item["end"], "slots"),
+                    int(item["capacity"]),
                 )
             )
         except ScheduleError as exc:
             raise schedule_refusal(f"时段无效：{exc.zh}", f"Invalid slot: {exc}", "slots") from None
-        except Refusal as exc:  # a time that is no HH:MM
-            raise exc.with_extra({"field": "slots"}) from None
         except (ValueError, KeyError, TypeError):
             raise schedule_refusal(
                 "每个时段须有开始时间、结束时间和整数名额",
